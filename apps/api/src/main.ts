@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig, prepareDatabase } from '@passerelle/platform';
+import { createApiApp } from './create-api-app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await prepareDatabase(config.DATABASE_URL);
+  const app = await createApiApp(config);
+  await app.listen(config.PORT);
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

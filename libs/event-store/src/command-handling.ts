@@ -1,0 +1,106 @@
+import type { PoolClient } from 'pg';
+import type { Decider } from './decider';
+import { fold } from './decider';
+import { ConcurrencyError, PreconditionFailedError } from './errors';
+import type { PostgresEventStore, Queryable } from './event-store';
+import type { DomainEvent, EventMetadata, StoredEvent } from './types';
+
+export interface CommandOptions {
+  metadata?: Partial<EventMetadata>;
+  /** The version the caller last saw (HTTP If-Match); a different current version fails with 412. */
+  expectedVersion?: number;
+  /** Apply the command once per key; a repeat with the same fingerprint returns the first result. */
+  idempotency?: { scope: string; key: string; fingerprint: string };
+  /** Attempts when a concurrent append wins the race (without `expectedVersion`). */
+  maxAttempts?: number;
+}
+
+export interface CommandResult {
+  streamId: string;
+  version: number;
+  position: number;
+  /** The events this command appended (empty when it changed nothing, or when replayed). */
+  events: Pick<StoredEvent, 'id' | 'type' | 'version' | 'position' | 'data'>[];
+  /** True when an idempotency key matched and the first result was returned. */
+  replayed: boolean;
+}
+
+/**
+ * The one command path: load the stream, fold `evolve`, call `decide`, append with the version
+ * read. A concurrent append that wins the race makes it start again, a few times.
+ */
+export async function handleCommand<TCommand, TState, TEvent extends DomainEvent>(
+  store: PostgresEventStore,
+  streamId: string,
+  decider: Decider<TCommand, TState, TEvent>,
+  command: TCommand,
+  options: CommandOptions = {},
+): Promise<CommandResult> {
+  const maxAttempts = options.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      if (options.idempotency) {
+        const { scope, key, fingerprint } = options.idempotency;
+        const { result, replayed } = await store.idempotent(scope, key, fingerprint, (client) =>
+          decideAndAppend(store, streamId, decider, command, options, client),
+        );
+        return { ...result, replayed };
+      }
+      return { ...(await decideAndAppend(store, streamId, decider, command, options)), replayed: false };
+    } catch (err) {
+      const retry = err instanceof ConcurrencyError && options.expectedVersion === undefined && attempt < maxAttempts;
+      if (!retry) {
+        if (err instanceof ConcurrencyError && options.expectedVersion !== undefined) {
+          const actual = await store.streamVersion(streamId);
+          throw new PreconditionFailedError(streamId, options.expectedVersion, actual);
+        }
+        throw err;
+      }
+      await delay(Math.random() * 5 * attempt);
+    }
+  }
+}
+
+/** The stream's state and version, folded from its events. */
+export async function loadAggregate<TState, TEvent extends DomainEvent>(
+  store: PostgresEventStore,
+  streamId: string,
+  decider: Pick<Decider<unknown, TState, TEvent>, 'initialState' | 'evolve'>,
+  client?: Queryable,
+): Promise<{ state: TState; version: number; position: number; events: StoredEvent[] }> {
+  const events = await store.readStream(streamId, 1, client);
+  const state = fold(decider, events as unknown as TEvent[]);
+  const last = events[events.length - 1];
+  return { state, version: last?.version ?? 0, position: last?.position ?? 0, events };
+}
+
+async function decideAndAppend<TCommand, TState, TEvent extends DomainEvent>(
+  store: PostgresEventStore,
+  streamId: string,
+  decider: Decider<TCommand, TState, TEvent>,
+  command: TCommand,
+  options: CommandOptions,
+  client?: PoolClient,
+): Promise<Omit<CommandResult, 'replayed'>> {
+  const { state, version, position } = await loadAggregate(store, streamId, decider, client);
+  if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
+    throw new PreconditionFailedError(streamId, options.expectedVersion, version);
+  }
+  const events = decider.decide(command, state);
+  if (events.length === 0) return { streamId, version, position, events: [] };
+  const appended = await store.append(
+    streamId,
+    events.map((event) => ({ type: event.type, data: event.data })),
+    { expectedVersion: version, metadata: options.metadata, client },
+  );
+  return {
+    streamId,
+    version: appended.version,
+    position: appended.position,
+    events: appended.events.map(({ id, type, version: v, position: p, data }) => ({ id, type, version: v, position: p, data })),
+  };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,228 @@
+import { Pool } from 'pg';
+import { createTestDatabase, type TestDatabase } from '@passerelle/testing';
+import { ConcurrencyError, IdempotencyConflictError, PreconditionFailedError, DomainError } from './errors';
+import { PostgresEventStore } from './event-store';
+import { handleCommand, loadAggregate } from './command-handling';
+import type { Decider } from './decider';
+import { fingerprint } from './fingerprint';
+import { UpcasterRegistry } from './upcasters';
+
+type CounterEvent = { type: 'Incremented'; data: { by: number } };
+type CounterCommand = { type: 'Increment'; by: number };
+const counter: Decider<CounterCommand, { total: number }, CounterEvent> = {
+  initialState: () => ({ total: 0 }),
+  decide: (command, state) => {
+    if (state.total + command.by > 1000) throw new DomainError('too much');
+    return [{ type: 'Incremented', data: { by: command.by } }];
+  },
+  evolve: (state, event) => ({ total: state.total + event.data.by }),
+};
+
+describe('PostgresEventStore', () => {
+  let db: TestDatabase;
+  let pool: Pool;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('event_store');
+    pool = new Pool({ connectionString: db.url, max: 20 });
+    store = new PostgresEventStore(pool, { notify: false });
+  });
+
+  afterAll(async () => {
+    store.close();
+    await pool.end();
+    await db.drop();
+  });
+
+  it('appends atomically and reads a stream back in version order with metadata', async () => {
+    const result = await store.append(
+      'thing-1',
+      [
+        { type: 'Created', data: { name: 'a' } },
+        { type: 'Renamed', data: { name: 'b' }, metadata: { causationId: 'c-1' } },
+      ],
+      { expectedVersion: 'no_stream', metadata: { actor: 'user-1', correlationId: 'corr-1' } },
+    );
+    expect(result.version).toBe(2);
+    expect(result.events.map((e) => e.version)).toEqual([1, 2]);
+    expect(result.events[1].position).toBeGreaterThan(result.events[0].position);
+    expect(result.position).toBe(result.events[1].position);
+
+    const events = await store.readStream('thing-1');
+    expect(events.map((e) => [e.type, e.version, e.data])).toEqual([
+      ['Created', 1, { name: 'a' }],
+      ['Renamed', 2, { name: 'b' }],
+    ]);
+    expect(events[0]).toMatchObject({ category: 'thing', schemaVersion: 1 });
+    expect(events[0].metadata).toEqual({ actor: 'user-1', correlationId: 'corr-1', causationId: null });
+    expect(events[1].metadata).toEqual({ actor: 'user-1', correlationId: 'corr-1', causationId: 'c-1' });
+    expect(events[0].recordedAt).toBeInstanceOf(Date);
+    expect(await store.readStream('thing-1', 2)).toHaveLength(1);
+  });
+
+  it('refuses a wrong expected version, including one ahead of the stream', async () => {
+    await store.append('thing-2', [{ type: 'Created', data: {} }], { expectedVersion: 'no_stream' });
+    await expect(store.append('thing-2', [{ type: 'X', data: {} }], { expectedVersion: 'no_stream' })).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(store.append('thing-2', [{ type: 'X', data: {} }], { expectedVersion: 5 })).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(store.append('thing-2', [{ type: 'X', data: {} }], { expectedVersion: 0 })).rejects.toBeInstanceOf(ConcurrencyError);
+    const any = await store.append('thing-2', [{ type: 'Y', data: {} }], { expectedVersion: 'any' });
+    expect(any.version).toBe(2);
+    expect(await store.streamVersion('thing-2')).toBe(2);
+  });
+
+  it('lets exactly one of two concurrent appends with the same expected version win, leaving no gap', async () => {
+    for (let round = 0; round < 20; round += 1) {
+      const stream = `race-${round}`;
+      await store.append(stream, [{ type: 'Created', data: {} }], { expectedVersion: 'no_stream' });
+      const outcomes = await Promise.allSettled([
+        store.append(stream, [{ type: 'A', data: {} }, { type: 'A2', data: {} }], { expectedVersion: 1 }),
+        store.append(stream, [{ type: 'B', data: {} }], { expectedVersion: 1 }),
+      ]);
+      const fulfilled = outcomes.filter((o) => o.status === 'fulfilled');
+      const rejected = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
+      expect(fulfilled).toHaveLength(1);
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0].reason).toBeInstanceOf(ConcurrencyError);
+      const versions = (await store.readStream(stream)).map((e) => e.version);
+      expect(versions).toEqual(Array.from({ length: versions.length }, (_, i) => i + 1));
+    }
+  });
+
+  it('keeps appends of one transaction together and in order of position', async () => {
+    const positions = await store.transaction(async (client) => {
+      const a = await store.append('tx-a', [{ type: 'A', data: {} }, { type: 'A', data: {} }], { expectedVersion: 'no_stream', client });
+      const b = await store.append('tx-b', [{ type: 'B', data: {} }], { expectedVersion: 'no_stream', client });
+      return [...a.events, ...b.events].map((e) => e.position);
+    });
+    expect(positions).toEqual([positions[0], positions[0] + 1, positions[0] + 2]);
+    await expect(
+      store.transaction(async (client) => {
+        await store.append('tx-c', [{ type: 'C', data: {} }], { expectedVersion: 'no_stream', client });
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(await store.readStream('tx-c')).toEqual([]);
+  });
+
+  describe('handleCommand', () => {
+    it('retries when a concurrent command wins the race, so every command applies once', async () => {
+      const results = await Promise.all(
+        // Each round of the race has a winner, so twelve contenders need at most twelve attempts.
+        Array.from({ length: 12 }, () => handleCommand(store, 'counter-1', counter, { type: 'Increment', by: 1 }, { maxAttempts: 12 })),
+      );
+      const { state, version } = await loadAggregate(store, 'counter-1', counter);
+      expect(state.total).toBe(12);
+      expect(version).toBe(12);
+      expect(new Set(results.map((r) => r.version)).size).toBe(12);
+    });
+
+    it('fails with a precondition error when the version the caller expects is stale', async () => {
+      const first = await handleCommand(store, 'counter-2', counter, { type: 'Increment', by: 1 });
+      await handleCommand(store, 'counter-2', counter, { type: 'Increment', by: 1 }, { expectedVersion: first.version });
+      await expect(
+        handleCommand(store, 'counter-2', counter, { type: 'Increment', by: 1 }, { expectedVersion: first.version }),
+      ).rejects.toBeInstanceOf(PreconditionFailedError);
+      expect(await store.streamVersion('counter-2')).toBe(2);
+    });
+
+    it('passes domain refusals through and appends nothing', async () => {
+      await expect(handleCommand(store, 'counter-3', counter, { type: 'Increment', by: 5000 })).rejects.toBeInstanceOf(DomainError);
+      expect(await store.readStream('counter-3')).toEqual([]);
+    });
+
+    it('applies a command with an idempotency key once, replays the first answer, and refuses another body', async () => {
+      const command: CounterCommand = { type: 'Increment', by: 3 };
+      const idempotency = { scope: 'user-1', key: 'key-1', fingerprint: fingerprint(command) };
+      const first = await handleCommand(store, 'counter-4', counter, command, { idempotency });
+      const again = await handleCommand(store, 'counter-4', counter, command, { idempotency });
+      expect(first.replayed).toBe(false);
+      expect(again.replayed).toBe(true);
+      expect({ version: again.version, position: again.position }).toEqual({ version: first.version, position: first.position });
+      expect(await store.readStream('counter-4')).toHaveLength(1);
+
+      const other: CounterCommand = { type: 'Increment', by: 4 };
+      await expect(
+        handleCommand(store, 'counter-4', counter, other, { idempotency: { ...idempotency, fingerprint: fingerprint(other) } }),
+      ).rejects.toBeInstanceOf(IdempotencyConflictError);
+      // The same key in another scope is another request.
+      await handleCommand(store, 'counter-4', counter, command, { idempotency: { ...idempotency, scope: 'user-2' } });
+      expect(await store.readStream('counter-4')).toHaveLength(2);
+    });
+
+    it('applies concurrent repeats of one idempotency key exactly once', async () => {
+      const command: CounterCommand = { type: 'Increment', by: 1 };
+      const idempotency = { scope: 'user-1', key: 'key-concurrent', fingerprint: fingerprint(command) };
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => handleCommand(store, 'counter-5', counter, command, { idempotency })),
+      );
+      expect(await store.readStream('counter-5')).toHaveLength(1);
+      expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.position))).toEqual(new Set([results[0].position]));
+    });
+
+    it('leaves no key behind when the command is refused, so a corrected retry works', async () => {
+      const idempotency = { scope: 'user-1', key: 'key-refused', fingerprint: 'f' };
+      await expect(handleCommand(store, 'counter-6', counter, { type: 'Increment', by: 5000 }, { idempotency })).rejects.toBeInstanceOf(DomainError);
+      const retried = await handleCommand(store, 'counter-6', counter, { type: 'Increment', by: 1 }, { idempotency });
+      expect(retried.replayed).toBe(false);
+    });
+  });
+
+  it('upcasts old schema versions on read without rewriting the stored rows', async () => {
+    await store.append('person-1', [{ type: 'PersonNamed', schemaVersion: 1, data: { name: 'Ada Lovelace' } }], {
+      expectedVersion: 'no_stream',
+    });
+    const upcasters = new UpcasterRegistry()
+      .register('PersonNamed', 1, (data: { name: string }) => {
+        const [givenName, ...rest] = data.name.split(' ');
+        return { givenName, familyName: rest.join(' ') };
+      })
+      .register('PersonNamed', 2, (data) => ({ ...data, title: null }));
+    const upcasting = new PostgresEventStore(pool, { upcasters, notify: false });
+    const [event] = await upcasting.readStream('person-1');
+    expect(event.schemaVersion).toBe(3);
+    expect(event.data).toEqual({ givenName: 'Ada', familyName: 'Lovelace', title: null });
+    const [fromAll] = (await upcasting.readAll(0, 10_000)).filter((e) => e.streamId === 'person-1');
+    expect(fromAll.data).toEqual(event.data);
+    const raw = await pool.query("SELECT schema_version, data FROM events WHERE stream_id = 'person-1'");
+    expect(raw.rows[0]).toEqual({ schema_version: 1, data: { name: 'Ada Lovelace' } });
+    // New events are written in the current shape and version.
+    const appended = await upcasting.append('person-2', [{ type: 'PersonNamed', data: { givenName: 'Alan', familyName: 'Turing', title: null } }], {
+      expectedVersion: 'no_stream',
+    });
+    expect(appended.events[0].schemaVersion).toBe(3);
+    upcasting.close();
+  });
+
+  it('reads all events in position order, after a position, and reports the head', async () => {
+    const all = await store.readAll(0, 100_000);
+    const positions = all.map((e) => e.position);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    expect(new Set(positions).size).toBe(positions.length);
+    const middle = positions[Math.floor(positions.length / 2)];
+    const after = await store.readAll(middle, 5);
+    expect(after).toHaveLength(5);
+    expect(after[0].position).toBeGreaterThan(middle);
+    expect(await store.headPosition()).toBe(positions[positions.length - 1]);
+  });
+
+  it('does not show an event to readers while a transaction that may precede it is open', async () => {
+    const early = await pool.connect();
+    try {
+      await early.query('BEGIN');
+      await early.query('SELECT pg_current_xact_id()'); // takes its transaction id now, before the next append
+      const later = await store.append('gap-later', [{ type: 'Later', data: {} }], { expectedVersion: 'no_stream' });
+      const head = await store.headPosition();
+      expect(head).toBeLessThan(later.position);
+      expect((await store.readAll(0, 100_000)).some((e) => e.streamId === 'gap-later')).toBe(false);
+      const earlier = await store.append('gap-earlier', [{ type: 'Earlier', data: {} }], { expectedVersion: 'no_stream', client: early });
+      await early.query('COMMIT');
+      expect(earlier.position).toBeLessThan(later.position);
+      const visible = (await store.readAll(0, 100_000)).filter((e) => e.streamId.startsWith('gap-'));
+      expect(visible.map((e) => e.streamId)).toEqual(['gap-earlier', 'gap-later']);
+    } finally {
+      early.release();
+    }
+  });
+});

@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Pool, PoolClient } from 'pg';
+import { ConcurrencyError, IdempotencyConflictError } from './errors';
+import {
+  APPEND_SQL,
+  HEAD_POSITION_SQL,
+  MAX_EVENTS_PER_TRANSACTION,
+  NOTIFY_CHANNEL,
+  READ_ALL_SQL,
+  READ_STREAM_SQL,
+  STREAM_VERSION_SQL,
+} from './sql';
+import type { AppendResult, EventMetadata, ExpectedVersion, NewEvent, StoredEvent } from './types';
+import { UpcasterRegistry } from './upcasters';
+
+/** Something that runs queries: the store's pool or a client inside a transaction. */
+export type Queryable = Pick<PoolClient, 'query'>;
+
+export interface EventStoreOptions {
+  upcasters?: UpcasterRegistry;
+  /** Send a (debounced) NOTIFY after appends so that other processes' subscriptions wake early. */
+  notify?: boolean;
+  notifyDelayMs?: number;
+}
+
+export interface AppendOptions {
+  expectedVersion: ExpectedVersion;
+  /** Metadata merged into every event's own. */
+  metadata?: Partial<EventMetadata>;
+  /** Append inside this transaction instead of on its own. */
+  client?: Queryable;
+}
+
+interface EventRow {
+  position: string;
+  event_id: string;
+  stream_id: string;
+  category: string;
+  version: number;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: Date;
+}
+
+const UNIQUE_VIOLATION = '23505';
+const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
+
+export function categoryOf(streamId: string): string {
+  const dash = streamId.indexOf('-');
+  return dash === -1 ? streamId : streamId.slice(0, dash);
+}
+
+export function toPosition(value: string | number | bigint): number {
+  const position = Number(value);
+  if (!Number.isSafeInteger(position)) throw new Error(`Position ${value} is beyond the safe integer range`);
+  return position;
+}
+
+/** An append-only event store on PostgreSQL. It knows streams and events, no domain words. */
+export class PostgresEventStore {
+  readonly upcasters: UpcasterRegistry;
+  private readonly appended = new EventEmitter();
+  private notifyTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    readonly pool: Pool,
+    private readonly options: EventStoreOptions = {},
+  ) {
+    this.upcasters = options.upcasters ?? new UpcasterRegistry();
+    this.appended.setMaxListeners(0);
+  }
+
+  async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    if (events.length >= MAX_EVENTS_PER_TRANSACTION) {
+      throw new Error(`append takes fewer than ${MAX_EVENTS_PER_TRANSACTION} events at once`);
+    }
+    const expected = expectedNumber(options.expectedVersion);
+    const runner = options.client ?? this.pool;
+    const ids: string[] = [];
+    const types: string[] = [];
+    const versions: number[] = [];
+    const data: string[] = [];
+    const metadata: string[] = [];
+    for (const event of events) {
+      ids.push(event.id ?? randomUUID());
+      types.push(event.type);
+      versions.push(event.schemaVersion ?? this.upcasters.currentVersion(event.type));
+      data.push(JSON.stringify(event.data ?? null));
+      metadata.push(JSON.stringify(completeMetadata({ ...options.metadata, ...event.metadata })));
+    }
+    let rows: EventRow[];
+    try {
+      const result = await runner.query<EventRow>(APPEND_SQL, [
+        streamId,
+        categoryOf(streamId),
+        ids,
+        types,
+        versions,
+        data,
+        metadata,
+        expected,
+      ]);
+      rows = result.rows;
+    } catch (err: any) {
+      if (err?.code === UNIQUE_VIOLATION && err?.constraint === STREAM_VERSION_CONSTRAINT) {
+        throw new ConcurrencyError(streamId, options.expectedVersion, null);
+      }
+      throw err;
+    }
+    if (rows.length !== events.length) {
+      const actual = await this.streamVersion(streamId, runner);
+      throw new ConcurrencyError(streamId, options.expectedVersion, actual);
+    }
+    const stored = rows.map((row) => this.toStored(row));
+    const last = stored[stored.length - 1];
+    this.announce(!options.client);
+    return { streamId, version: last.version, position: last.position, events: stored };
+  }
+
+  async readStream(streamId: string, fromVersion = 1, client?: Queryable): Promise<StoredEvent[]> {
+    const result = await (client ?? this.pool).query<EventRow>(READ_STREAM_SQL, [streamId, fromVersion]);
+    return result.rows.map((row) => this.toStored(row));
+  }
+
+  async streamVersion(streamId: string, client?: Queryable): Promise<number> {
+    const result = await (client ?? this.pool).query<{ version: number }>(STREAM_VERSION_SQL, [streamId]);
+    return Number(result.rows[0].version);
+  }
+
+  /**
+   * Events after a global position, in position order, and only those no in-flight transaction
+   * can precede: a reader that keeps its place as the last position it saw never skips an event.
+   */
+  async readAll(after = 0, limit = 1000, client?: Queryable): Promise<StoredEvent[]> {
+    const result = await (client ?? this.pool).query<EventRow>(READ_ALL_SQL, [after, limit]);
+    return result.rows.map((row) => this.toStored(row));
+  }
+
+  /** The highest position that readers can see now. */
+  async headPosition(client?: Queryable): Promise<number> {
+    const result = await (client ?? this.pool).query<{ position: string }>(HEAD_POSITION_SQL);
+    return toPosition(result.rows[0].position);
+  }
+
+  async readEventAt(position: number, client?: Queryable): Promise<StoredEvent | null> {
+    const result = await (client ?? this.pool).query<EventRow>(
+      `SELECT position, event_id, stream_id, category, version, type, schema_version, data, metadata, recorded_at
+       FROM events WHERE position = $1`,
+      [position],
+    );
+    return result.rows[0] ? this.toStored(result.rows[0]) : null;
+  }
+
+  async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      this.announce(true);
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Runs `work` once per (scope, key). A repeat with the same fingerprint returns the first result
+   * without running `work`; a repeat with another fingerprint is refused. A failed `work` leaves no key.
+   */
+  async idempotent<T>(
+    scope: string,
+    key: string,
+    requestFingerprint: string,
+    work: (client: PoolClient) => Promise<T>,
+  ): Promise<{ result: T; replayed: boolean }> {
+    return this.transaction(async (client) => {
+      const inserted = await client.query(
+        `INSERT INTO idempotency_keys (scope, key, fingerprint, result) VALUES ($1, $2, $3, 'null')
+         ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
+        [scope, key, requestFingerprint],
+      );
+      if (inserted.rowCount === 0) {
+        const found = await client.query<{ fingerprint: string; result: T }>(
+          'SELECT fingerprint, result FROM idempotency_keys WHERE scope = $1 AND key = $2',
+          [scope, key],
+        );
+        if (found.rows[0].fingerprint !== requestFingerprint) throw new IdempotencyConflictError(key);
+        return { result: found.rows[0].result, replayed: true };
+      }
+      const result = await work(client);
+      await client.query('UPDATE idempotency_keys SET result = $3 WHERE scope = $1 AND key = $2', [
+        scope,
+        key,
+        JSON.stringify(result ?? null),
+      ]);
+      return { result, replayed: false };
+    });
+  }
+
+  /** Called after events may have become visible, in this process. */
+  onAppended(listener: () => void): () => void {
+    this.appended.on('appended', listener);
+    return () => this.appended.off('appended', listener);
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.notifyTimer = null;
+    this.appended.removeAllListeners();
+  }
+
+  private announce(committed: boolean): void {
+    if (!committed || this.closed) return;
+    this.appended.emit('appended');
+    if (this.options.notify === false || this.notifyTimer) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = null;
+      if (this.closed) return;
+      this.pool.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`).catch(() => undefined);
+    }, this.options.notifyDelayMs ?? 10);
+    this.notifyTimer.unref();
+  }
+
+  private toStored(row: EventRow): StoredEvent {
+    const { schemaVersion, data } = this.upcasters.upcast(row.type, row.schema_version, row.data);
+    return {
+      id: row.event_id,
+      streamId: row.stream_id,
+      category: row.category,
+      version: row.version,
+      position: toPosition(row.position),
+      type: row.type,
+      schemaVersion,
+      data,
+      metadata: row.metadata,
+      recordedAt: row.recorded_at,
+    };
+  }
+}
+
+function expectedNumber(expected: ExpectedVersion): number | null {
+  if (expected === 'any') return null;
+  if (expected === 'no_stream') return 0;
+  if (!Number.isInteger(expected) || expected < 0) throw new Error(`Bad expected version ${expected}`);
+  return expected;
+}
+
+function completeMetadata(metadata: Partial<EventMetadata>): EventMetadata {
+  return {
+    ...metadata,
+    actor: metadata.actor ?? null,
+    correlationId: metadata.correlationId ?? randomUUID(),
+    causationId: metadata.causationId ?? null,
+  };
+}

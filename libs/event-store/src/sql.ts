@@ -1,0 +1,49 @@
+/**
+ * Positions are derived from the appending transaction's 64-bit id: (txid << 16) + index in the
+ * transaction. Every transaction with an id below `pg_snapshot_xmin` has ended, and every later one
+ * gets a larger id, so the rows below `xmin << 16` are final: nothing with a lower position can still
+ * commit. Readers read only below that bound, in position order, and keep their place as a position.
+ */
+export const POSITION_SHIFT = 16;
+export const MAX_EVENTS_PER_TRANSACTION = 2 ** POSITION_SHIFT;
+
+export const EVENT_COLUMNS =
+  'position, event_id, stream_id, category, version, type, schema_version, data, metadata, recorded_at';
+
+export const APPEND_SQL = `
+WITH tx AS (SELECT (pg_current_xact_id()::text::bigint << ${POSITION_SHIFT}) AS base),
+head AS (SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1),
+start AS (
+  SELECT coalesce(
+    (SELECT max(e.position) + 1 FROM events e WHERE e.position >= tx.base AND e.position < tx.base + ${MAX_EVENTS_PER_TRANSACTION}),
+    tx.base) AS position
+  FROM tx)
+INSERT INTO events (position, event_id, stream_id, category, version, type, schema_version, data, metadata)
+SELECT start.position + n.ord - 1, n.id, $1, $2, head.version + n.ord, n.type, n.schema_version, n.data, n.metadata
+FROM head, start,
+  unnest($3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])
+    WITH ORDINALITY AS n(id, type, schema_version, data, metadata, ord)
+WHERE $8::int IS NULL OR head.version = $8::int
+ORDER BY n.ord
+RETURNING ${EVENT_COLUMNS}`;
+
+/** The first position that may still be written by a transaction in flight. */
+export const SAFE_BOUND_SQL = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << ${POSITION_SHIFT})`;
+
+export const READ_ALL_SQL = `
+SELECT ${EVENT_COLUMNS} FROM events
+WHERE position > $1 AND position < ${SAFE_BOUND_SQL}
+ORDER BY position
+LIMIT $2`;
+
+export const HEAD_POSITION_SQL = `
+SELECT coalesce(max(position), 0) AS position FROM events WHERE position < ${SAFE_BOUND_SQL}`;
+
+export const READ_STREAM_SQL = `
+SELECT ${EVENT_COLUMNS} FROM events
+WHERE stream_id = $1 AND version >= $2
+ORDER BY version`;
+
+export const STREAM_VERSION_SQL = 'SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1';
+
+export const NOTIFY_CHANNEL = 'passerelle_events';

@@ -1,0 +1,53 @@
+import type { PoolClient } from 'pg';
+import type { StoredEvent } from './types';
+
+/** Something that reads the store in order and keeps its own place (a projection, a reactor). */
+export interface EventConsumer {
+  /** Unique and stable: the checkpoint and the lock are kept under this name. */
+  readonly name: string;
+  /** Events per transaction; 500 unless said. */
+  readonly batchSize?: number;
+  /** Only these events reach `handle`; the checkpoint moves past the others all the same. */
+  filter?(event: StoredEvent): boolean;
+  /** `park` (the default): after the retries, set the event aside and go on. `stop`: stop the consumer. */
+  readonly onError?: 'park' | 'stop';
+  /** Apply events. `tx` is inside the transaction that also moves the checkpoint. */
+  handle(events: StoredEvent[], tx: PoolClient): Promise<void>;
+  /** Empty the read model, for a rebuild from position 0. */
+  reset?(tx: PoolClient): Promise<void>;
+}
+
+export interface SubscriptionLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface SubscriptionOptions {
+  /** The runner holds its own connection: the lock, the reads and the consumer's transactions go through it. */
+  connectionString: string;
+  /** Read again this often when nothing woke the runner (NOTIFY or an append in this process). */
+  pollIntervalMs?: number;
+  /** A runner on standby tries to take the lock this often. */
+  lockRetryMs?: number;
+  /** Wait this long before connecting again after the connection was lost. */
+  reconnectDelayMs?: number;
+  /** Attempts per failing event before it is parked (or the consumer stops), with exponential backoff. */
+  retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  logger?: SubscriptionLogger;
+}
+
+export type SubscriptionStatus = 'idle' | 'standby' | 'running' | 'stopped' | 'failed';
+
+export interface ParkedEvent {
+  id: number;
+  consumer: string;
+  position: number;
+  eventId: string;
+  eventType: string;
+  error: string;
+  attempts: number;
+  parkedAt: Date;
+  replayRequested: boolean;
+  replayedAt: Date | null;
+}

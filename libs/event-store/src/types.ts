@@ -1,0 +1,53 @@
+/** Who did it, and which request and event led to it. Stored with every event. */
+export interface EventMetadata {
+  actor: string | null;
+  correlationId: string;
+  causationId: string | null;
+  [key: string]: unknown;
+}
+
+/** A domain event as deciders produce it: a fixed type string and plain data. */
+export interface DomainEvent<TType extends string = string, TData = unknown> {
+  type: TType;
+  data: TData;
+}
+
+/** An event handed to `append`. */
+export interface NewEvent<TData = unknown> extends DomainEvent<string, TData> {
+  /** Defaults to a random UUID. */
+  id?: string;
+  /** The version of the data's shape; defaults to 1. */
+  schemaVersion?: number;
+  metadata?: Partial<EventMetadata>;
+}
+
+/** An event as read back from the store, upcast to its current shape. */
+export interface StoredEvent<TData = any> {
+  id: string;
+  streamId: string;
+  /** The part of the stream id before its first '-': `proposal` for `proposal-42`. */
+  category: string;
+  version: number;
+  /** Global position: strictly increasing in commit-safe reading order. */
+  position: number;
+  type: string;
+  schemaVersion: number;
+  data: TData;
+  metadata: EventMetadata;
+  recordedAt: Date;
+}
+
+/**
+ * What the writer believes the stream's current version is:
+ * a number (0 for an empty stream), `no_stream`, or `any` (no check).
+ */
+export type ExpectedVersion = number | 'no_stream' | 'any';
+
+export interface AppendResult {
+  streamId: string;
+  /** The stream's version after the append (the last event's version). */
+  version: number;
+  /** The global position of the last event appended. */
+  position: number;
+  events: StoredEvent[];
+}

@@ -1,0 +1,46 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { type AuthUser, CurrentUser, Public, Roles } from '../auth/auth.decorators';
+import type { UserEntity } from '../database/user.entity';
+import { CreateStaffDto, LoginAnswerView, LoginDto, UserView } from './accounts.dto';
+import { AuthService } from './auth.service';
+import { UsersService } from './users.service';
+
+export function toUserView(user: UserEntity): UserView {
+  return { id: user.id, email: user.email, fullName: user.fullName, role: user.role, institutionId: user.institutionId };
+}
+
+@ApiTags('accounts')
+@Controller('api')
+export class AccountsController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Public()
+  @Post('auth/login')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: LoginAnswerView })
+  login(@Body() body: LoginDto): Promise<LoginAnswerView> {
+    return this.auth.login(body.email, body.password);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: UserView })
+  async me(@CurrentUser() current: AuthUser): Promise<UserView> {
+    const user = await this.users.findById(current.id);
+    if (!user) throw new NotFoundException('This account no longer exists');
+    return toUserView(user);
+  }
+
+  @Post('staff')
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiCreatedResponse({ type: UserView })
+  async createStaff(@Body() body: CreateStaffDto): Promise<UserView> {
+    const user = await this.users.create({ email: body.email, fullName: body.fullName, password: body.password, role: 'staff' });
+    return toUserView(user);
+  }
+}

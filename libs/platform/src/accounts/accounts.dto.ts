@@ -1,0 +1,60 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class LoginDto {
+  @ApiProperty({ example: 'admin@passerelle.local' })
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ example: 'correct horse battery staple' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024)
+  password: string;
+}
+
+export class CreateStaffDto {
+  @ApiProperty({ example: 'amina.diallo@institute.example' })
+  @Transform(trim)
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ example: 'Amina Diallo' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  fullName: string;
+
+  @ApiProperty({ minLength: 12, description: 'At least 12 characters' })
+  @IsString()
+  @MinLength(12)
+  @MaxLength(1024)
+  password: string;
+}
+
+export class UserView {
+  @ApiProperty() id: string;
+  @ApiProperty() email: string;
+  @ApiProperty() fullName: string;
+  @ApiProperty({ enum: ['admin', 'staff', 'partner'] }) role: string;
+  @ApiPropertyOptional({ nullable: true }) institutionId: string | null;
+}
+
+export class LoginUserView {
+  @ApiProperty() id: string;
+  @ApiProperty() email: string;
+  @ApiProperty({ enum: ['admin', 'staff', 'partner'] }) role: string;
+  @ApiPropertyOptional() institutionId?: string;
+}
+
+export class LoginAnswerView {
+  @ApiProperty() accessToken: string;
+  @ApiProperty({ description: 'Seconds until the token expires' }) expiresIn: number;
+  @ApiProperty({ type: LoginUserView }) user: LoginUserView;
+}

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthGuard } from '../auth/auth.guard';
+import { AppConfig } from '../config/app-config';
+import { UserEntity } from '../database/user.entity';
+import { AccountsController } from './accounts.controller';
+import { AdminSeeder } from './admin.seeder';
+import { AuthService } from './auth.service';
+import { UsersService } from './users.service';
+
+/** Accounts, login and the guard that every HTTP route passes. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([UserEntity]),
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        secret: config.jwtSecret,
+        signOptions: { expiresIn: config.JWT_TTL_SECONDS },
+      }),
+    }),
+  ],
+  controllers: [AccountsController],
+  providers: [UsersService, AuthService, AdminSeeder, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [UsersService, AuthService, JwtModule],
+})
+export class AccountsModule {}

@@ -1,0 +1,20 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { UsersService } from './users.service';
+
+/** Creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD when no account has that e-mail. */
+@Injectable()
+export class AdminSeeder implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Accounts');
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = this.config;
+    if (!email || !password) return;
+    if (await this.users.ensureAdmin(email, password)) this.logger.log(`Created the admin account ${email}`);
+  }
+}

@@ -1,0 +1,54 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import * as argon2 from 'argon2';
+import { AppConfig } from '../config/app-config';
+import type { UserEntity } from '../database/user.entity';
+import { ProblemException } from '../http/problem';
+import { hashPassword, UsersService } from './users.service';
+
+export interface LoginAnswer {
+  accessToken: string;
+  expiresIn: number;
+  user: { id: string; email: string; role: string; institutionId?: string };
+}
+
+@Injectable()
+export class AuthService {
+  /** Compared against when the e-mail is unknown, so that both failures take as long. */
+  private readonly dummyHash = hashPassword('passerelle-no-such-user');
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly jwt: JwtService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async login(email: string, password: string): Promise<LoginAnswer> {
+    const user = await this.users.findWithHash(email);
+    const hash = user?.passwordHash ?? (await this.dummyHash);
+    const valid = await argon2.verify(hash, password).catch(() => false);
+    if (!user || !user.passwordHash || !valid) {
+      throw new ProblemException(HttpStatus.UNAUTHORIZED, 'invalid-credentials', 'Unauthorized', 'Wrong e-mail or password');
+    }
+    return this.issueToken(user);
+  }
+
+  async issueToken(user: UserEntity): Promise<LoginAnswer> {
+    const accessToken = await this.jwt.signAsync({
+      sub: user.id,
+      email: user.email,
+      role: user.role,
+      institutionId: user.institutionId,
+    });
+    return {
+      accessToken,
+      expiresIn: this.config.JWT_TTL_SECONDS,
+      user: {
+        id: user.id,
+        email: user.email,
+        role: user.role,
+        ...(user.institutionId ? { institutionId: user.institutionId } : {}),
+      },
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
+import { PostgresEventStore } from '@passerelle/event-store';
+import { AppConfig } from '../config/app-config';
+
+/** The process's pg pool for the event store and read models (TypeORM keeps its own for accounts). */
+@Injectable()
+export class EventStorePool extends Pool implements OnApplicationShutdown {
+  constructor(config: AppConfig) {
+    super({ connectionString: config.DATABASE_URL, max: 20, application_name: 'passerelle' });
+    this.on('error', () => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.end().catch(() => undefined);
+  }
+}
+
+export const eventStoreProvider = {
+  provide: PostgresEventStore,
+  inject: [EventStorePool],
+  useFactory: (pool: EventStorePool) => new PostgresEventStore(pool),
+};

@@ -1,0 +1,5 @@
+import { EventStore1764547200000 } from './1764547200000-event-store';
+import { Users1764547200001 } from './1764547200001-users';
+
+/** Every migration, in order. Listed by hand so that builds, tests and scripts apply the same set. */
+export const MIGRATIONS = [EventStore1764547200000, Users1764547200001];

@@ -1,0 +1,37 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Public } from '../auth/auth.decorators';
+import { RedisConnection } from '../database/redis.provider';
+
+/** Readiness: 200 when PostgreSQL and Redis answer, 503 naming the one that does not. */
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly postgres: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly redis: RedisConnection,
+  ) {}
+
+  @Public()
+  @Get()
+  @HealthCheck()
+  check() {
+    return this.health.check([() => this.postgres.pingCheck('postgres', { timeout: 2000 }), () => this.redisCheck()]);
+  }
+
+  private async redisCheck() {
+    const indicator = this.indicators.check('redis');
+    try {
+      const answer = await Promise.race([
+        this.redis.ping(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref()),
+      ]);
+      return answer === 'PONG' ? indicator.up() : indicator.down({ message: `unexpected answer ${answer}` });
+    } catch (err) {
+      return indicator.down({ message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}

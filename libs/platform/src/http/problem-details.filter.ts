@@ -1,0 +1,74 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { Request, Response } from 'express';
+import {
+  ConcurrencyError,
+  DomainError,
+  IdempotencyConflictError,
+  PreconditionFailedError,
+} from '@passerelle/event-store';
+import { PROBLEM_BASE, type ProblemBody, ProblemException } from './problem';
+
+/** Every error leaves as application/problem+json; anything unexpected is a logged 500 saying nothing more. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    const { body, headers } = this.toProblem(exception);
+    if (body.status >= 500) {
+      this.logger.error(
+        { err: exception, path: request.url, correlationId: (request as { id?: unknown }).id },
+        'Unhandled error',
+      );
+    }
+    if (response.headersSent) return;
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+  }
+
+  private toProblem(exception: unknown): { body: ProblemBody; headers: Record<string, string> } {
+    if (exception instanceof ProblemException) {
+      const status = exception.getStatus();
+      const body: ProblemBody = { type: PROBLEM_BASE + exception.problemType, title: exception.title, status, detail: exception.detail };
+      if (exception.errors) body.errors = exception.errors;
+      return { body, headers: exception.headers };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const message = typeof response === 'object' && response && 'message' in response ? (response as { message: unknown }).message : exception.message;
+      return plain(status, Array.isArray(message) ? message.join('; ') : String(message));
+    }
+    if (exception instanceof PreconditionFailedError) {
+      return plain(412, `The resource is at version ${exception.actual}, not ${exception.expected}`, 'precondition-failed');
+    }
+    if (exception instanceof IdempotencyConflictError) {
+      return plain(422, 'This Idempotency-Key was already used with a different request', 'idempotency-key-reused');
+    }
+    if (exception instanceof ConcurrencyError) {
+      return plain(409, 'The resource was changed by another request at the same time; try again', 'concurrent-change');
+    }
+    if (exception instanceof DomainError) {
+      const answer = plain(409, exception.message, exception.code.replace(/_/g, '-'));
+      answer.body.code = exception.code;
+      return answer;
+    }
+    const bodyParserError = exception as { type?: string; status?: number; statusCode?: number; message?: string };
+    const status = bodyParserError?.status ?? bodyParserError?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const detail = bodyParserError.type === 'entity.parse.failed' ? 'The body is not valid JSON' : String(bodyParserError.message ?? '');
+      return plain(status, detail, bodyParserError.type === 'entity.parse.failed' ? 'malformed-body' : undefined);
+    }
+    return plain(500, 'Something went wrong on our side; it has been logged');
+  }
+}
+
+function plain(status: number, detail: string, type?: string): { body: ProblemBody; headers: Record<string, string> } {
+  const title = STATUS_CODES[status] ?? 'Error';
+  const slug = type ?? title.toLowerCase().replace(/[^a-z]+/g, '-');
+  return { body: { type: PROBLEM_BASE + slug, title, status, detail }, headers: {} };
+}

@@ -1,0 +1,18 @@
+export { AppConfig, ConfigError, loadConfig } from './config/app-config';
+export { dataSourceOptions, prepareDatabase, createDatabaseIfMissing } from './database/data-source';
+export { MIGRATIONS } from './database/migrations';
+export { UserEntity, ROLES } from './database/user.entity';
+export type { Role } from './database/user.entity';
+export { EventStorePool } from './database/event-store.provider';
+export { RedisConnection } from './database/redis.provider';
+export { PlatformModule, PlatformHttpModule } from './platform.module';
+export { configureHttpApp } from './http/configure-http-app';
+export { ProblemDetailsFilter } from './http/problem-details.filter';
+export { ProblemException, ValidationProblem, flattenValidationErrors, validationPipe } from './http/problem';
+export type { FieldError, ProblemBody } from './http/problem';
+export { Public, Roles, CurrentUser, Context } from './auth/auth.decorators';
+export type { AuthUser, CommandContext } from './auth/auth.decorators';
+export { UsersService, hashPassword } from './accounts/users.service';
+export { AuthService } from './accounts/auth.service';
+export { MetricsRegistry } from './metrics/metrics';
+export { SubscriptionHost, SubscriptionsModule, EVENT_CONSUMERS } from './subscriptions/subscription-host';

@@ -1,0 +1,34 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { PostgresEventStore } from '@passerelle/event-store';
+import { AccountsModule } from './accounts/accounts.module';
+import { AppConfig } from './config/app-config';
+import { dataSourceOptions } from './database/data-source';
+import { eventStoreProvider, EventStorePool } from './database/event-store.provider';
+import { RedisConnection } from './database/redis.provider';
+import { HealthController } from './health/health.controller';
+import { loggingParams } from './logging/logging';
+import { MetricsController, MetricsRegistry } from './metrics/metrics';
+
+/** What every app shares: configuration, logging, PostgreSQL (TypeORM and the event store), Redis, metrics. */
+@Module({})
+export class PlatformModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: PlatformModule,
+      global: true,
+      imports: [LoggerModule.forRoot(loggingParams(config)), TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL))],
+      providers: [{ provide: AppConfig, useValue: config }, EventStorePool, eventStoreProvider, RedisConnection, MetricsRegistry],
+      exports: [AppConfig, EventStorePool, PostgresEventStore, RedisConnection, MetricsRegistry],
+    };
+  }
+}
+
+/** The HTTP side of the platform: accounts and login, the auth guard, /health and /metrics. */
+@Module({
+  imports: [AccountsModule, TerminusModule.forRoot({ logger: false })],
+  controllers: [HealthController, MetricsController],
+})
+export class PlatformHttpModule {}

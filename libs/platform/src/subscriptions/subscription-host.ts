@@ -1,0 +1,73 @@
+import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider, type Type } from '@nestjs/common';
+import { type EventConsumer, PostgresEventStore, SubscriptionRunner } from '@passerelle/event-store';
+import { Gauge } from 'prom-client';
+import { AppConfig } from '../config/app-config';
+import { MetricsRegistry } from '../metrics/metrics';
+
+export const EVENT_CONSUMERS = Symbol('EVENT_CONSUMERS');
+
+/**
+ * Runs one SubscriptionRunner per consumer in this process. Each holds its consumer's advisory lock,
+ * so any number of worker copies can run: one works, the others stand by.
+ */
+@Injectable()
+export class SubscriptionHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Subscriptions');
+  readonly runners: SubscriptionRunner[];
+
+  constructor(
+    store: PostgresEventStore,
+    config: AppConfig,
+    metrics: MetricsRegistry,
+    @Inject(EVENT_CONSUMERS) consumers: EventConsumer[],
+  ) {
+    const logger = {
+      log: (message: string) => this.logger.log(message),
+      warn: (message: string) => this.logger.warn(message),
+      error: (message: string) => this.logger.error(message),
+    };
+    this.runners = consumers.map(
+      (consumer) => new SubscriptionRunner(store, consumer, { connectionString: config.DATABASE_URL, logger }),
+    );
+    const runners = this.runners;
+    new Gauge({
+      name: 'subscription_lag_positions',
+      help: 'How far each consumer running in this process is behind the store, in positions',
+      labelNames: ['consumer'],
+      registers: [metrics],
+      async collect() {
+        const head = await store.headPosition().catch(() => null);
+        for (const runner of runners) {
+          if (head !== null && runner.status === 'running') this.set({ consumer: runner.consumer.name }, Math.max(0, head - runner.position));
+        }
+      },
+    });
+  }
+
+  runner(name: string): SubscriptionRunner {
+    const found = this.runners.find((runner) => runner.consumer.name === name);
+    if (!found) throw new Error(`No consumer named ${name} runs here`);
+    return found;
+  }
+
+  onApplicationBootstrap(): void {
+    for (const runner of this.runners) runner.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.runners.map((runner) => runner.stop()));
+  }
+}
+
+@Module({})
+export class SubscriptionsModule {
+  /** Runs these consumers (classes implementing EventConsumer, resolved by Nest). */
+  static register(consumers: Type<EventConsumer>[]): DynamicModule {
+    const collect: Provider = {
+      provide: EVENT_CONSUMERS,
+      inject: consumers,
+      useFactory: (...instances: EventConsumer[]) => instances,
+    };
+    return { module: SubscriptionsModule, providers: [...consumers, collect, SubscriptionHost], exports: [SubscriptionHost] };
+  }
+}

@@ -1,0 +1,15 @@
+import { type AppConfig, loadConfig } from '@passerelle/platform';
+
+/** The configuration of an app under test: its own database, quiet logs, a known admin. */
+export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    ADMIN_EMAIL: 'admin@passerelle.test',
+    ADMIN_PASSWORD: 'admin-password-for-tests',
+    ...overrides,
+  });
+}

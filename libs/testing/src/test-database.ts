@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { prepareDatabase } from '@passerelle/platform';
+
+const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh database for one spec file, migrated like production. Names always contain "test",
+ * and drop() refuses any other name, so a test can never empty a real database.
+ */
+export async function createTestDatabase(label: string): Promise<TestDatabase> {
+  const name = `passerelle_test_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  await prepareDatabase(url.toString());
+  return { name, url: url.toString(), drop: () => dropTestDatabase(name) };
+}
+
+export async function dropTestDatabase(name: string): Promise<void> {
+  if (!name.includes('test')) throw new Error(`Refusing to drop ${name}: not a test database`);
+  const admin = new Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
