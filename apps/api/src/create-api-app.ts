@@ -8,6 +8,8 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(config), {
     bufferLogs: true,
     bodyParser: false,
+    // Otherwise a client's idle keep-alive connection holds the process open after SIGTERM.
+    forceCloseConnections: true,
   });
   configureHttpApp(app);
   return app;

@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { ProblemException } from '../http/problem';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
@@ -18,8 +19,19 @@ export class HealthController {
   @Public()
   @Get()
   @HealthCheck()
-  check() {
-    return this.health.check([() => this.postgres.pingCheck('postgres', { timeout: 2000 }), () => this.redisCheck()]);
+  async check() {
+    try {
+      return await this.health.check([() => this.postgres.pingCheck('postgres', { timeout: 2000 }), () => this.redisCheck()]);
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      const result = err.getResponse() as { details?: Record<string, { status: string }> };
+      const down = Object.entries(result.details ?? {})
+        .filter(([, check]) => check.status !== 'up')
+        .map(([name]) => name);
+      throw new ProblemException(503, 'not-ready', 'Service Unavailable', `Not ready: ${down.join(', ')} down`, undefined, {}, {
+        checks: result.details,
+      });
+    }
   }
 
   private async redisCheck() {

@@ -33,7 +33,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private toProblem(exception: unknown): { body: ProblemBody; headers: Record<string, string> } {
     if (exception instanceof ProblemException) {
       const status = exception.getStatus();
-      const body: ProblemBody = { type: PROBLEM_BASE + exception.problemType, title: exception.title, status, detail: exception.detail };
+      const body: ProblemBody = {
+        ...exception.extensions,
+        type: PROBLEM_BASE + exception.problemType,
+        title: exception.title,
+        status,
+        detail: exception.detail,
+      };
       if (exception.errors) body.errors = exception.errors;
       return { body, headers: exception.headers };
     }

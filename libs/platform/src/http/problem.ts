@@ -25,6 +25,7 @@ export class ProblemException extends HttpException {
     detail?: string,
     readonly errors?: FieldError[],
     readonly headers: Record<string, string> = {},
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail ?? title, status);
   }

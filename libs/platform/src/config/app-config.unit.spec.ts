@@ -1,0 +1,47 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('takes the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/passerelle',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      SMTP_URL: 'smtp://127.0.0.1:1025',
+      MAIL_FROM: 'Passerelle <no-reply@passerelle.local>',
+      PORT: 3000,
+      APP_BASE_URL: 'http://localhost:3000',
+      APPROVALS_REQUIRED: 2,
+    });
+    expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('reads and converts values from the environment', () => {
+    const config = loadConfig({ PORT: '8080', APPROVALS_REQUIRED: '3', DATABASE_URL: 'postgresql://u:p@db:5432/x' });
+    expect(config.PORT).toBe(8080);
+    expect(config.APPROVALS_REQUIRED).toBe(3);
+    expect(config.DATABASE_URL).toBe('postgresql://u:p@db:5432/x');
+  });
+
+  it('names every bad variable', () => {
+    try {
+      loadConfig({ PORT: 'eighty', REDIS_URL: 'http://nope', APPROVALS_REQUIRED: '0' });
+      throw new Error('should have failed');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const message = (err as Error).message;
+      expect(message).toMatch(/PORT/);
+      expect(message).toMatch(/REDIS_URL/);
+      expect(message).toMatch(/APPROVALS_REQUIRED/);
+    }
+  });
+
+  it('requires JWT_SECRET in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).jwtSecret).toBe('x'.repeat(32));
+  });
+
+  it('wants the admin e-mail and password together', () => {
+    expect(() => loadConfig({ ADMIN_EMAIL: 'a@b.org' })).toThrow(/ADMIN_EMAIL and ADMIN_PASSWORD/);
+    expect(() => loadConfig({ ADMIN_EMAIL: 'a@b.org', ADMIN_PASSWORD: 'short' })).toThrow(/ADMIN_PASSWORD/);
+  });
+});

@@ -1,0 +1,36 @@
+// `npm start`: prepares the database once (creating it if missing, applying migrations), then runs the
+// API and the worker as two processes. Stops both when either stops or on SIGINT/SIGTERM.
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+require('./register-paths');
+const { ConfigError, loadConfig, prepareDatabase } = require('../dist/libs/platform/src');
+
+const root = path.join(__dirname, '..');
+const apps = {
+  api: path.join(root, 'dist/apps/api/src/main.js'),
+  worker: path.join(root, 'dist/apps/worker/src/main.js'),
+};
+
+async function main() {
+  const config = loadConfig();
+  const applied = await prepareDatabase(config.DATABASE_URL);
+  console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
+  const children = Object.entries(apps).map(([name, entry]) => {
+    const child = spawn(process.execPath, ['-r', path.join(__dirname, 'register-paths.js'), entry], { stdio: 'inherit', env: process.env });
+    child.on('exit', (code, signal) => {
+      console.log(`${name} stopped (${signal ?? `exit code ${code}`})`);
+      for (const other of children) if (other !== child && other.exitCode === null) other.kill('SIGTERM');
+      process.exitCode = code ?? 1;
+    });
+    return child;
+  });
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => children.forEach((child) => child.exitCode === null && child.kill(signal)));
+  }
+  console.log(`API on http://localhost:${config.PORT} (docs at /docs), worker running`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { Client } from 'pg';
+import { dropTestDatabase, waitFor } from '@passerelle/testing';
+
+const ROOT = path.join(__dirname, '..');
+const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function run(app: 'api' | 'worker', env: Record<string, string>): Running {
+  let output = '';
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${app}/src/main.ts`], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+  });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+async function query<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+describe('starting the apps as processes', () => {
+  const name = `passerelle_test_start_${process.pid}`;
+  const databaseUrl = SERVER_URL.replace(/\/[^/]*$/, `/${name}`);
+  const children: ChildProcess[] = [];
+
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await dropTestDatabase(name);
+  });
+
+  it('creates the missing database, applies migrations, serves, and stops cleanly on SIGTERM', async () => {
+    await dropTestDatabase(name);
+    const port = await freePort();
+    const env = { DATABASE_URL: databaseUrl, PORT: String(port), ADMIN_EMAIL: 'admin@start.test', ADMIN_PASSWORD: 'admin-password-start' };
+    const api = run('api', env);
+    const worker = run('worker', env);
+    children.push(api.child, worker.child);
+
+    await waitFor(
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
+        return response?.status === 200;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, what: `the API to answer /health (output: ${api.output()})` },
+    );
+    const migrations = await query<{ name: string }>(databaseUrl, 'SELECT name FROM migrations ORDER BY id');
+    expect(migrations.map((m) => m.name)).toEqual(['EventStore1764547200000', 'Users1764547200001']);
+    const admins = await query(databaseUrl, "SELECT email FROM users WHERE role = 'admin'");
+    expect(admins).toEqual([{ email: 'admin@start.test' }]);
+    expect(worker.child.exitCode).toBeNull();
+
+    api.child.kill('SIGTERM');
+    worker.child.kill('SIGTERM');
+    // Nest runs the shutdown hooks, then re-raises the signal: a graceful stop ends by SIGTERM, promptly.
+    const stopped = await Promise.race([
+      Promise.all([api.exited, worker.exited]),
+      new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 15_000).unref()),
+    ]);
+    expect(stopped).toEqual([
+      { code: null, signal: 'SIGTERM' },
+      { code: null, signal: 'SIGTERM' },
+    ]);
+  });
+
+  it('refuses to start on bad configuration, naming the variables', async () => {
+    const bad = run('api', { PORT: 'eighty', DATABASE_URL: 'mysql://nope' });
+    children.push(bad.child);
+    expect(await bad.exited).toEqual({ code: 1, signal: null });
+    expect(bad.output()).toMatch(/PORT/);
+    expect(bad.output()).toMatch(/DATABASE_URL/);
+  });
+});

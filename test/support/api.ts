@@ -1,0 +1,35 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { createApiApp } from '../../apps/api/src/create-api-app';
+import { createTestDatabase, testConfig, type TestDatabase } from '@passerelle/testing';
+
+export interface ApiUnderTest {
+  app: NestExpressApplication;
+  db: TestDatabase;
+  http: ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/** The real API app on its own fresh database, the real Redis, over HTTP on a random port. */
+export async function startApi(label: string, env: Record<string, string> = {}): Promise<ApiUnderTest> {
+  const db = await createTestDatabase(label);
+  const app = await createApiApp(testConfig(db.url, env));
+  await app.listen(0, '127.0.0.1');
+  const http = request(app.getHttpServer());
+  return {
+    app,
+    db,
+    http,
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
+
+export async function login(http: ReturnType<typeof request>, email: string, password: string): Promise<string> {
+  const response = await http.post('/api/auth/login').send({ email, password }).expect(200);
+  return response.body.accessToken;
+}
+
+export const ADMIN = { email: 'admin@passerelle.test', password: 'admin-password-for-tests' };
