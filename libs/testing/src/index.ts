@@ -2,3 +2,4 @@ export { createTestDatabase, dropTestDatabase } from './test-database';
 export type { TestDatabase } from './test-database';
 export { waitFor } from './wait-for';
 export { testConfig } from './test-config';
+export { deciderSpec } from './decider-spec';

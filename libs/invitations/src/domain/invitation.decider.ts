@@ -1,0 +1,102 @@
+import { type Decider, DomainError } from '@passerelle/event-store';
+import type { InvitationCommand } from './invitation.commands';
+import type { InvitationEvent, InvitationStatus } from './invitation.events';
+
+export interface InvitationState {
+  exists: boolean;
+  invitationId: string;
+  workshopId: string;
+  status: InvitationStatus | 'none';
+  emailed: boolean;
+  reminded: boolean;
+  attendedSessions: Set<string>;
+}
+
+export const initialInvitationState = (): InvitationState => ({
+  exists: false,
+  invitationId: '',
+  workshopId: '',
+  status: 'none',
+  emailed: false,
+  reminded: false,
+  attendedSessions: new Set(),
+});
+
+function refuse(message: string, code: string): never {
+  throw new DomainError(message, code);
+}
+
+function requireExisting(state: InvitationState): void {
+  if (!state.exists) refuse('This invitation does not exist', 'invitation_not_found');
+}
+
+export function decideInvitation(command: InvitationCommand, state: InvitationState): InvitationEvent[] {
+  switch (command.type) {
+    case 'IssueInvitation':
+      if (state.exists) refuse('This invitation already exists', 'invitation_exists');
+      return [
+        {
+          type: 'InvitationIssued',
+          data: {
+            invitationId: command.invitationId,
+            workshopId: command.workshopId,
+            ...command.participant,
+            tokenHash: command.tokenHash,
+            issuedAt: command.at,
+          },
+        },
+      ];
+    case 'RecordEmailSent':
+      requireExisting(state);
+      // Recording is idempotent: a repeat, or a record arriving after the participant already answered, changes nothing.
+      if (state.emailed || state.status === 'bounced') return [];
+      return [{ type: 'InvitationEmailed', data: { invitationId: state.invitationId, emailedAt: command.at, messageId: command.messageId } }];
+    case 'RecordEmailBounced':
+      requireExisting(state);
+      if (state.status !== 'issued') return [];
+      return [{ type: 'InvitationBounced', data: { invitationId: state.invitationId, bouncedAt: command.at, reason: command.reason } }];
+    case 'Respond': {
+      requireExisting(state);
+      if (command.workshopStarted) refuse('The workshop has started; answers are closed', 'rsvp_closed');
+      if (state.status === 'bounced') refuse('This invitation could not be delivered', 'invitation_bounced');
+      const wanted: InvitationStatus = command.response === 'accept' ? 'accepted' : 'declined';
+      if (state.status === wanted) return [];
+      const data = { invitationId: state.invitationId, respondedAt: command.at };
+      return [command.response === 'accept' ? { type: 'InvitationAccepted', data } : { type: 'InvitationDeclined', data }];
+    }
+    case 'RecordReminderSent':
+      requireExisting(state);
+      if (state.reminded) return [];
+      return [{ type: 'InvitationReminded', data: { invitationId: state.invitationId, remindedAt: command.at, messageId: command.messageId } }];
+    case 'MarkAttended':
+      requireExisting(state);
+      if (state.status === 'bounced') refuse('This invitation could not be delivered', 'invitation_bounced');
+      if (state.attendedSessions.has(command.sessionId)) return [];
+      return [{ type: 'InvitationAttended', data: { invitationId: state.invitationId, sessionId: command.sessionId } }];
+  }
+}
+
+export function evolveInvitation(state: InvitationState, event: InvitationEvent): InvitationState {
+  switch (event.type) {
+    case 'InvitationIssued':
+      return { ...state, exists: true, invitationId: event.data.invitationId, workshopId: event.data.workshopId, status: 'issued' };
+    case 'InvitationEmailed':
+      return { ...state, emailed: true, status: state.status === 'issued' ? 'emailed' : state.status };
+    case 'InvitationBounced':
+      return { ...state, status: 'bounced' };
+    case 'InvitationAccepted':
+      return { ...state, status: 'accepted' };
+    case 'InvitationDeclined':
+      return { ...state, status: 'declined' };
+    case 'InvitationReminded':
+      return { ...state, reminded: true };
+    case 'InvitationAttended':
+      return { ...state, attendedSessions: new Set(state.attendedSessions).add(event.data.sessionId) };
+  }
+}
+
+export const invitationDecider: Decider<InvitationCommand, InvitationState, InvitationEvent> = {
+  initialState: initialInvitationState,
+  decide: decideInvitation,
+  evolve: evolveInvitation,
+};

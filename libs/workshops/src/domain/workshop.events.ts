@@ -1,0 +1,41 @@
+export const SESSION_KINDS = ['study', 'field_visit', 'roundtable', 'solutions_sharing'] as const;
+export type SessionKind = (typeof SESSION_KINDS)[number];
+
+export type WorkshopStatus = 'planned' | 'registration_open' | 'in_progress' | 'concluded';
+
+export interface SessionData {
+  sessionId: string;
+  kind: SessionKind;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  location: string | null;
+}
+
+export type WorkshopEvent =
+  | {
+      type: 'WorkshopPlanned';
+      data: {
+        workshopId: string;
+        title: string;
+        hostInstitution: string;
+        city: string;
+        country: string;
+        startsOn: string;
+        endsOn: string;
+        themes: string[];
+        plannedAt: string;
+      };
+    }
+  | { type: 'WorkshopSessionAdded'; data: SessionData & { workshopId: string } }
+  | { type: 'WorkshopRegistrationOpened'; data: { workshopId: string; openedAt: string } }
+  | { type: 'WorkshopParticipantsInvited'; data: { workshopId: string; invitations: { invitationId: string; email: string }[] } }
+  | { type: 'WorkshopStarted'; data: { workshopId: string; startedAt: string } }
+  | { type: 'WorkshopAttendanceRecorded'; data: { workshopId: string; sessionId: string; invitationIds: string[] } }
+  | {
+      type: 'WorkshopSolutionPresented';
+      data: { workshopId: string; solutionId: string; sessionId: string; company: string; title: string; sector: string };
+    }
+  | { type: 'WorkshopConcluded'; data: { workshopId: string; concludedAt: string } };
+
+export type WorkshopEventType = WorkshopEvent['type'];
