@@ -72,7 +72,7 @@ describe('starting the apps as processes', () => {
       { timeoutMs: 30_000, intervalMs: 100, what: `the API to answer /health (output: ${api.output()})` },
     );
     const migrations = await query<{ name: string }>(databaseUrl, 'SELECT name FROM migrations ORDER BY id');
-    expect(migrations.map((m) => m.name)).toEqual(['EventStore1764547200000', 'Users1764547200001']);
+    expect(migrations.map((m) => m.name)).toEqual(['EventStore1764547200000', 'Users1764547200001', 'MailLedger1764547200002', 'WorkshopReadModels1764547200003']);
     const admins = await query(databaseUrl, "SELECT email FROM users WHERE role = 'admin'");
     expect(admins).toEqual([{ email: 'admin@start.test' }]);
     expect(worker.child.exitCode).toBeNull();

@@ -16,3 +16,7 @@ export { UsersService, hashPassword } from './accounts/users.service';
 export { AuthService } from './accounts/auth.service';
 export { MetricsRegistry } from './metrics/metrics';
 export { SubscriptionHost, SubscriptionsModule, EVENT_CONSUMERS } from './subscriptions/subscription-host';
+export { WriteOptions, parseIfMatch } from './http/write-options';
+export { WriteHeadersInterceptor } from './http/write-result.interceptor';
+export type { WriteAnswer } from './http/write-result.interceptor';
+export { ReadModels, MinPosition, encodeCursor, decodeCursor } from './http/read-models';

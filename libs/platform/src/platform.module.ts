@@ -9,6 +9,7 @@ import { dataSourceOptions } from './database/data-source';
 import { eventStoreProvider, EventStorePool } from './database/event-store.provider';
 import { RedisConnection } from './database/redis.provider';
 import { HealthController } from './health/health.controller';
+import { ReadModels } from './http/read-models';
 import { loggingParams } from './logging/logging';
 import { MetricsController, MetricsRegistry } from './metrics/metrics';
 
@@ -20,8 +21,8 @@ export class PlatformModule {
       module: PlatformModule,
       global: true,
       imports: [LoggerModule.forRoot(loggingParams(config)), TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL))],
-      providers: [{ provide: AppConfig, useValue: config }, EventStorePool, eventStoreProvider, RedisConnection, MetricsRegistry],
-      exports: [AppConfig, EventStorePool, PostgresEventStore, RedisConnection, MetricsRegistry],
+      providers: [{ provide: AppConfig, useValue: config }, EventStorePool, eventStoreProvider, RedisConnection, MetricsRegistry, ReadModels],
+      exports: [AppConfig, EventStorePool, PostgresEventStore, RedisConnection, MetricsRegistry, ReadModels],
     };
   }
 }

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { Pool } from 'pg';
+import { SmtpPool } from './smtp-pool';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
+}
+
+export type MailOutcome =
+  | { status: 'sent'; messageId: string }
+  /** The ledger already holds this key: it was sent before (or its sending was interrupted after commit). */
+  | { status: 'already-sent'; messageId: string }
+  /** The server refused it for good (5xx): not to be retried. */
+  | { status: 'rejected'; reason: string };
+
+/** A refusal worth retrying: 4xx, a refused connection, a time-out. */
+export class TransientMailError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TransientMailError';
+  }
+}
+
+/**
+ * Sends each mail at most once per ledger key, and exactly once unless the process dies in the few
+ * microseconds between the ledger's commit and the message's final ".".
+ *
+ * The message is streamed to the server but its terminating "." is held back until a row for the key
+ * is committed in `mail_ledger`. A worker that dies before that commit leaves no row and the server
+ * discards the unfinished message (RFC 5321: nothing is delivered before the final "."), so a retry
+ * sends it; one that dies after it leaves the row, and a retry sends nothing. Two attempts running at
+ * once (a stalled job run twice) meet on the ledger's primary key: the loser aborts its message.
+ */
+export class OnceMailer {
+  private readonly pool: SmtpPool;
+
+  constructor(
+    private readonly db: Pool,
+    private readonly options: { smtpUrl: string; from: string; maxConnections: number; messageIdDomain?: string },
+  ) {
+    this.pool = new SmtpPool({ url: options.smtpUrl, maxConnections: options.maxConnections });
+  }
+
+  async send(key: string, mail: OutgoingMail): Promise<MailOutcome> {
+    const known = await this.db.query<{ message_id: string; status: string }>('SELECT message_id, status FROM mail_ledger WHERE key = $1', [key]);
+    if (known.rows[0]) return { status: 'already-sent', messageId: known.rows[0].message_id };
+
+    const messageId = `<${randomUUID()}@${this.options.messageIdDomain ?? 'passerelle.local'}>`;
+    const raw = await new MailComposer({ from: this.options.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, attachments: mail.attachments, messageId, headers: { 'X-Passerelle-Key': key } })
+      .compile()
+      .build();
+    const envelope = { from: addressOf(this.options.from), to: [mail.to] };
+
+    let connection;
+    try {
+      connection = await this.pool.acquire();
+    } catch (err) {
+      throw new TransientMailError(`Cannot reach the mail server: ${(err as Error).message}`);
+    }
+    const body = new PassThrough();
+    let finished = false;
+    const result = new Promise<{ error: (Error & { responseCode?: number }) | null }>((resolve) => {
+      connection.send(envelope, body, (error) => {
+        finished = true;
+        resolve({ error: error ?? null });
+      });
+    });
+    body.write(raw);
+
+    let claimed = false;
+    try {
+      const claim = await this.db.query(
+        `INSERT INTO mail_ledger (key, message_id, recipient, status) VALUES ($1, $2, $3, 'sending')
+         ON CONFLICT (key) DO NOTHING RETURNING key`,
+        [key, messageId, mail.to],
+      );
+      claimed = claim.rowCount === 1;
+    } catch (err) {
+      body.destroy(new Error('ledger unavailable'));
+      await result;
+      this.pool.release(connection, false);
+      throw err;
+    }
+    if (!claimed) {
+      body.destroy(new Error('already sent by another attempt'));
+      await result;
+      this.pool.release(connection, false);
+      const row = await this.db.query<{ message_id: string }>('SELECT message_id FROM mail_ledger WHERE key = $1', [key]);
+      return { status: 'already-sent', messageId: row.rows[0]?.message_id ?? messageId };
+    }
+    const dotSent = !finished;
+    if (dotSent) body.end(); // the final "." goes out only now
+    const { error } = await result;
+    this.pool.release(connection, !error);
+    if (!error) {
+      await this.db.query("UPDATE mail_ledger SET status = 'sent', updated_at = now() WHERE key = $1", [key]);
+      return { status: 'sent', messageId };
+    }
+    const code = error.responseCode;
+    if (code !== undefined && code >= 500) {
+      await this.db.query("UPDATE mail_ledger SET status = 'rejected', detail = $2, updated_at = now() WHERE key = $1", [key, error.message]);
+      return { status: 'rejected', reason: error.message };
+    }
+    if (code !== undefined || !dotSent) {
+      // 4xx, or a failure before the message was complete: nothing was delivered; free the key for a retry.
+      await this.db.query('DELETE FROM mail_ledger WHERE key = $1', [key]);
+      throw new TransientMailError(error.message);
+    }
+    // The connection broke after the final ".": the server may have the message. Keep the key: never twice.
+    await this.db.query("UPDATE mail_ledger SET status = 'uncertain', detail = $2, updated_at = now() WHERE key = $1", [key, error.message]);
+    return { status: 'already-sent', messageId };
+  }
+
+  close(): void {
+    this.pool.close();
+  }
+}
+
+function addressOf(from: string): string {
+  const match = /<([^>]+)>/.exec(from);
+  return (match ? match[1] : from).trim();
+}

@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+  language: string;
+}
+
+interface TemplateFile {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** The folder holding `templates/`: the project's root, found from this file in the sources and in dist/. */
+export function defaultTemplatesDir(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'templates'))) return path.join(dir, 'templates');
+  }
+  throw new Error('No templates/ folder found beside package.json');
+}
+
+/**
+ * Mail templates as data: `templates/<kind>/<language>.json` with `subject`, `text` and `html`, where
+ * `{{name}}` is replaced by a value (HTML-escaped in `html`). A language without a file falls back to
+ * English, so a new language is a new file, not code.
+ */
+export class MailTemplates {
+  private readonly cache = new Map<string, TemplateFile | null>();
+
+  constructor(private readonly dir: string = defaultTemplatesDir()) {}
+
+  render(kind: string, language: string, values: Record<string, string>): RenderedMail {
+    const chosen = this.load(kind, language) ? language : 'en';
+    const template = this.load(kind, chosen);
+    if (!template) throw new Error(`No template ${kind} in ${language} or en`);
+    return {
+      subject: fill(template.subject, values, (v) => v.replace(/[\r\n]+/g, ' ')),
+      text: fill(template.text, values, (v) => v),
+      html: fill(template.html, values, escapeHtml),
+      language: chosen,
+    };
+  }
+
+  languages(kind: string): string[] {
+    return ['en', 'fr', 'es', 'ar', 'zh', 'ru', 'pt'].filter((language) => this.load(kind, language));
+  }
+
+  private load(kind: string, language: string): TemplateFile | null {
+    if (!/^[a-z-]+$/.test(kind) || !/^[a-z]{2,3}$/.test(language)) return null;
+    const key = `${kind}/${language}`;
+    if (!this.cache.has(key)) {
+      const file = path.join(this.dir, kind, `${language}.json`);
+      this.cache.set(key, existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as TemplateFile) : null);
+    }
+    return this.cache.get(key)!;
+  }
+}
+
+function fill(template: string, values: Record<string, string>, escape: (value: string) => string): string {
+  return template.replace(/\{\{\s*([a-zA-Z0-9_]+)\s*\}\}/g, (_, name: string) => {
+    if (!(name in values)) throw new Error(`Template value ${name} is missing`);
+    return escape(values[name]);
+  });
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

@@ -1,0 +1,60 @@
+import { createParamDecorator, type ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { EventStorePool } from '../database/event-store.provider';
+import { ProblemException, ValidationProblem } from './problem';
+
+/** `X-Min-Position` of a read request, validated; undefined when absent. */
+export const MinPosition = createParamDecorator((_: unknown, context: ExecutionContext): number | undefined => {
+  const header = context.switchToHttp().getRequest<Request>().header('x-min-position');
+  if (header === undefined || header === '') return undefined;
+  if (!/^\d{1,16}$/.test(header)) throw new ValidationProblem([{ field: 'X-Min-Position', message: 'must be a position returned by a write' }]);
+  return Number(header);
+});
+
+/** Lets a read wait until the projections it reads have caught up with a client's write. */
+@Injectable()
+export class ReadModels {
+  constructor(private readonly pool: EventStorePool) {}
+
+  /** Resolves once every named projection has reached `position`; 503 with Retry-After after `timeoutMs`. */
+  async reached(projections: string[], position: number | undefined, timeoutMs = 5000): Promise<void> {
+    if (position === undefined || position === 0) return;
+    const deadline = Date.now() + timeoutMs;
+    for (let pause = 10; ; pause = Math.min(pause * 2, 100)) {
+      const result = await this.pool.query<{ behind: number }>(
+        `SELECT count(*)::int AS behind FROM unnest($1::text[]) AS p(name)
+         LEFT JOIN subscription_checkpoints c ON c.name = p.name
+         WHERE coalesce(c.position, 0) < $2`,
+        [projections, position],
+      );
+      if (result.rows[0].behind === 0) return;
+      if (Date.now() + pause > deadline) {
+        throw new ProblemException(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          'read-model-behind',
+          'Service Unavailable',
+          `The data has not yet reached position ${position}; try again shortly`,
+          undefined,
+          { 'Retry-After': '1' },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+/** Cursor pagination (API.md): `?limit=` 1..500, default 50; cursors are opaque to clients. */
+export function encodeCursor(values: (string | number)[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | null {
+  if (cursor === undefined || cursor === '') return null;
+  try {
+    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string' || typeof v === 'number')) return values;
+  } catch {
+    // answered below
+  }
+  throw new ValidationProblem([{ field: 'cursor', message: 'is not a cursor returned by this list' }]);
+}
