@@ -1,10 +1,27 @@
+import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, PlatformHttpModule, PlatformModule } from '@passerelle/platform';
+import { CqrsModule } from '@nestjs/cqrs';
+import { InvitationsModule } from '@passerelle/invitations';
+import { AppConfig, PlatformHttpModule, PlatformModule, queueConnection } from '@passerelle/platform';
+import { WorkshopsModule } from '@passerelle/workshops';
+import { RsvpController } from './workshops/rsvp.controller';
+import { WorkshopsController } from './workshops/workshops.controller';
 
-/** The HTTP API. Bounded contexts add their modules here. */
+/** The HTTP API. */
 @Module({})
 export class ApiModule {
   static register(config: AppConfig): DynamicModule {
-    return { module: ApiModule, imports: [PlatformModule.forRoot(config), PlatformHttpModule] };
+    return {
+      module: ApiModule,
+      imports: [
+        PlatformModule.forRoot(config),
+        PlatformHttpModule,
+        CqrsModule.forRoot(),
+        BullModule.forRoot(queueConnection(config.REDIS_URL, config.QUEUE_PREFIX)),
+        WorkshopsModule,
+        InvitationsModule,
+      ],
+      controllers: [WorkshopsController, RsvpController],
+    };
   }
 }

@@ -1,10 +1,27 @@
+import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, PlatformModule, SubscriptionsModule } from '@passerelle/platform';
+import { CqrsModule } from '@nestjs/cqrs';
+import { InvitationMailReactor, InvitationReadModelProjection, InvitationsWorkerModule } from '@passerelle/invitations';
+import { MailModule } from '@passerelle/mail';
+import { AppConfig, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
+import { WorkshopReadModelProjection, WorkshopsModule } from '@passerelle/workshops';
 
-/** The worker: projection runners and reactors now, BullMQ processors as contexts arrive. */
+/** The worker: projections and reactors (subscriptions of the event store) and the BullMQ processors. */
 @Module({})
 export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [PlatformModule.forRoot(config), SubscriptionsModule.register([])] };
+    return {
+      module: WorkerModule,
+      imports: [
+        PlatformModule.forRoot(config),
+        CqrsModule.forRoot(),
+        BullModule.forRoot(queueConnection(config.REDIS_URL, config.QUEUE_PREFIX)),
+        MailModule,
+        SubscriptionsModule.register(
+          [WorkshopReadModelProjection, InvitationReadModelProjection, InvitationMailReactor],
+          [WorkshopsModule, InvitationsWorkerModule],
+        ),
+      ],
+    };
   }
 }

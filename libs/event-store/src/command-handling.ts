@@ -61,6 +61,44 @@ export async function handleCommand<TCommand, TState, TEvent extends DomainEvent
   }
 }
 
+/**
+ * A command that writes several streams at once (e.g. a workshop and the invitations it issues):
+ * `work` runs in one transaction, with the same idempotency and retry rules as `handleCommand`.
+ * Inside it, use `decideOn` for each stream.
+ */
+export async function executeInTransaction<T extends object>(
+  store: PostgresEventStore,
+  options: CommandOptions,
+  work: (tx: PoolClient) => Promise<T>,
+): Promise<T & { replayed: boolean }> {
+  const maxAttempts = options.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      if (options.idempotency) {
+        const { scope, key, fingerprint } = options.idempotency;
+        const { result, replayed } = await store.idempotent(scope, key, fingerprint, work);
+        return { ...result, replayed };
+      }
+      return { ...(await store.transaction(work)), replayed: false };
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError) || options.expectedVersion !== undefined || attempt >= maxAttempts) throw err;
+      await delay(Math.random() * 5 * attempt);
+    }
+  }
+}
+
+/** Load, decide and append one stream inside a transaction begun by `executeInTransaction`. */
+export function decideOn<TCommand, TState, TEvent extends DomainEvent>(
+  store: PostgresEventStore,
+  tx: PoolClient,
+  streamId: string,
+  decider: Decider<TCommand, TState, TEvent>,
+  command: TCommand,
+  options: Pick<CommandOptions, 'metadata' | 'expectedVersion'> = {},
+): Promise<Omit<CommandResult, 'replayed'>> {
+  return decideAndAppend(store, streamId, decider, command, options, tx);
+}
+
 /** The stream's state and version, folded from its events. */
 export async function loadAggregate<TState, TEvent extends DomainEvent>(
   store: PostgresEventStore,

@@ -1,5 +1,5 @@
-import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase, waitFor } from '@passerelle/testing';
+import type { Pool } from 'pg';
+import { createTestDatabase, testPool, type TestDatabase, waitFor } from '@passerelle/testing';
 import { ConcurrencyError, IdempotencyConflictError, PreconditionFailedError, DomainError } from './errors';
 import { PostgresEventStore } from './event-store';
 import { handleCommand, loadAggregate } from './command-handling';
@@ -25,7 +25,7 @@ describe('PostgresEventStore', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('event_store');
-    pool = new Pool({ connectionString: db.url, max: 20 });
+    pool = testPool(db.url, 20);
     store = new PostgresEventStore(pool, { notify: false });
   });
 

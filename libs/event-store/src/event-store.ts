@@ -3,7 +3,8 @@ import { EventEmitter } from 'node:events';
 import type { Pool, PoolClient } from 'pg';
 import { ConcurrencyError, IdempotencyConflictError } from './errors';
 import {
-  APPEND_SQL,
+  APPEND_ALONE_SQL,
+  APPEND_IN_TRANSACTION_SQL,
   HEAD_POSITION_SQL,
   MAX_EVENTS_PER_TRANSACTION,
   NOTIFY_CHANNEL,
@@ -93,18 +94,14 @@ export class PostgresEventStore {
       data.push(JSON.stringify(event.data ?? null));
       metadata.push(JSON.stringify(completeMetadata({ ...options.metadata, ...event.metadata })));
     }
-    let rows: EventRow[];
+    let rows: { position: string; version: number; recorded_at: Date }[];
     try {
-      const result = await runner.query<EventRow>(APPEND_SQL, [
-        streamId,
-        categoryOf(streamId),
-        ids,
-        types,
-        versions,
-        data,
-        metadata,
-        expected,
-      ]);
+      // Named, so each connection plans it once: planning costs more than running it.
+      const result = await runner.query<{ position: string; version: number; recorded_at: Date }>({
+        name: options.client ? 'passerelle_append_in_transaction' : 'passerelle_append',
+        text: options.client ? APPEND_IN_TRANSACTION_SQL : APPEND_ALONE_SQL,
+        values: [streamId, categoryOf(streamId), ids, types, versions, data, metadata, expected],
+      });
       rows = result.rows;
     } catch (err: any) {
       if (err?.code === UNIQUE_VIOLATION && err?.constraint === STREAM_VERSION_CONSTRAINT) {
@@ -116,14 +113,27 @@ export class PostgresEventStore {
       const actual = await this.streamVersion(streamId, runner);
       throw new ConcurrencyError(streamId, options.expectedVersion, actual);
     }
-    const stored = rows.map((row) => this.toStored(row));
+    const stored = rows.map((row, i) =>
+      this.toStored({
+        position: row.position,
+        event_id: ids[i],
+        stream_id: streamId,
+        category: categoryOf(streamId),
+        version: row.version,
+        type: types[i],
+        schema_version: versions[i],
+        data: events[i].data ?? null,
+        metadata: JSON.parse(metadata[i]),
+        recorded_at: row.recorded_at,
+      }),
+    );
     const last = stored[stored.length - 1];
     this.announce(!options.client);
     return { streamId, version: last.version, position: last.position, events: stored };
   }
 
   async readStream(streamId: string, fromVersion = 1, client?: Queryable): Promise<StoredEvent[]> {
-    const result = await (client ?? this.pool).query<EventRow>(READ_STREAM_SQL, [streamId, fromVersion]);
+    const result = await (client ?? this.pool).query<EventRow>({ name: 'passerelle_read_stream', text: READ_STREAM_SQL, values: [streamId, fromVersion] });
     return result.rows.map((row) => this.toStored(row));
   }
 
@@ -137,7 +147,7 @@ export class PostgresEventStore {
    * can precede: a reader that keeps its place as the last position it saw never skips an event.
    */
   async readAll(after = 0, limit = 1000, client?: Queryable): Promise<StoredEvent[]> {
-    const result = await (client ?? this.pool).query<EventRow>(READ_ALL_SQL, [after, limit]);
+    const result = await (client ?? this.pool).query<EventRow>({ name: 'passerelle_read_all', text: READ_ALL_SQL, values: [after, limit] });
     return result.rows.map((row) => this.toStored(row));
   }
 

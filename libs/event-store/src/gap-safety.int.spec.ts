@@ -1,5 +1,5 @@
-import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@passerelle/testing';
+import type { Pool } from 'pg';
+import { createTestDatabase, testPool, type TestDatabase } from '@passerelle/testing';
 import { PostgresEventStore } from './event-store';
 import { SubscriptionRunner } from './subscription-runner';
 
@@ -18,7 +18,7 @@ describe('reading all events under concurrent appends', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('gap_safety');
-    pool = new Pool({ connectionString: db.url, max: WRITERS + 4 });
+    pool = testPool(db.url, WRITERS + 4);
     store = new PostgresEventStore(pool);
     await pool.query('CREATE TABLE seen (seq bigserial PRIMARY KEY, position bigint NOT NULL, event_id uuid NOT NULL)');
   });

@@ -5,7 +5,7 @@ export * from './fingerprint';
 export * from './decider';
 export { PostgresEventStore, categoryOf, toPosition } from './event-store';
 export type { EventStoreOptions, AppendOptions, Queryable } from './event-store';
-export { handleCommand, loadAggregate } from './command-handling';
+export { handleCommand, loadAggregate, executeInTransaction, decideOn } from './command-handling';
 export type { CommandOptions, CommandResult } from './command-handling';
 export * from './subscription.types';
 export { SubscriptionRunner } from './subscription-runner';

@@ -10,14 +10,11 @@ export const MAX_EVENTS_PER_TRANSACTION = 2 ** POSITION_SHIFT;
 export const EVENT_COLUMNS =
   'position, event_id, stream_id, category, version, type, schema_version, data, metadata, recorded_at';
 
-export const APPEND_SQL = `
+function appendSql(start: string): string {
+  return `
 WITH tx AS (SELECT (pg_current_xact_id()::text::bigint << ${POSITION_SHIFT}) AS base),
 head AS (SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1),
-start AS (
-  SELECT coalesce(
-    (SELECT max(e.position) + 1 FROM events e WHERE e.position >= tx.base AND e.position < tx.base + ${MAX_EVENTS_PER_TRANSACTION}),
-    tx.base) AS position
-  FROM tx)
+start AS (SELECT ${start} AS position FROM tx)
 INSERT INTO events (position, event_id, stream_id, category, version, type, schema_version, data, metadata)
 SELECT start.position + n.ord - 1, n.id, $1, $2, head.version + n.ord, n.type, n.schema_version, n.data, n.metadata
 FROM head, start,
@@ -25,7 +22,16 @@ FROM head, start,
     WITH ORDINALITY AS n(id, type, schema_version, data, metadata, ord)
 WHERE $8::int IS NULL OR head.version = $8::int
 ORDER BY n.ord
-RETURNING ${EVENT_COLUMNS}`;
+RETURNING position, version, recorded_at`;
+}
+
+/** An append that is its own transaction: its events are the first of the transaction. */
+export const APPEND_ALONE_SQL = appendSql('tx.base');
+
+/** An append inside a larger transaction: it goes on after the transaction's earlier appends. */
+export const APPEND_IN_TRANSACTION_SQL = appendSql(`coalesce(
+    (SELECT max(e.position) + 1 FROM events e WHERE e.position >= tx.base AND e.position < tx.base + ${MAX_EVENTS_PER_TRANSACTION}),
+    tx.base)`);
 
 /** The first position that may still be written by a transaction in flight. */
 export const SAFE_BOUND_SQL = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << ${POSITION_SHIFT})`;

@@ -1,5 +1,5 @@
-import { Pool, type PoolClient } from 'pg';
-import { createTestDatabase, type TestDatabase, waitFor } from '@passerelle/testing';
+import type { Pool, PoolClient } from 'pg';
+import { createTestDatabase, testPool, type TestDatabase, waitFor } from '@passerelle/testing';
 import { PostgresEventStore } from './event-store';
 import { listParked } from './subscription-admin';
 import { SubscriptionRunner } from './subscription-runner';
@@ -14,7 +14,7 @@ describe('SubscriptionRunner', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('subscriptions');
-    pool = new Pool({ connectionString: db.url, max: 10 });
+    pool = testPool(db.url, 10);
     store = new PostgresEventStore(pool);
     await pool.query('CREATE TABLE projected (consumer text NOT NULL, position bigint NOT NULL, type text NOT NULL)');
   });
@@ -71,6 +71,15 @@ describe('SubscriptionRunner', () => {
     return { total: positions.length, distinct: new Set(positions).size, positions };
   }
 
+  /** Ends a backend of this test's database only: other test files share the server. */
+  async function terminate(pid: number): Promise<boolean> {
+    const result = await pool.query(
+      'SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE pid = $1 AND datname = current_database()',
+      [pid],
+    );
+    return result.rows[0]?.done === true;
+  }
+
   /** The last position written; readers reach it once every transaction before it has ended. */
   async function lastPosition(): Promise<number> {
     return Number((await pool.query('SELECT max(position) AS position FROM events')).rows[0].position);
@@ -116,7 +125,7 @@ describe('SubscriptionRunner', () => {
       if (event.data.i === 20 && !killed) {
         killed = true;
         const pid = (await tx.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-        await pool.query('SELECT pg_terminate_backend($1)', [pid]);
+        await terminate(pid);
         await tx.query('SELECT 1'); // fails: the connection is gone, the batch's writes with it
       }
     });
@@ -145,7 +154,7 @@ describe('SubscriptionRunner', () => {
     expect(await first.waitForPosition(await lastPosition(), 10_000)).toBe(true);
     expect(second.status).toBe('standby');
 
-    await pool.query('SELECT pg_terminate_backend($1)', [first.backendPid]);
+    expect(await terminate(first.backendPid!)).toBe(true);
     await waitFor(() => second.status === 'running', { what: 'the second runner to take over' });
     await appendMany('takeover-after', 1);
     await appendMany('takeover', 30, (i) => ({ i }), 30);
@@ -248,7 +257,7 @@ describe('SubscriptionRunner', () => {
     subject.start();
     await waitFor(() => subject.status === 'running');
     expect(await subject.waitForPosition(await lastPosition(), 10_000)).toBe(true);
-    const otherPool = new Pool({ connectionString: db.url, max: 1 });
+    const otherPool = testPool(db.url, 1);
     const otherProcess = new PostgresEventStore(otherPool, { notifyDelayMs: 0 });
     try {
       const { position } = await otherProcess.append('notified-1', [{ type: 'notified.Happened', data: {} }], { expectedVersion: 'no_stream' });

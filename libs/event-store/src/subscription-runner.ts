@@ -180,15 +180,22 @@ export class SubscriptionRunner extends EventEmitter {
     this.emit('progress', this.position);
 
     const batchSize = this.consumer.batchSize ?? 500;
+    const pollInterval = this.options.pollIntervalMs ?? 1000;
+    let held = 0;
     while (!this.stopping) {
       this.woken = false;
       await this.serveRequests(client);
       const events = await this.store.readAll(this.position, batchSize, client);
-      if (events.length === 0) {
-        await this.waitForWake(this.options.pollIntervalMs ?? 1000);
+      if (events.length > 0) {
+        held = 0;
+        await this.processBatch(client, events);
         continue;
       }
-      await this.processBatch(client, events);
+      // Written but not yet readable: an older transaction is still open somewhere. Look again soon,
+      // since its end may send no NOTIFY (it may not be an append, or be in another database).
+      const pending = await client.query('SELECT EXISTS (SELECT 1 FROM events WHERE position > $1) AS pending', [this.position]);
+      held = pending.rows[0].pending ? held + 1 : 0;
+      await this.waitForWake(held > 0 ? Math.min(pollInterval, 10 * 2 ** Math.min(held, 6)) : pollInterval);
     }
   }
 

@@ -2,3 +2,4 @@ export { OnceMailer, TransientMailError } from './once-mailer';
 export type { OutgoingMail, MailOutcome } from './once-mailer';
 export { MailTemplates, defaultTemplatesDir, escapeHtml } from './templates';
 export type { RenderedMail } from './templates';
+export { MailModule } from './mail.module';

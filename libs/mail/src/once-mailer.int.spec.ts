@@ -1,5 +1,5 @@
-import { Pool } from 'pg';
-import { createTestDatabase, SmtpSink, type TestDatabase } from '@passerelle/testing';
+import type { Pool } from 'pg';
+import { createTestDatabase, testPool, SmtpSink, type TestDatabase } from '@passerelle/testing';
 import { OnceMailer, TransientMailError } from './once-mailer';
 import { MailTemplates } from './templates';
 
@@ -12,7 +12,7 @@ describe('OnceMailer', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('once_mailer');
-    pool = new Pool({ connectionString: db.url });
+    pool = testPool(db.url);
     sink = await new SmtpSink({ refuseRecipient: (address) => (address.startsWith('gone@') ? 550 : address.startsWith('busy@') ? 451 : null) }).start();
     mailer = new OnceMailer(pool, { smtpUrl: sink.url, from: 'Passerelle <no-reply@passerelle.test>', maxConnections: 4 });
   });

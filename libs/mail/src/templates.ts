@@ -12,6 +12,8 @@ interface TemplateFile {
   subject: string;
   text: string;
   html: string;
+  /** Further labels, for pages. */
+  [label: string]: string;
 }
 
 /** The folder holding `templates/`: the project's root, found from this file in the sources and in dist/. */
@@ -42,6 +44,14 @@ export class MailTemplates {
       html: fill(template.html, values, escapeHtml),
       language: chosen,
     };
+  }
+
+  /** A label of a template (a button's text, say), in the language or English. */
+  label(kind: string, language: string, name: string): string {
+    const template = this.load(kind, language) ?? this.load(kind, 'en');
+    const value = template?.[name] ?? this.load(kind, 'en')?.[name];
+    if (value === undefined) throw new Error(`No label ${name} in template ${kind}`);
+    return value;
   }
 
   languages(kind: string): string[] {

@@ -20,3 +20,4 @@ export { WriteOptions, parseIfMatch } from './http/write-options';
 export { WriteHeadersInterceptor } from './http/write-result.interceptor';
 export type { WriteAnswer } from './http/write-result.interceptor';
 export { ReadModels, MinPosition, encodeCursor, decodeCursor } from './http/read-models';
+export { queueConnection } from './database/queue-connection';

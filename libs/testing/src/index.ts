@@ -1,4 +1,4 @@
-export { createTestDatabase, dropTestDatabase } from './test-database';
+export { createTestDatabase, dropTestDatabase, testPool } from './test-database';
 export type { TestDatabase } from './test-database';
 export { waitFor } from './wait-for';
 export { testConfig } from './test-config';

@@ -10,6 +10,8 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     PORT: '0',
     ADMIN_EMAIL: 'admin@passerelle.test',
     ADMIN_PASSWORD: 'admin-password-for-tests',
+    // Each test database gets its own queues, so workers of other test files never take its jobs.
+    QUEUE_PREFIX: new URL(databaseUrl).pathname.slice(1),
     ...overrides,
   });
 }

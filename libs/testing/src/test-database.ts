@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { prepareDatabase } from '@passerelle/platform';
 
 const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -31,4 +31,14 @@ export async function dropTestDatabase(name: string): Promise<void> {
   } finally {
     await admin.end();
   }
+}
+
+/**
+ * A pg pool for a test database. pg's pool.end() resolves before its backends have exited, so the
+ * forced DROP DATABASE that follows may still end one of them: that late error is expected, not a failure.
+ */
+export function testPool(url: string, max = 10): Pool {
+  const pool = new Pool({ connectionString: url, max });
+  pool.on('error', () => undefined);
+  return pool;
 }

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
@@ -61,6 +61,37 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Queue keys are prefixed with {QUEUE_PREFIX}: one hash tag, so a Redis Cluster keeps them together. */
+  @Matches(/^[a-z0-9_-]{1,80}$/)
+  QUEUE_PREFIX = 'passerelle';
+
+  /** SMTP connections the worker keeps open, and e-mails it sends at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  MAIL_CONCURRENCY = 8;
+
+  /** Attempts per e-mail on temporary failures (4xx, connection refused, time-out), with exponential backoff. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  MAIL_ATTEMPTS = 12;
+
+  /** First retry delay; each next one doubles. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  MAIL_RETRY_DELAY_MS = 5000;
+
+  /** Unanswered invitations get one reminder this many days before the workshop starts. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  REMINDER_DAYS_BEFORE = 7;
+
   /** The signing key in force: the configured one, or a fixed one in development and tests. */
   get jwtSecret(): string {
     return this.JWT_SECRET ?? 'passerelle-development-only-signing-key-0000';
@@ -88,6 +119,11 @@ const KEYS = [
   'ADMIN_PASSWORD',
   'APPROVALS_REQUIRED',
   'LOG_LEVEL',
+  'QUEUE_PREFIX',
+  'MAIL_CONCURRENCY',
+  'MAIL_ATTEMPTS',
+  'MAIL_RETRY_DELAY_MS',
+  'REMINDER_DAYS_BEFORE',
 ] as const;
 
 /** Reads and validates the configuration; throws a ConfigError naming every bad variable. */

@@ -59,7 +59,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return plain(409, 'The resource was changed by another request at the same time; try again', 'concurrent-change');
     }
     if (exception instanceof DomainError) {
-      const answer = plain(409, exception.message, exception.code.replace(/_/g, '-'));
+      const status = exception.code.endsWith('_not_found') ? 404 : 409;
+      const answer = plain(status, exception.message, exception.code.replace(/_/g, '-'));
       answer.body.code = exception.code;
       return answer;
     }

@@ -61,13 +61,13 @@ export class SubscriptionHost implements OnApplicationBootstrap, OnApplicationSh
 
 @Module({})
 export class SubscriptionsModule {
-  /** Runs these consumers (classes implementing EventConsumer, resolved by Nest). */
-  static register(consumers: Type<EventConsumer>[]): DynamicModule {
+  /** Runs these consumers: classes implementing EventConsumer, provided and exported by `imports`. */
+  static register(consumers: Type<EventConsumer>[], imports: DynamicModule['imports'] = []): DynamicModule {
     const collect: Provider = {
       provide: EVENT_CONSUMERS,
       inject: consumers,
       useFactory: (...instances: EventConsumer[]) => instances,
     };
-    return { module: SubscriptionsModule, providers: [...consumers, collect, SubscriptionHost], exports: [SubscriptionHost] };
+    return { module: SubscriptionsModule, imports, providers: [collect, SubscriptionHost], exports: [SubscriptionHost] };
   }
 }

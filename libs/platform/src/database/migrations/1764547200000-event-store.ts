@@ -18,7 +18,6 @@ export class EventStore1764547200000 implements MigrationInterface {
         recorded_at    timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT events_stream_version_unique UNIQUE (stream_id, version)
       )`);
-    await db.query(`CREATE INDEX events_category_position ON events (category, position)`);
     await db.query(`
       CREATE TABLE idempotency_keys (
         scope       text        NOT NULL,

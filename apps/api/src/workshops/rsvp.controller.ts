@@ -1,0 +1,121 @@
+import { Body, Controller, Get, Header, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { type CommandOptions, DomainError } from '@passerelle/event-store';
+import { formatDates, INVITATION_READ_MODEL, InvitationQueries, RespondToInvitation, RsvpTokens, type RsvpView } from '@passerelle/invitations';
+import { escapeHtml, MailTemplates } from '@passerelle/mail';
+import { Public, ReadModels, WriteOptions } from '@passerelle/platform';
+import { RsvpDto } from './workshops.dto';
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** The participant's side: a page and its JSON twin, reached with the token from the e-mail. No account. */
+@ApiTags('rsvp')
+@Public()
+@Controller()
+export class RsvpController {
+  private readonly templates = new MailTemplates();
+
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly invitations: InvitationQueries,
+    private readonly readModels: ReadModels,
+  ) {}
+
+  @Get('api/rsvp/:token')
+  async read(@Param('token') token: string) {
+    const view = await this.find(token);
+    return {
+      workshop: { title: view.workshop.title, city: view.workshop.city, startsOn: view.workshop.startsOn, endsOn: view.workshop.endsOn },
+      fullName: view.fullName,
+      status: view.status,
+      open: view.workshop.status === 'planned' || view.workshop.status === 'registration_open',
+    };
+  }
+
+  @Post('api/rsvp/:token')
+  @HttpCode(HttpStatus.OK)
+  async answer(@Param('token') token: string, @Body() body: RsvpDto, @WriteOptions() options: CommandOptions) {
+    if (!TOKEN.test(token)) throw new NotFoundException('No invitation has this link');
+    const result = await this.commands.execute(new RespondToInvitation(token, body.response, options));
+    return { id: result.invitationId, version: result.version, position: result.position, status: body.response === 'accept' ? 'accepted' : 'declined' };
+  }
+
+  @ApiExcludeEndpoint()
+  @Get('rsvp/:token')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  @Header('Referrer-Policy', 'no-referrer')
+  async page(@Param('token') token: string, @Query('after') after: string | undefined, @Res() response: Response) {
+    if (after && /^\d{1,16}$/.test(after)) await this.readModels.reached([INVITATION_READ_MODEL], Number(after)).catch(() => undefined);
+    const view = TOKEN.test(token) ? await this.invitations.rsvp(RsvpTokens.hash(token)) : null;
+    if (!view) {
+      response.status(404).send(this.layout('en', this.templates.label('rsvp-page', 'en', 'notFound'), ''));
+      return;
+    }
+    response.send(this.render(token, view));
+  }
+
+  @ApiExcludeEndpoint()
+  @Post('rsvp/:token')
+  async pageAnswer(@Param('token') token: string, @Body() body: Record<string, unknown>, @WriteOptions() options: CommandOptions, @Res() response: Response) {
+    const choice = body?.response;
+    if (!TOKEN.test(token) || (choice !== 'accept' && choice !== 'decline')) {
+      response.redirect(303, `/rsvp/${encodeURIComponent(token)}`);
+      return;
+    }
+    try {
+      const result = await this.commands.execute(new RespondToInvitation(token, choice, options));
+      response.redirect(303, `/rsvp/${token}?after=${result.position}`);
+    } catch (err) {
+      if (err instanceof DomainError || err instanceof NotFoundException) {
+        response.redirect(303, `/rsvp/${token}`);
+        return;
+      }
+      throw err;
+    }
+  }
+
+  private async find(token: string): Promise<RsvpView> {
+    const view = TOKEN.test(token) ? await this.invitations.rsvp(RsvpTokens.hash(token)) : null;
+    if (!view) throw new NotFoundException('No invitation has this link');
+    return view;
+  }
+
+  private render(token: string, view: RsvpView): string {
+    const language = this.templates.languages('rsvp-page').includes(view.language) ? view.language : 'en';
+    const label = (name: string) => this.templates.label('rsvp-page', language, name);
+    const open = view.workshop.status === 'planned' || view.workshop.status === 'registration_open';
+    const statusText = !open ? label('closed') : label(view.status);
+    const { html } = this.templates.render('rsvp-page', language, {
+      fullName: view.fullName,
+      workshopTitle: view.workshop.title,
+      hostInstitution: view.workshop.hostInstitution,
+      city: view.workshop.city,
+      dates: formatDates(view.workshop.startsOn, view.workshop.endsOn, language),
+      statusText,
+    });
+    const buttons =
+      open && view.status !== 'bounced'
+        ? `<form method="post" action="/rsvp/${escapeHtml(token)}" class="answers">
+             <button type="submit" name="response" value="accept" id="accept">${escapeHtml(label('accept'))}</button>
+             <button type="submit" name="response" value="decline" id="decline" class="secondary">${escapeHtml(label('decline'))}</button>
+           </form>`
+        : '';
+    return this.layout(language, view.workshop.title, `${html}${buttons}`);
+  }
+
+  private layout(language: string, title: string, body: string): string {
+    return `<!doctype html>
+<html lang="${escapeHtml(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>
+body{font-family:system-ui,Arial,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
+.status{font-weight:600;margin:1.5rem 0}
+.answers button{font-size:1rem;padding:.6rem 1.4rem;margin-right:.8rem;border:0;border-radius:4px;background:#0b5cad;color:#fff;cursor:pointer}
+.answers button.secondary{background:#e4e7eb;color:#1a1a1a}
+</style></head>
+<body><main>${body}</main></body></html>`;
+  }
+}

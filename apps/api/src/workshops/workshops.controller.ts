@@ -1,0 +1,117 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { CommandOptions, CommandResult } from '@passerelle/event-store';
+import { INVITATION_READ_MODEL, InvitationQueries, InviteParticipants, RecordAttendance } from '@passerelle/invitations';
+import { MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
+import { ChangeWorkshop, WORKSHOP_READ_MODEL, type WorkshopCommand, WorkshopQueries } from '@passerelle/workshops';
+import { AddSessionDto, AttendanceDto, CreateWorkshopDto, InvitationListQueryDto, InviteParticipantsDto, ListQueryDto, SolutionDto } from './workshops.dto';
+import { uuid } from './ids';
+
+@ApiTags('workshops')
+@ApiBearerAuth()
+@Roles('staff', 'admin')
+@Controller('api/workshops')
+export class WorkshopsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly workshops: WorkshopQueries,
+    private readonly invitations: InvitationQueries,
+    private readonly readModels: ReadModels,
+  ) {}
+
+  @Post()
+  async create(@Body() body: CreateWorkshopDto, @WriteOptions() options: CommandOptions) {
+    const id = randomUUID();
+    const result = await this.change(id, { type: 'PlanWorkshop', workshopId: id, ...body, at: now() }, options);
+    // A repeated Idempotency-Key answers with the workshop the first request created.
+    return { ...answer(result), id: result.streamId.replace(/^workshop-/, '') };
+  }
+
+  @Get()
+  async list(@Query() query: ListQueryDto, @MinPosition() minPosition?: number) {
+    await this.readModels.reached([WORKSHOP_READ_MODEL], minPosition);
+    return this.workshops.list(query.limit ?? 50, query.cursor);
+  }
+
+  @Get(':id')
+  async detail(@Param('id', uuid('id')) id: string, @MinPosition() minPosition?: number) {
+    await this.readModels.reached([WORKSHOP_READ_MODEL, INVITATION_READ_MODEL], minPosition);
+    const workshop = await this.workshops.get(id);
+    if (!workshop) throw new NotFoundException('No such workshop');
+    return workshop;
+  }
+
+  @Post(':id/sessions')
+  async addSession(@Param('id', uuid('id')) id: string, @Body() body: AddSessionDto, @WriteOptions() options: CommandOptions) {
+    const sessionId = randomUUID();
+    const result = await this.change(id, { type: 'AddSession', sessionId, ...body, location: body.location ?? null }, options);
+    const added = result.events.find((e) => e.type === 'WorkshopSessionAdded')?.data as { sessionId: string } | undefined;
+    return { sessionId: added?.sessionId ?? sessionId, ...answer(result) };
+  }
+
+  @Post(':id/open-registration')
+  @HttpCode(HttpStatus.OK)
+  async openRegistration(@Param('id', uuid('id')) id: string, @WriteOptions() options: CommandOptions) {
+    return answer(await this.change(id, { type: 'OpenRegistration', at: now() }, options));
+  }
+
+  @Post(':id/start')
+  @HttpCode(HttpStatus.OK)
+  async start(@Param('id', uuid('id')) id: string, @WriteOptions() options: CommandOptions) {
+    return answer(await this.change(id, { type: 'StartWorkshop', at: now() }, options));
+  }
+
+  @Post(':id/conclude')
+  @HttpCode(HttpStatus.ACCEPTED)
+  async conclude(@Param('id', uuid('id')) id: string, @WriteOptions() options: CommandOptions) {
+    return answer(await this.change(id, { type: 'ConcludeWorkshop', at: now() }, options));
+  }
+
+  @Post(':id/solutions')
+  async presentSolution(@Param('id', uuid('id')) id: string, @Body() body: SolutionDto, @WriteOptions() options: CommandOptions) {
+    const solutionId = randomUUID();
+    const result = await this.change(id, { type: 'PresentSolution', solutionId, ...body }, options);
+    const presented = result.events.find((e) => e.type === 'WorkshopSolutionPresented')?.data as { solutionId: string } | undefined;
+    return { solutionId: presented?.solutionId ?? solutionId, ...answer(result) };
+  }
+
+  @Post(':id/sessions/:sessionId/attendance')
+  @HttpCode(HttpStatus.OK)
+  async attendance(
+    @Param('id', uuid('id')) id: string,
+    @Param('sessionId', uuid('sessionId')) sessionId: string,
+    @Body() body: AttendanceDto,
+    @WriteOptions() options: CommandOptions,
+  ) {
+    const { replayed: _replayed, ...result } = await this.commands.execute(new RecordAttendance(id, sessionId, body.invitationIds, options));
+    return result;
+  }
+
+  @Post(':id/invitations')
+  @HttpCode(HttpStatus.ACCEPTED)
+  async invite(@Param('id', uuid('id')) id: string, @Body() body: InviteParticipantsDto, @WriteOptions() options: CommandOptions) {
+    const participants = body.participants.map((p) => ({ ...p, position: p.position ?? null }));
+    const { items, position } = await this.commands.execute(new InviteParticipants(id, participants, options));
+    return { items, position };
+  }
+
+  @Get(':id/invitations')
+  async listInvitations(@Param('id', uuid('id')) id: string, @Query() query: InvitationListQueryDto, @MinPosition() minPosition?: number) {
+    await this.readModels.reached([WORKSHOP_READ_MODEL, INVITATION_READ_MODEL], minPosition);
+    if (!(await this.workshops.get(id))) throw new NotFoundException('No such workshop');
+    return this.invitations.list(id, query.status, query.limit ?? 50, query.cursor);
+  }
+
+  private change(id: string, command: WorkshopCommand, options: CommandOptions): Promise<CommandResult> {
+    return this.commands.execute(new ChangeWorkshop(id, command, options));
+  }
+}
+
+const now = () => new Date().toISOString();
+
+/** A write's answer (API.md): the workshop's id, its version and the position of the write. */
+function answer(result: CommandResult) {
+  return { id: result.streamId.replace(/^workshop-/, ''), version: result.version, position: result.position };
+}

@@ -1,0 +1,156 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO31661Alpha2,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { SESSION_KINDS, type SessionKind } from '@passerelle/workshops';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+export class CreateWorkshopDto {
+  @ApiProperty({ example: 'AI capacity building for public administrations' })
+  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  title: string;
+
+  @ApiProperty({ example: 'Shanghai Artificial Intelligence Research Institute' })
+  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  hostInstitution: string;
+
+  @ApiProperty({ example: 'Shanghai' })
+  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(100)
+  city: string;
+
+  @ApiProperty({ example: 'CN', description: 'ISO 3166-1 alpha-2' })
+  @IsISO31661Alpha2()
+  country: string;
+
+  @ApiProperty({ example: '2025-10-23' })
+  @IsString() @Matches(DATE, { message: 'startsOn must be a date such as 2025-10-23' }) @IsISO8601({ strict: true })
+  startsOn: string;
+
+  @ApiProperty({ example: '2025-10-25' })
+  @IsString() @Matches(DATE, { message: 'endsOn must be a date such as 2025-10-25' }) @IsISO8601({ strict: true })
+  endsOn: string;
+
+  @ApiProperty({ example: ['healthcare', 'education', 'green development'] })
+  @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(60, { each: true }) @ArrayMaxSize(20)
+  themes: string[];
+}
+
+export class AddSessionDto {
+  @ApiProperty({ enum: SESSION_KINDS })
+  @IsIn(SESSION_KINDS)
+  kind: SessionKind;
+
+  @ApiProperty({ example: 'Foundations of machine learning' })
+  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  title: string;
+
+  @ApiProperty({ example: '2025-10-23T09:00:00Z' })
+  @IsISO8601({ strict: true, strictSeparator: true })
+  startsAt: string;
+
+  @ApiProperty({ example: '2025-10-23T12:00:00Z' })
+  @IsISO8601({ strict: true, strictSeparator: true })
+  endsAt: string;
+
+  @ApiPropertyOptional({ example: 'Main auditorium' })
+  @IsOptional() @Transform(trim) @IsString() @MaxLength(200)
+  location?: string;
+}
+
+export class ParticipantDto {
+  @ApiProperty({ example: 'Siti Rahma' })
+  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  fullName: string;
+
+  @ApiProperty({ example: 'siti.rahma@kominfo.go.id' })
+  @Transform(trim) @IsEmail() @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ example: 'ID' })
+  @IsISO31661Alpha2()
+  country: string;
+
+  @ApiProperty({ example: 'Ministry of Communication and Informatics' })
+  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  organization: string;
+
+  @ApiPropertyOptional({ example: 'Director of digital policy' })
+  @IsOptional() @Transform(trim) @IsString() @MaxLength(200)
+  position?: string;
+
+  @ApiProperty({ example: 'en', description: 'BCP 47 primary language tag' })
+  @IsString() @Matches(/^[a-z]{2,3}$/, { message: 'language must be a primary language tag such as en or fr' })
+  language: string;
+}
+
+export class InviteParticipantsDto {
+  @ApiProperty({ type: [ParticipantDto] })
+  @ValidateNested({ each: true }) @Type(() => ParticipantDto) @ArrayMinSize(1) @ArrayMaxSize(1000)
+  participants: ParticipantDto[];
+}
+
+export class AttendanceDto {
+  @ApiProperty({ type: [String], format: 'uuid' })
+  @IsUUID('all', { each: true }) @ArrayMinSize(1) @ArrayMaxSize(1000)
+  invitationIds: string[];
+}
+
+export class SolutionDto {
+  @ApiProperty({ example: 'MedVision' })
+  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  company: string;
+
+  @ApiProperty({ example: 'Early screening of diabetic retinopathy' })
+  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  title: string;
+
+  @ApiProperty({ example: 'healthcare' })
+  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(60)
+  sector: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  sessionId: string;
+}
+
+export class ListQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsString() @MaxLength(500)
+  cursor?: string;
+}
+
+export const INVITATION_STATUSES = ['issued', 'emailed', 'bounced', 'accepted', 'declined'] as const;
+
+export class InvitationListQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({ enum: INVITATION_STATUSES })
+  @IsOptional() @IsIn(INVITATION_STATUSES)
+  status?: (typeof INVITATION_STATUSES)[number];
+}
+
+export class RsvpDto {
+  @ApiProperty({ enum: ['accept', 'decline'] })
+  @IsIn(['accept', 'decline'])
+  response: 'accept' | 'decline';
+}

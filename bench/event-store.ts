@@ -1,0 +1,232 @@
+/**
+ * Event store throughput against plain `pg` doing the same work on a plain table.
+ * Run by hand: node -r @swc-node/register bench/event-store.ts
+ * Creates a fresh database, measures, prints a table and the targets, and drops the database (also on
+ * failure or Ctrl-C). Exits 0 whatever the figures: it is a measurement, not a test.
+ */
+import { randomUUID } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'pg';
+import { PostgresEventStore } from '@passerelle/event-store';
+import { createTestDatabase } from '@passerelle/testing';
+
+const WARMUP_MS = 500;
+const ROUND_MS = 1000;
+const ABBA_CYCLES = 2; // each side runs 2 x ABBA_CYCLES timed rounds per case: A B B A A B B A
+const READ_EVENTS = 100_000;
+const READ_BATCH = 1000;
+const FILL_CHUNK = 50_000; // the store's positions allow fewer than 2^16 events per transaction
+
+const COLUMNS = 'event_id, stream_id, category, version, type, schema_version, data, metadata';
+const PLAIN_TABLE_SQL = `CREATE TABLE plain_events (
+  position bigserial PRIMARY KEY, event_id uuid NOT NULL, stream_id text NOT NULL, category text NOT NULL,
+  version integer NOT NULL, type text NOT NULL, schema_version integer NOT NULL DEFAULT 1, data jsonb NOT NULL,
+  metadata jsonb NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now(), UNIQUE (stream_id, version))`;
+/** Tops `events` up for the readAll case, with positions made the way the store makes them. */
+const FILL_EVENTS_SQL = `INSERT INTO events (position, ${COLUMNS})
+  SELECT (pg_current_xact_id()::text::bigint << 16) + g - 1, gen_random_uuid(), 'bench-' || gen_random_uuid(),
+    'bench', 1, 'WorkshopScheduled', 1, $2::jsonb, $3::jsonb
+  FROM generate_series(1, $1::int) AS g`;
+const COPY_TO_PLAIN_SQL = `INSERT INTO plain_events (${COLUMNS}, recorded_at)
+  SELECT ${COLUMNS}, recorded_at FROM events ORDER BY position`;
+const PLAIN_READ_SQL = `SELECT position, ${COLUMNS}, recorded_at FROM plain_events
+  WHERE position > $1 ORDER BY position LIMIT $2`;
+
+/** About 300 bytes of data and 150 of metadata, fresh ids every time, the same for both sides. */
+function newEvents(count: number) {
+  return Array.from({ length: count }, () => ({
+    type: 'WorkshopScheduled',
+    data: {
+      workshopId: randomUUID(), programmeId: 'prog-2026-sahel-education', title: 'Atelier : formation des enseignants',
+      startsAt: '2026-03-14T09:00:00.000Z', endsAt: '2026-03-16T17:00:00.000Z', venue: { city: 'Dakar', country: 'SN' },
+      capacity: 40, organiserId: randomUUID(),
+    },
+    metadata: { actor: randomUUID(), correlationId: randomUUID(), causationId: randomUUID() },
+  }));
+}
+
+let streams = 0;
+const nextStream = () => `bench-${++streams}`; // category "bench" for the store and the plain table
+
+/** One unit of work; resolves to the number of events it wrote or read. */
+type Op = () => Promise<number>;
+type Variant = (pool: Pool) => { op: Op; close?: () => void };
+
+const storeAppend = (size: number): Variant => (pool) => {
+  const store = new PostgresEventStore(pool); // production defaults, NOTIFY included
+  const op = async () =>
+    (await store.append(nextStream(), newEvents(size), { expectedVersion: 'no_stream' })).events.length;
+  return { op, close: () => store.close() };
+};
+
+const plainAppend = (size: number): Variant => (pool) => {
+  const placeholders = (r: number) => `(${Array.from({ length: 8 }, (_, c) => `$${r * 8 + c + 1}`).join(', ')})`;
+  const values = Array.from({ length: size }, (_, r) => placeholders(r)).join(', ');
+  const sql = `INSERT INTO plain_events (${COLUMNS}) VALUES ${values}`;
+  const op = async () => {
+    const stream = nextStream();
+    const params = newEvents(size).flatMap((event, i) =>
+      [randomUUID(), stream, 'bench', i + 1, event.type, 1, event.data, event.metadata]);
+    return (await pool.query(sql, params)).rowCount ?? 0;
+  };
+  return { op };
+};
+
+/** Reads from position 0 to the end in batches; one call is one full pass. */
+function readToEnd(readBatch: (after: number) => Promise<{ count: number; last: number }>): Op {
+  return async () => {
+    let read = 0;
+    for (let after = 0; ; ) {
+      const { count, last } = await readBatch(after);
+      if (count === 0) return read;
+      read += count;
+      after = last;
+    }
+  };
+}
+
+const storeReadAll: Variant = (pool) => {
+  const store = new PostgresEventStore(pool);
+  const op = readToEnd(async (after) => {
+    const events = await store.readAll(after, READ_BATCH);
+    return { count: events.length, last: events.at(-1)?.position ?? after };
+  });
+  return { op, close: () => store.close() };
+};
+
+const plainReadAll: Variant = (pool) => ({
+  op: readToEnd(async (after) => {
+    const { rows } = await pool.query(PLAIN_READ_SQL, [after, READ_BATCH]);
+    return { count: rows.length, last: rows.length ? Number(rows[rows.length - 1].position) : after };
+  }),
+});
+
+/** Idle connections die when the database is dropped early (Ctrl-C); that must not crash the drop. */
+function newPool(url: string, max: number): Pool {
+  return new Pool({ connectionString: url, max, application_name: 'bench' }).on('error', () => undefined);
+}
+
+interface Tally { ops: number; events: number; ms: number }
+
+/** `concurrency` workers repeat `op` until `ms` have passed; every started op is finished and counted. */
+async function run(op: Op, concurrency: number, ms: number): Promise<Tally> {
+  const tally = { ops: 0, events: 0, ms: 0 };
+  const start = performance.now();
+  const worker = async () => {
+    while (performance.now() - start < ms) {
+      const events = await op(); // not `tally.events += await op()`: that reads the total before awaiting
+      tally.events += events;
+      tally.ops += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  tally.ms = performance.now() - start;
+  return tally;
+}
+
+/** Warms up both sides, then times them in alternating ABBA rounds, each side with a pool of `concurrency`. */
+async function compare(url: string, concurrency: number, variants: Variant[], storeFirst: boolean): Promise<Tally[]> {
+  const sides = variants.map((variant) => {
+    const pool = newPool(url, concurrency);
+    return { pool, ...variant(pool) };
+  });
+  const order = Array.from({ length: ABBA_CYCLES }, () => (storeFirst ? [0, 1, 1, 0] : [1, 0, 0, 1])).flat();
+  const totals = sides.map(() => ({ ops: 0, events: 0, ms: 0 }));
+  try {
+    for (const i of order.slice(0, 2)) await run(sides[i].op, concurrency, WARMUP_MS);
+    for (const i of order) {
+      const t = await run(sides[i].op, concurrency, ROUND_MS);
+      totals[i] = { ops: totals[i].ops + t.ops, events: totals[i].events + t.events, ms: totals[i].ms + t.ms };
+    }
+    return totals;
+  } finally {
+    for (const side of sides) {
+      side.close?.();
+      await side.pool.end();
+    }
+  }
+}
+
+/** Tops `events` up to READ_EVENTS and gives `plain_events` exactly the same rows, both vacuumed. */
+async function prepareReadTables(pool: Pool): Promise<number> {
+  const count = async () => (await pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n as number;
+  const [sample] = newEvents(1);
+  for (let missing = READ_EVENTS - (await count()); missing > 0; missing = READ_EVENTS - (await count())) {
+    await pool.query(FILL_EVENTS_SQL, [Math.min(missing, FILL_CHUNK), sample.data, sample.metadata]);
+  }
+  await pool.query('TRUNCATE plain_events RESTART IDENTITY');
+  await pool.query(COPY_TO_PLAIN_SQL);
+  await pool.query('VACUUM ANALYZE events, plain_events');
+  return count();
+}
+
+type Row = [label: string, store: number, plain: number];
+const rate = (t: Tally, per: 'ops' | 'events') => (t[per] * 1000) / t.ms;
+
+async function bench(url: string): Promise<void> {
+  const admin = newPool(url, 1);
+  const appends: Row[] = [];
+  let read: Row;
+  try {
+    await admin.query(PLAIN_TABLE_SQL);
+    const server = (await admin.query('SHOW server_version')).rows[0].server_version;
+    console.log(`PostgreSQL ${server}, Node ${process.version}, ${availableParallelism()} CPUs, load average ` +
+      `${loadavg()[0].toFixed(2)} at start (other work on the machine skews the figures)`);
+    console.log(`${WARMUP_MS} ms warm-up, then ${2 * ABBA_CYCLES} x ${ROUND_MS} ms per side and case, ABBA order\n`);
+    for (const [i, c] of [1, 4, 16].entries()) {
+      const [store, plain] = await compare(url, c, [storeAppend(1), plainAppend(1)], i % 2 === 0);
+      appends.push([`append 1 event, concurrency ${c} (appends/s)`, rate(store, 'ops'), rate(plain, 'ops')]);
+    }
+    const [store10, plain10] = await compare(url, 16, [storeAppend(10), plainAppend(10)], false);
+    appends.push(['append 10 events, concurrency 16 (appends/s)', rate(store10, 'ops'), rate(plain10, 'ops')]);
+    appends.push(['append 10 events, concurrency 16 (events/s)', rate(store10, 'events'), rate(plain10, 'events')]);
+
+    const total = await prepareReadTables(admin);
+    const [store, plain] = await compare(url, 1, [storeReadAll, plainReadAll], true);
+    read = [`readAll, ${READ_BATCH} per call (events/s)`, rate(store, 'events'), rate(plain, 'events')];
+    console.log(`readAll: ${total} rows in each table; events per pass: store ${store.events / store.ops}, ` +
+      `plain ${plain.events / plain.ops}; timed passes: store ${store.ops}, plain ${plain.ops}\n`);
+    if (store.events !== total * store.ops) console.log('WARNING: readAll missed rows (a transaction in flight?)\n');
+  } finally {
+    await admin.end();
+  }
+  printTable([...appends, read]);
+  printTarget('append 1 event at concurrency 16 vs plain INSERT', appends[2], 0.7);
+  printTarget('readAll vs plain SELECT', read, 0.6);
+}
+
+function printTable(rows: Row[]): void {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const num = (n: number) => Math.round(n).toLocaleString('en-US').padStart(12);
+  console.log(`${'case'.padEnd(width)}  ${'Passerelle'.padStart(12)}  ${'plain pg'.padStart(12)}  store/plain`);
+  for (const [label, store, plain] of rows) {
+    console.log(`${label.padEnd(width)}  ${num(store)}  ${num(plain)}  ${(store / plain).toFixed(2).padStart(11)}`);
+  }
+  console.log();
+}
+
+function printTarget(name: string, [, store, plain]: Row, target: number): void {
+  const ratio = store / plain;
+  const verdict = ratio >= target ? 'PASS' : 'BELOW TARGET';
+  console.log(`${verdict.padEnd(12)}  ${name}: ${(ratio * 100).toFixed(0)}% of plain (target >= ${target * 100}%)`);
+}
+
+async function main(): Promise<void> {
+  const db = await createTestDatabase('bench_event_store');
+  let aborting: Promise<void> | undefined;
+  const abort = () => {
+    aborting ??= db.drop().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', abort).on('SIGTERM', abort);
+  try {
+    await bench(db.url);
+  } finally {
+    await (aborting ?? db.drop()); // after Ctrl-C the process exits there, without reporting the killed queries
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

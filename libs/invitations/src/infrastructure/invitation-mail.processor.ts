@@ -1,0 +1,88 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger, type OnModuleInit } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { handleCommand, PostgresEventStore } from '@passerelle/event-store';
+import { MailTemplates, OnceMailer } from '@passerelle/mail';
+import { AppConfig } from '@passerelle/platform';
+import { workshopStream, type WorkshopEvent } from '@passerelle/workshops';
+import { invitationDecider } from '../domain/invitation.decider';
+import type { InvitationEvent } from '../domain/invitation.events';
+import { invitationStream } from '../application/invitation-commands';
+import { RsvpTokens } from '../application/rsvp-tokens';
+import { INVITATION_MAIL_QUEUE, type InvitationMailJob } from './invitation-mail.queue';
+
+type Issued = Extract<InvitationEvent, { type: 'InvitationIssued' }>['data'];
+type Planned = Extract<WorkshopEvent, { type: 'WorkshopPlanned' }>['data'];
+
+/**
+ * Sends one invitation (or reminder) e-mail per job and records the outcome as a command. Thin: the
+ * job carries ids; the ledger in OnceMailer makes a second run of the same job send nothing.
+ */
+@Processor(INVITATION_MAIL_QUEUE)
+export class InvitationMailProcessor extends WorkerHost implements OnModuleInit {
+  private readonly logger = new Logger('InvitationMail');
+
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly mailer: OnceMailer,
+    private readonly templates: MailTemplates,
+    private readonly tokens: RsvpTokens,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onModuleInit(): void {
+    this.worker.concurrency = this.config.MAIL_CONCURRENCY;
+  }
+
+  async process(job: Job<InvitationMailJob>): Promise<string> {
+    const reminder = job.name === 'reminder';
+    const { invitationId } = job.data;
+    const events = await this.store.readStream(invitationStream(invitationId));
+    const issued = events.find((e) => e.type === 'InvitationIssued')?.data as Issued | undefined;
+    if (!issued) return 'no such invitation';
+    const state = events.reduce((s, e) => invitationDecider.evolve(s, e as unknown as InvitationEvent), invitationDecider.initialState());
+    if (state.status === 'bounced') return 'bounced before';
+    if (reminder && (state.status === 'accepted' || state.status === 'declined' || state.reminded)) return 'no reminder needed';
+    const [planned] = await this.store.readStream(workshopStream(issued.workshopId));
+    const workshop = planned.data as Planned;
+
+    const kind = reminder ? 'invitation-reminder' : 'invitation';
+    const rendered = this.templates.render(kind, issued.language, {
+      fullName: issued.fullName,
+      workshopTitle: workshop.title,
+      hostInstitution: workshop.hostInstitution,
+      city: workshop.city,
+      dates: formatDates(workshop.startsOn, workshop.endsOn, issued.language),
+      startsOn: formatDates(workshop.startsOn, workshop.startsOn, issued.language),
+      rsvpUrl: `${this.config.APP_BASE_URL.replace(/\/$/, '')}/rsvp/${this.tokens.tokenFor(invitationId)}`,
+    });
+    const outcome = await this.mailer.send(`${kind}:${invitationId}`, { to: issued.email, ...rendered });
+    const metadata = { actor: 'worker', correlationId: job.data.correlationId, causationId: job.data.eventId };
+    const at = new Date().toISOString();
+    if (outcome.status === 'rejected') {
+      this.logger.warn(`${kind} to ${issued.email} refused: ${outcome.reason}`);
+      if (!reminder) {
+        await handleCommand(this.store, invitationStream(invitationId), invitationDecider, { type: 'RecordEmailBounced', reason: outcome.reason, at }, { metadata });
+      }
+      return 'bounced';
+    }
+    await handleCommand(
+      this.store,
+      invitationStream(invitationId),
+      invitationDecider,
+      reminder ? { type: 'RecordReminderSent', messageId: outcome.messageId, at } : { type: 'RecordEmailSent', messageId: outcome.messageId, at },
+      { metadata },
+    );
+    return outcome.status;
+  }
+}
+
+/** "23 – 25 October 2025" in the reader's language. */
+export function formatDates(startsOn: string, endsOn: string, language: string): string {
+  const format = new Intl.DateTimeFormat(language, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const start = new Date(`${startsOn}T00:00:00Z`);
+  const end = new Date(`${endsOn}T00:00:00Z`);
+  return startsOn === endsOn ? format.format(start) : format.formatRange(start, end);
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import type { EventConsumer, StoredEvent } from '@passerelle/event-store';
+import type { InvitationEvent } from '../domain/invitation.events';
+
+export const INVITATION_READ_MODEL = 'invitation-read-model';
+
+/** One row per invitation: who, where it stands, when it was e-mailed and answered. */
+@Injectable()
+export class InvitationReadModelProjection implements EventConsumer {
+  readonly name = INVITATION_READ_MODEL;
+  readonly batchSize = 1000;
+
+  filter(event: StoredEvent): boolean {
+    return event.category === 'invitation';
+  }
+
+  async handle(events: StoredEvent[], tx: PoolClient): Promise<void> {
+    for (const event of events) await this.apply(event as StoredEvent & InvitationEvent, tx);
+  }
+
+  async reset(tx: PoolClient): Promise<void> {
+    await tx.query('TRUNCATE invitations');
+  }
+
+  private async apply(event: StoredEvent & InvitationEvent, tx: PoolClient): Promise<void> {
+    const id = event.data.invitationId;
+    switch (event.type) {
+      case 'InvitationIssued': {
+        const d = event.data;
+        await tx.query(
+          `INSERT INTO invitations (id, workshop_id, full_name, email, country, organization, position_title, language, token_hash, status, issued_at, version)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'issued', $10, $11) ON CONFLICT (id) DO NOTHING`,
+          [id, d.workshopId, d.fullName, d.email, d.country, d.organization, d.position, d.language, d.tokenHash, d.issuedAt, event.version],
+        );
+        return;
+      }
+      case 'InvitationEmailed':
+        return this.update(tx, id, event.version, "emailed_at = $3, status = CASE WHEN status = 'issued' THEN 'emailed' ELSE status END", [event.data.emailedAt]);
+      case 'InvitationBounced':
+        return this.update(tx, id, event.version, "status = 'bounced', bounce_reason = $3", [event.data.reason]);
+      case 'InvitationAccepted':
+        return this.update(tx, id, event.version, "status = 'accepted', responded_at = $3", [event.data.respondedAt]);
+      case 'InvitationDeclined':
+        return this.update(tx, id, event.version, "status = 'declined', responded_at = $3", [event.data.respondedAt]);
+      case 'InvitationReminded':
+        return this.update(tx, id, event.version, 'reminded_at = $3', [event.data.remindedAt]);
+      case 'InvitationAttended':
+        return this.update(tx, id, event.version, 'attended_sessions = attended_sessions || $3::jsonb', [JSON.stringify([event.data.sessionId])]);
+    }
+  }
+
+  private async update(tx: PoolClient, id: string, version: number, set: string, values: unknown[]): Promise<void> {
+    await tx.query(`UPDATE invitations SET ${set}, version = $2 WHERE id = $1`, [id, version, ...values]);
+  }
+}

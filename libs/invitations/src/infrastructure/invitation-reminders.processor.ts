@@ -1,0 +1,50 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { AppConfig } from '@passerelle/platform';
+import { InvitationQueries } from './invitation.queries';
+import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE, type InvitationMailJob, reminderJobId } from './invitation-mail.queue';
+
+/**
+ * Every hour (a BullMQ job scheduler, so one run per hour however many workers run), finds the
+ * invitations still unanswered REMINDER_DAYS_BEFORE days before their workshop and queues one reminder
+ * each. The job id is the invitation's, and the mail ledger keys reminders by invitation: one reminder at most.
+ */
+@Processor(INVITATION_REMINDERS_QUEUE)
+export class InvitationRemindersProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger('InvitationReminders');
+
+  constructor(
+    @InjectQueue(INVITATION_REMINDERS_QUEUE) private readonly schedule: Queue,
+    @InjectQueue(INVITATION_MAIL_QUEUE) private readonly mail: Queue<InvitationMailJob>,
+    private readonly invitations: InvitationQueries,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.schedule.upsertJobScheduler('find-due-reminders', { every: 3600_000 }, { name: 'find-due-reminders' });
+  }
+
+  async process(): Promise<number> {
+    const today = new Date().toISOString().slice(0, 10);
+    const due = await this.invitations.dueForReminder(today, this.config.REMINDER_DAYS_BEFORE);
+    if (due.length === 0) return 0;
+    await this.mail.addBulk(
+      due.map((invitationId) => ({
+        name: 'reminder',
+        data: { invitationId, eventId: `reminder-${today}`, correlationId: `reminders-${today}` },
+        opts: {
+          jobId: reminderJobId(invitationId),
+          attempts: this.config.MAIL_ATTEMPTS,
+          backoff: { type: 'exponential', delay: this.config.MAIL_RETRY_DELAY_MS },
+          removeOnComplete: { age: 90 * 24 * 3600 },
+          removeOnFail: { age: 90 * 24 * 3600 },
+        },
+      })),
+    );
+    this.logger.log(`Queued ${due.length} reminders`);
+    return due.length;
+  }
+}

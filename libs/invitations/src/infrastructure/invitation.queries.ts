@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { decodeCursor, encodeCursor, EventStorePool } from '@passerelle/platform';
+import type { InvitationStatus } from '../domain/invitation.events';
+
+export interface InvitationView {
+  id: string;
+  workshopId: string;
+  fullName: string;
+  email: string;
+  country: string;
+  organization: string;
+  position: string | null;
+  language: string;
+  status: InvitationStatus;
+  issuedAt: string;
+  emailedAt: string | null;
+  respondedAt: string | null;
+  remindedAt: string | null;
+  bounceReason: string | null;
+  attendedSessions: string[];
+  version: number;
+}
+
+export interface RsvpView {
+  invitationId: string;
+  fullName: string;
+  language: string;
+  status: InvitationStatus;
+  workshop: { id: string; title: string; hostInstitution: string; city: string; startsOn: string; endsOn: string; status: string };
+}
+
+@Injectable()
+export class InvitationQueries {
+  constructor(private readonly pool: EventStorePool) {}
+
+  async list(workshopId: string, status: InvitationStatus | undefined, limit: number, cursor?: string) {
+    const after = decodeCursor(cursor, 2);
+    const result = await this.pool.query(
+      `SELECT * FROM invitations
+       WHERE workshop_id = $1 AND ($2::text IS NULL OR status = $2)
+         AND ($3::timestamptz IS NULL OR (issued_at, id) > ($3::timestamptz, $4::uuid))
+       ORDER BY issued_at, id LIMIT $5`,
+      [workshopId, status ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+    );
+    const items = result.rows.slice(0, limit).map(toView);
+    const last = result.rows[Math.min(limit, result.rows.length) - 1];
+    return {
+      items,
+      nextCursor: result.rows.length > limit ? encodeCursor([last.issued_at.toISOString(), last.id]) : null,
+    };
+  }
+
+  async idForTokenHash(tokenHash: string): Promise<{ invitationId: string; workshopId: string } | null> {
+    const result = await this.pool.query('SELECT id, workshop_id FROM invitations WHERE token_hash = $1', [tokenHash]);
+    return result.rows[0] ? { invitationId: result.rows[0].id, workshopId: result.rows[0].workshop_id } : null;
+  }
+
+  async rsvp(tokenHash: string): Promise<RsvpView | null> {
+    const result = await this.pool.query(
+      `SELECT i.id, i.full_name, i.language, i.status, w.id AS workshop_id, w.title, w.host_institution, w.city,
+              to_char(w.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(w.ends_on, 'YYYY-MM-DD') AS ends_on, w.status AS workshop_status
+       FROM invitations i JOIN workshops w ON w.id = i.workshop_id WHERE i.token_hash = $1`,
+      [tokenHash],
+    );
+    const row = result.rows[0];
+    if (!row) return null;
+    return {
+      invitationId: row.id,
+      fullName: row.full_name,
+      language: row.language,
+      status: row.status,
+      workshop: { id: row.workshop_id, title: row.title, hostInstitution: row.host_institution, city: row.city, startsOn: row.starts_on, endsOn: row.ends_on, status: row.workshop_status },
+    };
+  }
+
+  /** Invitations still unanswered whose workshop starts within `days` days of `today` and has not started. */
+  async dueForReminder(today: string, days: number): Promise<string[]> {
+    const result = await this.pool.query(
+      `SELECT i.id FROM invitations i JOIN workshops w ON w.id = i.workshop_id
+       WHERE i.status IN ('issued', 'emailed') AND i.reminded_at IS NULL AND w.status = 'registration_open'
+         AND w.starts_on <= $1::date + $2::int AND w.starts_on > $1::date
+         AND i.issued_at < $1::date`,
+      [today, days],
+    );
+    return result.rows.map((row) => row.id);
+  }
+}
+
+function toView(row: Record<string, any>): InvitationView {
+  const iso = (value: Date | null) => (value ? value.toISOString() : null);
+  return {
+    id: row.id,
+    workshopId: row.workshop_id,
+    fullName: row.full_name,
+    email: row.email,
+    country: row.country,
+    organization: row.organization,
+    position: row.position_title,
+    language: row.language,
+    status: row.status,
+    issuedAt: row.issued_at.toISOString(),
+    emailedAt: iso(row.emailed_at),
+    respondedAt: iso(row.responded_at),
+    remindedAt: iso(row.reminded_at),
+    bounceReason: row.bounce_reason,
+    attendedSessions: row.attended_sessions,
+    version: row.version,
+  };
+}

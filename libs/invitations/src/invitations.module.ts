@@ -1,0 +1,31 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { InviteParticipantsHandler } from './application/invite-participants.handler';
+import { RecordAttendanceHandler } from './application/record-attendance.handler';
+import { RespondToInvitationHandler } from './application/respond-to-invitation.handler';
+import { RsvpTokens } from './application/rsvp-tokens';
+import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE } from './infrastructure/invitation-mail.queue';
+import { InvitationMailProcessor } from './infrastructure/invitation-mail.processor';
+import { InvitationMailReactor } from './infrastructure/invitation-mail.reactor';
+import { InvitationReadModelProjection } from './infrastructure/invitation-read-model.projection';
+import { InvitationRemindersProcessor } from './infrastructure/invitation-reminders.processor';
+import { InvitationQueries } from './infrastructure/invitation.queries';
+
+const queues = BullModule.registerQueue({ name: INVITATION_MAIL_QUEUE }, { name: INVITATION_REMINDERS_QUEUE });
+
+/** Commands and queries of invitations: what the API needs. */
+@Module({
+  imports: [CqrsModule, queues],
+  providers: [RsvpTokens, InvitationQueries, InviteParticipantsHandler, RespondToInvitationHandler, RecordAttendanceHandler],
+  exports: [RsvpTokens, InvitationQueries, queues],
+})
+export class InvitationsModule {}
+
+/** What the worker adds: the projection, the reactor that queues mail, and the processors that send it. */
+@Module({
+  imports: [InvitationsModule],
+  providers: [InvitationReadModelProjection, InvitationMailReactor, InvitationMailProcessor, InvitationRemindersProcessor],
+  exports: [InvitationReadModelProjection, InvitationMailReactor],
+})
+export class InvitationsWorkerModule {}

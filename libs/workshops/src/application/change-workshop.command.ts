@@ -1,0 +1,16 @@
+import { Command } from '@nestjs/cqrs';
+import type { CommandOptions, CommandResult } from '@passerelle/event-store';
+import type { WorkshopCommand } from '../domain/workshop.commands';
+
+export const workshopStream = (workshopId: string) => `workshop-${workshopId}`;
+
+/** Any command on one workshop: they all take the same path (load, decide, append). */
+export class ChangeWorkshop extends Command<CommandResult> {
+  constructor(
+    readonly workshopId: string,
+    readonly command: WorkshopCommand,
+    readonly options: CommandOptions,
+  ) {
+    super();
+  }
+}

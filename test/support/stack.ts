@@ -1,0 +1,70 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { createApiApp } from '../../apps/api/src/create-api-app';
+import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
+import { createTestDatabase, SmtpSink, type SmtpSinkOptions, testConfig, type TestDatabase } from '@passerelle/testing';
+import { ADMIN, login } from './api';
+
+export interface Stack {
+  db: TestDatabase;
+  smtp: SmtpSink;
+  api: NestExpressApplication;
+  worker: INestApplicationContext | null;
+  baseUrl: string;
+  http: ReturnType<typeof request>;
+  token: string;
+  env: Record<string, string>;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The API and the worker in this process, on a fresh database, the real Redis (queues of their own)
+ * and a real SMTP server started here. `token` is an admin's.
+ */
+export async function startStack(label: string, options: { env?: Record<string, string>; smtp?: SmtpSinkOptions; worker?: boolean } = {}): Promise<Stack> {
+  const db = await createTestDatabase(label);
+  const smtp = await new SmtpSink(options.smtp).start();
+  const env: Record<string, string> = { SMTP_URL: smtp.url, MAIL_RETRY_DELAY_MS: '100', MAIL_ATTEMPTS: '20', ...options.env };
+  const api = await createApiApp(testConfig(db.url, env));
+  await api.listen(0, '127.0.0.1');
+  const baseUrl = await api.getUrl();
+  env.APP_BASE_URL = baseUrl.replace('[::1]', 'localhost');
+  const http = request(api.getHttpServer());
+  const stack: Stack = {
+    db,
+    smtp,
+    api,
+    worker: null,
+    baseUrl,
+    http,
+    token: await login(http, ADMIN.email, ADMIN.password),
+    env,
+    async startWorker() {
+      const worker = await createWorkerApp(testConfig(db.url, env));
+      await worker.init();
+      stack.worker = worker;
+    },
+    async stopWorker() {
+      await stack.worker?.close();
+      stack.worker = null;
+    },
+    async close() {
+      await stack.stopWorker();
+      await api.close();
+      await smtp.stop();
+      await db.drop();
+    },
+  };
+  if (options.worker !== false) await stack.startWorker();
+  return stack;
+}
+
+/** The RSVP token in an e-mail's link. */
+export function tokenIn(text: string): string {
+  const match = /\/rsvp\/([A-Za-z0-9_-]{43})/.exec(text);
+  if (!match) throw new Error(`No RSVP link in: ${text}`);
+  return match[1];
+}
