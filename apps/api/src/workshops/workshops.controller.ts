@@ -7,7 +7,7 @@ import { INVITATION_READ_MODEL, InvitationQueries, InviteParticipants, RecordAtt
 import { MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
 import { ChangeWorkshop, WORKSHOP_READ_MODEL, type WorkshopCommand, WorkshopQueries } from '@passerelle/workshops';
 import { AddSessionDto, AttendanceDto, CreateWorkshopDto, InvitationListQueryDto, InviteParticipantsDto, ListQueryDto, SolutionDto } from './workshops.dto';
-import { uuid } from './ids';
+import { EmptyBody, uuid } from './ids';
 
 @ApiTags('workshops')
 @ApiBearerAuth()
@@ -53,19 +53,19 @@ export class WorkshopsController {
 
   @Post(':id/open-registration')
   @HttpCode(HttpStatus.OK)
-  async openRegistration(@Param('id', uuid('id')) id: string, @WriteOptions() options: CommandOptions) {
+  async openRegistration(@Param('id', uuid('id')) id: string, @Body(EmptyBody) _body: undefined, @WriteOptions() options: CommandOptions) {
     return answer(await this.change(id, { type: 'OpenRegistration', at: now() }, options));
   }
 
   @Post(':id/start')
   @HttpCode(HttpStatus.OK)
-  async start(@Param('id', uuid('id')) id: string, @WriteOptions() options: CommandOptions) {
+  async start(@Param('id', uuid('id')) id: string, @Body(EmptyBody) _body: undefined, @WriteOptions() options: CommandOptions) {
     return answer(await this.change(id, { type: 'StartWorkshop', at: now() }, options));
   }
 
   @Post(':id/conclude')
   @HttpCode(HttpStatus.ACCEPTED)
-  async conclude(@Param('id', uuid('id')) id: string, @WriteOptions() options: CommandOptions) {
+  async conclude(@Param('id', uuid('id')) id: string, @Body(EmptyBody) _body: undefined, @WriteOptions() options: CommandOptions) {
     return answer(await this.change(id, { type: 'ConcludeWorkshop', at: now() }, options));
   }
 
