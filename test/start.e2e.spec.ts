@@ -1,32 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import path from 'node:path';
 import { Client } from 'pg';
+import { MIGRATIONS } from '@passerelle/platform';
 import { dropTestDatabase, waitFor } from '@passerelle/testing';
+import { runApp as run } from './support/processes';
 
-const ROOT = path.join(__dirname, '..');
 const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function run(app: 'api' | 'worker', env: Record<string, string>): Running {
-  let output = '';
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${app}/src/main.ts`], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
-  });
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => output, exited };
-}
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -72,7 +52,7 @@ describe('starting the apps as processes', () => {
       { timeoutMs: 30_000, intervalMs: 100, what: `the API to answer /health (output: ${api.output()})` },
     );
     const migrations = await query<{ name: string }>(databaseUrl, 'SELECT name FROM migrations ORDER BY id');
-    expect(migrations.map((m) => m.name)).toEqual(['EventStore1764547200000', 'Users1764547200001', 'MailLedger1764547200002', 'WorkshopReadModels1764547200003']);
+    expect(migrations.map((m) => m.name)).toEqual(MIGRATIONS.map((migration) => new migration().name));
     const admins = await query(databaseUrl, "SELECT email FROM users WHERE role = 'admin'");
     expect(admins).toEqual([{ email: 'admin@start.test' }]);
     expect(worker.child.exitCode).toBeNull();

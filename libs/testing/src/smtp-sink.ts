@@ -20,6 +20,8 @@ export interface SmtpSinkOptions {
  */
 export class SmtpSink {
   readonly received: ReceivedMail[] = [];
+  /** RCPT TO commands seen, per address, accepted or not. */
+  readonly recipientAttempts = new Map<string, number>();
   private server: SMTPServer | null = null;
   port = 0;
 
@@ -37,6 +39,7 @@ export class SmtpSink {
       closeTimeout: 200,
       size: 50 * 1024 * 1024,
       onRcptTo: (address, _session, callback) => {
+        this.recipientAttempts.set(address.address, (this.recipientAttempts.get(address.address) ?? 0) + 1);
         const code = this.options.refuseRecipient?.(address.address);
         if (code) return callback(Object.assign(new Error(`${code} recipient refused`), { responseCode: code }));
         callback();

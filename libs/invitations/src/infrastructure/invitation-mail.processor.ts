@@ -18,7 +18,8 @@ type Planned = Extract<WorkshopEvent, { type: 'WorkshopPlanned' }>['data'];
  * Sends one invitation (or reminder) e-mail per job and records the outcome as a command. Thin: the
  * job carries ids; the ledger in OnceMailer makes a second run of the same job send nothing.
  */
-@Processor(INVITATION_MAIL_QUEUE)
+// A job's lock lapses 10 s after its worker dies; the stalled check every 5 s then hands it to another.
+@Processor(INVITATION_MAIL_QUEUE, { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 3 })
 export class InvitationMailProcessor extends WorkerHost implements OnModuleInit {
   private readonly logger = new Logger('InvitationMail');
 

@@ -1,0 +1,84 @@
+import { Queue } from 'bullmq';
+import { Client } from 'pg';
+import { queueConnection } from '@passerelle/platform';
+import { waitFor } from '@passerelle/testing';
+import { type Stack, startStack } from './support/stack';
+
+describe('invitation e-mails when the mail server fails', () => {
+  let stack: Stack;
+  let queue: Queue;
+
+  beforeAll(async () => {
+    stack = await startStack('mail_failures', { smtp: { refuseRecipient: (address) => (address.startsWith('unknown.') ? 550 : null) } });
+    const { connection, prefix } = queueConnection('redis://127.0.0.1:6379', new URL(stack.db.url).pathname.slice(1));
+    queue = new Queue('invitation-mail', { connection, prefix });
+  });
+
+  afterAll(async () => {
+    await queue?.close();
+    await stack?.close();
+  });
+
+  async function statuses(workshopId: string): Promise<Record<string, number>> {
+    const client = new Client({ connectionString: stack.db.url });
+    await client.connect();
+    try {
+      const rows = (await client.query('SELECT status, count(*)::int AS n FROM invitations WHERE workshop_id = $1 GROUP BY status', [workshopId])).rows;
+      return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    } finally {
+      await client.end();
+    }
+  }
+
+  async function openWorkshop(): Promise<string> {
+    const auth = { Authorization: `Bearer ${stack.token}` };
+    const created = await stack.http
+      .post('/api/workshops')
+      .set(auth)
+      .send({ title: 'Green development', hostInstitution: 'Institute', city: 'Shanghai', country: 'CN', startsOn: '2030-06-01', endsOn: '2030-06-02', themes: ['green development'] })
+      .expect(201);
+    await stack.http.post(`/api/workshops/${created.body.id}/open-registration`).set(auth).expect(200);
+    return created.body.id;
+  }
+
+  const people = (prefix: string, count: number) =>
+    Array.from({ length: count }, (_, i) => ({ fullName: `P ${i}`, email: `${prefix}${i}@ministry.gov.test`, country: 'ZM', organization: 'Ministry', language: 'en' }));
+
+  it('retries while the mail server is down and delivers every e-mail once when it is back', async () => {
+    const id = await openWorkshop();
+    await stack.smtp.stop();
+    await stack.http.post(`/api/workshops/${id}/invitations`).set({ Authorization: `Bearer ${stack.token}` }).send({ participants: people('down', 20) }).expect(202);
+    await waitFor(
+      async () => {
+        const jobs = await queue.getJobs(['delayed', 'waiting', 'active']);
+        return jobs.length === 20 && jobs.every((job) => job.attemptsMade >= 2);
+      },
+      { timeoutMs: 30_000, intervalMs: 50, what: 'every job to have failed at least twice while the server is down' },
+    );
+    expect(stack.smtp.received).toHaveLength(0);
+    expect(await statuses(id)).toEqual({ issued: 20 });
+
+    await stack.smtp.start();
+    await waitFor(async () => (await statuses(id)).emailed === 20, { timeoutMs: 30_000, intervalMs: 100, what: 'all 20 recorded as e-mailed' });
+    const recipients = stack.smtp.received.filter((m) => m.envelopeTo[0].startsWith('down')).map((m) => m.envelopeTo[0]);
+    expect(recipients).toHaveLength(20);
+    expect(new Set(recipients).size).toBe(20);
+  });
+
+  it('marks an invitation bounced on a permanent refusal (5xx) and does not retry it', async () => {
+    const id = await openWorkshop();
+    await stack.http
+      .post(`/api/workshops/${id}/invitations`)
+      .set({ Authorization: `Bearer ${stack.token}` })
+      .send({ participants: [...people('unknown.', 1), ...people('known', 1)] })
+      .expect(202);
+    await waitFor(async () => {
+      const s = await statuses(id);
+      return s.bounced === 1 && s.emailed === 1;
+    }, { timeoutMs: 20_000, what: 'one bounced and one e-mailed' });
+    await waitFor(async () => (await queue.getJobs(['delayed', 'waiting', 'active'])).length === 0, { what: 'no job left to retry' });
+    expect(stack.smtp.recipientAttempts.get('unknown.0@ministry.gov.test')).toBe(1);
+    const list = await stack.http.get(`/api/workshops/${id}/invitations?status=bounced`).set({ Authorization: `Bearer ${stack.token}` }).expect(200);
+    expect(list.body.items).toEqual([expect.objectContaining({ email: 'unknown.0@ministry.gov.test', status: 'bounced', bounceReason: expect.stringMatching(/550/) })]);
+  });
+});
