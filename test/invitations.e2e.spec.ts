@@ -60,7 +60,7 @@ describe('workshops and invitations, end to end', () => {
       const { subject, text, html } = mails[0].parsed;
       if (person.language === 'fr') {
         expect(subject).toMatch(/^Invitation : AI capacity building, Shanghai, /);
-        expect(text).toContain(`Madame, Monsieur ${person.fullName}`);
+        expect(text).toContain(`Bonjour ${person.fullName}`);
         expect(subject).toMatch(/23\s?–\s?25 octobre 2030$/);
       } else {
         expect(subject).toMatch(/^Invitation: AI capacity building, Shanghai, /);

@@ -5,6 +5,8 @@ import { InvitationMailReactor, InvitationReadModelProjection, InvitationsWorker
 import { MailModule } from '@passerelle/mail';
 import { AppConfig, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
 import { WorkshopReadModelProjection, WorkshopsModule } from '@passerelle/workshops';
+import { InvitationMailProcessor } from './invitations/invitation-mail.processor';
+import { InvitationRemindersProcessor } from './invitations/invitation-reminders.processor';
 
 /** The worker: projections and reactors (subscriptions of the event store) and the BullMQ processors. */
 @Module({})
@@ -17,11 +19,13 @@ export class WorkerModule {
         CqrsModule.forRoot(),
         BullModule.forRoot(queueConnection(config.REDIS_URL, config.QUEUE_PREFIX)),
         MailModule,
+        InvitationsWorkerModule,
         SubscriptionsModule.register(
           [WorkshopReadModelProjection, InvitationReadModelProjection, InvitationMailReactor],
           [WorkshopsModule, InvitationsWorkerModule],
         ),
       ],
+      providers: [InvitationMailProcessor, InvitationRemindersProcessor],
     };
   }
 }

@@ -6,10 +6,8 @@ import { RecordAttendanceHandler } from './application/record-attendance.handler
 import { RespondToInvitationHandler } from './application/respond-to-invitation.handler';
 import { RsvpTokens } from './application/rsvp-tokens';
 import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE } from './infrastructure/invitation-mail.queue';
-import { InvitationMailProcessor } from './infrastructure/invitation-mail.processor';
 import { InvitationMailReactor } from './infrastructure/invitation-mail.reactor';
 import { InvitationReadModelProjection } from './infrastructure/invitation-read-model.projection';
-import { InvitationRemindersProcessor } from './infrastructure/invitation-reminders.processor';
 import { InvitationQueries } from './infrastructure/invitation.queries';
 
 const queues = BullModule.registerQueue({ name: INVITATION_MAIL_QUEUE }, { name: INVITATION_REMINDERS_QUEUE });
@@ -22,10 +20,10 @@ const queues = BullModule.registerQueue({ name: INVITATION_MAIL_QUEUE }, { name:
 })
 export class InvitationsModule {}
 
-/** What the worker adds: the projection, the reactor that queues mail, and the processors that send it. */
+/** What the worker adds: the projection and the reactor that queues mail (the processors are the worker's own). */
 @Module({
   imports: [InvitationsModule],
-  providers: [InvitationReadModelProjection, InvitationMailReactor, InvitationMailProcessor, InvitationRemindersProcessor],
-  exports: [InvitationReadModelProjection, InvitationMailReactor],
+  providers: [InvitationReadModelProjection, InvitationMailReactor],
+  exports: [InvitationsModule, InvitationReadModelProjection, InvitationMailReactor],
 })
 export class InvitationsWorkerModule {}

@@ -103,19 +103,25 @@ export class RsvpController {
              <button type="submit" name="response" value="decline" id="decline" class="secondary">${escapeHtml(label('decline'))}</button>
            </form>`
         : '';
-    return this.layout(language, view.workshop.title, `${html}${buttons}`);
+    return this.layout(language, view.workshop.title, `${html}${buttons}`, open ? view.status : 'closed');
   }
 
-  private layout(language: string, title: string, body: string): string {
+  /** The page around `body`; `title` is its heading too, so a page without a body (the wrong link) still says what happened. */
+  private layout(language: string, title: string, body: string, state = ''): string {
     return `<!doctype html>
 <html lang="${escapeHtml(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>
 body{font-family:system-ui,Arial,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
-.status{font-weight:600;margin:1.5rem 0}
-.answers button{font-size:1rem;padding:.6rem 1.4rem;margin-right:.8rem;border:0;border-radius:4px;background:#0b5cad;color:#fff;cursor:pointer}
+h1{font-size:1.5rem;line-height:1.3;margin:0 0 1.5rem;color:#0b3d73}
+.status{font-weight:600;margin:1.5rem 0;padding:.75rem 1rem;border-left:4px solid #0b5cad;background:#eef4fb;border-radius:0 4px 4px 0}
+.accepted .status{border-color:#1e7b34;background:#e8f5ec}
+.declined .status{border-color:#6b7280;background:#f1f2f4}
+.closed .status,.bounced .status{border-color:#b45309;background:#fdf3e7}
+.answers{display:flex;flex-wrap:wrap;gap:.8rem}
+.answers button{font-size:1rem;padding:.6rem 1.4rem;border:0;border-radius:4px;background:#0b5cad;color:#fff;cursor:pointer}
 .answers button.secondary{background:#e4e7eb;color:#1a1a1a}
 </style></head>
-<body><main>${body}</main></body></html>`;
+<body><main${state ? ` class="${escapeHtml(state)}"` : ''}><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
   }
 }

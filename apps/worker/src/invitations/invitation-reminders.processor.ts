@@ -2,8 +2,13 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { AppConfig } from '@passerelle/platform';
-import { InvitationQueries } from './invitation.queries';
-import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE, type InvitationMailJob, reminderJobId } from './invitation-mail.queue';
+import {
+  INVITATION_MAIL_QUEUE,
+  INVITATION_REMINDERS_QUEUE,
+  type InvitationMailJob,
+  InvitationQueries,
+  reminderJobId,
+} from '@passerelle/invitations';
 
 /**
  * Every hour (a BullMQ job scheduler, so one run per hour however many workers run), finds the

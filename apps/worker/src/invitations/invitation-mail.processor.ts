@@ -5,11 +5,15 @@ import { handleCommand, PostgresEventStore } from '@passerelle/event-store';
 import { MailTemplates, OnceMailer } from '@passerelle/mail';
 import { AppConfig } from '@passerelle/platform';
 import { workshopStream, type WorkshopEvent } from '@passerelle/workshops';
-import { invitationDecider } from '../domain/invitation.decider';
-import type { InvitationEvent } from '../domain/invitation.events';
-import { invitationStream } from '../application/invitation-commands';
-import { RsvpTokens } from '../application/rsvp-tokens';
-import { INVITATION_MAIL_QUEUE, type InvitationMailJob } from './invitation-mail.queue';
+import {
+  formatDates,
+  INVITATION_MAIL_QUEUE,
+  invitationDecider,
+  type InvitationEvent,
+  type InvitationMailJob,
+  invitationStream,
+  RsvpTokens,
+} from '@passerelle/invitations';
 
 type Issued = Extract<InvitationEvent, { type: 'InvitationIssued' }>['data'];
 type Planned = Extract<WorkshopEvent, { type: 'WorkshopPlanned' }>['data'];
@@ -78,12 +82,4 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
     );
     return outcome.status;
   }
-}
-
-/** "23 – 25 October 2025" in the reader's language. */
-export function formatDates(startsOn: string, endsOn: string, language: string): string {
-  const format = new Intl.DateTimeFormat(language, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-  const start = new Date(`${startsOn}T00:00:00Z`);
-  const end = new Date(`${endsOn}T00:00:00Z`);
-  return startsOn === endsOn ? format.format(start) : format.formatRange(start, end);
 }
