@@ -139,4 +139,30 @@ describe('workshops and invitations, end to end', () => {
     const closed = await stack.http.post(`/api/rsvp/${token}`).send({ response: 'accept' }).expect(409);
     expect(closed.body.code).toBe('rsvp_closed');
   });
+
+  it('shows the queues to staff only, and reports queue depth and subscription lag on /metrics', async () => {
+    await stack.http.get('/admin/queues').expect(401);
+    const staff = await stack.http
+      .post('/api/staff')
+      .set('Authorization', `Bearer ${stack.token}`)
+      .send({ email: 'board.viewer@institute.test', fullName: 'Board Viewer', password: 'a-long-staff-password' })
+      .expect(201);
+    expect(staff.body.role).toBe('staff');
+    const login = await stack.http.post('/api/auth/login').send({ email: 'board.viewer@institute.test', password: 'a-long-staff-password' }).expect(200);
+    const board = await stack.http.get('/admin/queues').set('Authorization', `Bearer ${login.body.accessToken}`).expect(200);
+    expect(board.text).toMatch(/<html/i);
+    const entry = await stack.http.get(`/admin/queues?access_token=${login.body.accessToken}`).expect(303);
+    expect(entry.headers.location).toBe('/admin/queues');
+    const cookie = entry.headers['set-cookie'][0].split(';')[0];
+    expect(entry.headers['set-cookie'][0]).toMatch(/HttpOnly/);
+    await stack.http.get('/admin/queues').set('Cookie', cookie).expect(200);
+    const api = await stack.http.get('/admin/queues/api/queues').set('Cookie', cookie).expect(200);
+    expect(api.body.queues.map((q: { name: string }) => q.name)).toEqual(expect.arrayContaining(['invitation-mail', 'invitation-reminders']));
+
+    const metrics = await stack.http.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/queue_jobs\{queue="invitation-mail",state="completed"\} [1-9]\d*/);
+    expect(metrics.text).toMatch(/queue_jobs\{queue="invitation-mail",state="failed"\} \d+/);
+    expect(metrics.text).toMatch(/subscription_lag_positions\{subscription="invitation-read-model"\} \d+/);
+    expect(metrics.text).toMatch(/subscription_lag_seconds\{subscription="invitation-mail-reactor"\} [\d.]+/);
+  });
 });

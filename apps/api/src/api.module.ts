@@ -4,6 +4,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { InvitationsModule } from '@passerelle/invitations';
 import { AppConfig, PlatformHttpModule, PlatformModule, queueConnection } from '@passerelle/platform';
 import { WorkshopsModule } from '@passerelle/workshops';
+import { OperationsMetrics } from './operations/operations-metrics';
+import { QueueBoardModule } from './operations/queue-board.module';
 import { RsvpController } from './workshops/rsvp.controller';
 import { WorkshopsController } from './workshops/workshops.controller';
 
@@ -20,8 +22,10 @@ export class ApiModule {
         BullModule.forRoot(queueConnection(config.REDIS_URL, config.QUEUE_PREFIX)),
         WorkshopsModule,
         InvitationsModule,
+        QueueBoardModule,
       ],
       controllers: [WorkshopsController, RsvpController],
+      providers: [OperationsMetrics],
     };
   }
 }

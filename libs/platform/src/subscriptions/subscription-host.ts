@@ -1,8 +1,6 @@
 import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider, type Type } from '@nestjs/common';
 import { type EventConsumer, PostgresEventStore, SubscriptionRunner } from '@passerelle/event-store';
-import { Gauge } from 'prom-client';
 import { AppConfig } from '../config/app-config';
-import { MetricsRegistry } from '../metrics/metrics';
 
 export const EVENT_CONSUMERS = Symbol('EVENT_CONSUMERS');
 
@@ -18,7 +16,6 @@ export class SubscriptionHost implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     store: PostgresEventStore,
     config: AppConfig,
-    metrics: MetricsRegistry,
     @Inject(EVENT_CONSUMERS) consumers: EventConsumer[],
   ) {
     const logger = {
@@ -29,19 +26,6 @@ export class SubscriptionHost implements OnApplicationBootstrap, OnApplicationSh
     this.runners = consumers.map(
       (consumer) => new SubscriptionRunner(store, consumer, { connectionString: config.DATABASE_URL, logger }),
     );
-    const runners = this.runners;
-    new Gauge({
-      name: 'subscription_lag_positions',
-      help: 'How far each consumer running in this process is behind the store, in positions',
-      labelNames: ['consumer'],
-      registers: [metrics],
-      async collect() {
-        const head = await store.headPosition().catch(() => null);
-        for (const runner of runners) {
-          if (head !== null && runner.status === 'running') this.set({ consumer: runner.consumer.name }, Math.max(0, head - runner.position));
-        }
-      },
-    });
   }
 
   runner(name: string): SubscriptionRunner {

@@ -1,0 +1,62 @@
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { BullBoardModule } from '@bull-board/nestjs';
+import { Module } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import type { NextFunction, Request, Response } from 'express';
+import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE } from '@passerelle/invitations';
+import { AppConfig } from '@passerelle/platform';
+
+export const QUEUE_BOARD_ROUTE = '/admin/queues';
+const COOKIE = 'passerelle_board';
+
+/**
+ * Only admin and staff see the queues. A browser opens `/admin/queues?access_token=<token from login>`
+ * once: the token moves into an HttpOnly cookie scoped to the board, and the address loses it.
+ */
+export function staffOnly(jwt: JwtService) {
+  return async (request: Request, response: Response, next: NextFunction) => {
+    const fromQuery = typeof request.query.access_token === 'string' ? request.query.access_token : undefined;
+    const header = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const cookie = (request.headers.cookie ?? '').split(/;\s*/).find((c) => c.startsWith(`${COOKIE}=`))?.slice(COOKIE.length + 1);
+    const token = fromQuery ?? header ?? cookie;
+    const claims = token ? await jwt.verifyAsync<{ role: string }>(token).catch(() => null) : null;
+    if (!claims || (claims.role !== 'admin' && claims.role !== 'staff')) {
+      response
+        .status(claims ? 403 : 401)
+        .type('application/problem+json')
+        .send(
+          JSON.stringify({
+            type: `https://passerelle.local/problems/${claims ? 'forbidden' : 'unauthorized'}`,
+            title: claims ? 'Forbidden' : 'Unauthorized',
+            status: claims ? 403 : 401,
+            detail: claims ? 'The queues are for admin and staff' : 'Log in as staff and open /admin/queues?access_token=<accessToken>',
+          }),
+        );
+      return;
+    }
+    if (fromQuery) {
+      response.setHeader('Set-Cookie', `${COOKIE}=${fromQuery}; Path=${QUEUE_BOARD_ROUTE}; HttpOnly; SameSite=Strict`);
+      response.redirect(303, QUEUE_BOARD_ROUTE);
+      return;
+    }
+    next();
+  };
+}
+
+/** Bull Board for the queues, at /admin/queues. */
+@Module({
+  imports: [
+    BullBoardModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        route: QUEUE_BOARD_ROUTE,
+        adapter: ExpressAdapter,
+        middleware: staffOnly(new JwtService({ secret: config.jwtSecret })),
+        boardOptions: { uiConfig: { boardTitle: 'Passerelle queues' } },
+      }),
+    }),
+    BullBoardModule.forFeature({ name: INVITATION_MAIL_QUEUE, adapter: BullMQAdapter }, { name: INVITATION_REMINDERS_QUEUE, adapter: BullMQAdapter }),
+  ],
+})
+export class QueueBoardModule {}
