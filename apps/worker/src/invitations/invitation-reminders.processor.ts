@@ -32,8 +32,12 @@ export class InvitationRemindersProcessor extends WorkerHost implements OnApplic
     await this.schedule.upsertJobScheduler('find-due-reminders', { every: 3600_000 }, { name: 'find-due-reminders' });
   }
 
-  async process(): Promise<number> {
-    const today = new Date().toISOString().slice(0, 10);
+  process(): Promise<number> {
+    return this.queueDueReminders(new Date().toISOString().slice(0, 10));
+  }
+
+  /** Queues the reminders due on `today` (YYYY-MM-DD); returns how many. */
+  async queueDueReminders(today: string): Promise<number> {
     const due = await this.invitations.dueForReminder(today, this.config.REMINDER_DAYS_BEFORE);
     if (due.length === 0) return 0;
     await this.mail.addBulk(
