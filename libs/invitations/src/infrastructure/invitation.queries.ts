@@ -1,16 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor, EventStorePool } from '@passerelle/platform';
-import type { InvitationStatus } from '../domain/invitation.events';
+import type { InvitationStatus, Participant } from '../domain/invitation.events';
 
-export interface InvitationView {
+export interface InvitationView extends Participant {
   id: string;
   workshopId: string;
-  fullName: string;
-  email: string;
-  country: string;
-  organization: string;
-  position: string | null;
-  language: string;
   status: InvitationStatus;
   issuedAt: string;
   emailedAt: string | null;

@@ -1,18 +1,7 @@
-import type { SessionKind } from './workshop.events';
+import type { SessionKind, WorkshopPlan } from './workshop.events';
 
 export type WorkshopCommand =
-  | {
-      type: 'PlanWorkshop';
-      workshopId: string;
-      title: string;
-      hostInstitution: string;
-      city: string;
-      country: string;
-      startsOn: string;
-      endsOn: string;
-      themes: string[];
-      at: string;
-    }
+  | ({ type: 'PlanWorkshop'; workshopId: string; at: string } & WorkshopPlan)
   | { type: 'AddSession'; sessionId: string; kind: SessionKind; title: string; startsAt: string; endsAt: string; location: string | null }
   | { type: 'OpenRegistration'; at: string }
   | { type: 'InviteParticipants'; invitations: { invitationId: string; email: string }[] }

@@ -12,21 +12,19 @@ export interface SessionData {
   location: string | null;
 }
 
+/** What staff say of a workshop when they plan it. */
+export interface WorkshopPlan {
+  title: string;
+  hostInstitution: string;
+  city: string;
+  country: string;
+  startsOn: string;
+  endsOn: string;
+  themes: string[];
+}
+
 export type WorkshopEvent =
-  | {
-      type: 'WorkshopPlanned';
-      data: {
-        workshopId: string;
-        title: string;
-        hostInstitution: string;
-        city: string;
-        country: string;
-        startsOn: string;
-        endsOn: string;
-        themes: string[];
-        plannedAt: string;
-      };
-    }
+  | { type: 'WorkshopPlanned'; data: WorkshopPlan & { workshopId: string; plannedAt: string } }
   | { type: 'WorkshopSessionAdded'; data: SessionData & { workshopId: string } }
   | { type: 'WorkshopRegistrationOpened'; data: { workshopId: string; openedAt: string } }
   | { type: 'WorkshopParticipantsInvited'; data: { workshopId: string; invitations: { invitationId: string; email: string }[] } }

@@ -1,16 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor, EventStorePool } from '@passerelle/platform';
-import type { SessionData, WorkshopStatus } from '../domain/workshop.events';
+import type { SessionData, WorkshopPlan, WorkshopStatus } from '../domain/workshop.events';
 
-export interface WorkshopSummary {
+export interface WorkshopSummary extends WorkshopPlan {
   id: string;
-  title: string;
-  hostInstitution: string;
-  city: string;
-  country: string;
-  startsOn: string;
-  endsOn: string;
-  themes: string[];
   status: WorkshopStatus;
   version: number;
 }
