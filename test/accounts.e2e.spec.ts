@@ -115,6 +115,17 @@ describe('accounts over HTTP', () => {
     }
   });
 
+  it('refuses text PostgreSQL cannot store and bodies nested absurdly deep with a 400, never a 500', async () => {
+    const admin = { Authorization: `Bearer ${adminToken}` };
+    const nul = await api.http.post('/api/staff').set(admin).send({ email: 'nul@institute.test', fullName: 'A\u0000B', password: 'a-long-staff-password' }).expect(400);
+    expect(nul.body.errors.map((e: { field: string }) => e.field)).toEqual(['fullName']);
+    const surrogate = await api.http.post('/api/staff').set(admin).send({ email: 'a\ud800@institute.test', fullName: 'A', password: 'a-long-staff-password' }).expect(400);
+    expect(surrogate.body.errors.map((e: { field: string }) => e.field)).toEqual(['email']);
+    const deep = `{"email": "a@b.org", "password": ${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const nested = await api.http.post('/api/auth/login').set('Content-Type', 'application/json').send(deep).expect(400);
+    expect(nested.body.errors).toEqual([{ field: 'password', message: expect.stringMatching(/nested/) }]);
+  });
+
   it('answers an unknown route with a 404 problem', async () => {
     const response = await api.http.get('/api/nothing-here').set('Authorization', `Bearer ${adminToken}`).expect(404);
     expect(response.body).toMatchObject({ status: 404, title: 'Not Found' });

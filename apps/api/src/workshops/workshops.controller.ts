@@ -46,7 +46,10 @@ export class WorkshopsController {
   @Post(':id/sessions')
   async addSession(@Param('id', uuid('id')) id: string, @Body() body: AddSessionDto, @WriteOptions() options: CommandOptions) {
     const sessionId = randomUUID();
-    const result = await this.change(id, { type: 'AddSession', sessionId, ...body, location: body.location ?? null }, options);
+    // Times are kept in UTC so that they compare as text.
+    const utc = (instant: string) => new Date(instant).toISOString();
+    const session = { ...body, startsAt: utc(body.startsAt), endsAt: utc(body.endsAt), location: body.location ?? null };
+    const result = await this.change(id, { type: 'AddSession', sessionId, ...session }, options);
     const added = result.events.find((e) => e.type === 'WorkshopSessionAdded')?.data as { sessionId: string } | undefined;
     return { sessionId: added?.sessionId ?? sessionId, ...answer(result) };
   }

@@ -3,12 +3,12 @@ import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
-  IsEmail,
   IsIn,
   IsInt,
   IsISO31661Alpha2,
   IsISO8601,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -18,26 +18,29 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsEmailAddress, IsStorable } from '@passerelle/platform';
 import { SESSION_KINDS, type SessionKind } from '@passerelle/workshops';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value);
+/** A full date and time with its offset: 2025-10-23T09:00:00Z or 2025-10-23T09:00:00+08:00. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
 export class CreateWorkshopDto {
   @ApiProperty({ example: 'AI capacity building for public administrations' })
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(200)
   title: string;
 
   @ApiProperty({ example: 'Shanghai Artificial Intelligence Research Institute' })
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(200)
   hostInstitution: string;
 
   @ApiProperty({ example: 'Shanghai' })
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(100)
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(100)
   city: string;
 
   @ApiProperty({ example: 'CN', description: 'ISO 3166-1 alpha-2' })
-  @IsISO31661Alpha2()
+  @Transform(upper) @IsISO31661Alpha2()
   country: string;
 
   @ApiProperty({ example: '2025-10-23' })
@@ -49,7 +52,7 @@ export class CreateWorkshopDto {
   endsOn: string;
 
   @ApiProperty({ example: ['healthcare', 'education', 'green development'] })
-  @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(60, { each: true }) @ArrayMaxSize(20)
+  @IsString({ each: true }) @IsStorable({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(60, { each: true }) @ArrayMaxSize(20)
   themes: string[];
 }
 
@@ -59,41 +62,43 @@ export class AddSessionDto {
   kind: SessionKind;
 
   @ApiProperty({ example: 'Foundations of machine learning' })
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(200)
   title: string;
 
   @ApiProperty({ example: '2025-10-23T09:00:00Z' })
+  @IsString() @Matches(DATE_TIME, { message: 'startsAt must be a date and time with its offset, such as 2025-10-23T09:00:00Z' })
   @IsISO8601({ strict: true, strictSeparator: true })
   startsAt: string;
 
   @ApiProperty({ example: '2025-10-23T12:00:00Z' })
+  @IsString() @Matches(DATE_TIME, { message: 'endsAt must be a date and time with its offset, such as 2025-10-23T12:00:00Z' })
   @IsISO8601({ strict: true, strictSeparator: true })
   endsAt: string;
 
   @ApiPropertyOptional({ example: 'Main auditorium' })
-  @IsOptional() @Transform(trim) @IsString() @MaxLength(200)
+  @IsOptional() @Transform(trim) @IsString() @IsStorable() @MaxLength(200)
   location?: string;
 }
 
 export class ParticipantDto {
   @ApiProperty({ example: 'Siti Rahma' })
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(200)
   fullName: string;
 
   @ApiProperty({ example: 'siti.rahma@kominfo.go.id' })
-  @Transform(trim) @IsEmail() @MaxLength(254)
+  @Transform(trim) @IsEmailAddress() @MaxLength(254)
   email: string;
 
   @ApiProperty({ example: 'ID' })
-  @IsISO31661Alpha2()
+  @Transform(upper) @IsISO31661Alpha2()
   country: string;
 
   @ApiProperty({ example: 'Ministry of Communication and Informatics' })
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(200)
   organization: string;
 
   @ApiPropertyOptional({ example: 'Director of digital policy' })
-  @IsOptional() @Transform(trim) @IsString() @MaxLength(200)
+  @IsOptional() @Transform(trim) @IsString() @IsStorable() @MaxLength(200)
   position?: string;
 
   @ApiProperty({ example: 'en', description: 'BCP 47 primary language tag' })
@@ -103,7 +108,7 @@ export class ParticipantDto {
 
 export class InviteParticipantsDto {
   @ApiProperty({ type: [ParticipantDto] })
-  @ValidateNested({ each: true }) @Type(() => ParticipantDto) @ArrayMinSize(1) @ArrayMaxSize(1000)
+  @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => ParticipantDto) @ArrayMinSize(1) @ArrayMaxSize(1000)
   participants: ParticipantDto[];
 }
 
@@ -115,15 +120,15 @@ export class AttendanceDto {
 
 export class SolutionDto {
   @ApiProperty({ example: 'MedVision' })
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(200)
   company: string;
 
   @ApiProperty({ example: 'Early screening of diabetic retinopathy' })
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(200)
   title: string;
 
   @ApiProperty({ example: 'healthcare' })
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(60)
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(60)
   sector: string;
 
   @ApiProperty({ format: 'uuid' })

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmailAddress, IsStorable } from '../http/validators';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@passerelle.local' })
-  @IsEmail()
+  @IsEmailAddress()
   @MaxLength(254)
   email: string;
 
@@ -20,13 +21,14 @@ export class LoginDto {
 export class CreateStaffDto {
   @ApiProperty({ example: 'amina.diallo@institute.example' })
   @Transform(trim)
-  @IsEmail()
+  @IsEmailAddress()
   @MaxLength(254)
   email: string;
 
   @ApiProperty({ example: 'Amina Diallo' })
   @Transform(trim)
   @IsString()
+  @IsStorable()
   @IsNotEmpty()
   @MaxLength(200)
   fullName: string;

@@ -7,6 +7,7 @@ import { setupOpenApi } from '../openapi/openapi';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { validationPipe } from './problem';
 import { WriteHeadersInterceptor } from './write-result.interceptor';
+import { NestingLimit } from './nesting-limit.interceptor';
 
 /** What every HTTP app needs once it is created: logging, validation, problem+json errors, metrics, OpenAPI. */
 export function configureHttpApp(app: NestExpressApplication): INestApplication {
@@ -25,7 +26,7 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.useGlobalInterceptors(new WriteHeadersInterceptor());
+  app.useGlobalInterceptors(new NestingLimit(), new WriteHeadersInterceptor());
   app.enableShutdownHooks();
   setupOpenApi(app);
   return app;

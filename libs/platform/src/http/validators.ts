@@ -1,0 +1,30 @@
+import { buildMessage, isEmail, ValidateBy, type ValidationOptions } from 'class-validator';
+
+/** Text PostgreSQL can store in an event: jsonb refuses the NUL character and unpaired surrogates (a 500 otherwise). */
+const STORABLE = /^[^\u0000\uD800-\uDFFF]*$/u;
+
+/** Free text that can be stored; whether it is a string at all is IsString's to say. */
+export const IsStorable = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isStorable',
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || STORABLE.test(value),
+        defaultMessage: buildMessage((each) => `${each}$property must not contain NUL characters or unpaired surrogates`, options),
+      },
+    },
+    options,
+  );
+
+/** IsEmail, except that validator's isEmail throws (URIError, a 500) on an unpaired surrogate instead of answering false. */
+export const IsEmailAddress = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isEmail',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && STORABLE.test(value) && isEmail(value),
+        defaultMessage: buildMessage((each) => `${each}$property must be an email`, options),
+      },
+    },
+    options,
+  );
