@@ -126,6 +126,20 @@ describe('accounts over HTTP', () => {
     expect(nested.body.errors).toEqual([{ field: 'password', message: expect.stringMatching(/nested/) }]);
   });
 
+  it('slows password guessing: 429 with Retry-After after repeated failures for one account', async () => {
+    const body = { email: 'target@institute.test', fullName: 'Target', password: 'the-right-password' };
+    await api.http.post('/api/staff').set('Authorization', `Bearer ${adminToken}`).send(body).expect(201);
+    for (let i = 0; i < 5; i += 1) {
+      await api.http.post('/api/auth/login').send({ email: body.email, password: `guess-${i}` }).expect(401);
+    }
+    const limited = await api.http.post('/api/auth/login').send({ email: body.email, password: body.password }).expect(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.body).toMatchObject({ status: 429, title: 'Too Many Requests' });
+    await api.http.post('/api/auth/login').send({ email: 'TARGET@institute.test', password: body.password }).expect(429);
+    // Another account from the same address is not locked out by this one.
+    await login(api.http, ADMIN.email, ADMIN.password);
+  });
+
   it('answers an unknown route with a 404 problem', async () => {
     const response = await api.http.get('/api/nothing-here').set('Authorization', `Bearer ${adminToken}`).expect(404);
     expect(response.body).toMatchObject({ status: 404, title: 'Not Found' });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Ip, NotFoundException, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Public, Roles } from '../auth/auth.decorators';
 import type { UserEntity } from '../database/user.entity';
@@ -22,8 +22,8 @@ export class AccountsController {
   @Post('auth/login')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: LoginAnswerView })
-  login(@Body() body: LoginDto): Promise<LoginAnswerView> {
-    return this.auth.login(body.email, body.password);
+  login(@Body() body: LoginDto, @Ip() address: string): Promise<LoginAnswerView> {
+    return this.auth.login(body.email, body.password, address);
   }
 
   @Get('me')

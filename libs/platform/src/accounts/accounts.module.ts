@@ -8,6 +8,7 @@ import { UserEntity } from '../database/user.entity';
 import { AccountsController } from './accounts.controller';
 import { AdminSeeder } from './admin.seeder';
 import { AuthService } from './auth.service';
+import { LoginThrottle } from './login-throttle';
 import { UsersService } from './users.service';
 
 /** Accounts, login and the guard that every HTTP route passes. */
@@ -23,7 +24,7 @@ import { UsersService } from './users.service';
     }),
   ],
   controllers: [AccountsController],
-  providers: [UsersService, AuthService, AdminSeeder, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [UsersService, AuthService, LoginThrottle, AdminSeeder, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [UsersService, AuthService, JwtModule],
 })
 export class AccountsModule {}

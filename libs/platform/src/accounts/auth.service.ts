@@ -4,6 +4,7 @@ import * as argon2 from 'argon2';
 import { AppConfig } from '../config/app-config';
 import type { UserEntity } from '../database/user.entity';
 import { ProblemException } from '../http/problem';
+import { LoginThrottle } from './login-throttle';
 import { hashPassword, UsersService } from './users.service';
 
 export interface LoginAnswer {
@@ -21,15 +22,19 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
+    private readonly throttle: LoginThrottle,
   ) {}
 
-  async login(email: string, password: string): Promise<LoginAnswer> {
+  async login(email: string, password: string, address = 'unknown'): Promise<LoginAnswer> {
+    await this.throttle.check(email, address);
     const user = await this.users.findWithHash(email);
     const hash = user?.passwordHash ?? (await this.dummyHash);
     const valid = await argon2.verify(hash, password).catch(() => false);
     if (!user || !user.passwordHash || !valid) {
+      await this.throttle.failed(email, address);
       throw new ProblemException(HttpStatus.UNAUTHORIZED, 'invalid-credentials', 'Unauthorized', 'Wrong e-mail or password');
     }
+    await this.throttle.succeeded(email);
     return this.issueToken(user);
   }
 

@@ -61,6 +61,18 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Failed logins for one account (four times as many for one address) before 429s. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES = 5;
+
+  /** How long failed logins are remembered. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_LOCK_SECONDS = 900;
+
   /** Queue keys are prefixed with {QUEUE_PREFIX}: one hash tag, so a Redis Cluster keeps them together. */
   @Matches(/^[a-z0-9_-]{1,80}$/)
   QUEUE_PREFIX = 'passerelle';
@@ -119,6 +131,8 @@ const KEYS = [
   'ADMIN_PASSWORD',
   'APPROVALS_REQUIRED',
   'LOG_LEVEL',
+  'LOGIN_MAX_FAILURES',
+  'LOGIN_LOCK_SECONDS',
   'QUEUE_PREFIX',
   'MAIL_CONCURRENCY',
   'MAIL_ATTEMPTS',

@@ -2,6 +2,7 @@ import { EventStore1764547200000 } from './1764547200000-event-store';
 import { Users1764547200001 } from './1764547200001-users';
 import { MailLedger1764547200002 } from './1764547200002-mail-ledger';
 import { WorkshopReadModels1764547200003 } from './1764547200003-workshop-read-models';
+import { PartnersProposals1764547200004 } from './1764547200004-partners-proposals';
 
 /** Every migration, in order. Listed by hand so that builds, tests and scripts apply the same set. */
-export const MIGRATIONS = [EventStore1764547200000, Users1764547200001, MailLedger1764547200002, WorkshopReadModels1764547200003];
+export const MIGRATIONS = [EventStore1764547200000, Users1764547200001, MailLedger1764547200002, WorkshopReadModels1764547200003, PartnersProposals1764547200004];

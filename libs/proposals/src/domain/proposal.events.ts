@@ -1,0 +1,37 @@
+export type ProposalStatus = 'draft' | 'submitted' | 'changes_requested' | 'approved' | 'rejected' | 'withdrawn';
+
+export const RECOMMENDATIONS = ['approve', 'revise', 'reject'] as const;
+export type Recommendation = (typeof RECOMMENDATIONS)[number];
+
+export interface Budget {
+  amount: number;
+  currency: string;
+}
+
+/** What a partner writes in a cooperation proposal, and may edit while it is theirs to edit. */
+export interface ProposalFields {
+  title: string;
+  summary: string;
+  sectors: string[];
+  countries: string[];
+  workshopId: string | null;
+  durationMonths: number;
+  budget: Budget | null;
+}
+
+export type ProposalEvent =
+  | { type: 'ProposalDrafted'; data: ProposalFields & { proposalId: string; institutionId: string; authorId: string; draftedAt: string } }
+  | { type: 'ProposalEdited'; data: { proposalId: string; changes: Partial<ProposalFields>; editorId: string; editedAt: string } }
+  | { type: 'ProposalSubmitted'; data: { proposalId: string; round: number; submitterId: string; submittedAt: string } }
+  | { type: 'ProposalResubmitted'; data: { proposalId: string; round: number; submitterId: string; resubmittedAt: string } }
+  | { type: 'ProposalWithdrawn'; data: { proposalId: string; reason: string | null; actorId: string; withdrawnAt: string } }
+  | {
+      type: 'ProposalReviewed';
+      data: { proposalId: string; round: number; reviewerId: string; score: number; recommendation: Recommendation; comment: string; reviewedAt: string };
+    }
+  | { type: 'ProposalChangesRequested'; data: { proposalId: string; round: number; reviewerId: string; comment: string; requestedAt: string } }
+  | { type: 'ProposalApprovalRecorded'; data: { proposalId: string; round: number; approverId: string; approvals: number; recordedAt: string } }
+  | { type: 'ProposalApproved'; data: { proposalId: string; round: number; approvers: string[]; approvedAt: string } }
+  | { type: 'ProposalRejected'; data: { proposalId: string; round: number; reviewerId: string; reason: string; rejectedAt: string } };
+
+export type ProposalEventType = ProposalEvent['type'];
