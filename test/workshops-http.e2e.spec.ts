@@ -102,4 +102,24 @@ describe('HTTP conventions on workshops: ETag, If-Match, Idempotency-Key, X-Min-
     await stack.http.post('/api/workshops').set(partnerAuth).send(workshop('Not allowed')).expect(403);
     await stack.http.get('/admin/queues').set(partnerAuth).expect(403);
   });
+
+  it('lets an admin read a stream\'s events with who did what, and nobody else', async () => {
+    const created = await stack.http.post('/api/workshops').set(auth).set('X-Correlation-Id', 'audit-trail-1').send(workshop('Audited')).expect(201);
+    await stack.http.post(`/api/workshops/${created.body.id}/open-registration`).set(auth).expect(200);
+    const trail = await stack.http.get(`/api/audit/workshop/${created.body.id}`).set(auth).expect(200);
+    expect(trail.body.map((e: { type: string }) => e.type)).toEqual(['WorkshopPlanned', 'WorkshopRegistrationOpened']);
+    expect(trail.body[0]).toMatchObject({
+      version: 1,
+      position: created.body.position,
+      data: { title: 'Audited' },
+      metadata: { actor: expect.any(String), correlationId: 'audit-trail-1', causationId: null },
+      recordedAt: expect.any(String),
+    });
+    await stack.http.get('/api/audit/workshop/00000000-0000-4000-8000-000000000000').set(auth).expect(404);
+    await stack.http.get(`/api/audit/Workshop!/${created.body.id}`).set(auth).expect(400);
+    const staff = await stack.http.post('/api/staff').set(auth).send({ email: 'auditor@institute.test', fullName: 'Staff', password: 'a-long-staff-password' }).expect(201);
+    expect(staff.body.role).toBe('staff');
+    const staffLogin = await stack.http.post('/api/auth/login').send({ email: 'auditor@institute.test', password: 'a-long-staff-password' }).expect(200);
+    await stack.http.get(`/api/audit/workshop/${created.body.id}`).set('Authorization', `Bearer ${staffLogin.body.accessToken}`).expect(403);
+  });
 });

@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { InvitationsModule } from '@passerelle/invitations';
 import { AppConfig, PlatformHttpModule, PlatformModule, queueConnection } from '@passerelle/platform';
 import { WorkshopsModule } from '@passerelle/workshops';
+import { AuditController } from './operations/audit.controller';
 import { OperationsMetrics } from './operations/operations-metrics';
 import { QueueBoardModule } from './operations/queue-board.module';
 import { RsvpController } from './workshops/rsvp.controller';
@@ -24,7 +25,7 @@ export class ApiModule {
         InvitationsModule,
         QueueBoardModule,
       ],
-      controllers: [WorkshopsController, RsvpController],
+      controllers: [WorkshopsController, RsvpController, AuditController],
       providers: [OperationsMetrics],
     };
   }
