@@ -1,0 +1,189 @@
+import { deciderSpec } from '@passerelle/testing';
+import type { ProposalCommand } from './proposal.commands';
+import { proposalDecider } from './proposal.decider';
+import type { ProposalEvent, ProposalFields } from './proposal.events';
+
+const spec = deciderSpec(proposalDecider);
+const P = 'p-1';
+const at = '2025-09-10T08:00:00Z';
+const fields: ProposalFields = {
+  title: 'AI for rural clinics',
+  summary: 'Triage models for district hospitals',
+  sectors: ['healthcare'],
+  countries: ['SN', 'CI'],
+  workshopId: 'w-1',
+  durationMonths: 18,
+  budget: { amount: 250000, currency: 'EUR' },
+};
+const drafted: ProposalEvent = {
+  type: 'ProposalDrafted',
+  data: { proposalId: P, institutionId: 'pi-1', authorId: 'u-partner', ...fields, draftedAt: '2025-09-01T08:00:00Z' },
+};
+const submitted: ProposalEvent = { type: 'ProposalSubmitted', data: { proposalId: P, round: 1, submitterId: 'u-partner', submittedAt: at } };
+const changesRequested = (round: number): ProposalEvent => ({
+  type: 'ProposalChangesRequested',
+  data: { proposalId: P, round, reviewerId: 'staff-a', comment: 'Detail the budget', requestedAt: at },
+});
+const resubmitted = (round: number): ProposalEvent => ({ type: 'ProposalResubmitted', data: { proposalId: P, round, submitterId: 'u-partner', resubmittedAt: at } });
+const reviewed = (reviewerId: string, round = 1): ProposalEvent => ({
+  type: 'ProposalReviewed',
+  data: { proposalId: P, round, reviewerId, score: 4, recommendation: 'approve', comment: 'Sound', reviewedAt: at },
+});
+const approvalRecorded = (approverId: string, approvals: number, round = 1): ProposalEvent => ({
+  type: 'ProposalApprovalRecorded',
+  data: { proposalId: P, round, approverId, approvals, recordedAt: at },
+});
+const approved = (approvers: string[], round = 1): ProposalEvent => ({ type: 'ProposalApproved', data: { proposalId: P, round, approvers, approvedAt: at } });
+const rejected: ProposalEvent = { type: 'ProposalRejected', data: { proposalId: P, round: 1, reviewerId: 'staff-a', reason: 'Out of scope', rejectedAt: at } };
+const withdrawn: ProposalEvent = { type: 'ProposalWithdrawn', data: { proposalId: P, reason: null, actorId: 'u-partner', withdrawnAt: at } };
+
+const create: ProposalCommand = { type: 'CreateProposal', proposalId: P, institutionId: 'pi-1', authorId: 'u-partner', fields, at: '2025-09-01T08:00:00Z' };
+const edit = (changes: Partial<ProposalFields>): ProposalCommand => ({ type: 'EditProposal', changes, editorId: 'u-partner', at });
+const submit: ProposalCommand = { type: 'SubmitProposal', submitterId: 'u-partner', at };
+const withdraw: ProposalCommand = { type: 'WithdrawProposal', reason: null, actorId: 'u-partner', at };
+const review = (reviewerId: string, score = 4): ProposalCommand => ({ type: 'ReviewProposal', reviewerId, score, recommendation: 'approve', comment: 'Sound', at });
+const requestChanges: ProposalCommand = { type: 'RequestChanges', reviewerId: 'staff-a', comment: 'Detail the budget', at };
+const approve = (approverId: string, approvalsRequired = 2): ProposalCommand => ({ type: 'ApproveProposal', approverId, approvalsRequired, at });
+const reject: ProposalCommand = { type: 'RejectProposal', reviewerId: 'staff-a', reason: 'Out of scope', at };
+
+/** Every command but CreateProposal, each of which would be accepted in some status. */
+const laterCommands: ProposalCommand[] = [edit({ title: 'New' }), edit({}), submit, withdraw, review('staff-z'), requestChanges, approve('staff-z'), reject];
+const underReview = [drafted, submitted];
+const sentBack = [drafted, submitted, changesRequested(1)];
+const finals: Record<string, ProposalEvent[]> = {
+  approved: [drafted, submitted, approvalRecorded('staff-a', 1, 1), approved(['staff-a'])],
+  rejected: [drafted, submitted, rejected],
+  withdrawn: [drafted, withdrawn],
+};
+
+describe('proposal decider', () => {
+  describe('CreateProposal', () => {
+    it('drafts a new proposal', () => spec([]).when(create).then([drafted]));
+    it('refuses to create it twice', () => spec([drafted]).when(create).thenRefuses('proposal_exists'));
+  });
+
+  describe('EditProposal', () => {
+    const edited = (changes: Partial<ProposalFields>): ProposalEvent => ({ type: 'ProposalEdited', data: { proposalId: P, changes, editorId: 'u-partner', editedAt: at } });
+    it('edits a draft', () => spec([drafted]).when(edit({ title: 'AI for clinics', budget: null })).then([edited({ title: 'AI for clinics', budget: null })]));
+    it('edits a proposal sent back for changes', () =>
+      spec(sentBack).when(edit({ budget: { amount: 200000, currency: 'EUR' } })).then([edited({ budget: { amount: 200000, currency: 'EUR' } })]));
+    it('gives nothing for an empty change set', () => spec([drafted]).when(edit({})).thenNothing());
+    it('keeps only the fields that really change', () => {
+      spec([drafted]).when(edit({ title: fields.title, sectors: ['healthcare'], budget: { currency: 'EUR', amount: 250000 } })).thenNothing();
+      spec([drafted]).when(edit({ title: undefined, summary: fields.summary, countries: ['SN'] })).then([edited({ countries: ['SN'] })]);
+    });
+    it('edits on top of earlier edits', () => spec([drafted, edited({ workshopId: null })]).when(edit({ workshopId: null })).thenNothing());
+    it('refuses while under review', () => spec(underReview).when(edit({ title: 'x' })).thenRefuses('proposal_status'));
+    it('refuses for an unknown proposal', () => spec([]).when(edit({ title: 'x' })).thenRefuses('proposal_not_found'));
+  });
+
+  describe('SubmitProposal', () => {
+    it('submits a draft as round 1', () => spec([drafted]).when(submit).then([submitted]));
+    it('resubmits after changes were requested, as the next round', () => {
+      spec(sentBack).when(submit).then([resubmitted(2)]);
+      spec([...sentBack, resubmitted(2), changesRequested(2)]).when(submit).then([resubmitted(3)]);
+    });
+    it('refuses to submit twice', () => {
+      spec(underReview).when(submit).thenRefuses('proposal_status');
+      spec([...sentBack, resubmitted(2)]).when(submit).thenRefuses('proposal_status');
+    });
+    it('refuses for an unknown proposal', () => spec([]).when(submit).thenRefuses('proposal_not_found'));
+  });
+
+  describe('WithdrawProposal', () => {
+    it('withdraws before a decision', () => {
+      spec([drafted]).when(withdraw).then([withdrawn]);
+      spec(underReview).when(withdraw).then([withdrawn]);
+      spec(sentBack).when(withdraw).then([withdrawn]);
+      spec([...sentBack, resubmitted(2)]).when(withdraw).then([withdrawn]);
+    });
+    it('carries the reason given', () =>
+      spec([drafted])
+        .when({ ...withdraw, reason: 'Funding lost' } as ProposalCommand)
+        .then([{ type: 'ProposalWithdrawn', data: { proposalId: P, reason: 'Funding lost', actorId: 'u-partner', withdrawnAt: at } }]));
+    it('refuses for an unknown proposal', () => spec([]).when(withdraw).thenRefuses('proposal_not_found'));
+  });
+
+  describe('ReviewProposal', () => {
+    it('records a review of the current round', () => {
+      spec(underReview).when(review('staff-a')).then([reviewed('staff-a')]);
+      spec([...underReview, reviewed('staff-a')]).when(review('staff-b')).then([reviewed('staff-b')]);
+    });
+    it('takes a new review from the same staff member in the next round', () =>
+      spec([...underReview, reviewed('staff-a'), changesRequested(1), resubmitted(2)]).when(review('staff-a')).then([reviewed('staff-a', 2)]));
+    it('refuses a second review in the same round', () => spec([...underReview, reviewed('staff-a')]).when(review('staff-a')).thenRefuses('already_reviewed'));
+    it('refuses a score outside 1..5', () => {
+      spec(underReview).when(review('staff-a', 0)).thenRefuses('invalid_score');
+      spec(underReview).when(review('staff-a', 6)).thenRefuses('invalid_score');
+      spec(underReview).when(review('staff-a', 2.5)).thenRefuses('invalid_score');
+    });
+    it('accepts both ends of the scale', () => {
+      spec(underReview).when(review('staff-a', 1)).then([{ ...reviewed('staff-a'), data: { ...reviewed('staff-a').data, score: 1 } } as ProposalEvent]);
+      spec(underReview).when(review('staff-a', 5)).then([{ ...reviewed('staff-a'), data: { ...reviewed('staff-a').data, score: 5 } } as ProposalEvent]);
+    });
+    it('refuses a draft or a proposal sent back', () => {
+      spec([drafted]).when(review('staff-a')).thenRefuses('proposal_status');
+      spec(sentBack).when(review('staff-a')).thenRefuses('proposal_status');
+    });
+    it('refuses for an unknown proposal', () => spec([]).when(review('staff-a')).thenRefuses('proposal_not_found'));
+  });
+
+  describe('RequestChanges', () => {
+    it('sends a submitted proposal back', () => {
+      spec(underReview).when(requestChanges).then([changesRequested(1)]);
+      spec([...sentBack, resubmitted(2)]).when(requestChanges).then([changesRequested(2)]);
+    });
+    it('refuses a draft or a proposal already sent back', () => {
+      spec([drafted]).when(requestChanges).thenRefuses('proposal_status');
+      spec(sentBack).when(requestChanges).thenRefuses('proposal_status');
+    });
+    it('refuses for an unknown proposal', () => spec([]).when(requestChanges).thenRefuses('proposal_not_found'));
+  });
+
+  describe('ApproveProposal', () => {
+    it('records a first approval without approving', () => spec(underReview).when(approve('staff-a')).then([approvalRecorded('staff-a', 1)]));
+    it('approves when enough distinct staff have approved', () =>
+      spec([...underReview, approvalRecorded('staff-a', 1)]).when(approve('staff-b')).then([approvalRecorded('staff-b', 2), approved(['staff-a', 'staff-b'])]));
+    it('approves at once when one approval is required', () =>
+      spec(underReview).when(approve('staff-a', 1)).then([approvalRecorded('staff-a', 1), approved(['staff-a'])]));
+    it('refuses the same staff member twice in a round', () =>
+      spec([...underReview, approvalRecorded('staff-a', 1)]).when(approve('staff-a')).thenRefuses('already_approved'));
+    it('no longer counts the approvals of a round sent back for changes', () => {
+      const history = [...underReview, approvalRecorded('staff-a', 1), changesRequested(1), resubmitted(2)];
+      spec(history).when(approve('staff-b')).then([approvalRecorded('staff-b', 1, 2)]);
+      spec(history).when(approve('staff-a')).then([approvalRecorded('staff-a', 1, 2)]);
+      spec([...history, approvalRecorded('staff-a', 1, 2)]).when(approve('staff-b')).then([approvalRecorded('staff-b', 2, 2), approved(['staff-a', 'staff-b'], 2)]);
+    });
+    it('refuses a draft or a proposal sent back', () => {
+      spec([drafted]).when(approve('staff-a')).thenRefuses('proposal_status');
+      spec([...underReview, approvalRecorded('staff-a', 1), changesRequested(1)]).when(approve('staff-b')).thenRefuses('proposal_status');
+    });
+    it('refuses for an unknown proposal', () => spec([]).when(approve('staff-a')).thenRefuses('proposal_not_found'));
+  });
+
+  describe('RejectProposal', () => {
+    it('rejects a submitted proposal, even with approvals in the round', () => {
+      spec(underReview).when(reject).then([rejected]);
+      spec([...underReview, approvalRecorded('staff-b', 1)]).when(reject).then([rejected]);
+    });
+    it('refuses a draft or a proposal sent back', () => {
+      spec([drafted]).when(reject).thenRefuses('proposal_status');
+      spec(sentBack).when(reject).thenRefuses('proposal_status');
+    });
+    it('refuses for an unknown proposal', () => spec([]).when(reject).thenRefuses('proposal_not_found'));
+  });
+
+  describe.each(Object.entries(finals))('once %s', (_status, history) => {
+    it.each(laterCommands.map((command) => [command.type, command] as const))('refuses %s', (_type, command) =>
+      spec(history).when(command).thenRefuses('proposal_status'));
+    it('refuses to create it again', () => spec(history).when(create).thenRefuses('proposal_exists'));
+  });
+
+  it('keeps status, institution, round, fields and the current round’s reviewers and approvers', () => {
+    const history = [drafted, submitted, reviewed('staff-a'), changesRequested(1), resubmitted(2), reviewed('staff-b', 2), approvalRecorded('staff-c', 1, 2)];
+    const state = history.reduce(proposalDecider.evolve, proposalDecider.initialState());
+    expect(state).toMatchObject({ status: 'submitted', institutionId: 'pi-1', round: 2, fields });
+    expect([...state.reviewers]).toEqual(['staff-b']);
+    expect([...state.approvers]).toEqual(['staff-c']);
+  });
+});
