@@ -3,7 +3,14 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { InvitationsModule } from '@passerelle/invitations';
 import { AppConfig, PlatformHttpModule, PlatformModule, queueConnection } from '@passerelle/platform';
+import { PartnersModule } from '@passerelle/partners';
+import { PartnershipsModule } from '@passerelle/partnerships';
+import { ProposalsModule } from '@passerelle/proposals';
 import { WorkshopsModule } from '@passerelle/workshops';
+import { ActivationController } from './partners/activation.controller';
+import { PartnersController } from './partners/partners.controller';
+import { PartnershipsController } from './partners/partnerships.controller';
+import { ProposalsController } from './partners/proposals.controller';
 import { AuditController } from './operations/audit.controller';
 import { OperationsMetrics } from './operations/operations-metrics';
 import { QueueBoardModule } from './operations/queue-board.module';
@@ -23,9 +30,12 @@ export class ApiModule {
         BullModule.forRoot(queueConnection(config.REDIS_URL, config.QUEUE_PREFIX)),
         WorkshopsModule,
         InvitationsModule,
+        PartnersModule,
+        ProposalsModule,
+        PartnershipsModule,
         QueueBoardModule,
       ],
-      controllers: [WorkshopsController, RsvpController, AuditController],
+      controllers: [WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController],
       providers: [OperationsMetrics],
     };
   }

@@ -7,6 +7,7 @@ import { ApiModule } from './api.module';
 export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(config), {
     bufferLogs: true,
+    abortOnError: false,
     bodyParser: false,
     // Otherwise a client's idle keep-alive connection holds the process open after SIGTERM.
     forceCloseConnections: true,

@@ -6,7 +6,7 @@ import { WorkerModule } from './worker.module';
 
 /** The worker as a Nest application context (no HTTP): used by main.ts and by the end-to-end tests. */
 export async function createWorkerApp(config: AppConfig): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(WorkerModule.register(config), { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(WorkerModule.register(config), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   return app;

@@ -4,7 +4,11 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { InvitationMailReactor, InvitationReadModelProjection, InvitationsWorkerModule } from '@passerelle/invitations';
 import { MailModule } from '@passerelle/mail';
 import { AppConfig, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
+import { InstitutionReadModelProjection, PartnerAccountsReactor, PartnersModule } from '@passerelle/partners';
+import { PartnershipPolicy, PartnershipReadModelProjection, PartnershipsModule } from '@passerelle/partnerships';
+import { ProposalNotificationsReactor, ProposalReadModelProjection, ProposalsModule } from '@passerelle/proposals';
 import { WorkshopReadModelProjection, WorkshopsModule } from '@passerelle/workshops';
+import { NotificationMailProcessor } from './notifications/notification-mail.processor';
 import { InvitationMailProcessor } from './invitations/invitation-mail.processor';
 import { InvitationRemindersProcessor } from './invitations/invitation-reminders.processor';
 
@@ -20,12 +24,23 @@ export class WorkerModule {
         BullModule.forRoot(queueConnection(config.REDIS_URL, config.QUEUE_PREFIX)),
         MailModule,
         InvitationsWorkerModule,
+        PartnersModule,
         SubscriptionsModule.register(
-          [WorkshopReadModelProjection, InvitationReadModelProjection, InvitationMailReactor],
-          [WorkshopsModule, InvitationsWorkerModule],
+          [
+            WorkshopReadModelProjection,
+            InvitationReadModelProjection,
+            InvitationMailReactor,
+            InstitutionReadModelProjection,
+            PartnerAccountsReactor,
+            ProposalReadModelProjection,
+            ProposalNotificationsReactor,
+            PartnershipReadModelProjection,
+            PartnershipPolicy,
+          ],
+          [WorkshopsModule, InvitationsWorkerModule, PartnersModule, ProposalsModule, PartnershipsModule],
         ),
       ],
-      providers: [InvitationMailProcessor, InvitationRemindersProcessor],
+      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor],
     };
   }
 }

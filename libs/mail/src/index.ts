@@ -3,3 +3,4 @@ export type { OutgoingMail, MailOutcome } from './once-mailer';
 export { MailTemplates, defaultTemplatesDir, escapeHtml } from './templates';
 export type { RenderedMail } from './templates';
 export { MailModule } from './mail.module';
+export * from './notification-mail.queue';

@@ -23,3 +23,4 @@ export { ReadModels, MinPosition, encodeCursor, decodeCursor } from './http/read
 export { queueConnection } from './database/queue-connection';
 export { IsStorable, IsEmailAddress } from './http/validators';
 export { NestingLimit } from './http/nesting-limit.interceptor';
+export { ActivationTokens, ACTIVATION_VALID_HOURS } from './accounts/activation-tokens';

@@ -10,6 +10,7 @@ import { eventStoreProvider, EventStorePool } from './database/event-store.provi
 import { RedisConnection } from './database/redis.provider';
 import { HealthController } from './health/health.controller';
 import { ReadModels } from './http/read-models';
+import { ActivationTokens } from './accounts/activation-tokens';
 import { loggingParams } from './logging/logging';
 import { MetricsController, MetricsRegistry } from './metrics/metrics';
 
@@ -21,8 +22,8 @@ export class PlatformModule {
       module: PlatformModule,
       global: true,
       imports: [LoggerModule.forRoot(loggingParams(config)), TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL))],
-      providers: [{ provide: AppConfig, useValue: config }, EventStorePool, eventStoreProvider, RedisConnection, MetricsRegistry, ReadModels],
-      exports: [AppConfig, EventStorePool, PostgresEventStore, RedisConnection, MetricsRegistry, ReadModels],
+      providers: [{ provide: AppConfig, useValue: config }, EventStorePool, eventStoreProvider, RedisConnection, MetricsRegistry, ReadModels, ActivationTokens],
+      exports: [AppConfig, EventStorePool, PostgresEventStore, RedisConnection, MetricsRegistry, ReadModels, ActivationTokens],
     };
   }
 }
@@ -31,5 +32,6 @@ export class PlatformModule {
 @Module({
   imports: [AccountsModule, TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController, MetricsController],
+  exports: [AccountsModule],
 })
 export class PlatformHttpModule {}

@@ -5,6 +5,7 @@ import { Module } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { NextFunction, Request, Response } from 'express';
 import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE } from '@passerelle/invitations';
+import { NOTIFICATION_MAIL_QUEUE } from '@passerelle/mail';
 import { AppConfig } from '@passerelle/platform';
 
 export const QUEUE_BOARD_ROUTE = '/admin/queues';
@@ -56,7 +57,11 @@ export function staffOnly(jwt: JwtService) {
         boardOptions: { uiConfig: { boardTitle: 'Passerelle queues' } },
       }),
     }),
-    BullBoardModule.forFeature({ name: INVITATION_MAIL_QUEUE, adapter: BullMQAdapter }, { name: INVITATION_REMINDERS_QUEUE, adapter: BullMQAdapter }),
+    BullBoardModule.forFeature(
+      { name: INVITATION_MAIL_QUEUE, adapter: BullMQAdapter },
+      { name: INVITATION_REMINDERS_QUEUE, adapter: BullMQAdapter },
+      { name: NOTIFICATION_MAIL_QUEUE, adapter: BullMQAdapter },
+    ),
   ],
 })
 export class QueueBoardModule {}

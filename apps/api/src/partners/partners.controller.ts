@@ -1,0 +1,66 @@
+import { Body, Controller, Get, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { CommandOptions, CommandResult } from '@passerelle/event-store';
+import { ChangeInstitution, INSTITUTION_READ_MODEL, InstitutionQueries } from '@passerelle/partners';
+import { MinPosition, ProblemException, ReadModels, Roles, UsersService, WriteOptions } from '@passerelle/platform';
+import { uuid } from '../workshops/ids';
+import { ListQueryDto } from '../workshops/workshops.dto';
+import { ContactDto, RegisterInstitutionDto } from './partners.dto';
+
+@ApiTags('partners')
+@ApiBearerAuth()
+@Roles('staff', 'admin')
+@Controller('api/partner-institutions')
+export class PartnersController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly institutions: InstitutionQueries,
+    private readonly users: UsersService,
+    private readonly readModels: ReadModels,
+  ) {}
+
+  /** Registers an institution; its contact gets an account to activate from an e-mailed link. */
+  @Post()
+  async register(@Body() body: RegisterInstitutionDto, @WriteOptions() options: CommandOptions) {
+    await this.refuseKnownEmail(body.contact.email);
+    const institutionId = randomUUID();
+    const contact = { userId: randomUUID(), ...body.contact };
+    const result: CommandResult = await this.commands.execute(
+      new ChangeInstitution(institutionId, { type: 'RegisterInstitution', institutionId, name: body.name, country: body.country, website: body.website ?? null, contact, at: now() }, options),
+    );
+    return answer(result);
+  }
+
+  /** Another contact for the institution, activated the same way. */
+  @Post(':id/contacts')
+  async addContact(@Param('id', uuid('id')) id: string, @Body() body: ContactDto, @WriteOptions() options: CommandOptions) {
+    await this.refuseKnownEmail(body.email);
+    const result: CommandResult = await this.commands.execute(new ChangeInstitution(id, { type: 'AddContact', contact: { userId: randomUUID(), ...body }, at: now() }, options));
+    return answer(result);
+  }
+
+  @Get()
+  async list(@Query() query: ListQueryDto, @MinPosition() minPosition?: number) {
+    await this.readModels.reached([INSTITUTION_READ_MODEL], minPosition);
+    return this.institutions.list(query.limit ?? 50, query.cursor);
+  }
+
+  @Get(':id')
+  async detail(@Param('id', uuid('id')) id: string, @MinPosition() minPosition?: number) {
+    await this.readModels.reached([INSTITUTION_READ_MODEL], minPosition);
+    const institution = await this.institutions.get(id);
+    if (!institution) throw new NotFoundException('No such institution');
+    return institution;
+  }
+
+  private async refuseKnownEmail(email: string): Promise<void> {
+    if (await this.users.findWithHash(email)) {
+      throw new ProblemException(409, 'email-taken', 'Conflict', 'An account with this e-mail already exists');
+    }
+  }
+}
+
+const now = () => new Date().toISOString();
+const answer = (result: CommandResult) => ({ id: result.streamId.replace(/^institution-/, ''), version: result.version, position: result.position });

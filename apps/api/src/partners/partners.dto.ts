@@ -1,0 +1,159 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsIn,
+  IsInt,
+  IsISO31661Alpha2,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { IsEmailAddress, IsStorable } from '@passerelle/platform';
+import { RECOMMENDATIONS, type Recommendation } from '@passerelle/proposals';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value);
+const upperEach = ({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.toUpperCase() : v)) : value);
+
+export class ContactDto {
+  @ApiProperty({ example: 'Dr. Lindiwe Banda' })
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(200)
+  fullName: string;
+
+  @ApiProperty({ example: 'l.banda@unza.zm' })
+  @Transform(trim) @IsEmailAddress() @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ example: 'en' })
+  @IsString() @Matches(/^[a-z]{2,3}$/, { message: 'language must be a primary language tag such as en or fr' })
+  language: string;
+}
+
+export class RegisterInstitutionDto {
+  @ApiProperty({ example: 'University of Zambia' })
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ example: 'ZM' })
+  @Transform(upper) @IsISO31661Alpha2()
+  country: string;
+
+  @ApiPropertyOptional({ example: 'https://www.unza.zm' })
+  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_protocol: true }) @MaxLength(500)
+  website?: string;
+
+  @ApiProperty({ type: ContactDto })
+  @ValidateNested() @Type(() => ContactDto)
+  contact: ContactDto;
+}
+
+export class BudgetDto {
+  @ApiProperty({ example: 250000 })
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }) @Min(0) @Max(1e12)
+  amount: number;
+
+  @ApiProperty({ example: 'USD', description: 'ISO 4217' })
+  @IsString() @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as USD' })
+  currency: string;
+}
+
+export class CreateProposalDto {
+  @ApiProperty({ example: 'AI-assisted screening in rural clinics' })
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(200)
+  title: string;
+
+  @ApiProperty()
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(5000)
+  summary: string;
+
+  @ApiProperty({ example: ['healthcare'] })
+  @IsString({ each: true }) @IsStorable({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(60, { each: true }) @ArrayMinSize(1) @ArrayMaxSize(20)
+  sectors: string[];
+
+  @ApiProperty({ example: ['ZM', 'ID'] })
+  @Transform(upperEach) @IsISO31661Alpha2({ each: true }) @ArrayMinSize(1) @ArrayMaxSize(250)
+  countries: string[];
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional() @IsUUID()
+  workshopId?: string;
+
+  @ApiProperty({ example: 24, minimum: 1, maximum: 120 })
+  @IsInt() @Min(1) @Max(120)
+  durationMonths: number;
+
+  @ApiPropertyOptional({ type: BudgetDto })
+  @IsOptional() @ValidateNested() @Type(() => BudgetDto)
+  budget?: BudgetDto;
+}
+
+export class EditProposalDto extends PartialType(CreateProposalDto) {}
+
+export class ReasonDto {
+  @ApiPropertyOptional()
+  @IsOptional() @Transform(trim) @IsString() @IsStorable() @MaxLength(2000)
+  reason?: string;
+}
+
+export class RequiredReasonDto {
+  @ApiProperty()
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(2000)
+  reason: string;
+}
+
+export class CommentDto {
+  @ApiProperty()
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(5000)
+  comment: string;
+}
+
+export class ReviewDto {
+  @ApiProperty({ minimum: 1, maximum: 5 })
+  @IsInt() @Min(1) @Max(5)
+  score: number;
+
+  @ApiProperty({ enum: RECOMMENDATIONS })
+  @IsIn(RECOMMENDATIONS)
+  recommendation: Recommendation;
+
+  @ApiProperty()
+  @Transform(trim) @IsString() @IsStorable() @MaxLength(5000)
+  comment: string;
+}
+
+export const PROPOSAL_STATUSES = ['draft', 'submitted', 'changes_requested', 'approved', 'rejected', 'withdrawn'] as const;
+
+export class ProposalListQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsString() @MaxLength(500)
+  cursor?: string;
+
+  @ApiPropertyOptional({ enum: PROPOSAL_STATUSES })
+  @IsOptional() @IsIn(PROPOSAL_STATUSES)
+  status?: (typeof PROPOSAL_STATUSES)[number];
+}
+
+export class ActivateDto {
+  @ApiProperty()
+  @IsString() @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'token must be the token from the activation link' })
+  token: string;
+
+  @ApiProperty({ minLength: 12 })
+  @IsString() @MinLength(12) @MaxLength(1024)
+  password: string;
+}

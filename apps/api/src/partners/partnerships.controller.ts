@@ -1,0 +1,65 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { CommandOptions, CommandResult } from '@passerelle/event-store';
+import { ChangePartnership, PARTNERSHIP_READ_MODEL, type PartnershipCommand, PartnershipQueries } from '@passerelle/partnerships';
+import { type AuthUser, CurrentUser, MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
+import { uuid } from '../workshops/ids';
+import { ListQueryDto } from '../workshops/workshops.dto';
+import { ReasonDto } from './partners.dto';
+import { ownInstitution } from './proposals.controller';
+
+@ApiTags('partnerships')
+@ApiBearerAuth()
+@Controller('api/partnerships')
+export class PartnershipsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly partnerships: PartnershipQueries,
+    private readonly readModels: ReadModels,
+  ) {}
+
+  @Get()
+  @Roles('partner', 'staff', 'admin')
+  async list(@Query() query: ListQueryDto, @CurrentUser() user: AuthUser, @MinPosition() minPosition?: number) {
+    await this.readModels.reached([PARTNERSHIP_READ_MODEL], minPosition);
+    return this.partnerships.list(ownInstitution(user), query.limit ?? 50, query.cursor);
+  }
+
+  @Get(':id')
+  @Roles('partner', 'staff', 'admin')
+  async detail(@Param('id', uuid('id')) id: string, @CurrentUser() user: AuthUser, @MinPosition() minPosition?: number) {
+    await this.readModels.reached([PARTNERSHIP_READ_MODEL], minPosition);
+    const partnership = await this.partnerships.get(id, ownInstitution(user));
+    if (!partnership) throw new NotFoundException('No such partnership');
+    return partnership;
+  }
+
+  @Post(':id/suspend')
+  @Roles('staff', 'admin')
+  @HttpCode(HttpStatus.OK)
+  suspend(@Param('id', uuid('id')) id: string, @Body() body: ReasonDto, @WriteOptions() options: CommandOptions) {
+    return this.change(id, { type: 'SuspendPartnership', reason: body.reason ?? null, at: now() }, options);
+  }
+
+  @Post(':id/resume')
+  @Roles('staff', 'admin')
+  @HttpCode(HttpStatus.OK)
+  resume(@Param('id', uuid('id')) id: string, @Body() body: ReasonDto, @WriteOptions() options: CommandOptions) {
+    return this.change(id, { type: 'ResumePartnership', reason: body.reason ?? null, at: now() }, options);
+  }
+
+  @Post(':id/conclude')
+  @Roles('staff', 'admin')
+  @HttpCode(HttpStatus.OK)
+  conclude(@Param('id', uuid('id')) id: string, @Body() body: ReasonDto, @WriteOptions() options: CommandOptions) {
+    return this.change(id, { type: 'ConcludePartnership', reason: body.reason ?? null, at: now() }, options);
+  }
+
+  private async change(id: string, command: PartnershipCommand, options: CommandOptions) {
+    const result: CommandResult = await this.commands.execute(new ChangePartnership(id, command, options));
+    return { id, version: result.version, position: result.position };
+  }
+}
+
+const now = () => new Date().toISOString();

@@ -1,0 +1,105 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Patch, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { CommandOptions, CommandResult } from '@passerelle/event-store';
+import { AppConfig, type AuthUser, CurrentUser, MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
+import { ChangeProposal, type ProposalCommand, PROPOSAL_READ_MODEL, ProposalQueries } from '@passerelle/proposals';
+import { EmptyBody, uuid } from '../workshops/ids';
+import { CommentDto, CreateProposalDto, EditProposalDto, ProposalListQueryDto, ReasonDto, RequiredReasonDto, ReviewDto } from './partners.dto';
+
+/** Partners see and change only their own institution's proposals: anything else is 404. */
+@ApiTags('proposals')
+@ApiBearerAuth()
+@Controller('api/proposals')
+export class ProposalsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly proposals: ProposalQueries,
+    private readonly readModels: ReadModels,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  @Roles('partner')
+  async create(@Body() body: CreateProposalDto, @CurrentUser() user: AuthUser, @WriteOptions() options: CommandOptions) {
+    const proposalId = randomUUID();
+    const fields = { ...body, workshopId: body.workshopId ?? null, budget: body.budget ?? null };
+    const result = await this.change(proposalId, { type: 'CreateProposal', proposalId, institutionId: user.institutionId!, authorId: user.id, fields, at: now() }, options, user);
+    return { ...answer(result), status: 'draft' };
+  }
+
+  @Patch(':id')
+  @Roles('partner')
+  async edit(@Param('id', uuid('id')) id: string, @Body() body: EditProposalDto, @CurrentUser() user: AuthUser, @WriteOptions() options: CommandOptions) {
+    return answer(await this.change(id, { type: 'EditProposal', changes: body, editorId: user.id, at: now() }, options, user));
+  }
+
+  @Post(':id/submit')
+  @Roles('partner')
+  @HttpCode(HttpStatus.OK)
+  async submit(@Param('id', uuid('id')) id: string, @Body(EmptyBody) _body: undefined, @CurrentUser() user: AuthUser, @WriteOptions() options: CommandOptions) {
+    return { ...answer(await this.change(id, { type: 'SubmitProposal', submitterId: user.id, at: now() }, options, user)), status: 'submitted' };
+  }
+
+  @Post(':id/withdraw')
+  @Roles('partner')
+  @HttpCode(HttpStatus.OK)
+  async withdraw(@Param('id', uuid('id')) id: string, @Body() body: ReasonDto, @CurrentUser() user: AuthUser, @WriteOptions() options: CommandOptions) {
+    return { ...answer(await this.change(id, { type: 'WithdrawProposal', reason: body.reason ?? null, actorId: user.id, at: now() }, options, user)), status: 'withdrawn' };
+  }
+
+  @Get()
+  @Roles('partner', 'staff', 'admin')
+  async list(@Query() query: ProposalListQueryDto, @CurrentUser() user: AuthUser, @MinPosition() minPosition?: number) {
+    await this.readModels.reached([PROPOSAL_READ_MODEL], minPosition);
+    return this.proposals.list(ownInstitution(user), query.status, query.limit ?? 50, query.cursor);
+  }
+
+  @Get(':id')
+  @Roles('partner', 'staff', 'admin')
+  async detail(@Param('id', uuid('id')) id: string, @CurrentUser() user: AuthUser, @MinPosition() minPosition?: number) {
+    await this.readModels.reached([PROPOSAL_READ_MODEL], minPosition);
+    const proposal = await this.proposals.get(id, ownInstitution(user));
+    if (!proposal) throw new NotFoundException('No such proposal');
+    return proposal;
+  }
+
+  @Post(':id/reviews')
+  @Roles('staff', 'admin')
+  async review(@Param('id', uuid('id')) id: string, @Body() body: ReviewDto, @CurrentUser() user: AuthUser, @WriteOptions() options: CommandOptions) {
+    return answer(await this.change(id, { type: 'ReviewProposal', reviewerId: user.id, ...body, at: now() }, options, user));
+  }
+
+  @Post(':id/request-changes')
+  @Roles('staff', 'admin')
+  @HttpCode(HttpStatus.OK)
+  async requestChanges(@Param('id', uuid('id')) id: string, @Body() body: CommentDto, @CurrentUser() user: AuthUser, @WriteOptions() options: CommandOptions) {
+    return { ...answer(await this.change(id, { type: 'RequestChanges', reviewerId: user.id, comment: body.comment, at: now() }, options, user)), status: 'changes_requested' };
+  }
+
+  @Post(':id/approve')
+  @Roles('staff', 'admin')
+  @HttpCode(HttpStatus.OK)
+  async approve(@Param('id', uuid('id')) id: string, @Body(EmptyBody) _body: undefined, @CurrentUser() user: AuthUser, @WriteOptions() options: CommandOptions) {
+    const result = await this.change(id, { type: 'ApproveProposal', approverId: user.id, approvalsRequired: this.config.APPROVALS_REQUIRED, at: now() }, options, user);
+    const approved = result.events.some((e) => e.type === 'ProposalApproved');
+    return { ...answer(result), status: approved ? 'approved' : 'submitted' };
+  }
+
+  @Post(':id/reject')
+  @Roles('staff', 'admin')
+  @HttpCode(HttpStatus.OK)
+  async reject(@Param('id', uuid('id')) id: string, @Body() body: RequiredReasonDto, @CurrentUser() user: AuthUser, @WriteOptions() options: CommandOptions) {
+    return { ...answer(await this.change(id, { type: 'RejectProposal', reviewerId: user.id, reason: body.reason, at: now() }, options, user)), status: 'rejected' };
+  }
+
+  private change(id: string, command: ProposalCommand, options: CommandOptions, user: AuthUser): Promise<CommandResult> {
+    return this.commands.execute(new ChangeProposal(id, command, options, ownInstitution(user)));
+  }
+}
+
+/** A partner's institution, which limits what it sees; null for staff, who see everything. */
+export const ownInstitution = (user: AuthUser) => (user.role === 'partner' ? (user.institutionId ?? '00000000-0000-0000-0000-000000000000') : null);
+const now = () => new Date().toISOString();
+const answer = (result: CommandResult) => ({ id: result.streamId.replace(/^proposal-/, ''), version: result.version, position: result.position });

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { decodeCursor, encodeCursor, EventStorePool } from '@passerelle/platform';
+import type { InstitutionContact } from '../domain/partner-institution.events';
+
+export interface InstitutionView {
+  id: string;
+  name: string;
+  country: string;
+  website: string | null;
+  contacts: InstitutionContact[];
+  registeredAt: string;
+  version: number;
+}
+
+@Injectable()
+export class InstitutionQueries {
+  constructor(private readonly pool: EventStorePool) {}
+
+  async list(limit: number, cursor?: string) {
+    const after = decodeCursor(cursor, 2);
+    const result = await this.pool.query(
+      `SELECT * FROM partner_institutions WHERE $1::text IS NULL OR (name, id) > ($1::text, $2::uuid) ORDER BY name, id LIMIT $3`,
+      [after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+    );
+    const items = result.rows.slice(0, limit).map(toView);
+    const last = items[items.length - 1];
+    return { items, nextCursor: result.rows.length > limit ? encodeCursor([last.name, last.id]) : null };
+  }
+
+  async get(id: string): Promise<InstitutionView | null> {
+    const result = await this.pool.query('SELECT * FROM partner_institutions WHERE id = $1', [id]);
+    return result.rows[0] ? toView(result.rows[0]) : null;
+  }
+}
+
+function toView(row: Record<string, any>): InstitutionView {
+  return {
+    id: row.id,
+    name: row.name,
+    country: row.country,
+    website: row.website,
+    contacts: row.contacts,
+    registeredAt: row.registered_at.toISOString(),
+    version: row.version,
+  };
+}

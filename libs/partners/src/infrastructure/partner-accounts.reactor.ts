@@ -1,0 +1,64 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import type { PoolClient } from 'pg';
+import type { EventConsumer, StoredEvent } from '@passerelle/event-store';
+import { NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, notificationJobId } from '@passerelle/mail';
+import { ACTIVATION_VALID_HOURS, ActivationTokens, AppConfig } from '@passerelle/platform';
+import type { InstitutionContact } from '../domain/partner-institution.events';
+
+export const PARTNER_ACCOUNTS_REACTOR = 'partner-accounts-reactor';
+
+/**
+ * For each contact registered on an institution: the partner account (without a password), its
+ * activation token (hash and expiry), both in the checkpoint's transaction, then the activation e-mail job.
+ */
+@Injectable()
+export class PartnerAccountsReactor implements EventConsumer {
+  readonly name = PARTNER_ACCOUNTS_REACTOR;
+
+  constructor(
+    @InjectQueue(NOTIFICATION_MAIL_QUEUE) private readonly queue: Queue<NotificationMailJob>,
+    private readonly tokens: ActivationTokens,
+    private readonly config: AppConfig,
+  ) {}
+
+  filter(event: StoredEvent): boolean {
+    return event.type === 'InstitutionRegistered' || event.type === 'InstitutionContactAdded';
+  }
+
+  async handle(events: StoredEvent[], tx: PoolClient): Promise<void> {
+    const jobs = [];
+    for (const event of events) {
+      const contact = event.data.contact as InstitutionContact;
+      await tx.query(
+        `INSERT INTO users (id, email, full_name, role, institution_id) VALUES ($1, $2, $3, 'partner', $4) ON CONFLICT DO NOTHING`,
+        [contact.userId, contact.email, contact.fullName, event.data.institutionId],
+      );
+      await tx.query(
+        `INSERT INTO activation_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3::timestamptz + interval '${ACTIVATION_VALID_HOURS} hours')
+         ON CONFLICT DO NOTHING`,
+        [ActivationTokens.hash(this.tokens.tokenFor(contact.userId)), contact.userId, event.recordedAt],
+      );
+      const data: NotificationMailJob = {
+        kind: 'account-activation',
+        streamId: event.streamId,
+        eventId: event.id,
+        recipientUserId: contact.userId,
+        correlationId: event.metadata.correlationId,
+      };
+      jobs.push({ name: data.kind, data, opts: this.options(notificationJobId(data)) });
+    }
+    await this.queue.addBulk(jobs);
+  }
+
+  private options(jobId: string) {
+    return {
+      jobId,
+      attempts: this.config.MAIL_ATTEMPTS,
+      backoff: { type: 'exponential', delay: this.config.MAIL_RETRY_DELAY_MS },
+      removeOnComplete: { age: 30 * 24 * 3600 },
+      removeOnFail: { age: 90 * 24 * 3600 },
+    };
+  }
+}

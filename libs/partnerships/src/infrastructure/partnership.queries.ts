@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { decodeCursor, encodeCursor, EventStorePool } from '@passerelle/platform';
+
+export interface PartnershipView {
+  id: string;
+  proposalId: string;
+  institutionId: string;
+  status: string;
+  establishedAt: string;
+  version: number;
+}
+
+@Injectable()
+export class PartnershipQueries {
+  constructor(private readonly pool: EventStorePool) {}
+
+  async list(institutionId: string | null, limit: number, cursor?: string) {
+    const after = decodeCursor(cursor, 2);
+    const result = await this.pool.query(
+      `SELECT * FROM partnerships WHERE ($1::uuid IS NULL OR institution_id = $1)
+         AND ($2::timestamptz IS NULL OR (established_at, id) < ($2::timestamptz, $3::uuid))
+       ORDER BY established_at DESC, id DESC LIMIT $4`,
+      [institutionId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+    );
+    const items = result.rows.slice(0, limit).map(toView);
+    const last = items[items.length - 1];
+    return { items, nextCursor: result.rows.length > limit ? encodeCursor([last.establishedAt, last.id]) : null };
+  }
+
+  async get(id: string, institutionId: string | null): Promise<PartnershipView | null> {
+    const result = await this.pool.query('SELECT * FROM partnerships WHERE id = $1 AND ($2::uuid IS NULL OR institution_id = $2)', [id, institutionId]);
+    return result.rows[0] ? toView(result.rows[0]) : null;
+  }
+}
+
+function toView(row: Record<string, any>): PartnershipView {
+  return {
+    id: row.id,
+    proposalId: row.proposal_id,
+    institutionId: row.institution_id,
+    status: row.status,
+    establishedAt: row.established_at.toISOString(),
+    version: row.version,
+  };
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ChangePartnershipHandler } from './application/change-partnership';
+import { PartnershipPolicy } from './infrastructure/partnership-policy';
+import { PartnershipReadModelProjection } from './infrastructure/partnership-read-model.projection';
+import { PartnershipQueries } from './infrastructure/partnership.queries';
+
+@Module({
+  imports: [CqrsModule],
+  providers: [ChangePartnershipHandler, PartnershipQueries, PartnershipReadModelProjection, PartnershipPolicy],
+  exports: [PartnershipQueries, PartnershipReadModelProjection, PartnershipPolicy],
+})
+export class PartnershipsModule {}

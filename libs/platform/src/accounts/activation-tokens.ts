@@ -1,0 +1,70 @@
+import { createHash, createHmac, hkdfSync } from 'node:crypto';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { EventStorePool } from '../database/event-store.provider';
+import { ProblemException } from '../http/problem';
+import { hashPassword } from './users.service';
+
+export const ACTIVATION_VALID_HOURS = 72;
+
+/**
+ * Account activation links: `APP_BASE_URL/activate/<token>`. The token is an HMAC of the account's
+ * random id under a key derived from JWT_SECRET (so the worker can put it in the e-mail without storing
+ * it); only its SHA-256 is stored, with an expiry. It works once.
+ */
+@Injectable()
+export class ActivationTokens {
+  private readonly key: Buffer;
+
+  constructor(
+    config: AppConfig,
+    private readonly pool: EventStorePool,
+  ) {
+    this.key = Buffer.from(hkdfSync('sha256', config.jwtSecret, 'passerelle', 'activation-token', 32));
+  }
+
+  tokenFor(userId: string): string {
+    return createHmac('sha256', this.key).update(userId).digest('base64url');
+  }
+
+  static hash(token: string): string {
+    return createHash('sha256').update(token).digest('hex');
+  }
+
+  /** Who the token is for, if it can still be used. */
+  async pending(token: string): Promise<{ userId: string; email: string; fullName: string } | null> {
+    const result = await this.pool.query(
+      `SELECT u.id, u.email, u.full_name FROM activation_tokens t JOIN users u ON u.id = t.user_id
+       WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > now()`,
+      [ActivationTokens.hash(token)],
+    );
+    const row = result.rows[0];
+    return row ? { userId: row.id, email: row.email, fullName: row.full_name } : null;
+  }
+
+  /** Sets the account's password and spends the token, in one transaction. Unknown: 404; used or expired: 410. */
+  async activate(token: string, password: string): Promise<{ userId: string; email: string }> {
+    const hash = await hashPassword(password);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const found = await client.query('SELECT user_id, used_at, expires_at < now() AS expired FROM activation_tokens WHERE token_hash = $1 FOR UPDATE', [
+        ActivationTokens.hash(token),
+      ]);
+      const row = found.rows[0];
+      if (!row) throw new ProblemException(HttpStatus.NOT_FOUND, 'activation-unknown', 'Not Found', 'This activation link is not valid');
+      if (row.used_at || row.expired) {
+        throw new ProblemException(HttpStatus.GONE, 'activation-spent', 'Gone', row.used_at ? 'This activation link was already used' : 'This activation link has expired');
+      }
+      await client.query('UPDATE activation_tokens SET used_at = now() WHERE token_hash = $1', [ActivationTokens.hash(token)]);
+      const user = await client.query('UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1 RETURNING email', [row.user_id, hash]);
+      await client.query('COMMIT');
+      return { userId: row.user_id, email: user.rows[0].email };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}

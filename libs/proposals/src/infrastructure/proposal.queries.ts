@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { PostgresEventStore } from '@passerelle/event-store';
+import { decodeCursor, encodeCursor, EventStorePool } from '@passerelle/platform';
+import type { ProposalFields, ProposalStatus } from '../domain/proposal.events';
+import { proposalStream } from '../application/change-proposal';
+
+export interface ProposalView extends ProposalFields {
+  id: string;
+  institutionId: string;
+  status: ProposalStatus;
+  round: number;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface ProposalDetail extends ProposalView {
+  reviews: { round: number; reviewerId: string; score: number; recommendation: string; comment: string; reviewedAt: string }[];
+  approvals: { approverId: string; round: number; at: string }[];
+  history: { type: string; version: number; at: string; actor: string | null }[];
+}
+
+@Injectable()
+export class ProposalQueries {
+  constructor(
+    private readonly pool: EventStorePool,
+    private readonly store: PostgresEventStore,
+  ) {}
+
+  /** Newest first; `institutionId` limits the list to one institution's proposals (a partner's view). */
+  async list(institutionId: string | null, status: ProposalStatus | undefined, limit: number, cursor?: string) {
+    const after = decodeCursor(cursor, 2);
+    const result = await this.pool.query(
+      `SELECT * FROM proposals
+       WHERE ($1::uuid IS NULL OR institution_id = $1) AND ($2::text IS NULL OR status = $2)
+         AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+       ORDER BY created_at DESC, id DESC LIMIT $5`,
+      [institutionId, status ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+    );
+    const items = result.rows.slice(0, limit).map(toView);
+    const last = items[items.length - 1];
+    return { items, nextCursor: result.rows.length > limit ? encodeCursor([last.createdAt, last.id]) : null };
+  }
+
+  async get(id: string, institutionId: string | null): Promise<ProposalDetail | null> {
+    const result = await this.pool.query('SELECT * FROM proposals WHERE id = $1 AND ($2::uuid IS NULL OR institution_id = $2)', [id, institutionId]);
+    const row = result.rows[0];
+    if (!row) return null;
+    const events = await this.store.readStream(proposalStream(id));
+    return {
+      ...toView(row),
+      reviews: row.reviews,
+      approvals: row.approvals,
+      history: events.map((e) => ({ type: e.type, version: e.version, at: e.recordedAt.toISOString(), actor: e.metadata.actor })),
+    };
+  }
+}
+
+function toView(row: Record<string, any>): ProposalView {
+  return {
+    id: row.id,
+    institutionId: row.institution_id,
+    title: row.title,
+    summary: row.summary,
+    sectors: row.sectors,
+    countries: row.countries,
+    workshopId: row.workshop_id,
+    durationMonths: row.duration_months,
+    budget: row.budget,
+    status: row.status,
+    round: row.round,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    version: row.version,
+  };
+}

@@ -1,0 +1,17 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { NOTIFICATION_MAIL_QUEUE } from '@passerelle/mail';
+import { ChangeProposalHandler } from './application/change-proposal';
+import { ProposalNotificationsReactor } from './infrastructure/proposal-notifications.reactor';
+import { ProposalReadModelProjection } from './infrastructure/proposal-read-model.projection';
+import { ProposalQueries } from './infrastructure/proposal.queries';
+
+const queues = BullModule.registerQueue({ name: NOTIFICATION_MAIL_QUEUE });
+
+@Module({
+  imports: [CqrsModule, queues],
+  providers: [ChangeProposalHandler, ProposalQueries, ProposalReadModelProjection, ProposalNotificationsReactor],
+  exports: [ProposalQueries, ProposalReadModelProjection, ProposalNotificationsReactor],
+})
+export class ProposalsModule {}
