@@ -6,6 +6,8 @@ import { AppConfig, PlatformHttpModule, PlatformModule, queueConnection } from '
 import { PartnersModule } from '@passerelle/partners';
 import { PartnershipsModule } from '@passerelle/partnerships';
 import { ProposalsModule } from '@passerelle/proposals';
+import { ReportingModule } from '@passerelle/reporting';
+import { MinistriesController } from './reporting/ministries.controller';
 import { WorkshopsModule } from '@passerelle/workshops';
 import { ActivationController } from './partners/activation.controller';
 import { PartnersController } from './partners/partners.controller';
@@ -33,9 +35,10 @@ export class ApiModule {
         PartnersModule,
         ProposalsModule,
         PartnershipsModule,
+        ReportingModule,
         QueueBoardModule,
       ],
-      controllers: [WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController],
+      controllers: [WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController, MinistriesController],
       providers: [OperationsMetrics],
     };
   }

@@ -7,6 +7,7 @@ import { AppConfig, PlatformModule, queueConnection, SubscriptionsModule } from 
 import { InstitutionReadModelProjection, PartnerAccountsReactor, PartnersModule } from '@passerelle/partners';
 import { PartnershipPolicy, PartnershipReadModelProjection, PartnershipsModule } from '@passerelle/partnerships';
 import { ProposalNotificationsReactor, ProposalReadModelProjection, ProposalsModule } from '@passerelle/proposals';
+import { MinistryReadModelProjection, ReportingModule } from '@passerelle/reporting';
 import { WorkshopReadModelProjection, WorkshopsModule } from '@passerelle/workshops';
 import { NotificationMailProcessor } from './notifications/notification-mail.processor';
 import { InvitationMailProcessor } from './invitations/invitation-mail.processor';
@@ -36,8 +37,9 @@ export class WorkerModule {
             ProposalNotificationsReactor,
             PartnershipReadModelProjection,
             PartnershipPolicy,
+            MinistryReadModelProjection,
           ],
-          [WorkshopsModule, InvitationsWorkerModule, PartnersModule, ProposalsModule, PartnershipsModule],
+          [WorkshopsModule, InvitationsWorkerModule, PartnersModule, ProposalsModule, PartnershipsModule, ReportingModule],
         ),
       ],
       providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor],

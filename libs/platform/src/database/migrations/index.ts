@@ -3,6 +3,7 @@ import { Users1764547200001 } from './1764547200001-users';
 import { MailLedger1764547200002 } from './1764547200002-mail-ledger';
 import { WorkshopReadModels1764547200003 } from './1764547200003-workshop-read-models';
 import { PartnersProposals1764547200004 } from './1764547200004-partners-proposals';
+import { Ministries1764547200005 } from './1764547200005-ministries';
 
 /** Every migration, in order. Listed by hand so that builds, tests and scripts apply the same set. */
-export const MIGRATIONS = [EventStore1764547200000, Users1764547200001, MailLedger1764547200002, WorkshopReadModels1764547200003, PartnersProposals1764547200004];
+export const MIGRATIONS = [EventStore1764547200000, Users1764547200001, MailLedger1764547200002, WorkshopReadModels1764547200003, PartnersProposals1764547200004, Ministries1764547200005];

@@ -1,0 +1,51 @@
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsNotEmpty, IsString, Matches, MaxLength, isISO31661Alpha2 } from 'class-validator';
+import type { CommandOptions, CommandResult } from '@passerelle/event-store';
+import { IsEmailAddress, IsStorable, MinPosition, ReadModels, Roles, ValidationProblem, WriteOptions } from '@passerelle/platform';
+import { MINISTRY_READ_MODEL, MinistryQueries, SetMinistryContact } from '@passerelle/reporting';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class MinistryDto {
+  @ApiProperty({ example: 'Ministry of Technology and Science' })
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(200)
+  ministryName: string;
+
+  @ApiProperty({ example: 'ict@mots.gov.zm' })
+  @Transform(trim) @IsEmailAddress() @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ example: 'en' })
+  @IsString() @Matches(/^[a-z]{2,3}$/, { message: 'language must be a primary language tag such as en or fr' })
+  language: string;
+}
+
+/** One ministry contact per country: it receives the country's post-workshop reports. */
+@ApiTags('ministries')
+@ApiBearerAuth()
+@Roles('staff', 'admin')
+@Controller('api/ministries')
+export class MinistriesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly ministries: MinistryQueries,
+    private readonly readModels: ReadModels,
+  ) {}
+
+  @Put(':country')
+  async set(@Param('country') country: string, @Body() body: MinistryDto, @WriteOptions() options: CommandOptions) {
+    const code = country.toUpperCase();
+    if (!isISO31661Alpha2(code)) throw new ValidationProblem([{ field: 'country', message: 'must be an ISO 3166-1 alpha-2 code such as ZM' }]);
+    const result: CommandResult = await this.commands.execute(new SetMinistryContact({ country: code, ...body }, options));
+    return { id: code, version: result.version, position: result.position };
+  }
+
+  @Get()
+  async list(@MinPosition() minPosition?: number) {
+    await this.readModels.reached([MINISTRY_READ_MODEL], minPosition);
+    return { items: await this.ministries.list(), nextCursor: null };
+  }
+}

@@ -1,0 +1,24 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type CommandOptions, type CommandResult, handleCommand, PostgresEventStore } from '@passerelle/event-store';
+import type { MinistryContact } from '../domain/ministry.events';
+import { ministryDecider } from '../domain/ministry.decider';
+
+export const ministryStream = (country: string) => `ministry-${country}`;
+
+export class SetMinistryContact extends Command<CommandResult> {
+  constructor(
+    readonly contact: MinistryContact,
+    readonly options: CommandOptions,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(SetMinistryContact)
+export class SetMinistryContactHandler implements ICommandHandler<SetMinistryContact> {
+  constructor(private readonly store: PostgresEventStore) {}
+
+  execute({ contact, options }: SetMinistryContact): Promise<CommandResult> {
+    return handleCommand(this.store, ministryStream(contact.country), ministryDecider, { type: 'SetMinistryContact', contact, at: new Date().toISOString() }, options);
+  }
+}

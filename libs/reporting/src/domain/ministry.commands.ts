@@ -1,0 +1,3 @@
+import type { MinistryContact } from './ministry.events';
+
+export type MinistryCommand = { type: 'SetMinistryContact'; contact: MinistryContact; at: string };
