@@ -132,8 +132,9 @@ export class PostgresEventStore {
     return { streamId, version: last.version, position: last.position, events: stored };
   }
 
-  async readStream(streamId: string, fromVersion = 1, client?: Queryable): Promise<StoredEvent[]> {
-    const result = await (client ?? this.pool).query<EventRow>({ name: 'passerelle_read_stream', text: READ_STREAM_SQL, values: [streamId, fromVersion] });
+  /** A stream's events from `fromVersion`, at most `limit` of them (all when null). */
+  async readStream(streamId: string, fromVersion = 1, client?: Queryable, limit: number | null = null): Promise<StoredEvent[]> {
+    const result = await (client ?? this.pool).query<EventRow>({ name: 'passerelle_read_stream', text: READ_STREAM_SQL, values: [streamId, fromVersion, limit] });
     return result.rows.map((row) => this.toStored(row));
   }
 

@@ -48,7 +48,8 @@ SELECT coalesce(max(position), 0) AS position FROM events WHERE position < ${SAF
 export const READ_STREAM_SQL = `
 SELECT ${EVENT_COLUMNS} FROM events
 WHERE stream_id = $1 AND version >= $2
-ORDER BY version`;
+ORDER BY version
+LIMIT $3`;
 
 export const STREAM_VERSION_SQL = 'SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1';
 

@@ -36,6 +36,12 @@ export class SubscriptionRunner extends EventEmitter {
   lastError: unknown = null;
 
   private client: Client | null = null;
+  /** The checkpoint as stored; `position` may be ahead of it after batches the consumer had nothing to do with. */
+  private saved = 0;
+  private savedAt = 0;
+  /** A NOTIFY arrived (or a request was made here): look at the rebuild and replay requests. */
+  private requestsPending = true;
+  private requestsCheckedAt = 0;
   private loop: Promise<void> | null = null;
   private stopping = false;
   private woken = false;
@@ -95,6 +101,7 @@ export class SubscriptionRunner extends EventEmitter {
   async rebuild(): Promise<void> {
     const done = this.nextEvent('rebuilt');
     await requestRebuild(this.store.pool, this.consumer.name);
+    this.requestsPending = true;
     this.wake();
     await done;
   }
@@ -120,6 +127,7 @@ export class SubscriptionRunner extends EventEmitter {
       this.on('replay-failed', onFailed);
     });
     await requestReplay(this.store.pool, parkedId);
+    this.requestsPending = true;
     this.wake();
     await outcome;
   }
@@ -160,7 +168,10 @@ export class SubscriptionRunner extends EventEmitter {
       this.lastError = err;
       this.wake();
     });
-    client.on('notification', () => this.wake());
+    client.on('notification', () => {
+      this.requestsPending = true;
+      this.wake();
+    });
     await client.connect();
     this.backendPid = (client as unknown as { processID: number }).processID;
     this.status = 'standby';
@@ -174,6 +185,8 @@ export class SubscriptionRunner extends EventEmitter {
     await client.query('INSERT INTO subscription_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [this.consumer.name]);
     const checkpoint = await client.query('SELECT position FROM subscription_checkpoints WHERE name = $1', [this.consumer.name]);
     this.position = toPosition(checkpoint.rows[0].position);
+    this.saved = this.position;
+    this.requestsPending = true;
     this.status = 'running';
     this.options.logger?.log(`${this.consumer.name}: running from position ${this.position}`);
     this.emit('acquired');
@@ -184,13 +197,14 @@ export class SubscriptionRunner extends EventEmitter {
     let held = 0;
     while (!this.stopping) {
       this.woken = false;
-      await this.serveRequests(client);
+      if (this.requestsPending || Date.now() - this.requestsCheckedAt > 1000) await this.serveRequests(client);
       const events = await this.store.readAll(this.position, batchSize, client);
       if (events.length > 0) {
         held = 0;
         await this.processBatch(client, events);
         continue;
       }
+      if (this.saved !== this.position) await this.saveCheckpoint(client, this.position);
       // Written but not yet readable: an older transaction is still open somewhere. Look again soon,
       // since its end may send no NOTIFY (it may not be an append, or be in another database).
       const pending = await client.query('SELECT EXISTS (SELECT 1 FROM events WHERE position > $1) AS pending', [this.position]);
@@ -202,6 +216,12 @@ export class SubscriptionRunner extends EventEmitter {
   private async processBatch(client: Client, events: StoredEvent[]): Promise<void> {
     const relevant = this.consumer.filter ? events.filter((event) => this.consumer.filter!(event)) : events;
     const last = events[events.length - 1].position;
+    if (relevant.length === 0) {
+      // Nothing for this consumer: move on in memory, and store the checkpoint now and then (and when idle).
+      if (Date.now() - this.savedAt > 200) await this.saveCheckpoint(client, last);
+      this.advance(last);
+      return;
+    }
     try {
       await this.transaction(client, async () => {
         if (relevant.length > 0) await this.consumer.handle(relevant, client as never);
@@ -213,9 +233,10 @@ export class SubscriptionRunner extends EventEmitter {
       if (err instanceof LeadershipLostError) throw err;
       this.options.logger?.warn(`${this.consumer.name}: batch up to ${last} failed (${describeError(err)}); going event by event`);
     }
+    const wanted = new Set(relevant);
     for (const event of events) {
       if (this.stopping) return;
-      await this.processOne(client, event, relevant.includes(event));
+      await this.processOne(client, event, wanted.has(event));
     }
   }
 
@@ -262,6 +283,8 @@ export class SubscriptionRunner extends EventEmitter {
 
   /** Rebuild and replay requests, made from any process through the checkpoint and dead-letter tables. */
   private async serveRequests(client: Client): Promise<void> {
+    this.requestsPending = false;
+    this.requestsCheckedAt = Date.now();
     const pending = await client.query(
       `SELECT c.rebuild_requested,
          coalesce((SELECT array_agg(d.id ORDER BY d.id) FROM subscription_dead_letters d
@@ -290,6 +313,8 @@ export class SubscriptionRunner extends EventEmitter {
       );
     });
     this.position = 0;
+    this.saved = 0;
+    this.savedAt = Date.now();
     this.options.logger?.log(`${this.consumer.name}: read model reset, replaying from position 0`);
     this.emit('rebuilt');
   }
@@ -316,9 +341,11 @@ export class SubscriptionRunner extends EventEmitter {
   private async saveCheckpoint(client: Client, position: number): Promise<void> {
     const result = await client.query(
       'UPDATE subscription_checkpoints SET position = $2, updated_at = now() WHERE name = $1 AND position = $3',
-      [this.consumer.name, position, this.position],
+      [this.consumer.name, position, this.saved],
     );
     if (result.rowCount !== 1) throw new LeadershipLostError(new Error('the checkpoint was moved by another runner'));
+    this.saved = position;
+    this.savedAt = Date.now();
   }
 
   /** BEGIN ... COMMIT; a failed ROLLBACK means the connection is gone. */
@@ -328,10 +355,13 @@ export class SubscriptionRunner extends EventEmitter {
     } catch (err) {
       throw new LeadershipLostError(err);
     }
+    const { saved, savedAt } = this;
     try {
       await work();
       await client.query('COMMIT');
     } catch (err) {
+      this.saved = saved;
+      this.savedAt = savedAt;
       try {
         await client.query('ROLLBACK');
       } catch {

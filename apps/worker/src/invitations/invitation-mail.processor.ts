@@ -50,7 +50,7 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
     const state = events.reduce((s, e) => invitationDecider.evolve(s, e as unknown as InvitationEvent), invitationDecider.initialState());
     if (state.status === 'bounced') return 'bounced before';
     if (reminder && (state.status === 'accepted' || state.status === 'declined' || state.reminded)) return 'no reminder needed';
-    const [planned] = await this.store.readStream(workshopStream(issued.workshopId));
+    const [planned] = await this.store.readStream(workshopStream(issued.workshopId), 1, undefined, 1);
     const workshop = planned.data as Planned;
 
     const kind = reminder ? 'invitation-reminder' : 'invitation';

@@ -25,7 +25,7 @@ export class PartnershipPolicy implements EventConsumer {
   async handle(events: StoredEvent[]): Promise<void> {
     for (const event of events) {
       const proposalId = event.data.proposalId as string;
-      const [drafted] = await this.store.readStream(proposalStream(proposalId), 1);
+      const [drafted] = await this.store.readStream(proposalStream(proposalId), 1, undefined, 1);
       const partnershipId = partnershipIdFor(proposalId);
       await handleCommand(
         this.store,

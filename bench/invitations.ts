@@ -1,0 +1,462 @@
+/**
+ * Invitations end to end: from POST /api/workshops/:id/invitations to the e-mails at an SMTP server,
+ * beside plain nodemailer sending as many comparable messages to the same kind of server with the
+ * same concurrency. Run by hand: node -r @swc-node/register bench/invitations.ts
+ *
+ * The API and the worker run in this process (test/support/stack.ts) on a fresh database, the real
+ * Redis (queues of their own) and, for each side, a fresh counting SMTP server started here. Prints a
+ * table, a timeline and the target, then drops the database and the queues (also on failure or
+ * Ctrl-C). Exits 0 whatever the figures: it is a measurement, not a test.
+ *
+ * BENCH_SMTP_NODELAY=1 sets TCP_NODELAY on the SMTP client sockets of both sides (nodemailer leaves
+ * Nagle's algorithm on). Without it both sides wait on the server's delayed ACK (about 40 ms on Linux)
+ * once per message and connection, so with few connections the figures measure that wait more than work.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import net, { type AddressInfo } from 'node:net';
+import { availableParallelism, loadavg } from 'node:os';
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
+import Redis from 'ioredis';
+import nodemailer from 'nodemailer';
+import { Client } from 'pg';
+import { SMTPServer } from 'smtp-server';
+import { formatDates, INVITATION_MAIL_REACTOR } from '@passerelle/invitations';
+import { MailTemplates } from '@passerelle/mail';
+import { queueConnection } from '@passerelle/platform';
+import { dropTestDatabase } from '@passerelle/testing';
+import { type Stack, startStack } from '../test/support/stack';
+
+const MAIL_CONCURRENCY = 8; // the worker's default, passed explicitly; the plain side keeps as many sends in flight
+const REQUESTS = 5;
+const PER_REQUEST = 1000; // the API's maximum per request
+const TOTAL = REQUESTS * PER_REQUEST;
+const WARMUP = 200; // e-mails per side before either timed run
+const TIMEOUT_MS = 120_000; // per timed run
+const POLL_MS = 25; // the read model and checkpoints are looked at this often during the Passerelle run
+const SMTP_NODELAY = process.env.BENCH_SMTP_NODELAY === '1';
+
+const MAIL_FROM = 'Passerelle <no-reply@passerelle.local>'; // the configuration's default, used by both sides
+const WORKSHOP = { title: 'AI capacity building', hostInstitution: 'Shanghai AI Research Institute', city: 'Shanghai', country: 'CN', startsOn: '2030-10-23', endsOn: '2030-10-25', themes: ['healthcare', 'education'] };
+const COUNTRIES = ['ID', 'PK', 'EG', 'ZM', 'BR', 'KZ', 'FR'];
+
+function participant(i: number, prefix: string) {
+  const country = COUNTRIES[i % COUNTRIES.length];
+  return {
+    fullName: `Participant ${i} ${country}`,
+    email: `${prefix}${i}@ministry-${country.toLowerCase()}.gov.test`,
+    country,
+    organization: `Ministry of Digital Affairs (${country})`,
+    language: country === 'FR' || i % 2 === 1 ? 'fr' : 'en',
+  };
+}
+
+/**
+ * A real SMTP server (`smtp-server`, configured as SmtpSink is) that only counts: a message counts when
+ * its final "." has come in (an aborted message's stream never ends). No parsing, so it costs little CPU.
+ */
+class CountingSink {
+  messages = 0;
+  bytes = 0;
+  firstAt = 0;
+  lastAt = 0;
+  /** Messages per envelope recipient. */
+  readonly recipients = new Map<string, number>();
+  private server: SMTPServer | null = null;
+  private port = 0;
+  private waiter: { count: number; resolve: () => void } | null = null;
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  get host(): { host: string; port: number } {
+    return { host: '127.0.0.1', port: this.port };
+  }
+
+  async start(): Promise<this> {
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      closeTimeout: 200,
+      size: 50 * 1024 * 1024,
+      onData: (stream, session, callback) => {
+        let size = 0;
+        stream.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+        });
+        stream.on('end', () => {
+          this.received(session.envelope.rcptTo.map((r) => r.address), size);
+          callback();
+        });
+      },
+    });
+    server.on('error', () => undefined);
+    await new Promise<void>((resolve, reject) => {
+      server.listen(0, '127.0.0.1', () => resolve());
+      server.once('error', reject);
+    });
+    this.port = (server.server.address() as AddressInfo).port;
+    this.server = server;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Resolves at the `count`th message; rejects after `timeoutMs` with the count so far. */
+  waitFor(count: number, timeoutMs: number, what: string): Promise<void> {
+    if (this.messages >= count) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = null;
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}: ${this.messages} of ${count} e-mails arrived`));
+      }, timeoutMs);
+      this.waiter = { count, resolve: () => (clearTimeout(timer), resolve()) };
+    });
+  }
+
+  reset(): void {
+    this.messages = 0;
+    this.bytes = 0;
+    this.firstAt = 0;
+    this.lastAt = 0;
+    this.recipients.clear();
+  }
+
+  /** Recipients that got more than one message. */
+  duplicates(): number {
+    let n = 0;
+    for (const times of this.recipients.values()) if (times > 1) n += 1;
+    return n;
+  }
+
+  private received(to: string[], size: number): void {
+    const now = performance.now();
+    if (this.messages === 0) this.firstAt = now;
+    this.lastAt = now;
+    this.messages += 1;
+    this.bytes += size;
+    for (const address of to) this.recipients.set(address, (this.recipients.get(address) ?? 0) + 1);
+    if (this.waiter && this.messages >= this.waiter.count) {
+      const { resolve } = this.waiter;
+      this.waiter = null;
+      resolve();
+    }
+  }
+}
+
+interface RunResult {
+  /** From the first request (or the first send) to the last e-mail at the sink. */
+  toLastMailMs: number;
+  /** This process's CPU time over the run's wall time (1 = one core), and its event loop's busy share. */
+  cpu: number;
+  loopBusy: number;
+  messages: number;
+  recipients: number;
+  duplicates: number;
+  meanBytes: number;
+}
+
+interface PasserelleResult extends RunResult {
+  toRecordedMs: number;
+  requests: { startMs: number; ms: number }[];
+  /** ms since the first request at which each milestone was first seen (to within POLL_MS). */
+  milestones: { projected: number; queued: number; firstMail: number; lastMail: number; recorded: number };
+}
+
+/** Same workshop as the e2e tests: planned, one session, registration open. */
+async function plannedWorkshop(stack: Stack, title: string): Promise<string> {
+  const auth = { Authorization: `Bearer ${stack.token}` };
+  const created = await stack.http.post('/api/workshops').set(auth).send({ ...WORKSHOP, title }).expect(201);
+  const id = created.body.id as string;
+  await stack.http
+    .post(`/api/workshops/${id}/sessions`)
+    .set(auth)
+    .send({ kind: 'study', title: 'Foundations', startsAt: `${WORKSHOP.startsOn}T09:00:00Z`, endsAt: `${WORKSHOP.startsOn}T12:00:00Z` })
+    .expect(201);
+  await stack.http.post(`/api/workshops/${id}/open-registration`).set(auth).expect(200);
+  return id;
+}
+
+interface Progress {
+  invitations: number;
+  emailed: number;
+  reactor: number;
+}
+
+const PROGRESS_SQL = `SELECT
+  (SELECT count(*) FROM invitations WHERE workshop_id = $1)::int AS invitations,
+  (SELECT count(*) FROM invitations WHERE workshop_id = $1 AND status = 'emailed')::int AS emailed,
+  (SELECT position FROM subscription_checkpoints WHERE name = $2) AS reactor`;
+
+async function progress(client: Client, workshopId: string): Promise<Progress> {
+  const row = (await client.query(PROGRESS_SQL, [workshopId, INVITATION_MAIL_REACTOR])).rows[0];
+  return { invitations: row.invitations, emailed: row.emailed, reactor: Number(row.reactor ?? 0) };
+}
+
+/**
+ * Invites `count` participants in requests of at most PER_REQUEST, one request after another (they all
+ * append to the workshop's stream: concurrent ones would only retry on its version), and follows the
+ * work through the read model, the checkpoints and the sink until every invitation is recorded as e-mailed.
+ */
+async function passerelleRun(stack: Stack, sink: CountingSink, count: number, label: string): Promise<PasserelleResult> {
+  const auth = { Authorization: `Bearer ${stack.token}` };
+  const workshopId = await plannedWorkshop(stack, `AI capacity building (${label})`);
+  const batches = Array.from({ length: Math.ceil(count / PER_REQUEST) }, (_, b) =>
+    Array.from({ length: Math.min(PER_REQUEST, count - b * PER_REQUEST) }, (_, i) => participant(b * PER_REQUEST + i, `${label}-`)),
+  );
+  const monitor = new Client({ connectionString: stack.db.url, application_name: 'bench' });
+  monitor.on('error', () => undefined);
+  await monitor.connect();
+  sink.reset();
+  const requests: { startMs: number; ms: number }[] = [];
+  const seen = { projected: NaN, queued: NaN, recorded: NaN };
+  let lastPosition = Infinity;
+  let done = false;
+  const used = usage();
+  const t0 = performance.now();
+  const since = () => performance.now() - t0;
+  const watch = (async () => {
+    while (!done) {
+      const p = await progress(monitor, workshopId);
+      const at = since();
+      if (Number.isNaN(seen.projected) && p.invitations >= count) seen.projected = at;
+      if (Number.isNaN(seen.queued) && p.reactor >= lastPosition) seen.queued = at;
+      if (p.emailed >= count) {
+        seen.recorded = at;
+        return;
+      }
+      if (at > TIMEOUT_MS) throw new Error(`Timed out after ${TIMEOUT_MS} ms: ${JSON.stringify(p)}, ${sink.messages} e-mails at the sink`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  })();
+  watch.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
+  try {
+    let maxPosition = 0;
+    for (const participants of batches) {
+      const start = since();
+      const response = await stack.http.post(`/api/workshops/${workshopId}/invitations`).set(auth).send({ participants }).expect(202);
+      requests.push({ startMs: start, ms: since() - start });
+      maxPosition = Math.max(maxPosition, response.body.position);
+    }
+    lastPosition = maxPosition;
+    await sink.waitFor(count, TIMEOUT_MS, `${count} invitation e-mails`);
+    await watch;
+    return {
+      toLastMailMs: sink.lastAt - t0,
+      toRecordedMs: seen.recorded,
+      ...used.end(),
+      messages: sink.messages,
+      recipients: sink.recipients.size,
+      duplicates: sink.duplicates(),
+      meanBytes: sink.bytes / Math.max(1, sink.messages),
+      requests,
+      milestones: { ...seen, firstMail: sink.firstAt - t0, lastMail: sink.lastAt - t0 },
+    };
+  } finally {
+    done = true;
+    await watch.catch(() => undefined);
+    await monitor.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Plain nodemailer: a pooled transport with MAIL_CONCURRENCY connections and MAIL_CONCURRENCY sends in
+ * flight, each rendering the same invitation template (same values, a fresh 43-character RSVP token) and
+ * carrying the same extra headers as the worker's e-mails.
+ */
+async function plainRun(sink: CountingSink, count: number, label: string, baseUrl: string): Promise<RunResult> {
+  const templates = new MailTemplates();
+  const transport = nodemailer.createTransport({ pool: true, maxConnections: MAIL_CONCURRENCY, ...sink.host, ignoreTLS: true, secure: false });
+  sink.reset();
+  let next = 0;
+  const used = usage();
+  const t0 = performance.now();
+  const sender = async () => {
+    while (next < count) {
+      const p = participant(next++, `${label}-`);
+      const token = randomBytes(32).toString('base64url');
+      const rendered = templates.render('invitation', p.language, {
+        fullName: p.fullName,
+        workshopTitle: WORKSHOP.title,
+        hostInstitution: WORKSHOP.hostInstitution,
+        city: WORKSHOP.city,
+        dates: formatDates(WORKSHOP.startsOn, WORKSHOP.endsOn, p.language),
+        startsOn: formatDates(WORKSHOP.startsOn, WORKSHOP.startsOn, p.language),
+        rsvpUrl: `${baseUrl.replace(/\/$/, '')}/rsvp/${token}`,
+      });
+      await transport.sendMail({
+        from: MAIL_FROM,
+        to: p.email,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        messageId: `<${randomUUID()}@passerelle.local>`,
+        headers: { 'X-Passerelle-Key': `invitation:${randomUUID()}` },
+      });
+    }
+  };
+  try {
+    await Promise.race([
+      Promise.all(Array.from({ length: MAIL_CONCURRENCY }, sender)),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`Timed out after ${TIMEOUT_MS} ms: ${sink.messages} plain e-mails`)), TIMEOUT_MS).unref()),
+    ]);
+    await sink.waitFor(count, 5_000, `${count} plain e-mails`);
+  } finally {
+    transport.close();
+  }
+  return {
+    toLastMailMs: sink.lastAt - t0,
+    ...used.end(),
+    messages: sink.messages,
+    recipients: sink.recipients.size,
+    duplicates: sink.duplicates(),
+    meanBytes: sink.bytes / Math.max(1, sink.messages),
+  };
+}
+
+/** CPU and event loop use of this process from now until `end()`. */
+function usage(): { end(): { cpu: number; loopBusy: number } } {
+  const cpu0 = process.cpuUsage();
+  const elu0: EventLoopUtilization = performance.eventLoopUtilization();
+  const t0 = performance.now();
+  return {
+    end() {
+      const cpu = process.cpuUsage(cpu0);
+      return { cpu: (cpu.user + cpu.system) / 1000 / (performance.now() - t0), loopBusy: performance.eventLoopUtilization(elu0).utilization };
+    },
+  };
+}
+
+/** Nagle's algorithm off on sockets made with net.connect: in this process, only nodemailer's SMTP connections. */
+function smtpNoDelay(): void {
+  const connect = net.connect;
+  net.connect = function (this: unknown, ...args: unknown[]) {
+    const socket = (connect as (...a: unknown[]) => net.Socket).apply(this, args);
+    socket.setNoDelay(true);
+    return socket;
+  } as typeof net.connect;
+}
+
+const perSecond = (n: number, ms: number) => (n * 1000) / ms;
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-');
+
+function printResults(passerelle: PasserelleResult, plain: RunResult): void {
+  const rows: [string, string, string, string][] = [
+    [
+      `e-mails/s, first request to last e-mail at the sink`,
+      fmt(perSecond(TOTAL, passerelle.toLastMailMs)),
+      fmt(perSecond(TOTAL, plain.toLastMailMs)),
+      (passerelle.toLastMailMs > 0 ? plain.toLastMailMs / passerelle.toLastMailMs : NaN).toFixed(2),
+    ],
+    [`seconds to the ${fmt(TOTAL)}th e-mail at the sink`, fmt(passerelle.toLastMailMs / 1000, 2), fmt(plain.toLastMailMs / 1000, 2), ''],
+    [`seconds until all ${fmt(TOTAL)} are recorded as e-mailed`, fmt(passerelle.toRecordedMs / 1000, 2), '-', ''],
+    [`invitations/s, first request to all recorded as e-mailed`, fmt(perSecond(TOTAL, passerelle.toRecordedMs)), '-', ''],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  console.log(`${'case'.padEnd(width)}  ${'Passerelle'.padStart(10)}  ${'plain nodemailer'.padStart(16)}  Passerelle/plain`);
+  for (const [label, a, b, ratio] of rows) console.log(`${label.padEnd(width)}  ${a.padStart(10)}  ${b.padStart(16)}  ${ratio.padStart(16)}`);
+  console.log();
+
+  for (const [name, r] of [['Passerelle', passerelle], ['plain', plain]] as const) {
+    console.log(`${name.padEnd(10)}  ${r.messages} e-mails to ${r.recipients} distinct recipients, ${r.duplicates} recipients with more than one, ` +
+      `${fmt(r.meanBytes)} bytes each on average; this process used ${fmt(r.cpu * 100)}% of one core, its event loop ` +
+      `was busy ${fmt(r.loopBusy * 100)}% of the time`);
+  }
+  console.log();
+
+  const m = passerelle.milestones;
+  console.log('Passerelle timeline, seconds since the first request (read model and checkpoints polled every ' + `${POLL_MS} ms):`);
+  passerelle.requests.forEach((r, i) =>
+    console.log(`  request ${i + 1} of ${REQUESTS} (${fmt(PER_REQUEST)} participants)  ${fmt(r.startMs / 1000, 2).padStart(7)} -> ${fmt((r.startMs + r.ms) / 1000, 2).padStart(7)}  (${fmt(r.ms)} ms)`),
+  );
+  const line = (label: string, ms: number) => console.log(`  ${label.padEnd(58)} ${fmt(ms / 1000, 2).padStart(7)}`);
+  line('first e-mail at the sink', m.firstMail);
+  line(`read model holds all ${fmt(TOTAL)} invitations (projection)`, m.projected);
+  line(`all ${fmt(TOTAL)} mail jobs queued (reactor checkpoint)`, m.queued);
+  line(`last e-mail at the sink`, m.lastMail);
+  line(`all ${fmt(TOTAL)} recorded as e-mailed in the read model`, m.recorded);
+  const sending = m.lastMail - m.firstMail;
+  console.log(`  delivery alone, first to last e-mail: ${fmt(perSecond(TOTAL - 1, sending))} e-mails/s\n`);
+
+  const ratio = plain.toLastMailMs / passerelle.toLastMailMs;
+  const verdict = ratio >= 0.5 ? 'PASS' : 'BELOW TARGET';
+  console.log(`${verdict.padEnd(12)}  invitations e-mailed per second, API request to last e-mail, vs plain nodemailer: ` +
+    `${(ratio * 100).toFixed(0)}% of plain (target >= 50%)`);
+}
+
+/** Every key under the stack's queue prefix (all its queues, whatever they are): the prefix is the database's unique name. */
+async function cleanQueues(stack: Stack): Promise<void> {
+  const { connection, prefix } = queueConnection(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', stack.db.name);
+  const redis = new Redis({ ...connection, lazyConnect: true });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  const passerelleSink = await new CountingSink().start();
+  const plainSink = await new CountingSink().start();
+  let stack: Stack | undefined;
+  let aborting: Promise<void> | undefined;
+  const abort = () => {
+    aborting ??= (stack ? dropTestDatabase(stack.db.name) : Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.on('SIGINT', abort).on('SIGTERM', abort);
+  if (SMTP_NODELAY) smtpNoDelay();
+  try {
+    // The stack's own SmtpSink (which parses every message) stays idle: the worker sends to the counting sink.
+    stack = await startStack('bench_invitations', {
+      env: { SMTP_URL: passerelleSink.url, MAIL_CONCURRENCY: String(MAIL_CONCURRENCY), LOG_LEVEL: 'silent' },
+    });
+    const pg = new Client({ connectionString: stack.db.url });
+    await pg.connect();
+    const server = (await pg.query('SHOW server_version')).rows[0].server_version;
+    await pg.end();
+    console.log(`PostgreSQL ${server}, Node ${process.version}, ${availableParallelism()} CPUs, load average ` +
+      `${loadavg()[0].toFixed(2)} at start (other work on the machine skews the figures)`);
+    console.log(`MAIL_CONCURRENCY ${MAIL_CONCURRENCY} for both sides. API, worker, SMTP sinks and the plain sender all run in this ` +
+      'process; each side sends to its own counting smtp-server (no parsing).');
+    console.log(`Passerelle: ${fmt(TOTAL)} invitations in ${REQUESTS} POST /api/workshops/:id/invitations of ${fmt(PER_REQUEST)} ` +
+      'participants, sent one after another. Plain: nodemailer pool of ' +
+      `${MAIL_CONCURRENCY} connections, ${MAIL_CONCURRENCY} sends in flight.`);
+    console.log(`TCP_NODELAY on the SMTP client sockets: ${SMTP_NODELAY ? 'on (BENCH_SMTP_NODELAY=1)' : 'off, as nodemailer leaves it (BENCH_SMTP_NODELAY=1 to set it)'}.`);
+    console.log(`Warm-up: ${WARMUP} e-mails per side; then the plain baseline runs first, Passerelle second.\n`);
+
+    await passerelleRun(stack, passerelleSink, WARMUP, 'warmup');
+    await plainRun(plainSink, WARMUP, 'warmup', stack.env.APP_BASE_URL);
+
+    const plain = await plainRun(plainSink, TOTAL, 'plain', stack.env.APP_BASE_URL);
+    const passerelle = await passerelleRun(stack, passerelleSink, TOTAL, 'bench');
+    console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end (1, 5, 15 min)\n`);
+    printResults(passerelle, plain);
+  } finally {
+    if (stack && !aborting) {
+      const name = stack.db.name;
+      await stack.close().catch((err) => console.error('Closing the stack failed:', err));
+      await cleanQueues(stack).catch((err) => console.error('Removing the queues failed:', err));
+      await dropTestDatabase(name); // again, in case close() stopped before its drop: IF EXISTS
+    }
+    await passerelleSink.stop();
+    await plainSink.stop();
+    await aborting;
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
