@@ -13,6 +13,8 @@ export interface CommandOptions {
   idempotency?: { scope: string; key: string; fingerprint: string };
   /** Attempts when a concurrent append wins the race (without `expectedVersion`). */
   maxAttempts?: number;
+  /** The stream's events as the caller just read them: the first attempt decides on these instead of reading again. */
+  loaded?: StoredEvent[];
 }
 
 export interface CommandResult {
@@ -49,6 +51,7 @@ export async function handleCommand<TCommand, TState, TEvent extends DomainEvent
       return { ...(await decideAndAppend(store, streamId, decider, command, options)), replayed: false };
     } catch (err) {
       const retry = err instanceof ConcurrencyError && options.expectedVersion === undefined && attempt < maxAttempts;
+      options = { ...options, loaded: undefined };
       if (!retry) {
         if (err instanceof ConcurrencyError && options.expectedVersion !== undefined) {
           const actual = await store.streamVersion(streamId);
@@ -112,6 +115,14 @@ export async function loadAggregate<TState, TEvent extends DomainEvent>(
   return { state, version: last?.version ?? 0, position: last?.position ?? 0, events };
 }
 
+function foldLoaded<TState, TEvent extends DomainEvent>(
+  decider: Pick<Decider<unknown, TState, TEvent>, 'initialState' | 'evolve'>,
+  events: StoredEvent[],
+): { state: TState; version: number; position: number } {
+  const last = events[events.length - 1];
+  return { state: fold(decider, events as unknown as TEvent[]), version: last?.version ?? 0, position: last?.position ?? 0 };
+}
+
 async function decideAndAppend<TCommand, TState, TEvent extends DomainEvent>(
   store: PostgresEventStore,
   streamId: string,
@@ -120,7 +131,9 @@ async function decideAndAppend<TCommand, TState, TEvent extends DomainEvent>(
   options: CommandOptions,
   client?: PoolClient,
 ): Promise<Omit<CommandResult, 'replayed'>> {
-  const { state, version, position } = await loadAggregate(store, streamId, decider, client);
+  const { state, version, position } = options.loaded
+    ? foldLoaded(decider, options.loaded)
+    : await loadAggregate(store, streamId, decider, client);
   if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
     throw new PreconditionFailedError(streamId, options.expectedVersion, version);
   }

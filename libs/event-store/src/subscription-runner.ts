@@ -8,6 +8,9 @@ import { requestRebuild, requestReplay } from './subscription-admin';
 import type { EventConsumer, SubscriptionOptions, SubscriptionStatus } from './subscription.types';
 import type { StoredEvent } from './types';
 
+/** Reads of an idle runner woken by appends are at least this far apart. */
+const MIN_READ_INTERVAL_MS = 15;
+
 /** First key of the two-key advisory lock that each consumer's runner holds. */
 const LOCK_NAMESPACE = 0x70617373;
 
@@ -42,6 +45,7 @@ export class SubscriptionRunner extends EventEmitter {
   /** A NOTIFY arrived (or a request was made here): look at the rebuild and replay requests. */
   private requestsPending = true;
   private requestsCheckedAt = 0;
+  private lastReadAt = 0;
   private loop: Promise<void> | null = null;
   private stopping = false;
   private woken = false;
@@ -198,6 +202,7 @@ export class SubscriptionRunner extends EventEmitter {
     while (!this.stopping) {
       this.woken = false;
       if (this.requestsPending || Date.now() - this.requestsCheckedAt > 1000) await this.serveRequests(client);
+      this.lastReadAt = Date.now();
       const events = await this.store.readAll(this.position, batchSize, client);
       if (events.length > 0) {
         held = 0;
@@ -382,17 +387,24 @@ export class SubscriptionRunner extends EventEmitter {
     return Math.min(max, base * 2 ** (attempt - 1));
   }
 
-  private waitForWake(ms: number): Promise<void> {
-    if (this.woken || this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakeUp = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakeUp = done;
-    });
+  /**
+   * Waits for a wake-up (or `ms`), then lets at least MIN_READ_INTERVAL_MS pass since the last read:
+   * under a stream of appends, many wake-ups make one read instead of one each.
+   */
+  private async waitForWake(ms: number): Promise<void> {
+    if (!this.woken && !this.stopping) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.wakeUp = null;
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        this.wakeUp = done;
+      });
+    }
+    const pause = this.lastReadAt + MIN_READ_INTERVAL_MS - Date.now();
+    if (pause > 0 && !this.stopping) await new Promise((resolve) => setTimeout(resolve, pause));
   }
 
   /** A pause that ends early when the runner is stopped. */

@@ -48,9 +48,7 @@ export class OnceMailer {
   }
 
   async send(key: string, mail: OutgoingMail): Promise<MailOutcome> {
-    const known = await this.db.query<{ message_id: string; status: string }>('SELECT message_id, status FROM mail_ledger WHERE key = $1', [key]);
-    if (known.rows[0]) return { status: 'already-sent', messageId: known.rows[0].message_id };
-
+    // A key already in the ledger is found when claiming it below: the message is then aborted before its final ".".
     const messageId = `<${randomUUID()}@${this.options.messageIdDomain ?? 'passerelle.local'}>`;
     const raw = await new MailComposer({ from: this.options.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, attachments: mail.attachments, messageId, headers: { 'X-Passerelle-Key': key } })
       .compile()
@@ -71,21 +69,58 @@ export class OnceMailer {
         resolve({ error: error ?? null });
       });
     });
+    // nodemailer pipes the message only once the server has answered DATA with 354: from then on, all
+    // that is left before delivery is the final ".". The ledger is claimed only then.
+    const inDataPhase = new Promise<boolean>((resolve) => {
+      body.once('resume', () => resolve(true));
+      void result.then(() => resolve(false));
+    });
     body.write(raw);
+    // On a refused envelope nodemailer also pipes the message (into a sink) and reports at once: `finished`.
+    if (!(await inDataPhase) || finished) {
+      // Refused before the message (MAIL FROM, RCPT TO, DATA) or no connection: nothing was sent.
+      const { error } = await result;
+      this.pool.release(connection, false);
+      const code = error?.responseCode;
+      if (code !== undefined && code >= 500) {
+        await this.db.query(
+          `INSERT INTO mail_ledger (key, message_id, recipient, status, detail) VALUES ($1, $2, $3, 'rejected', $4) ON CONFLICT (key) DO NOTHING`,
+          [key, messageId, mail.to, error!.message],
+        );
+        return { status: 'rejected', reason: error!.message };
+      }
+      throw new TransientMailError(error?.message ?? 'the mail server ended the session');
+    }
 
+    // Claim the key in a transaction and send its COMMIT in the same turn of the event loop as the final
+    // ".": both are in the kernel's buffers before any I/O is awaited, so a crash leaves both or neither.
+    const claim = await this.db.connect();
     let claimed = false;
+    let dotSent = false;
     try {
-      const claim = await this.db.query(
+      await claim.query('BEGIN');
+      const inserted = await claim.query(
         `INSERT INTO mail_ledger (key, message_id, recipient, status) VALUES ($1, $2, $3, 'sending')
          ON CONFLICT (key) DO NOTHING RETURNING key`,
         [key, messageId, mail.to],
       );
-      claimed = claim.rowCount === 1;
+      claimed = inserted.rowCount === 1;
+      if (claimed && !finished) {
+        const committed = claim.query('COMMIT');
+        body.end(); // the final "." goes out only now
+        dotSent = true;
+        await committed;
+      } else {
+        await claim.query('ROLLBACK');
+      }
     } catch (err) {
-      body.destroy(new Error('ledger unavailable'));
+      await claim.query('ROLLBACK').catch(() => undefined);
+      if (!dotSent) body.destroy(new Error('ledger unavailable'));
       await result;
       this.pool.release(connection, false);
       throw err;
+    } finally {
+      claim.release();
     }
     if (!claimed) {
       body.destroy(new Error('already sent by another attempt'));
@@ -94,8 +129,6 @@ export class OnceMailer {
       const row = await this.db.query<{ message_id: string }>('SELECT message_id FROM mail_ledger WHERE key = $1', [key]);
       return { status: 'already-sent', messageId: row.rows[0]?.message_id ?? messageId };
     }
-    const dotSent = !finished;
-    if (dotSent) body.end(); // the final "." goes out only now
     const { error } = await result;
     this.pool.release(connection, !error);
     if (!error) {

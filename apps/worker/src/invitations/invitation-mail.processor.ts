@@ -69,7 +69,7 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
     if (outcome.status === 'rejected') {
       this.logger.warn(`${kind} to ${issued.email} refused: ${outcome.reason}`);
       if (!reminder) {
-        await handleCommand(this.store, invitationStream(invitationId), invitationDecider, { type: 'RecordEmailBounced', reason: outcome.reason, at }, { metadata });
+        await handleCommand(this.store, invitationStream(invitationId), invitationDecider, { type: 'RecordEmailBounced', reason: outcome.reason, at }, { metadata, loaded: events });
       }
       return 'bounced';
     }
@@ -78,7 +78,7 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
       invitationStream(invitationId),
       invitationDecider,
       reminder ? { type: 'RecordReminderSent', messageId: outcome.messageId, at } : { type: 'RecordEmailSent', messageId: outcome.messageId, at },
-      { metadata },
+      { metadata, loaded: events },
     );
     return outcome.status;
   }
