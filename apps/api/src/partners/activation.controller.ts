@@ -46,6 +46,7 @@ export class ActivationController {
 
   @ApiExcludeEndpoint()
   @Post('activate/:token')
+  @HttpCode(HttpStatus.OK)
   @Header('Content-Type', 'text/html; charset=utf-8')
   async pageActivate(@Param('token') token: string, @Body() body: Record<string, unknown>, @Res() response: Response) {
     const password = typeof body?.password === 'string' ? body.password : '';

@@ -3,11 +3,13 @@ import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  buildMessage,
   IsIn,
   IsInt,
   IsISO31661Alpha2,
   IsNotEmpty,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -17,6 +19,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { IsEmailAddress, IsStorable } from '@passerelle/platform';
@@ -25,6 +28,19 @@ import { RECOMMENDATIONS, type Recommendation } from '@passerelle/proposals';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value);
 const upperEach = ({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.toUpperCase() : v)) : value);
+
+/**
+ * A number with at most two decimal places, as JavaScript writes it. IsNumber's own maxDecimalPlaces
+ * throws (a 500) on a number written with an exponent and no point, such as 1e-7 or 5e-324.
+ */
+const HasAtMostTwoDecimals = () =>
+  ValidateBy({
+    name: 'hasAtMostTwoDecimals',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'number' || /^-?\d+(\.\d{1,2})?$/.test(String(value)),
+      defaultMessage: buildMessage((each) => `${each}$property must have at most two decimal places`),
+    },
+  });
 
 export class ContactDto {
   @ApiProperty({ example: 'Dr. Lindiwe Banda' })
@@ -50,17 +66,17 @@ export class RegisterInstitutionDto {
   country: string;
 
   @ApiPropertyOptional({ example: 'https://www.unza.zm' })
-  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_protocol: true }) @MaxLength(500)
+  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_protocol: true }) @IsStorable() @MaxLength(500)
   website?: string;
 
   @ApiProperty({ type: ContactDto })
-  @ValidateNested() @Type(() => ContactDto)
+  @IsObject() @ValidateNested() @Type(() => ContactDto)
   contact: ContactDto;
 }
 
 export class BudgetDto {
   @ApiProperty({ example: 250000 })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }) @Min(0) @Max(1e12)
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @HasAtMostTwoDecimals() @Min(0) @Max(1e12)
   amount: number;
 
   @ApiProperty({ example: 'USD', description: 'ISO 4217' })
@@ -94,11 +110,12 @@ export class CreateProposalDto {
   durationMonths: number;
 
   @ApiPropertyOptional({ type: BudgetDto })
-  @IsOptional() @ValidateNested() @Type(() => BudgetDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BudgetDto)
   budget?: BudgetDto;
 }
 
-export class EditProposalDto extends PartialType(CreateProposalDto) {}
+/** Any of the fields, each one left out or valid: null only clears what may be absent (workshopId, budget). */
+export class EditProposalDto extends PartialType(CreateProposalDto, { skipNullProperties: false }) {}
 
 export class ReasonDto {
   @ApiPropertyOptional()

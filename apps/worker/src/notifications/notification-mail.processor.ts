@@ -3,7 +3,7 @@ import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { PostgresEventStore } from '@passerelle/event-store';
 import { MailTemplates, NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, OnceMailer } from '@passerelle/mail';
-import { ActivationTokens, AppConfig, EventStorePool } from '@passerelle/platform';
+import { ActivationTokens, AppConfig } from '@passerelle/platform';
 
 const DECISION_TEMPLATES: Record<string, string> = {
   ProposalApproved: 'proposal-approved',
@@ -18,7 +18,6 @@ export class NotificationMailProcessor extends WorkerHost implements OnModuleIni
 
   constructor(
     private readonly store: PostgresEventStore,
-    private readonly pool: EventStorePool,
     private readonly mailer: OnceMailer,
     private readonly templates: MailTemplates,
     private readonly tokens: ActivationTokens,
@@ -35,37 +34,37 @@ export class NotificationMailProcessor extends WorkerHost implements OnModuleIni
     const { kind, streamId, eventId, recipientUserId } = job.data;
     const events = await this.store.readStream(streamId);
     const event = events.find((e) => e.id === eventId);
-    const recipient = await this.recipient(recipientUserId);
-    if (!event || !recipient) return 'nothing to send';
+    if (!event) return 'nothing to send';
     const base = this.config.APP_BASE_URL.replace(/\/$/, '');
     let template: string;
     let values: Record<string, string>;
+    let institutionId: string;
     if (kind === 'account-activation') {
       template = 'account-activation';
-      const institution = events[0].data as { name: string };
-      values = { fullName: recipient.fullName, institution: institution.name, activationUrl: `${base}/activate/${this.tokens.tokenFor(recipientUserId)}` };
+      institutionId = event.data.institutionId;
+      values = { institution: (events[0].data as { name: string }).name, activationUrl: `${base}/activate/${this.tokens.tokenFor(recipientUserId)}` };
     } else {
       template = DECISION_TEMPLATES[event.type];
-      const drafted = events[0].data as { title: string };
+      const drafted = events[0].data as { title: string; institutionId: string };
+      institutionId = drafted.institutionId;
       const note = (event.data.comment ?? event.data.reason ?? '') as string;
-      values = { fullName: recipient.fullName, proposalTitle: drafted.title, note, proposalUrl: `${base}/api/proposals/${event.data.proposalId}` };
+      values = { proposalTitle: drafted.title, note, proposalUrl: `${base}/api/proposals/${event.data.proposalId}` };
     }
-    const rendered = this.templates.render(template, recipient.language, values);
-    const outcome = await this.mailer.send(`${kind}:${eventId}:${recipientUserId}`, { to: recipient.email, ...rendered });
-    if (outcome.status === 'rejected') this.logger.warn(`${kind} to ${recipient.email} refused: ${outcome.reason}`);
+    const contact = await this.contact(institutionId, recipientUserId);
+    if (!contact) return 'no such contact';
+    const rendered = this.templates.render(template, contact.language, { fullName: contact.fullName, ...values });
+    const outcome = await this.mailer.send(`${kind}:${eventId}:${recipientUserId}`, { to: contact.email, ...rendered });
+    if (outcome.status === 'rejected') this.logger.warn(`${kind} to ${contact.email} refused: ${outcome.reason}`);
     return outcome.status;
   }
 
-  /** A partner account and the language its institution registered for it. */
-  private async recipient(userId: string): Promise<{ email: string; fullName: string; language: string } | null> {
-    const result = await this.pool.query(
-      `SELECT u.email, u.full_name, coalesce(c->>'language', 'en') AS language
-       FROM users u LEFT JOIN partner_institutions i ON i.id = u.institution_id
-       LEFT JOIN LATERAL jsonb_array_elements(i.contacts) c ON c->>'userId' = u.id::text
-       WHERE u.id = $1 LIMIT 1`,
-      [userId],
-    );
-    const row = result.rows[0];
-    return row ? { email: row.email, fullName: row.full_name, language: row.language } : null;
+  /** The contact as the institution's own stream registered it (not a read model, which may lag). */
+  private async contact(institutionId: string, userId: string): Promise<{ email: string; fullName: string; language: string } | null> {
+    const events = await this.store.readStream(`institution-${institutionId}`);
+    for (const event of events) {
+      const contact = event.data.contact as { userId: string; email: string; fullName: string; language: string } | undefined;
+      if (contact?.userId === userId) return contact;
+    }
+    return null;
   }
 }

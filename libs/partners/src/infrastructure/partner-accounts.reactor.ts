@@ -1,17 +1,19 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import type { PoolClient } from 'pg';
 import type { EventConsumer, StoredEvent } from '@passerelle/event-store';
 import { NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, notificationJobId } from '@passerelle/mail';
-import { ACTIVATION_VALID_HOURS, ActivationTokens, AppConfig } from '@passerelle/platform';
+import { ACTIVATION_VALID_HOURS, ActivationTokens, AppConfig, EventStorePool } from '@passerelle/platform';
 import type { InstitutionContact } from '../domain/partner-institution.events';
 
 export const PARTNER_ACCOUNTS_REACTOR = 'partner-accounts-reactor';
 
 /**
- * For each contact registered on an institution: the partner account (without a password), its
- * activation token (hash and expiry), both in the checkpoint's transaction, then the activation e-mail job.
+ * For each contact registered on an institution: the partner account (without a password) and its
+ * activation token (hash and expiry), then the activation e-mail job. The account and token are
+ * committed before the job is added, not in the checkpoint's transaction: the worker may take the job
+ * at once, and a job that finds no account sends nothing (and, its id being fixed, is never added
+ * again). Both inserts do nothing when repeated, so handling a batch again is harmless.
  */
 @Injectable()
 export class PartnerAccountsReactor implements EventConsumer {
@@ -21,21 +23,22 @@ export class PartnerAccountsReactor implements EventConsumer {
     @InjectQueue(NOTIFICATION_MAIL_QUEUE) private readonly queue: Queue<NotificationMailJob>,
     private readonly tokens: ActivationTokens,
     private readonly config: AppConfig,
+    private readonly pool: EventStorePool,
   ) {}
 
   filter(event: StoredEvent): boolean {
     return event.type === 'InstitutionRegistered' || event.type === 'InstitutionContactAdded';
   }
 
-  async handle(events: StoredEvent[], tx: PoolClient): Promise<void> {
+  async handle(events: StoredEvent[]): Promise<void> {
     const jobs = [];
     for (const event of events) {
       const contact = event.data.contact as InstitutionContact;
-      await tx.query(
+      await this.pool.query(
         `INSERT INTO users (id, email, full_name, role, institution_id) VALUES ($1, $2, $3, 'partner', $4) ON CONFLICT DO NOTHING`,
         [contact.userId, contact.email, contact.fullName, event.data.institutionId],
       );
-      await tx.query(
+      await this.pool.query(
         `INSERT INTO activation_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3::timestamptz + interval '${ACTIVATION_VALID_HOURS} hours')
          ON CONFLICT DO NOTHING`,
         [ActivationTokens.hash(this.tokens.tokenFor(contact.userId)), contact.userId, event.recordedAt],

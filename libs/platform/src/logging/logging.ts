@@ -23,6 +23,10 @@ export function loggingParams(config: AppConfig): Params {
       },
       autoLogging: { ignore: (request: IncomingMessage) => request.url === '/health' || request.url === '/metrics' },
       customProps: () => ({ service: 'passerelle' }),
+      // Links sent by e-mail carry secrets in their path: keep them out of the logs.
+      serializers: {
+        req: (request: { url?: string }) => ({ ...request, url: request.url?.replace(/\/(rsvp|activate)\/[^/?#]+/g, '/$1/[redacted]') }),
+      },
     },
   };
 }

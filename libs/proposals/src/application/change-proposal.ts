@@ -1,5 +1,13 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type CommandOptions, type CommandResult, type Decider, DomainError, handleCommand, PostgresEventStore } from '@passerelle/event-store';
+import {
+  type CommandOptions,
+  type CommandResult,
+  type Decider,
+  handleCommand,
+  loadAggregate,
+  PostgresEventStore,
+  PreconditionFailedError,
+} from '@passerelle/event-store';
 import type { ProposalCommand } from '../domain/proposal.commands';
 import { proposalDecider, type ProposalState } from '../domain/proposal.decider';
 import type { ProposalEvent } from '../domain/proposal.events';
@@ -25,21 +33,37 @@ export class ChangeProposal extends Command<CommandResult> {
 export class ChangeProposalHandler implements ICommandHandler<ChangeProposal> {
   constructor(private readonly store: PostgresEventStore) {}
 
-  execute({ proposalId, command, options, institutionId }: ChangeProposal): Promise<CommandResult> {
-    return handleCommand(this.store, proposalStream(proposalId), ownedBy(institutionId), command, options);
+  async execute({ proposalId, command, options, institutionId }: ChangeProposal): Promise<CommandResult> {
+    const decider = ownedBy(institutionId);
+    try {
+      return await handleCommand(this.store, proposalStream(proposalId), decider, command, options);
+    } catch (err) {
+      // If-Match is checked before the command is decided; but a proposal that does not exist, or is
+      // another institution's, is "not found" whatever the version asked (RFC 9110, 13.2.1): a 412
+      // would tell its existence and version.
+      if (err instanceof PreconditionFailedError && command.type !== 'CreateProposal') {
+        const { state } = await loadAggregate(this.store, proposalStream(proposalId), proposalDecider);
+        // Refuses exactly as for a proposal that does not exist.
+        if (hiddenFrom(institutionId, state)) proposalDecider.decide(command, proposalDecider.initialState());
+      }
+      throw err;
+    }
   }
 }
 
+/** Whether the proposal is missing, or is another institution's than the acting partner's. */
+function hiddenFrom(institutionId: string | null, state: ProposalState): boolean {
+  return !state.exists || (institutionId !== null && state.institutionId !== institutionId);
+}
+
+/** For a partner, another institution's proposal is decided on as if it did not exist: the same refusal, word for word. */
 function ownedBy(institutionId: string | null): Decider<ProposalCommand, ProposalState, ProposalEvent> {
   if (institutionId === null) return proposalDecider;
   return {
     ...proposalDecider,
     decide(command, state) {
-      const created = command.type === 'CreateProposal';
-      if (!created && state.status !== 'none' && state.institutionId !== institutionId) {
-        throw new DomainError('No such proposal', 'proposal_not_found');
-      }
-      return proposalDecider.decide(command, state);
+      const theirs = command.type !== 'CreateProposal' && hiddenFrom(institutionId, state);
+      return proposalDecider.decide(command, theirs ? proposalDecider.initialState() : state);
     },
   };
 }
