@@ -6,3 +6,12 @@ export { SetMinistryContact, ministryStream } from './application/set-ministry-c
 export { MinistryQueries } from './infrastructure/ministry.queries';
 export { MinistryReadModelProjection, MINISTRY_READ_MODEL } from './infrastructure/ministry-read-model.projection';
 export { ReportingModule } from './reporting.module';
+export type * from './report/report.model';
+export { buildReportModel, SESSION_KIND_ORDER } from './report/report.build';
+export type { ReportSource } from './report/report.build';
+export { loadReportModel, ReportWorkshopNotFound } from './report/report.loader';
+export { renderReportPdf } from './report/report.pdf';
+export type { RenderReportOptions } from './report/report.pdf';
+export { renderParticipantsCsv, renderProposalsCsv, toCsv, csvField } from './report/report.csv';
+export { reportTexts, reportTemplatesDir } from './report/report.texts';
+export type { ReportTexts } from './report/report.texts';

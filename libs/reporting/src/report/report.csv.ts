@@ -1,0 +1,67 @@
+import type { ReportModel } from './report.model';
+import { reportTexts } from './report.texts';
+
+/** Byte order mark: lets spreadsheet programs read the file as UTF-8, so accents show. */
+const BOM = '\uFEFF';
+
+/**
+ * One field as RFC 4180 wants it: quoted when it holds a comma, a quote, a line break or surrounding
+ * blanks, quotes doubled. A field that a spreadsheet would take for a formula (starting with =, +, -,
+ * @, tab or carriage return) is prefixed with an apostrophe, so that opening the file runs nothing.
+ */
+export function csvField(value: string | number): string {
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Rows as CSV: comma-separated, CRLF after every record, UTF-8 with a BOM. */
+export function toCsv(rows: (string | number)[][]): string {
+  return BOM + rows.map((row) => row.map(csvField).join(',') + '\r\n').join('');
+}
+
+/**
+ * One row per invitation: country (code and name), organisation, full name, e-mail, position,
+ * invitation status, the number of sessions attended and their titles (in programme order, separated
+ * by "; "). Headers and names in `language` (English by default); rows in the model's order.
+ */
+export function renderParticipantsCsv(model: ReportModel, language = 'en', templatesDir?: string): string {
+  const t = reportTexts(language, templatesDir);
+  const titles = new Map(model.sessions.map((s) => [s.sessionId, s.title]));
+  const header = ['csv.countryCode', 'csv.country', 'csv.organization', 'csv.fullName', 'csv.email', 'csv.position', 'csv.status', 'csv.sessionsAttended', 'csv.sessions'];
+  return toCsv([
+    header.map((key) => t.label(key)),
+    ...model.participants.map((p) => [
+      p.country,
+      t.country(p.country),
+      p.organization,
+      p.fullName,
+      p.email,
+      p.position ?? '',
+      t.labelOr(`status.${p.status}`, p.status),
+      p.sessionsAttended.length,
+      p.sessionsAttended.map((id) => titles.get(id) ?? id).join('; '),
+    ]),
+  ]);
+}
+
+/**
+ * One row per submitted proposal linked to the workshop: title, partner institution, sectors and
+ * countries (codes, separated by "; "), status, and the partnership it became (status, date), if any.
+ */
+export function renderProposalsCsv(model: ReportModel, language = 'en', templatesDir?: string): string {
+  const t = reportTexts(language, templatesDir);
+  const header = ['csv.proposal', 'csv.institution', 'csv.sectors', 'csv.countries', 'csv.proposalStatus', 'csv.partnership', 'csv.establishedOn'];
+  return toCsv([
+    header.map((key) => t.label(key)),
+    ...model.proposals.map((p) => [
+      p.title,
+      p.institution,
+      p.sectors.join('; '),
+      p.countries.join('; '),
+      t.labelOr(`proposal.${p.status}`, p.status),
+      p.partnership ? t.labelOr(`partnership.${p.partnership.status}`, p.partnership.status) : '',
+      p.partnership?.establishedOn ?? '',
+    ]),
+  ]);
+}

@@ -1,0 +1,107 @@
+import type { ClientBase, Pool } from 'pg';
+import { buildReportModel, type ReportSource } from './report.build';
+import type { ReportModel } from './report.model';
+
+export class ReportWorkshopNotFound extends Error {
+  constructor(readonly workshopId: string) {
+    super(`No workshop ${workshopId} in the read model`);
+    this.name = 'ReportWorkshopNotFound';
+  }
+}
+
+type Db = Pool | ClientBase;
+
+/**
+ * Reads a workshop's report from the read-model tables: the workshop and its sessions, the solutions
+ * presented, every invitation, and the proposals linked to the workshop (`proposals.workshop_id`) with
+ * the partnership each became, if any. Given a pool, it reads in one repeatable-read snapshot, so that
+ * projections running meanwhile cannot make the parts disagree; given a client, it reads in whatever
+ * transaction that client is in.
+ */
+export async function loadReportModel(db: Db, workshopId: string): Promise<ReportModel> {
+  if (!isPool(db)) return buildReportModel(await readSource(db, workshopId));
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const source = await readSource(client, workshopId);
+    await client.query('COMMIT');
+    return buildReportModel(source);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function isPool(db: Db): db is Pool {
+  return 'idleCount' in db && 'totalCount' in db;
+}
+
+async function readSource(db: ClientBase, workshopId: string): Promise<ReportSource> {
+  const found = await db.query(
+    `SELECT id, title, host_institution, city, country, to_char(starts_on, 'YYYY-MM-DD') AS starts_on,
+            to_char(ends_on, 'YYYY-MM-DD') AS ends_on, themes, status, sessions
+     FROM workshops WHERE id = $1`,
+    [workshopId],
+  );
+  const w = found.rows[0];
+  if (!w) throw new ReportWorkshopNotFound(workshopId);
+  const solutions = await db.query('SELECT solution_id, session_id, company, title, sector FROM workshop_solutions WHERE workshop_id = $1', [workshopId]);
+  const invitations = await db.query(
+    `SELECT id, country, organization, full_name, email, position_title, status, attended_sessions
+     FROM invitations WHERE workshop_id = $1`,
+    [workshopId],
+  );
+  const proposals = await db.query(
+    `SELECT p.id, p.title, p.sectors, p.countries, p.status, p.round, i.name AS institution,
+            s.id AS partnership_id, s.status AS partnership_status, to_char(s.established_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS established_on
+     FROM proposals p
+     LEFT JOIN partner_institutions i ON i.id = p.institution_id
+     LEFT JOIN partnerships s ON s.proposal_id = p.id
+     WHERE p.workshop_id = $1`,
+    [workshopId],
+  );
+  return {
+    workshop: {
+      id: w.id,
+      title: w.title,
+      hostInstitution: w.host_institution,
+      city: w.city,
+      country: w.country,
+      startsOn: w.starts_on,
+      endsOn: w.ends_on,
+      themes: w.themes,
+      status: w.status,
+    },
+    sessions: (w.sessions as Record<string, string | null>[]).map((s) => ({
+      sessionId: s.sessionId!,
+      kind: s.kind!,
+      title: s.title!,
+      startsAt: s.startsAt!,
+      endsAt: s.endsAt!,
+      location: s.location ?? null,
+    })),
+    solutions: solutions.rows.map((r) => ({ solutionId: r.solution_id, sessionId: r.session_id, company: r.company, title: r.title, sector: r.sector })),
+    invitations: invitations.rows.map((r) => ({
+      invitationId: r.id,
+      country: r.country,
+      organization: r.organization,
+      fullName: r.full_name,
+      email: r.email,
+      position: r.position_title,
+      status: r.status,
+      attendedSessions: r.attended_sessions,
+    })),
+    proposals: proposals.rows.map((r) => ({
+      proposalId: r.id,
+      title: r.title,
+      institution: r.institution ?? '',
+      sectors: r.sectors,
+      countries: r.countries,
+      status: r.status,
+      round: r.round,
+      partnership: r.partnership_id ? { partnershipId: r.partnership_id, status: r.partnership_status, establishedOn: r.established_on } : null,
+    })),
+  };
+}

@@ -1,0 +1,98 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The words of a report in one language, as data: `templates/report/<language>.json`, a flat object of
+ * labels where `{{name}}` is replaced by a value. A label missing from a language falls back to English;
+ * a language without a file is English throughout. Country names come from the runtime's Unicode data
+ * (Intl.DisplayNames), so a new language needs only its file; its optional `locale` label ("en-GB")
+ * says how numbers and dates are written.
+ */
+export interface ReportTexts {
+  /** The language the report is written in: the one asked for if it has a file, else 'en'. */
+  language: string;
+  label(key: string, values?: Record<string, string | number>): string;
+  /** A label that may not exist (a session kind or status added later): `fallback` when no file has it. */
+  labelOr(key: string, fallback: string): string;
+  /** A sector or theme as recorded ("green development"), named in the language if its file names it. */
+  topic(value: string): string;
+  country(code: string): string;
+  /** Compares two names as the language sorts them (ties broken by code units, so the order is total). */
+  compare(a: string, b: string): number;
+  number(value: number): string;
+  /** "42 %" or "42%", as the language writes it; a dash when the whole is 0. */
+  percent(part: number, whole: number): string;
+  /** "23–25 October 2025". */
+  dates(startsOn: string, endsOn: string): string;
+  /** The local date written in an ISO date-time ("2025-10-23T09:00:00+07:00" -> "23 Oct 2025"). */
+  day(isoDateTime: string): string;
+  /** The local time written in an ISO date-time ("09:00"). */
+  time(isoDateTime: string): string;
+}
+
+type Labels = Record<string, string>;
+
+const files = new Map<string, Labels | null>();
+
+/** `templates/report/` beside the project's package.json, found from this file in the sources and in dist/. */
+export function reportTemplatesDir(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'templates', 'report'))) return path.join(dir, 'templates', 'report');
+  }
+  throw new Error('No templates/report/ folder found beside package.json');
+}
+
+function load(dir: string, language: string): Labels | null {
+  if (!/^[a-z]{2,3}$/.test(language)) return null;
+  const file = path.join(dir, `${language}.json`);
+  if (!files.has(file)) files.set(file, existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Labels) : null);
+  return files.get(file)!;
+}
+
+export function reportTexts(requested: string, dir: string = reportTemplatesDir()): ReportTexts {
+  const english = load(dir, 'en');
+  if (!english) throw new Error(`No English report labels in ${dir}`);
+  const base = requested.toLowerCase().split(/[-_]/)[0];
+  const own = load(dir, base);
+  const language = own ? base : 'en';
+  const labels: Labels = { ...english, ...(own ?? {}) };
+  // How numbers, dates and country names are written: the file's "locale" (en-GB, fr-FR), else the language.
+  const locale = (own ?? english).locale ?? language;
+  const numbers = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+  const percents = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
+  const longDate = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const shortDate = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const collator = new Intl.Collator(locale, { sensitivity: 'variant', numeric: true });
+  const regions = new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' });
+  const utcDay = (isoDate: string) => new Date(`${isoDate.slice(0, 10)}T00:00:00Z`);
+
+  const label = (key: string, values: Record<string, string | number> = {}) => {
+    const text = labels[key];
+    if (text === undefined) throw new Error(`No report label ${key}`);
+    return text.replace(/\{\{\s*([a-zA-Z0-9_]+)\s*\}\}/g, (_, name: string) => {
+      if (!(name in values)) throw new Error(`Report label ${key} needs a value for ${name}`);
+      const value = values[name];
+      return typeof value === 'number' ? numbers.format(value) : value;
+    });
+  };
+
+  return {
+    language,
+    label,
+    labelOr: (key, fallback) => (key in labels ? label(key) : fallback),
+    topic: (value) => labels[`topic.${value.trim().toLowerCase()}`] ?? value.charAt(0).toLocaleUpperCase(locale) + value.slice(1),
+    country: (code) => {
+      try {
+        return regions.of(code.toUpperCase()) ?? code;
+      } catch {
+        return code;
+      }
+    },
+    compare: (a, b) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0),
+    number: (value) => numbers.format(value),
+    percent: (part, whole) => (whole > 0 ? percents.format(part / whole) : '–'),
+    dates: (startsOn, endsOn) => (startsOn === endsOn ? longDate.format(utcDay(startsOn)) : longDate.formatRange(utcDay(startsOn), utcDay(endsOn))),
+    day: (iso) => shortDate.format(utcDay(iso)),
+    time: (iso) => iso.slice(11, 16),
+  };
+}
