@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
@@ -53,7 +54,7 @@ export function staffOnly(jwt: JwtService) {
       useFactory: (config: AppConfig) => ({
         route: QUEUE_BOARD_ROUTE,
         adapter: ExpressAdapter,
-        middleware: staffOnly(new JwtService({ secret: config.jwtSecret })),
+        middleware: staffOnly(new JwtService({ secret: createSecretKey(Buffer.from(config.jwtSecret)) as unknown as string, verifyOptions: { algorithms: ['HS256'] } })),
         boardOptions: { uiConfig: { boardTitle: 'Passerelle queues' } },
       }),
     }),
