@@ -23,7 +23,8 @@ import { SMTPServer } from 'smtp-server';
 import { formatDates, INVITATION_MAIL_REACTOR } from '@passerelle/invitations';
 import { MailTemplates } from '@passerelle/mail';
 import { queueConnection } from '@passerelle/platform';
-import { dropTestDatabase } from '@passerelle/testing';
+import { dropTestDatabase, waitFor } from '@passerelle/testing';
+import { type AppProcess, runApp } from '../test/support/processes';
 import { type Stack, startStack } from '../test/support/stack';
 
 const MAIL_CONCURRENCY = 8; // the worker's default, passed explicitly; the plain side keeps as many sends in flight
@@ -411,6 +412,7 @@ async function main(): Promise<void> {
   const passerelleSink = await new CountingSink().start();
   const plainSink = await new CountingSink().start();
   let stack: Stack | undefined;
+  let worker: AppProcess | undefined;
   let aborting: Promise<void> | undefined;
   const abort = () => {
     aborting ??= (stack ? dropTestDatabase(stack.db.name) : Promise.resolve()).finally(() => process.exit(130));
@@ -419,17 +421,38 @@ async function main(): Promise<void> {
   if (SMTP_NODELAY) smtpNoDelay();
   try {
     // The stack's own SmtpSink (which parses every message) stays idle: the worker sends to the counting sink.
+    // The worker runs in its own process, as in production (BENCH_WORKER=in-process keeps it in this one).
+    const ownProcess = process.env.BENCH_WORKER !== 'in-process';
     stack = await startStack('bench_invitations', {
       env: { SMTP_URL: passerelleSink.url, MAIL_CONCURRENCY: String(MAIL_CONCURRENCY), LOG_LEVEL: 'silent' },
+      worker: !ownProcess,
     });
+    if (ownProcess) {
+      const started = stack;
+      worker = runApp('worker', {
+        DATABASE_URL: started.db.url,
+        SMTP_URL: passerelleSink.url,
+        APP_BASE_URL: started.env.APP_BASE_URL,
+        QUEUE_PREFIX: started.db.name,
+        MAIL_CONCURRENCY: String(MAIL_CONCURRENCY),
+        LOG_LEVEL: 'error',
+      });
+      const probe = new Client({ connectionString: started.db.url });
+      await probe.connect();
+      await waitFor(async () => (await probe.query('SELECT count(*)::int AS n FROM subscription_checkpoints')).rows[0].n >= 3, {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        what: `the worker process to start (${worker.output()})`,
+      }).finally(() => probe.end());
+    }
     const pg = new Client({ connectionString: stack.db.url });
     await pg.connect();
     const server = (await pg.query('SHOW server_version')).rows[0].server_version;
     await pg.end();
     console.log(`PostgreSQL ${server}, Node ${process.version}, ${availableParallelism()} CPUs, load average ` +
       `${loadavg()[0].toFixed(2)} at start (other work on the machine skews the figures)`);
-    console.log(`MAIL_CONCURRENCY ${MAIL_CONCURRENCY} for both sides. API, worker, SMTP sinks and the plain sender all run in this ` +
-      'process; each side sends to its own counting smtp-server (no parsing).');
+    console.log(`MAIL_CONCURRENCY ${MAIL_CONCURRENCY} for both sides. The API, the SMTP sinks and the plain sender run in this process, ` +
+      `the worker ${worker ? 'in its own (as in production)' : 'in this one too'}; each side sends to its own counting smtp-server (no parsing).`);
     console.log(`Passerelle: ${fmt(TOTAL)} invitations in ${REQUESTS} POST /api/workshops/:id/invitations of ${fmt(PER_REQUEST)} ` +
       'participants, sent one after another. Plain: nodemailer pool of ' +
       `${MAIL_CONCURRENCY} connections, ${MAIL_CONCURRENCY} sends in flight.`);
@@ -444,6 +467,10 @@ async function main(): Promise<void> {
     console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end (1, 5, 15 min)\n`);
     printResults(passerelle, plain);
   } finally {
+    if (worker && worker.child.exitCode === null && worker.child.signalCode === null) {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+    }
     if (stack && !aborting) {
       const name = stack.db.name;
       await stack.close().catch((err) => console.error('Closing the stack failed:', err));

@@ -98,13 +98,13 @@ export class OnceMailer {
     let claimed = false;
     let dotSent = false;
     try {
-      await claim.query('BEGIN');
-      const inserted = await claim.query(
-        `INSERT INTO mail_ledger (key, message_id, recipient, status) VALUES ($1, $2, $3, 'sending')
+      // One round trip: BEGIN and the claim as one simple-protocol query, values quoted by pg.
+      const results = (await claim.query(
+        `BEGIN; INSERT INTO mail_ledger (key, message_id, recipient, status)
+         VALUES (${claim.escapeLiteral(key)}, ${claim.escapeLiteral(messageId)}, ${claim.escapeLiteral(mail.to)}, 'sent')
          ON CONFLICT (key) DO NOTHING RETURNING key`,
-        [key, messageId, mail.to],
-      );
-      claimed = inserted.rowCount === 1;
+      )) as unknown as { rowCount: number | null }[];
+      claimed = results[1].rowCount === 1;
       if (claimed && !finished) {
         const committed = claim.query('COMMIT');
         body.end(); // the final "." goes out only now
@@ -131,10 +131,8 @@ export class OnceMailer {
     }
     const { error } = await result;
     this.pool.release(connection, !error);
-    if (!error) {
-      await this.db.query("UPDATE mail_ledger SET status = 'sent', updated_at = now() WHERE key = $1", [key]);
-      return { status: 'sent', messageId };
-    }
+    // The row was written 'sent' with the final "."; only a failure after it changes it.
+    if (!error) return { status: 'sent', messageId };
     const code = error.responseCode;
     if (code !== undefined && code >= 500) {
       await this.db.query("UPDATE mail_ledger SET status = 'rejected', detail = $2, updated_at = now() WHERE key = $1", [key, error.message]);

@@ -26,6 +26,8 @@ type Planned = Extract<WorkshopEvent, { type: 'WorkshopPlanned' }>['data'];
 @Processor(INVITATION_MAIL_QUEUE, { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 3 })
 export class InvitationMailProcessor extends WorkerHost implements OnModuleInit {
   private readonly logger = new Logger('InvitationMail');
+  /** A workshop's plan never changes once planned: kept per workshop while its invitations go out. */
+  private readonly plans = new Map<string, Planned>();
 
   constructor(
     private readonly store: PostgresEventStore,
@@ -50,8 +52,7 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
     const state = events.reduce((s, e) => invitationDecider.evolve(s, e as unknown as InvitationEvent), invitationDecider.initialState());
     if (state.status === 'bounced') return 'bounced before';
     if (reminder && (state.status === 'accepted' || state.status === 'declined' || state.reminded)) return 'no reminder needed';
-    const [planned] = await this.store.readStream(workshopStream(issued.workshopId), 1, undefined, 1);
-    const workshop = planned.data as Planned;
+    const workshop = await this.plan(issued.workshopId);
 
     const kind = reminder ? 'invitation-reminder' : 'invitation';
     const rendered = this.templates.render(kind, issued.language, {
@@ -81,5 +82,16 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
       { metadata, loaded: events },
     );
     return outcome.status;
+  }
+
+  private async plan(workshopId: string): Promise<Planned> {
+    let plan = this.plans.get(workshopId);
+    if (!plan) {
+      const [planned] = await this.store.readStream(workshopStream(workshopId), 1, undefined, 1);
+      plan = planned.data as Planned;
+      if (this.plans.size >= 1000) this.plans.clear();
+      this.plans.set(workshopId, plan);
+    }
+    return plan;
   }
 }
