@@ -120,6 +120,36 @@ describe('PostgresEventStore', () => {
     expect(await store.readStream('tx-c')).toEqual([]);
   });
 
+  it('starts many new streams in one statement, after the transaction\'s earlier appends, and refuses an existing one', async () => {
+    const results = await store.transaction(async (client) => {
+      const first = await store.append('bulk-head', [{ type: 'Head', data: {} }], { expectedVersion: 'no_stream', client });
+      const many = await store.appendToNewStreams(
+        [
+          { streamId: 'bulk-1', events: [{ type: 'A', data: { n: 1 } }] },
+          { streamId: 'bulk-2', events: [{ type: 'A', data: { n: 2 } }, { type: 'B', data: { n: 3 } }] },
+        ],
+        { client, metadata: { actor: 'staff-1' } },
+      );
+      return { first, many };
+    });
+    expect(results.many.map((r) => [r.streamId, r.version])).toEqual([
+      ['bulk-1', 1],
+      ['bulk-2', 2],
+    ]);
+    const positions = [results.first.position, ...results.many.flatMap((r) => r.events.map((e) => e.position))];
+    expect(positions).toEqual([positions[0], positions[0] + 1, positions[0] + 2, positions[0] + 3]);
+    expect((await store.readStream('bulk-2')).map((e) => [e.type, e.version, e.data, e.metadata.actor])).toEqual([
+      ['A', 1, { n: 2 }, 'staff-1'],
+      ['B', 2, { n: 3 }, 'staff-1'],
+    ]);
+    await expect(
+      store.transaction((client) =>
+        store.appendToNewStreams([{ streamId: 'bulk-3', events: [{ type: 'A', data: {} }] }, { streamId: 'bulk-1', events: [{ type: 'A', data: {} }] }], { client }),
+      ),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(await store.readStream('bulk-3')).toEqual([]);
+  });
+
   describe('handleCommand', () => {
     it('retries when a concurrent command wins the race, so every command applies once', async () => {
       const results = await Promise.all(

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Pool, PoolClient } from 'pg';
 import { ConcurrencyError, IdempotencyConflictError } from './errors';
 import {
+  APPEND_NEW_STREAMS_SQL,
   APPEND_ALONE_SQL,
   APPEND_IN_TRANSACTION_SQL,
   HEAD_POSITION_SQL,
@@ -133,6 +134,55 @@ export class PostgresEventStore {
   }
 
   /** A stream's events from `fromVersion`, at most `limit` of them (all when null). */
+  /**
+   * Starts many streams in one statement (bulk commands: one invitation stream per participant).
+   * Each stream must be new: one that exists already makes the whole call fail with a ConcurrencyError.
+   */
+  async appendToNewStreams(
+    streams: { streamId: string; events: NewEvent[] }[],
+    options: { metadata?: Partial<EventMetadata>; client: Queryable },
+  ): Promise<AppendResult[]> {
+    const rows = streams.flatMap(({ streamId, events }) => events.map((event, i) => ({ streamId, event, version: i + 1 })));
+    if (rows.length === 0) return [];
+    if (rows.length >= MAX_EVENTS_PER_TRANSACTION) throw new Error(`append takes fewer than ${MAX_EVENTS_PER_TRANSACTION} events at once`);
+    const ids = rows.map((r) => r.event.id ?? randomUUID());
+    const types = rows.map((r) => r.event.type);
+    const versions = rows.map((r) => r.event.schemaVersion ?? this.upcasters.currentVersion(r.event.type));
+    const metadata = rows.map((r) => JSON.stringify(completeMetadata({ ...options.metadata, ...r.event.metadata })));
+    let result;
+    try {
+      result = await options.client.query<{ position: string; stream_id: string; version: number; recorded_at: Date }>({
+        name: 'passerelle_append_new_streams',
+        text: APPEND_NEW_STREAMS_SQL,
+        values: [ids, rows.map((r) => r.streamId), rows.map((r) => categoryOf(r.streamId)), rows.map((r) => r.version), types, versions, rows.map((r) => JSON.stringify(r.event.data ?? null)), metadata],
+      });
+    } catch (err: any) {
+      if (err?.code === UNIQUE_VIOLATION && err?.constraint === STREAM_VERSION_CONSTRAINT) throw new ConcurrencyError('(several new streams)', 'no_stream', null);
+      throw err;
+    }
+    const byStream = new Map<string, StoredEvent[]>();
+    result.rows.forEach((row, i) => {
+      const stored = this.toStored({
+        position: row.position,
+        event_id: ids[i],
+        stream_id: row.stream_id,
+        category: categoryOf(row.stream_id),
+        version: row.version,
+        type: types[i],
+        schema_version: versions[i],
+        data: rows[i].event.data ?? null,
+        metadata: JSON.parse(metadata[i]),
+        recorded_at: row.recorded_at,
+      });
+      byStream.set(row.stream_id, [...(byStream.get(row.stream_id) ?? []), stored]);
+    });
+    return streams.map(({ streamId }) => {
+      const events = byStream.get(streamId) ?? [];
+      const last = events[events.length - 1];
+      return { streamId, version: last?.version ?? 0, position: last?.position ?? 0, events };
+    });
+  }
+
   async readStream(streamId: string, fromVersion = 1, client?: Queryable, limit: number | null = null): Promise<StoredEvent[]> {
     const result = await (client ?? this.pool).query<EventRow>({ name: 'passerelle_read_stream', text: READ_STREAM_SQL, values: [streamId, fromVersion, limit] });
     return result.rows.map((row) => this.toStored(row));

@@ -33,6 +33,22 @@ export const APPEND_IN_TRANSACTION_SQL = appendSql(`coalesce(
     (SELECT max(e.position) + 1 FROM events e WHERE e.position >= tx.base AND e.position < tx.base + ${MAX_EVENTS_PER_TRANSACTION}),
     tx.base)`);
 
+/** Many new streams at once (each event's version given), after the transaction's earlier appends. */
+export const APPEND_NEW_STREAMS_SQL = `
+WITH tx AS (SELECT (pg_current_xact_id()::text::bigint << ${POSITION_SHIFT}) AS base),
+start AS (
+  SELECT coalesce(
+    (SELECT max(e.position) + 1 FROM events e WHERE e.position >= tx.base AND e.position < tx.base + ${MAX_EVENTS_PER_TRANSACTION}),
+    tx.base) AS position
+  FROM tx)
+INSERT INTO events (position, event_id, stream_id, category, version, type, schema_version, data, metadata)
+SELECT start.position + n.ord - 1, n.id, n.stream_id, n.category, n.version, n.type, n.schema_version, n.data, n.metadata
+FROM start,
+  unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[])
+    WITH ORDINALITY AS n(id, stream_id, category, version, type, schema_version, data, metadata, ord)
+ORDER BY n.ord
+RETURNING position, stream_id, version, recorded_at`;
+
 /** The first position that may still be written by a transaction in flight. */
 export const SAFE_BOUND_SQL = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << ${POSITION_SHIFT})`;
 

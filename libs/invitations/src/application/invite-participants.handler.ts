@@ -25,19 +25,22 @@ export class InviteParticipantsHandler implements ICommandHandler<InviteParticip
         { type: 'InviteParticipants', invitations: invitations.map((i) => ({ invitationId: i.invitationId, email: i.participant.email })) },
         options,
       );
-      const items: IssuedInvitation[] = [];
-      for (const { invitationId, participant } of invitations) {
+      // Every invitation is a new stream: decide on the empty state and start them all in one statement.
+      const streams = invitations.map(({ invitationId, participant }) => {
         const tokenHash = RsvpTokens.hash(this.tokens.tokenFor(invitationId));
-        const issued = await decideOn(
-          this.store,
-          tx,
-          invitationStream(invitationId),
-          invitationDecider,
+        const events = invitationDecider.decide(
           { type: 'IssueInvitation', invitationId, workshopId, participant, tokenHash, at },
-          { metadata: options.metadata },
+          invitationDecider.initialState(),
         );
-        items.push({ id: invitationId, email: participant.email, version: issued.version, position: issued.position });
-      }
+        return { streamId: invitationStream(invitationId), events };
+      });
+      const appended = await this.store.appendToNewStreams(streams, { metadata: options.metadata, client: tx });
+      const items: IssuedInvitation[] = appended.map((result, i) => ({
+        id: invitations[i].invitationId,
+        email: invitations[i].participant.email,
+        version: result.version,
+        position: result.position,
+      }));
       return { items, position: Math.max(...items.map((i) => i.position)) };
     });
   }
