@@ -16,7 +16,42 @@ export class InvitationReadModelProjection implements EventConsumer {
   }
 
   async handle(events: StoredEvent[], tx: PoolClient): Promise<void> {
-    for (const event of events) await this.apply(event as StoredEvent & InvitationEvent, tx);
+    // Runs of InvitationIssued (a bulk invitation) go in as one statement; everything else in order.
+    let issued: (StoredEvent & Extract<InvitationEvent, { type: 'InvitationIssued' }>)[] = [];
+    for (const event of events as (StoredEvent & InvitationEvent)[]) {
+      if (event.type === 'InvitationIssued') {
+        issued.push(event);
+        continue;
+      }
+      if (issued.length) await this.insertIssued(issued, tx);
+      issued = [];
+      await this.apply(event, tx);
+    }
+    if (issued.length) await this.insertIssued(issued, tx);
+  }
+
+  private async insertIssued(events: (StoredEvent & Extract<InvitationEvent, { type: 'InvitationIssued' }>)[], tx: PoolClient): Promise<void> {
+    const column = <T>(pick: (d: (typeof events)[number]['data']) => T) => events.map((e) => pick(e.data));
+    await tx.query(
+      `INSERT INTO invitations (id, workshop_id, full_name, email, country, organization, position_title, language, token_hash, status, issued_at, version)
+       SELECT id, workshop_id, full_name, email, country, organization, position_title, language, token_hash, 'issued', issued_at, version
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::int[])
+         AS n(id, workshop_id, full_name, email, country, organization, position_title, language, token_hash, issued_at, version)
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        column((d) => d.invitationId),
+        column((d) => d.workshopId),
+        column((d) => d.fullName),
+        column((d) => d.email),
+        column((d) => d.country),
+        column((d) => d.organization),
+        column((d) => d.position),
+        column((d) => d.language),
+        column((d) => d.tokenHash),
+        column((d) => d.issuedAt),
+        events.map((e) => e.version),
+      ],
+    );
   }
 
   async reset(tx: PoolClient): Promise<void> {
