@@ -7,6 +7,7 @@ import {
   APPEND_ALONE_SQL,
   APPEND_IN_TRANSACTION_SQL,
   HEAD_POSITION_SQL,
+  READ_CATEGORIES_SQL,
   MAX_EVENTS_PER_TRANSACTION,
   NOTIFY_CHANNEL,
   READ_ALL_SQL,
@@ -200,6 +201,21 @@ export class PostgresEventStore {
   async readAll(after = 0, limit = 1000, client?: Queryable): Promise<StoredEvent[]> {
     const result = await (client ?? this.pool).query<EventRow>({ name: 'passerelle_read_all', text: READ_ALL_SQL, values: [after, limit] });
     return result.rows.map((row) => this.toStored(row));
+  }
+
+  /**
+   * Like readAll, for some categories only; also returns the bound it read below. When fewer than
+   * `limit` events come back, every event of these categories under `bound` has been read.
+   */
+  async readCategories(after: number, limit: number, categories: string[], client?: Queryable): Promise<{ events: StoredEvent[]; bound: number }> {
+    const result = await (client ?? this.pool).query<EventRow & { bound: string }>({
+      name: 'passerelle_read_categories',
+      text: READ_CATEGORIES_SQL,
+      values: [after, limit, categories],
+    });
+    const bound = toPosition(result.rows[0].bound);
+    const events = result.rows.filter((row) => row.position !== null).map((row) => this.toStored(row));
+    return { events, bound };
   }
 
   /** The highest position that readers can see now. */

@@ -58,6 +58,15 @@ WHERE position > $1 AND position < ${SAFE_BOUND_SQL}
 ORDER BY position
 LIMIT $2`;
 
+/** Events of some categories only, and the bound they were read below (every position under it is final). */
+export const READ_CATEGORIES_SQL = `
+WITH bound AS (SELECT ${SAFE_BOUND_SQL} AS position)
+SELECT bound.position AS bound, e.* FROM bound
+LEFT JOIN LATERAL (
+  SELECT ${EVENT_COLUMNS} FROM events
+  WHERE events.position > $1 AND events.position < bound.position AND category = ANY($3)
+  ORDER BY events.position LIMIT $2) e ON true`;
+
 export const HEAD_POSITION_SQL = `
 SELECT coalesce(max(position), 0) AS position FROM events WHERE position < ${SAFE_BOUND_SQL}`;
 

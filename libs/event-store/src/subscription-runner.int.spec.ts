@@ -251,6 +251,27 @@ describe('SubscriptionRunner', () => {
     expect(await read()).toEqual(expected);
   });
 
+  it('reads only its categories in the database and still moves its checkpoint past every other event', async () => {
+    const seen: string[] = [];
+    const consumer: EventConsumer = {
+      name: 'only-orders',
+      categories: ['order'],
+      async handle(events) {
+        seen.push(...events.map((e) => e.streamId));
+      },
+    };
+    await store.append('order-1', [{ type: 'Ordered', data: {} }], { expectedVersion: 'no_stream' });
+    await appendMany('unrelated', 5);
+    await store.append('order-2', [{ type: 'Ordered', data: {} }], { expectedVersion: 'no_stream' });
+    await appendMany('unrelated-later', 3);
+    const last = await lastPosition();
+    const subject = runner(consumer);
+    subject.start();
+    expect(await subject.waitForPosition(last, 10_000)).toBe(true);
+    expect(seen).toEqual(['order-1', 'order-2']);
+    await waitFor(async () => (await checkpoint('only-orders')) >= last, { what: 'the checkpoint past the unrelated events' });
+  });
+
   it('wakes on NOTIFY when another process appends, without waiting for its poll', async () => {
     const consumer = recorder('notified', { filter: (e) => e.type === 'notified.Happened' });
     const subject = runner(consumer, { pollIntervalMs: 60_000 });

@@ -203,11 +203,17 @@ export class SubscriptionRunner extends EventEmitter {
       this.woken = false;
       if (this.requestsPending || Date.now() - this.requestsCheckedAt > 1000) await this.serveRequests(client);
       this.lastReadAt = Date.now();
-      const events = await this.store.readAll(this.position, batchSize, client);
+      const { events, readTo } = await this.read(client, batchSize);
       if (events.length > 0) {
         held = 0;
+        const last = events[events.length - 1].position;
         await this.processBatch(client, events);
-        continue;
+        if (this.position !== last || readTo <= this.position) continue;
+      }
+      if (readTo > this.position) {
+        // Everything of this consumer's categories below the bound has been read: move past the rest.
+        if (Date.now() - this.savedAt > 200) await this.saveCheckpoint(client, readTo);
+        this.advance(readTo);
       }
       if (this.saved !== this.position) await this.saveCheckpoint(client, this.position);
       // Written but not yet readable: an older transaction is still open somewhere. Look again soon,
@@ -216,6 +222,13 @@ export class SubscriptionRunner extends EventEmitter {
       held = pending.rows[0].pending ? held + 1 : 0;
       await this.waitForWake(held > 0 ? Math.min(pollInterval, 10 * 2 ** Math.min(held, 6)) : pollInterval);
     }
+  }
+
+  /** The next batch, and (for consumers of some categories) how far that read covers. */
+  private async read(client: Client, batchSize: number): Promise<{ events: StoredEvent[]; readTo: number }> {
+    if (!this.consumer.categories) return { events: await this.store.readAll(this.position, batchSize, client), readTo: 0 };
+    const { events, bound } = await this.store.readCategories(this.position, batchSize, [...this.consumer.categories], client);
+    return { events, readTo: events.length < batchSize ? bound - 1 : 0 };
   }
 
   private async processBatch(client: Client, events: StoredEvent[]): Promise<void> {

@@ -7,6 +7,8 @@ export interface EventConsumer {
   readonly name: string;
   /** Events per transaction; 500 unless said. */
   readonly batchSize?: number;
+  /** Read only events of these stream categories (filtered in the database); the checkpoint moves past the rest. */
+  readonly categories?: readonly string[];
   /** Only these events reach `handle`; the checkpoint moves past the others all the same. */
   filter?(event: StoredEvent): boolean;
   /** `park` (the default): after the retries, set the event aside and go on. `stop`: stop the consumer. */

@@ -15,6 +15,7 @@ export const INVITATION_MAIL_REACTOR = 'invitation-mail-reactor';
 @Injectable()
 export class InvitationMailReactor implements EventConsumer {
   readonly name = INVITATION_MAIL_REACTOR;
+  readonly categories = ['invitation'];
   readonly batchSize = 500;
 
   constructor(

@@ -9,6 +9,7 @@ export const INVITATION_READ_MODEL = 'invitation-read-model';
 @Injectable()
 export class InvitationReadModelProjection implements EventConsumer {
   readonly name = INVITATION_READ_MODEL;
+  readonly categories = ['invitation'];
   readonly batchSize = 1000;
 
   filter(event: StoredEvent): boolean {

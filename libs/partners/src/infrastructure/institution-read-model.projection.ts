@@ -8,6 +8,7 @@ export const INSTITUTION_READ_MODEL = 'institution-read-model';
 @Injectable()
 export class InstitutionReadModelProjection implements EventConsumer {
   readonly name = INSTITUTION_READ_MODEL;
+  readonly categories = ['institution'];
 
   filter(event: StoredEvent): boolean {
     return event.category === 'institution';

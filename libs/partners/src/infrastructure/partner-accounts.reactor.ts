@@ -18,6 +18,7 @@ export const PARTNER_ACCOUNTS_REACTOR = 'partner-accounts-reactor';
 @Injectable()
 export class PartnerAccountsReactor implements EventConsumer {
   readonly name = PARTNER_ACCOUNTS_REACTOR;
+  readonly categories = ['institution'];
 
   constructor(
     @InjectQueue(NOTIFICATION_MAIL_QUEUE) private readonly queue: Queue<NotificationMailJob>,

@@ -14,6 +14,7 @@ export const PARTNERSHIP_POLICY = 'partnership-policy';
 @Injectable()
 export class PartnershipPolicy implements EventConsumer {
   readonly name = PARTNERSHIP_POLICY;
+  readonly categories = ['proposal'];
   readonly batchSize = 50;
 
   constructor(private readonly store: PostgresEventStore) {}

@@ -9,6 +9,7 @@ const STATUS: Record<string, string> = { PartnershipSuspended: 'suspended', Part
 @Injectable()
 export class PartnershipReadModelProjection implements EventConsumer {
   readonly name = PARTNERSHIP_READ_MODEL;
+  readonly categories = ['partnership'];
 
   filter(event: StoredEvent): boolean {
     return event.category === 'partnership';

@@ -13,6 +13,7 @@ const DECISIONS = new Set(['ProposalApproved', 'ProposalRejected', 'ProposalChan
 @Injectable()
 export class ProposalNotificationsReactor implements EventConsumer {
   readonly name = PROPOSAL_NOTIFICATIONS_REACTOR;
+  readonly categories = ['proposal'];
 
   constructor(
     @InjectQueue(NOTIFICATION_MAIL_QUEUE) private readonly queue: Queue<NotificationMailJob>,

@@ -20,6 +20,7 @@ const JSON_FIELDS = new Set(['sectors', 'countries', 'budget']);
 @Injectable()
 export class ProposalReadModelProjection implements EventConsumer {
   readonly name = PROPOSAL_READ_MODEL;
+  readonly categories = ['proposal'];
 
   filter(event: StoredEvent): boolean {
     return event.category === 'proposal';

@@ -7,6 +7,7 @@ export const MINISTRY_READ_MODEL = 'ministry-read-model';
 @Injectable()
 export class MinistryReadModelProjection implements EventConsumer {
   readonly name = MINISTRY_READ_MODEL;
+  readonly categories = ['ministry'];
 
   filter(event: StoredEvent): boolean {
     return event.category === 'ministry';

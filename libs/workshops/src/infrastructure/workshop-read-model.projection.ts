@@ -9,6 +9,7 @@ export const WORKSHOP_READ_MODEL = 'workshop-read-model';
 @Injectable()
 export class WorkshopReadModelProjection implements EventConsumer {
   readonly name = WORKSHOP_READ_MODEL;
+  readonly categories = ['workshop'];
   readonly batchSize = 500;
 
   filter(event: StoredEvent): boolean {
