@@ -27,7 +27,7 @@ import { dropTestDatabase, waitFor } from '@passerelle/testing';
 import { type AppProcess, runApp } from '../test/support/processes';
 import { type Stack, startStack } from '../test/support/stack';
 
-const MAIL_CONCURRENCY = 8; // the worker's default, passed explicitly; the plain side keeps as many sends in flight
+const MAIL_CONCURRENCY = Number(process.env.BENCH_MAIL_CONCURRENCY ?? 8); // the worker's default unless BENCH_MAIL_CONCURRENCY says otherwise; the plain side keeps as many sends in flight
 const REQUESTS = 5;
 const PER_REQUEST = 1000; // the API's maximum per request
 const TOTAL = REQUESTS * PER_REQUEST;
