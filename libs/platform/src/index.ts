@@ -21,6 +21,6 @@ export { WriteHeadersInterceptor } from './http/write-result.interceptor';
 export type { WriteAnswer } from './http/write-result.interceptor';
 export { ReadModels, MinPosition, encodeCursor, decodeCursor } from './http/read-models';
 export { queueConnection } from './database/queue-connection';
-export { IsStorable, IsEmailAddress } from './http/validators';
+export { IsStorable, IsEmailAddress, IsLanguageTag, trim, upper, upperEach } from './http/validators';
 export { NestingLimit } from './http/nesting-limit.interceptor';
 export { ActivationTokens, ACTIVATION_VALID_HOURS } from './accounts/activation-tokens';

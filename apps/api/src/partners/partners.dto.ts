@@ -22,12 +22,9 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { IsEmailAddress, IsStorable } from '@passerelle/platform';
+import { IsEmailAddress, IsStorable, trim, upper, upperEach, IsLanguageTag } from '@passerelle/platform';
 import { RECOMMENDATIONS, type Recommendation } from '@passerelle/proposals';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value);
-const upperEach = ({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.toUpperCase() : v)) : value);
 
 /**
  * A number with at most two decimal places, as JavaScript writes it. IsNumber's own maxDecimalPlaces
@@ -52,7 +49,7 @@ export class ContactDto {
   email: string;
 
   @ApiProperty({ example: 'en' })
-  @IsString() @Matches(/^[a-z]{2,3}$/, { message: 'language must be a primary language tag such as en or fr' })
+  @IsString() @IsLanguageTag()
   language: string;
 }
 

@@ -2,12 +2,11 @@ import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsString, Matches, MaxLength, isISO31661Alpha2 } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength, isISO31661Alpha2 } from 'class-validator';
 import type { CommandOptions, CommandResult } from '@passerelle/event-store';
-import { IsEmailAddress, IsStorable, MinPosition, ReadModels, Roles, ValidationProblem, WriteOptions } from '@passerelle/platform';
+import { IsEmailAddress, IsStorable, MinPosition, ReadModels, Roles, ValidationProblem, WriteOptions, trim, IsLanguageTag } from '@passerelle/platform';
 import { MINISTRY_READ_MODEL, MinistryQueries, SetMinistryContact } from '@passerelle/reporting';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class MinistryDto {
   @ApiProperty({ example: 'Ministry of Technology and Science' })
@@ -19,7 +18,7 @@ export class MinistryDto {
   email: string;
 
   @ApiProperty({ example: 'en' })
-  @IsString() @Matches(/^[a-z]{2,3}$/, { message: 'language must be a primary language tag such as en or fr' })
+  @IsString() @IsLanguageTag()
   language: string;
 }
 

@@ -18,11 +18,9 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsEmailAddress, IsStorable } from '@passerelle/platform';
+import { IsEmailAddress, IsStorable, trim, upper, IsLanguageTag } from '@passerelle/platform';
 import { SESSION_KINDS, type SessionKind } from '@passerelle/workshops';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value);
 /** A full date and time with its offset: 2025-10-23T09:00:00Z or 2025-10-23T09:00:00+08:00. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -102,7 +100,7 @@ export class ParticipantDto {
   position?: string;
 
   @ApiProperty({ example: 'en', description: 'BCP 47 primary language tag' })
-  @IsString() @Matches(/^[a-z]{2,3}$/, { message: 'language must be a primary language tag such as en or fr' })
+  @IsString() @IsLanguageTag()
   language: string;
 }
 

@@ -1,4 +1,4 @@
-import { buildMessage, isEmail, ValidateBy, type ValidationOptions } from 'class-validator';
+import { buildMessage, isEmail, Matches, ValidateBy, type ValidationOptions } from 'class-validator';
 
 /** Text PostgreSQL can store in an event: jsonb refuses the NUL character and unpaired surrogates (a 500 otherwise). */
 const STORABLE = /^[^\u0000\uD800-\uDFFF]*$/u;
@@ -28,3 +28,12 @@ export const IsEmailAddress = (options?: ValidationOptions) =>
     },
     options,
   );
+
+/** class-transformer helpers for DTOs: trimmed text, upper-cased codes (one or a list). */
+export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+export const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value);
+export const upperEach = ({ value }: { value: unknown }) =>
+  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.toUpperCase() : v)) : value;
+
+/** A BCP 47 primary language tag: en, fr, es, ar, zh, ru, pt, ... */
+export const IsLanguageTag = () => Matches(/^[a-z]{2,3}$/, { message: '$property must be a primary language tag such as en or fr' });
