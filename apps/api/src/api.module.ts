@@ -8,6 +8,7 @@ import { PartnershipsModule } from '@passerelle/partnerships';
 import { ProposalsModule } from '@passerelle/proposals';
 import { ReportingModule } from '@passerelle/reporting';
 import { MinistriesController } from './reporting/ministries.controller';
+import { ReportsController } from './reporting/reports.controller';
 import { WorkshopsModule } from '@passerelle/workshops';
 import { ActivationController } from './partners/activation.controller';
 import { PartnersController } from './partners/partners.controller';
@@ -38,7 +39,7 @@ export class ApiModule {
         ReportingModule,
         QueueBoardModule,
       ],
-      controllers: [WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController, MinistriesController],
+      controllers: [WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController, MinistriesController, ReportsController],
       providers: [OperationsMetrics],
     };
   }

@@ -7,11 +7,12 @@ import { AppConfig, PlatformModule, queueConnection, SubscriptionsModule } from 
 import { InstitutionReadModelProjection, PartnerAccountsReactor, PartnersModule } from '@passerelle/partners';
 import { PartnershipPolicy, PartnershipReadModelProjection, PartnershipsModule } from '@passerelle/partnerships';
 import { ProposalNotificationsReactor, ProposalReadModelProjection, ProposalsModule } from '@passerelle/proposals';
-import { MinistryReadModelProjection, ReportingModule } from '@passerelle/reporting';
+import { MinistryReadModelProjection, ReportingModule, ReportReactor } from '@passerelle/reporting';
 import { WorkshopReadModelProjection, WorkshopsModule } from '@passerelle/workshops';
 import { NotificationMailProcessor } from './notifications/notification-mail.processor';
 import { InvitationMailProcessor } from './invitations/invitation-mail.processor';
 import { InvitationRemindersProcessor } from './invitations/invitation-reminders.processor';
+import { ReportProcessor } from './reporting/report.processor';
 
 /** The worker: projections and reactors (subscriptions of the event store) and the BullMQ processors. */
 @Module({})
@@ -26,6 +27,7 @@ export class WorkerModule {
         MailModule,
         InvitationsWorkerModule,
         PartnersModule,
+        ReportingModule,
         SubscriptionsModule.register(
           [
             WorkshopReadModelProjection,
@@ -38,11 +40,12 @@ export class WorkerModule {
             PartnershipReadModelProjection,
             PartnershipPolicy,
             MinistryReadModelProjection,
+            ReportReactor,
           ],
           [WorkshopsModule, InvitationsWorkerModule, PartnersModule, ProposalsModule, PartnershipsModule, ReportingModule],
         ),
       ],
-      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor],
+      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor],
     };
   }
 }

@@ -1,12 +1,19 @@
+import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ResendReportDeliveriesHandler } from './application/resend-report-deliveries';
 import { SetMinistryContactHandler } from './application/set-ministry-contact';
 import { MinistryReadModelProjection } from './infrastructure/ministry-read-model.projection';
 import { MinistryQueries } from './infrastructure/ministry.queries';
+import { ReportQueries } from './infrastructure/report.queries';
+import { REPORT_QUEUE } from './infrastructure/report.queue';
+import { ReportReactor } from './infrastructure/report.reactor';
+
+const queues = BullModule.registerQueue({ name: REPORT_QUEUE });
 
 @Module({
-  imports: [CqrsModule],
-  providers: [SetMinistryContactHandler, MinistryQueries, MinistryReadModelProjection],
-  exports: [MinistryQueries, MinistryReadModelProjection],
+  imports: [CqrsModule, queues],
+  providers: [SetMinistryContactHandler, ResendReportDeliveriesHandler, MinistryQueries, MinistryReadModelProjection, ReportQueries, ReportReactor],
+  exports: [MinistryQueries, MinistryReadModelProjection, ReportQueries, ReportReactor, queues],
 })
 export class ReportingModule {}

@@ -7,6 +7,7 @@ import { JwtService } from '@nestjs/jwt';
 import type { NextFunction, Request, Response } from 'express';
 import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE } from '@passerelle/invitations';
 import { NOTIFICATION_MAIL_QUEUE } from '@passerelle/mail';
+import { REPORT_QUEUE } from '@passerelle/reporting';
 import { AppConfig } from '@passerelle/platform';
 
 export const QUEUE_BOARD_ROUTE = '/admin/queues';
@@ -62,6 +63,7 @@ export function staffOnly(jwt: JwtService) {
       { name: INVITATION_MAIL_QUEUE, adapter: BullMQAdapter },
       { name: INVITATION_REMINDERS_QUEUE, adapter: BullMQAdapter },
       { name: NOTIFICATION_MAIL_QUEUE, adapter: BullMQAdapter },
+      { name: REPORT_QUEUE, adapter: BullMQAdapter },
     ),
   ],
 })

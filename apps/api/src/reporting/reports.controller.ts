@@ -1,0 +1,75 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString } from 'class-validator';
+import type { Response } from 'express';
+import type { CommandOptions } from '@passerelle/event-store';
+import { IsLanguageTag, MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
+import { ReportQueries, ResendReportDeliveries, type ResendResult } from '@passerelle/reporting';
+import { WORKSHOP_READ_MODEL, WorkshopQueries } from '@passerelle/workshops';
+import { EmptyBody, uuid } from '../workshops/ids';
+
+export class ReportFileQueryDto {
+  @ApiPropertyOptional({ example: 'fr', description: 'the language of the file; English by default' })
+  @IsOptional() @IsString() @IsLanguageTag()
+  language?: string;
+
+  @ApiPropertyOptional({ enum: ['participants', 'proposals'], description: 'for report.csv: the participants (default) or the proposals' })
+  @IsOptional() @IsIn(['participants', 'proposals'])
+  file?: 'participants' | 'proposals';
+}
+
+/** A workshop's report: compiled by the worker once the workshop is concluded, then sent to the ministries. */
+@ApiTags('reports')
+@ApiBearerAuth()
+@Roles('staff', 'admin')
+@Controller('api/workshops')
+export class ReportsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly reports: ReportQueries,
+    private readonly workshops: WorkshopQueries,
+    private readonly readModels: ReadModels,
+  ) {}
+
+  @Get(':id/report')
+  async report(@Param('id', uuid('id')) id: string, @MinPosition() minPosition?: number) {
+    await this.exists(id, minPosition);
+    return this.reports.view(id);
+  }
+
+  @Get(':id/report.pdf')
+  async pdf(@Param('id', uuid('id')) id: string, @Query() query: ReportFileQueryDto, @Res() response: Response) {
+    await this.serve(id, 'pdf', query.language ?? 'en', response);
+  }
+
+  @Get(':id/report.csv')
+  async csv(@Param('id', uuid('id')) id: string, @Query() query: ReportFileQueryDto, @Res() response: Response) {
+    await this.serve(id, query.file === 'proposals' ? 'proposals-csv' : 'csv', query.language ?? 'en', response);
+  }
+
+  @Post(':id/report/deliveries/resend')
+  @HttpCode(HttpStatus.OK)
+  async resend(@Param('id', uuid('id')) id: string, @Body(EmptyBody) _body: undefined, @WriteOptions() options: CommandOptions) {
+    await this.exists(id);
+    const { replayed: _replayed, ...result }: ResendResult = await this.commands.execute(new ResendReportDeliveries(id, options));
+    return { id, ...result };
+  }
+
+  private async exists(id: string, minPosition?: number): Promise<void> {
+    await this.readModels.reached([WORKSHOP_READ_MODEL], minPosition);
+    if (!(await this.workshops.get(id))) throw new NotFoundException('No such workshop');
+  }
+
+  private async serve(id: string, kind: string, language: string, response: Response): Promise<void> {
+    const file = await this.reports.file(id, kind, language);
+    if (!file) throw new NotFoundException(`No ${kind === 'pdf' ? 'PDF' : 'CSV'} report in ${language} for this workshop (yet)`);
+    const name = `report-${id}-${kind === 'proposals-csv' ? 'proposals-' : ''}${language}.${kind === 'pdf' ? 'pdf' : 'csv'}`;
+    response
+      .status(200)
+      .setHeader('Content-Type', file.contentType)
+      .setHeader('Content-Disposition', `attachment; filename="${name}"`)
+      .setHeader('ETag', `"${file.checksum}"`)
+      .send(file.content);
+  }
+}

@@ -1,0 +1,50 @@
+import { deciderSpec } from '@passerelle/testing';
+import { reportDecider } from './report.decider';
+import type { ReportEvent } from './report.events';
+
+const W = '7d1d1a8e-3c55-4b7e-9a3a-1f0b9a4f2c11';
+const spec = deciderSpec(reportDecider);
+const files = [
+  { kind: 'pdf' as const, language: 'en', checksum: 'a'.repeat(64) },
+  { kind: 'csv' as const, language: 'en', checksum: 'b'.repeat(64) },
+];
+const compiled: ReportEvent = { type: 'ReportCompiled', data: { workshopId: W, compiledAt: '2030-10-25T18:00:00.000Z', files, countries: ['EG', 'ZM'] } };
+const zm = { country: 'ZM', ministry: 'Ministry of Technology and Science', email: 'ict@mots.gov.zm', language: 'en' };
+const at = '2030-10-25T18:01:00.000Z';
+const queued: ReportEvent = { type: 'ReportDeliveryQueued', data: { ...zm, queuedAt: at } };
+const sent: ReportEvent = { type: 'ReportDeliverySent', data: { ...zm, sentAt: at, messageId: '<m@x>' } };
+const failed: ReportEvent = { type: 'ReportDeliveryFailed', data: { ...zm, email: '', ministry: '', failedAt: at, reason: 'no ministry contact' } };
+
+describe('report decider', () => {
+  it('compiles once: a second compilation is no event', () => {
+    spec().when({ type: 'CompileReport', workshopId: W, compiledAt: compiled.data.compiledAt, files, countries: ['EG', 'ZM'] }).then([compiled]);
+    spec([compiled]).when({ type: 'CompileReport', workshopId: W, compiledAt: '2031-01-01T00:00:00.000Z', files: [], countries: [] }).thenNothing();
+  });
+
+  it('refuses deliveries before compilation, and for a country not in the report', () => {
+    spec().when({ type: 'QueueDelivery', recipient: zm, at }).thenRefuses('report_not_compiled');
+    spec([compiled]).when({ type: 'QueueDelivery', recipient: { ...zm, country: 'BR' }, at }).thenRefuses('country_not_in_report');
+  });
+
+  it('queues, then records a delivery sent once', () => {
+    spec([compiled]).when({ type: 'QueueDelivery', recipient: zm, at }).then([queued]);
+    spec([compiled, queued]).when({ type: 'QueueDelivery', recipient: zm, at }).thenNothing();
+    spec([compiled, queued]).when({ type: 'RecordDeliverySent', recipient: zm, messageId: '<m@x>', at }).then([sent]);
+    spec([compiled, queued, sent]).when({ type: 'RecordDeliverySent', recipient: zm, messageId: '<m@x>', at }).thenNothing();
+    spec([compiled, queued, sent]).when({ type: 'QueueDelivery', recipient: zm, at }).thenNothing();
+    spec([compiled, queued, sent]).when({ type: 'RecordDeliveryFailed', recipient: zm, reason: 'x', at }).thenNothing();
+  });
+
+  it('records a failure once, and queues a failed delivery again', () => {
+    const recipient = { ...zm, email: '', ministry: '' };
+    spec([compiled]).when({ type: 'RecordDeliveryFailed', recipient, reason: 'no ministry contact', at }).then([failed]);
+    spec([compiled, failed]).when({ type: 'RecordDeliveryFailed', recipient, reason: 'no ministry contact', at }).thenNothing();
+    spec([compiled, failed]).when({ type: 'QueueDelivery', recipient: zm, at }).then([queued]);
+  });
+
+  it('folds deliveries by country', () => {
+    const state = [compiled, failed, queued, sent].reduce(reportDecider.evolve, reportDecider.initialState());
+    expect(state).toMatchObject({ compiled: true, countries: ['EG', 'ZM'], files });
+    expect(state.deliveries.ZM).toEqual({ ...zm, status: 'sent', sentAt: at, reason: null });
+  });
+});

@@ -1,0 +1,20 @@
+/** A file of a compiled report: its content is stored beside the stream, its checksum (SHA-256, hex) here. */
+export interface ReportFile {
+  kind: 'pdf' | 'csv' | 'proposals-csv';
+  language: string;
+  checksum: string;
+}
+
+/** Who a country's report goes to, in which language. */
+export interface ReportRecipient {
+  country: string;
+  ministry: string;
+  email: string;
+  language: string;
+}
+
+export type ReportEvent =
+  | { type: 'ReportCompiled'; data: { workshopId: string; compiledAt: string; files: ReportFile[]; countries: string[] } }
+  | { type: 'ReportDeliveryQueued'; data: ReportRecipient & { queuedAt: string } }
+  | { type: 'ReportDeliverySent'; data: ReportRecipient & { sentAt: string; messageId: string } }
+  | { type: 'ReportDeliveryFailed'; data: ReportRecipient & { failedAt: string; reason: string } };

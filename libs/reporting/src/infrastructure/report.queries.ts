@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import type { ClientBase } from 'pg';
+import { fold, PostgresEventStore } from '@passerelle/event-store';
+import { EventStorePool } from '@passerelle/platform';
+import { reportDecider, type ReportState, reportStream } from '../domain/report.decider';
+import type { ReportEvent } from '../domain/report.events';
+
+export interface StoredReportFile {
+  kind: string;
+  language: string;
+  contentType: string;
+  content: Buffer;
+  checksum: string;
+}
+
+export interface ReportView {
+  status: 'pending' | 'compiled' | 'sent';
+  compiledAt: string | null;
+  files: { kind: string; language: string; url: string }[];
+  deliveries: { country: string; ministry: string; email: string; language: string; status: string; sentAt?: string; reason?: string }[];
+}
+
+/**
+ * A report as its stream says (read straight from the stream: always current) and its stored files.
+ */
+@Injectable()
+export class ReportQueries {
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly pool: EventStorePool,
+  ) {}
+
+  async state(workshopId: string): Promise<ReportState> {
+    const events = await this.store.readStream(reportStream(workshopId));
+    return fold(reportDecider, events as unknown as ReportEvent[]);
+  }
+
+  async view(workshopId: string): Promise<ReportView> {
+    const state = await this.state(workshopId);
+    const base = `/api/workshops/${workshopId}`;
+    const deliveries = state.countries.map((country) => {
+      const d = state.deliveries[country];
+      if (!d) return { country, ministry: '', email: '', language: '', status: 'queued' };
+      return {
+        country,
+        ministry: d.ministry,
+        email: d.email,
+        language: d.language,
+        status: d.status,
+        ...(d.sentAt ? { sentAt: d.sentAt } : {}),
+        ...(d.reason ? { reason: d.reason } : {}),
+      };
+    });
+    const allSent = state.compiled && deliveries.every((d) => d.status === 'sent');
+    return {
+      status: !state.compiled ? 'pending' : allSent ? 'sent' : 'compiled',
+      compiledAt: state.compiledAt,
+      files: state.files.map((f) => ({
+        kind: f.kind,
+        language: f.language,
+        url: f.kind === 'pdf' ? `${base}/report.pdf?language=${f.language}` : f.kind === 'csv' ? `${base}/report.csv?language=${f.language}` : `${base}/report.csv?language=${f.language}&file=proposals`,
+      })),
+      deliveries,
+    };
+  }
+
+  async file(workshopId: string, kind: string, language: string, db: Pick<ClientBase, 'query'> = this.pool): Promise<StoredReportFile | null> {
+    const found = await db.query('SELECT kind, language, content_type, content, checksum FROM report_files WHERE workshop_id = $1 AND kind = $2 AND language = $3', [
+      workshopId,
+      kind,
+      language,
+    ]);
+    const row = found.rows[0];
+    return row ? { kind: row.kind, language: row.language, contentType: row.content_type, content: row.content, checksum: row.checksum } : null;
+  }
+}

@@ -1,0 +1,201 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { reportTexts } from '@passerelle/reporting';
+import { waitFor } from '@passerelle/testing';
+import { type Stack, startStack, tokenIn } from './support/stack';
+
+/** Six participating countries: country i has i + 2 invited, i + 1 accepting, i present. */
+const COUNTRIES = ['BR', 'EG', 'ID', 'KZ', 'PK', 'ZM'];
+const CONTACTS: Record<string, { ministryName: string; email: string; language: string }> = {
+  BR: { ministryName: 'Ministério da Ciência, Tecnologia e Inovação', email: 'ia@mcti.gov.br', language: 'fr' },
+  EG: { ministryName: 'Ministry of Communications and Information Technology', email: 'ai@mcit.gov.eg', language: 'fr' },
+  ID: { ministryName: 'Ministry of Communication and Digital Affairs', email: 'ai@komdigi.go.id', language: 'en' },
+  PK: { ministryName: 'Ministry of IT and Telecommunication', email: 'ai@moitt.gov.pk', language: 'en' },
+  ZM: { ministryName: 'Ministry of Technology and Science', email: 'ict@mots.gov.zm', language: 'en' },
+};
+const LATE = { country: 'KZ', ministryName: 'Ministry of Digital Development', email: 'ai@digital.gov.kz', language: 'en' };
+
+const people = COUNTRIES.flatMap((country, i) =>
+  Array.from({ length: i + 2 }, (_, n) => ({
+    fullName: `Delegate ${n} ${country}`,
+    email: `d${n}@delegation-${country.toLowerCase()}.gov.test`,
+    country,
+    organization: `Ministry of Digital Affairs (${country})`,
+    language: 'en',
+    accepts: n < i + 1,
+    present: n < i,
+  })),
+);
+const expected = (country: string) => {
+  const i = COUNTRIES.indexOf(country);
+  return { invited: i + 2, accepted: i + 1, present: i };
+};
+
+/** RFC 4180 records (quoted fields, doubled quotes, CRLF). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 1);
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field), rows.push(row), (row = []), (field = ''), (i += 1);
+    } else field += c;
+  }
+  return rows;
+}
+
+function pdfText(pdf: Buffer): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'report-'));
+  try {
+    writeFileSync(path.join(dir, 'r.pdf'), pdf);
+    return execFileSync('pdftotext', ['-enc', 'UTF-8', path.join(dir, 'r.pdf'), '-'], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const flat = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, ' ');
+
+describe('post-workshop reports, end to end', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack('reports');
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('compiles the report once, sends each ministry its country\'s e-mail with the PDF and CSV, and resends a failed delivery', async () => {
+    const auth = { Authorization: `Bearer ${stack.token}` };
+    const created = await stack.http
+      .post('/api/workshops')
+      .set(auth)
+      .send({ title: 'AI for public services', hostInstitution: 'Shanghai AI Research Institute', city: 'Shanghai', country: 'CN', startsOn: '2030-10-23', endsOn: '2030-10-25', themes: ['healthcare'] })
+      .expect(201);
+    const id = created.body.id as string;
+    const study = await stack.http.post(`/api/workshops/${id}/sessions`).set(auth).send({ kind: 'study', title: 'Foundations', startsAt: '2030-10-23T09:00:00+08:00', endsAt: '2030-10-23T12:00:00+08:00' }).expect(201);
+    const sharing = await stack.http
+      .post(`/api/workshops/${id}/sessions`)
+      .set(auth)
+      .send({ kind: 'solutions_sharing', title: 'Solutions in practice', startsAt: '2030-10-24T09:00:00+08:00', endsAt: '2030-10-24T12:00:00+08:00' })
+      .expect(201);
+    await stack.http.post(`/api/workshops/${id}/open-registration`).set(auth).expect(200);
+    for (const [country, contact] of Object.entries(CONTACTS)) await stack.http.put(`/api/ministries/${country}`).set(auth).send(contact).expect(200);
+
+    const invited = await stack.http
+      .post(`/api/workshops/${id}/invitations`)
+      .set(auth)
+      .send({ participants: people.map(({ accepts: _a, present: _p, ...p }) => p) })
+      .expect(202);
+    const invitationIds = new Map<string, string>(invited.body.items.map((item: { id: string; email: string }) => [item.email, item.id]));
+    await waitFor(() => people.every((p) => stack.smtp.to(p.email).length === 1), { timeoutMs: 30_000, what: 'the invitations' });
+    for (const person of people.filter((p) => p.accepts)) {
+      await stack.http.post(`/api/rsvp/${tokenIn(stack.smtp.to(person.email)[0].parsed.text ?? '')}`).send({ response: 'accept' }).expect(200);
+    }
+
+    await stack.http.get(`/api/workshops/${id}/report.pdf`).set(auth).expect(404);
+    expect((await stack.http.get(`/api/workshops/${id}/report`).set(auth).expect(200)).body).toMatchObject({ status: 'pending', files: [], deliveries: [] });
+
+    await stack.http.post(`/api/workshops/${id}/start`).set(auth).expect(200);
+    const present = people.filter((p) => p.present).map((p) => invitationIds.get(p.email)!);
+    await stack.http.post(`/api/workshops/${id}/sessions/${study.body.sessionId}/attendance`).set(auth).send({ invitationIds: present }).expect(200);
+    await stack.http
+      .post(`/api/workshops/${id}/solutions`)
+      .set(auth)
+      .send({ company: 'MedVision', title: 'Early screening of diabetic retinopathy', sector: 'healthcare', sessionId: sharing.body.sessionId })
+      .expect(201);
+    await stack.http.post(`/api/workshops/${id}/conclude`).set(auth).expect(202);
+
+    const ministryMails = () => stack.smtp.received.filter((m) => m.envelopeTo.some((to) => /\.gov\.(br|eg|pk|zm|kz)$|\.go\.id$/.test(to)));
+    await waitFor(() => ministryMails().length >= 5, { timeoutMs: 60_000, what: 'five ministry e-mails' });
+    const report = await waitFor(
+      async () => {
+        const body = (await stack.http.get(`/api/workshops/${id}/report`).set(auth).expect(200)).body;
+        return body.deliveries.length === 6 && body.deliveries.every((d: { status: string }) => d.status !== 'queued') ? body : null;
+      },
+      { timeoutMs: 30_000, what: 'the deliveries recorded' },
+    );
+    expect(report.status).toBe('compiled');
+    expect(report.deliveries.filter((d: { status: string }) => d.status === 'sent')).toHaveLength(5);
+    expect(report.deliveries.find((d: { country: string }) => d.country === 'KZ')).toMatchObject({ status: 'failed', reason: 'no ministry contact' });
+    for (const d of report.deliveries.filter((x: { status: string }) => x.status === 'sent')) {
+      expect(d).toMatchObject({ ministry: CONTACTS[d.country].ministryName, email: CONTACTS[d.country].email, language: CONTACTS[d.country].language, sentAt: expect.any(String) });
+    }
+    expect(report.files.map((f: { kind: string; language: string }) => `${f.kind}/${f.language}`).sort()).toEqual(['csv/en', 'csv/fr', 'pdf/en', 'pdf/fr', 'proposals-csv/en', 'proposals-csv/fr']);
+
+    expect(ministryMails()).toHaveLength(5);
+    for (const [country, contact] of Object.entries(CONTACTS)) {
+      const mails = stack.smtp.to(contact.email);
+      expect(mails).toHaveLength(1);
+      const { subject, text, attachments } = mails[0].parsed;
+      const t = reportTexts(contact.language);
+      const { invited: inv, accepted, present: pres } = expected(country);
+      if (contact.language === 'fr') {
+        expect(subject).toBe(`Rapport d'atelier : AI for public services, Shanghai (${t.country(country)})`);
+        expect(text).toContain(`Pour ${t.country(country)} : ${inv} participants invités, ${accepted} ont accepté, ${pres} présents.`);
+      } else {
+        expect(subject).toBe(`Workshop report: AI for public services, Shanghai (${t.country(country)})`);
+        expect(text).toContain(`For ${t.country(country)}: ${inv} participants invited, ${accepted} accepted, ${pres} present.`);
+      }
+      const pdf = attachments.find((a) => a.contentType === 'application/pdf');
+      const csv = attachments.find((a) => a.contentType.startsWith('text/csv'));
+      expect(pdf && csv).toBeTruthy();
+      const words = flat(pdfText(pdf!.content));
+      for (const other of COUNTRIES) {
+        const e = expected(other);
+        const share = t.label('country.share', { country: t.country(other), invited: e.invited, total: people.length, share: t.percent(e.invited, people.length), attended: e.present });
+        expect(words).toContain(flat(share));
+      }
+      const rows = parseCsv(csv!.content.toString('utf8').replace(/^\uFEFF/, ''));
+      expect(rows).toHaveLength(people.length + 1);
+      expect(rows.slice(1).map((r) => r[4]).sort()).toEqual(people.map((p) => p.email).sort());
+    }
+
+    const pdf = await stack.http.get(`/api/workshops/${id}/report.pdf?language=fr`).set(auth).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    }).expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(Buffer.compare(pdf.body as Buffer, stack.smtp.to(CONTACTS.EG.email)[0].parsed.attachments.find((a) => a.contentType === 'application/pdf')!.content)).toBe(0);
+    const csv = await stack.http.get(`/api/workshops/${id}/report.csv`).set(auth).expect(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(parseCsv(csv.text.replace(/^\uFEFF/, ''))).toHaveLength(people.length + 1);
+    await stack.http.get(`/api/workshops/${id}/report.pdf?language=zh`).set(auth).expect(404);
+
+    await stack.http.put(`/api/ministries/${LATE.country}`).set(auth).send({ ministryName: LATE.ministryName, email: LATE.email, language: LATE.language }).expect(200);
+    const resent = await stack.http.post(`/api/workshops/${id}/report/deliveries/resend`).set(auth).expect(200);
+    expect(resent.body.countries).toEqual(['KZ']);
+    await waitFor(() => stack.smtp.to(LATE.email).length === 1, { timeoutMs: 30_000, what: 'the resent e-mail' });
+    const done = await waitFor(
+      async () => {
+        const body = (await stack.http.get(`/api/workshops/${id}/report`).set(auth).expect(200)).body;
+        return body.status === 'sent' ? body : null;
+      },
+      { timeoutMs: 30_000, what: 'every delivery sent' },
+    );
+    expect(done.deliveries).toHaveLength(6);
+    expect(done.deliveries.every((d: { status: string }) => d.status === 'sent')).toBe(true);
+    expect(done.deliveries.find((d: { country: string }) => d.country === 'KZ')).toMatchObject({ email: LATE.email, language: 'en' });
+    const kz = stack.smtp.to(LATE.email)[0].parsed;
+    expect(kz.text).toContain('For Kazakhstan: 5 participants invited, 4 accepted, 3 present.');
+    expect(kz.attachments.map((a) => a.contentType.split(';')[0]).sort()).toEqual(['application/pdf', 'text/csv']);
+    // No other ministry heard again.
+    expect(ministryMails()).toHaveLength(6);
+    for (const contact of Object.values(CONTACTS)) expect(stack.smtp.to(contact.email)).toHaveLength(1);
+    const again = await stack.http.post(`/api/workshops/${id}/report/deliveries/resend`).set(auth).expect(200);
+    expect(again.body.countries).toEqual([]);
+  });
+});
