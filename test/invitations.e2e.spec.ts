@@ -162,6 +162,8 @@ describe('workshops and invitations, end to end', () => {
     const metrics = await stack.http.get('/metrics').expect(200);
     expect(metrics.text).toMatch(/queue_jobs\{queue="invitation-mail",state="completed"\} [1-9]\d*/);
     expect(metrics.text).toMatch(/queue_jobs\{queue="invitation-mail",state="failed"\} \d+/);
+    expect(metrics.text).toMatch(/queue_jobs\{queue="notification-mail",state="waiting"\} \d+/);
+    expect(metrics.text).toMatch(/queue_jobs\{queue="report",state="waiting"\} \d+/);
     expect(metrics.text).toMatch(/subscription_lag_positions\{subscription="invitation-read-model"\} \d+/);
     expect(metrics.text).toMatch(/subscription_lag_seconds\{subscription="invitation-mail-reactor"\} [\d.]+/);
   });

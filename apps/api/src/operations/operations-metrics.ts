@@ -3,7 +3,9 @@ import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
 import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE } from '@passerelle/invitations';
+import { NOTIFICATION_MAIL_QUEUE } from '@passerelle/mail';
 import { EventStorePool, MetricsRegistry } from '@passerelle/platform';
+import { REPORT_QUEUE } from '@passerelle/reporting';
 
 /**
  * Queue depth and failures per queue, and how far each subscription (projection or reactor) is behind
@@ -16,8 +18,10 @@ export class OperationsMetrics {
     pool: EventStorePool,
     @InjectQueue(INVITATION_MAIL_QUEUE) mail: Queue,
     @InjectQueue(INVITATION_REMINDERS_QUEUE) reminders: Queue,
+    @InjectQueue(NOTIFICATION_MAIL_QUEUE) notifications: Queue,
+    @InjectQueue(REPORT_QUEUE) reports: Queue,
   ) {
-    const queues = [mail, reminders];
+    const queues = [mail, reminders, notifications, reports];
     new Gauge({
       name: 'queue_jobs',
       help: 'Jobs per queue and state',
