@@ -26,3 +26,5 @@ export type { ReportView, StoredReportFile } from './infrastructure/report.queri
 export { REPORT_QUEUE, reportJobId } from './infrastructure/report.queue';
 export type { ReportJob } from './infrastructure/report.queue';
 export { ReportReactor, REPORT_REACTOR } from './infrastructure/report.reactor';
+export { renderReportFiles } from './report/report.render';
+export type { RenderedReportFile } from './report/report.render';

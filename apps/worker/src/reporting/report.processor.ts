@@ -23,9 +23,7 @@ import {
   type ReportState,
   reportStream,
   reportTexts,
-  renderParticipantsCsv,
-  renderProposalsCsv,
-  renderReportPdf,
+  renderReportFiles,
 } from '@passerelle/reporting';
 import { WORKSHOP_READ_MODEL, workshopStream } from '@passerelle/workshops';
 
@@ -97,12 +95,9 @@ export class ReportProcessor extends WorkerHost {
       const { state } = await loadAggregate(this.store, ministryStream(country), ministryDecider);
       languages.add(state.contact ? state.contact.language : 'en');
     }
-    const files: RenderedFile[] = [];
-    for (const language of [...languages].sort()) {
-      files.push(file('pdf', language, await renderReportPdf(model, language, { createdAt: concludedAt })));
-      files.push(file('csv', language, Buffer.from(renderParticipantsCsv(model, language), 'utf8')));
-      files.push(file('proposals-csv', language, Buffer.from(renderProposalsCsv(model, language), 'utf8')));
-    }
+    // Rendering is CPU work (about a second for a large workshop): done in a worker thread.
+    const rendered = await renderReportFiles(model, [...languages].sort(), concludedAt);
+    const files: RenderedFile[] = rendered.map((f) => file(f.kind, f.language, f.content));
     await executeInTransaction(this.store, { metadata }, async (tx) => {
       for (const f of files) {
         await tx.query(

@@ -6,6 +6,7 @@ import { csvField, renderParticipantsCsv, renderProposalsCsv } from './report.cs
 import { fixtureSource } from './report.fixture';
 import type { ReportModel } from './report.model';
 import { renderReportPdf } from './report.pdf';
+import { renderReportFiles } from './report.render';
 import { reportTexts } from './report.texts';
 
 /** A strict RFC 4180 reader: the BOM, quoted fields with doubled quotes and line breaks, CRLF after each record. */
@@ -134,5 +135,17 @@ describe('report PDF', () => {
     const differing = [...first.keys()].filter((i) => first[i] !== later[i]);
     expect(differing.length).toBeGreaterThan(0);
     expect(differing.every((i) => stamps.some(([from, to]) => i >= from && i < to))).toBe(true);
+  });
+});
+
+describe('rendering in a worker thread', () => {
+  it('gives the same files as rendering here', async () => {
+    const model = buildReportModel(fixtureSource());
+    const createdAt = new Date('2025-10-26T10:00:00Z');
+    const files = await renderReportFiles(model, ['fr'], createdAt);
+    expect(files.map((f) => f.kind)).toEqual(['pdf', 'csv', 'proposals-csv']);
+    expect(files[0].content.equals(await renderReportPdf(model, 'fr', { createdAt }))).toBe(true);
+    expect(files[1].content.toString('utf8')).toBe(renderParticipantsCsv(model, 'fr'));
+    expect(files[2].content.toString('utf8')).toBe(renderProposalsCsv(model, 'fr'));
   });
 });
