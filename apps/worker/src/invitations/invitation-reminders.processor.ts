@@ -1,7 +1,7 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { AppConfig } from '@passerelle/platform';
+import { AppConfig, eventJobOptions } from '@passerelle/platform';
 import {
   INVITATION_MAIL_QUEUE,
   INVITATION_REMINDERS_QUEUE,
@@ -44,13 +44,7 @@ export class InvitationRemindersProcessor extends WorkerHost implements OnApplic
       due.map((invitationId) => ({
         name: 'reminder',
         data: { invitationId, eventId: `reminder-${today}`, correlationId: `reminders-${today}` },
-        opts: {
-          jobId: reminderJobId(invitationId),
-          attempts: this.config.MAIL_ATTEMPTS,
-          backoff: { type: 'exponential', delay: this.config.MAIL_RETRY_DELAY_MS },
-          removeOnComplete: { age: 90 * 24 * 3600 },
-          removeOnFail: { age: 90 * 24 * 3600 },
-        },
+        opts: eventJobOptions(this.config, reminderJobId(invitationId), 90),
       })),
     );
     this.logger.log(`Queued ${due.length} reminders`);

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { EventConsumer, StoredEvent } from '@passerelle/event-store';
-import { AppConfig } from '@passerelle/platform';
+import { AppConfig, eventJobOptions } from '@passerelle/platform';
 import { INVITATION_MAIL_QUEUE, type InvitationMailJob, invitationJobId } from './invitation-mail.queue';
 
 export const INVITATION_MAIL_REACTOR = 'invitation-mail-reactor';
@@ -32,13 +32,7 @@ export class InvitationMailReactor implements EventConsumer {
       events.map((event) => ({
         name: 'invitation',
         data: { invitationId: event.data.invitationId, eventId: event.id, correlationId: event.metadata.correlationId },
-        opts: {
-          jobId: invitationJobId(event.id),
-          attempts: this.config.MAIL_ATTEMPTS,
-          backoff: { type: 'exponential', delay: this.config.MAIL_RETRY_DELAY_MS },
-          removeOnComplete: { age: 30 * 24 * 3600 },
-          removeOnFail: { age: 90 * 24 * 3600 },
-        },
+        opts: eventJobOptions(this.config, invitationJobId(event.id)),
       })),
     );
   }

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { EventConsumer, StoredEvent } from '@passerelle/event-store';
 import { NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, notificationJobId } from '@passerelle/mail';
-import { ACTIVATION_VALID_HOURS, ActivationTokens, AppConfig, EventStorePool } from '@passerelle/platform';
+import { ACTIVATION_VALID_HOURS, ActivationTokens, AppConfig, eventJobOptions, EventStorePool } from '@passerelle/platform';
 import type { InstitutionContact } from '../domain/partner-institution.events';
 
 export const PARTNER_ACCOUNTS_REACTOR = 'partner-accounts-reactor';
@@ -51,18 +51,8 @@ export class PartnerAccountsReactor implements EventConsumer {
         recipientUserId: contact.userId,
         correlationId: event.metadata.correlationId,
       };
-      jobs.push({ name: data.kind, data, opts: this.options(notificationJobId(data)) });
+      jobs.push({ name: data.kind, data, opts: eventJobOptions(this.config, notificationJobId(data)) });
     }
     await this.queue.addBulk(jobs);
-  }
-
-  private options(jobId: string) {
-    return {
-      jobId,
-      attempts: this.config.MAIL_ATTEMPTS,
-      backoff: { type: 'exponential', delay: this.config.MAIL_RETRY_DELAY_MS },
-      removeOnComplete: { age: 30 * 24 * 3600 },
-      removeOnFail: { age: 90 * 24 * 3600 },
-    };
   }
 }

@@ -16,3 +16,18 @@ export function queueConnection(redisUrl: string, prefix = 'passerelle'): { conn
     },
   };
 }
+
+/**
+ * Options of a job queued by a reactor: its id (derived from the event, so a replay adds nothing while
+ * the job is kept), retries with exponential backoff, and completed jobs kept 30 days — longer than a
+ * replay reaches back in practice; the mail ledger guards beyond that.
+ */
+export function eventJobOptions(config: { MAIL_ATTEMPTS: number; MAIL_RETRY_DELAY_MS: number }, jobId: string, keepDays = 30) {
+  return {
+    jobId,
+    attempts: config.MAIL_ATTEMPTS,
+    backoff: { type: 'exponential', delay: config.MAIL_RETRY_DELAY_MS },
+    removeOnComplete: { age: keepDays * 24 * 3600 },
+    removeOnFail: { age: 90 * 24 * 3600 },
+  };
+}

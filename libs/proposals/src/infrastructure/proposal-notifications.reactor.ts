@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import type { PoolClient } from 'pg';
 import type { EventConsumer, StoredEvent } from '@passerelle/event-store';
 import { NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, notificationJobId } from '@passerelle/mail';
-import { AppConfig } from '@passerelle/platform';
+import { AppConfig, eventJobOptions } from '@passerelle/platform';
 
 export const PROPOSAL_NOTIFICATIONS_REACTOR = 'proposal-notifications-reactor';
 const DECISIONS = new Set(['ProposalApproved', 'ProposalRejected', 'ProposalChangesRequested']);
@@ -44,13 +44,7 @@ export class ProposalNotificationsReactor implements EventConsumer {
         jobs.push({
           name: data.kind,
           data,
-          opts: {
-            jobId: notificationJobId(data),
-            attempts: this.config.MAIL_ATTEMPTS,
-            backoff: { type: 'exponential', delay: this.config.MAIL_RETRY_DELAY_MS },
-            removeOnComplete: { age: 30 * 24 * 3600 },
-            removeOnFail: { age: 90 * 24 * 3600 },
-          },
+          opts: eventJobOptions(this.config, notificationJobId(data)),
         });
       }
     }

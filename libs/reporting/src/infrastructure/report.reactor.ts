@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { EventConsumer, StoredEvent } from '@passerelle/event-store';
-import { AppConfig } from '@passerelle/platform';
+import { AppConfig, eventJobOptions } from '@passerelle/platform';
 import { REPORT_QUEUE, type ReportJob, reportJobId } from './report.queue';
 
 export const REPORT_REACTOR = 'report-reactor';
@@ -36,13 +36,7 @@ export class ReportReactor implements EventConsumer {
           eventId: event.id,
           correlationId: event.metadata.correlationId,
         },
-        opts: {
-          jobId: reportJobId(event.id),
-          attempts: this.config.MAIL_ATTEMPTS,
-          backoff: { type: 'exponential', delay: this.config.MAIL_RETRY_DELAY_MS },
-          removeOnComplete: { age: 30 * 24 * 3600 },
-          removeOnFail: { age: 90 * 24 * 3600 },
-        },
+        opts: eventJobOptions(this.config, reportJobId(event.id)),
       })),
     );
   }
