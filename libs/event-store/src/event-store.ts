@@ -62,11 +62,35 @@ export function toPosition(value: string | number | bigint): number {
   return position;
 }
 
+/**
+ * The categories of newly committed events, for waking the subscriptions that read them; null when not
+ * known (wake them all).
+ */
+export type AppendedCategories = readonly string[] | null;
+
+/** The NOTIFY payload sent after appends: `appended <store instance> <categories, comma-separated, or *>`. */
+export function appendedPayload(instance: string, categories: AppendedCategories): string {
+  return `appended ${instance} ${categories ? categories.join(',') : '*'}`;
+}
+
+/** The sender and categories of an append's NOTIFY payload; null for any other payload (a request to subscriptions). */
+export function parseAppendedPayload(payload: string | undefined): { instance: string; categories: AppendedCategories } | null {
+  const parts = (payload ?? '').split(' ');
+  if (parts.length !== 3 || parts[0] !== 'appended') return null;
+  return { instance: parts[1], categories: parts[2] === '*' ? null : parts[2].split(',') };
+}
+
 /** An append-only event store on PostgreSQL. It knows streams and events, no domain words. */
 export class PostgresEventStore {
   readonly upcasters: UpcasterRegistry;
+  /** Tells this store's own NOTIFYs apart from other processes'. */
+  readonly instance = randomUUID();
   private readonly appended = new EventEmitter();
   private notifyTimer: NodeJS.Timeout | null = null;
+  /** Categories appended since the last NOTIFY went out; null: not known. */
+  private notifyCategories: Set<string> | null = new Set();
+  /** Categories appended through each open transaction's client, announced at its commit. */
+  private readonly inTransaction = new WeakMap<object, Set<string>>();
   private closed = false;
 
   constructor(
@@ -130,7 +154,8 @@ export class PostgresEventStore {
       }),
     );
     const last = stored[stored.length - 1];
-    this.announce(!options.client);
+    if (options.client) this.inTransaction.get(options.client)?.add(categoryOf(streamId));
+    else this.announce([categoryOf(streamId)]);
     return { streamId, version: last.version, position: last.position, events: stored };
   }
 
@@ -161,6 +186,8 @@ export class PostgresEventStore {
       if (err?.code === UNIQUE_VIOLATION && err?.constraint === STREAM_VERSION_CONSTRAINT) throw new ConcurrencyError('(several new streams)', 'no_stream', null);
       throw err;
     }
+    const appended = this.inTransaction.get(options.client);
+    for (const { streamId } of streams) appended?.add(categoryOf(streamId));
     const byStream = new Map<string, StoredEvent[]>();
     result.rows.forEach((row, i) => {
       const stored = this.toStored({
@@ -204,18 +231,24 @@ export class PostgresEventStore {
   }
 
   /**
-   * Like readAll, for some categories only; also returns the bound it read below. When fewer than
-   * `limit` events come back, every event of these categories under `bound` has been read.
+   * Like readAll, for some categories only; also returns the bound it read below, and whether events
+   * lie beyond it. When fewer than `limit` events come back, every event of these categories under `bound` has been read.
    */
-  async readCategories(after: number, limit: number, categories: string[], client?: Queryable): Promise<{ events: StoredEvent[]; bound: number }> {
-    const result = await (client ?? this.pool).query<EventRow & { bound: string }>({
+  async readCategories(
+    after: number,
+    limit: number,
+    categories: string[],
+    client?: Queryable,
+  ): Promise<{ events: StoredEvent[]; bound: number; beyond: boolean }> {
+    const result = await (client ?? this.pool).query<EventRow & { bound: string; beyond: string | null }>({
       name: 'passerelle_read_categories',
       text: READ_CATEGORIES_SQL,
       values: [after, limit, categories],
     });
     const bound = toPosition(result.rows[0].bound);
     const events = result.rows.filter((row) => row.position !== null).map((row) => this.toStored(row));
-    return { events, bound };
+    // `beyond`: events at or above the bound exist (written by transactions that started after one still open).
+    return { events, bound, beyond: result.rows[0].beyond !== null };
   }
 
   /** The highest position that readers can see now. */
@@ -235,16 +268,19 @@ export class PostgresEventStore {
 
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    const appended = new Set<string>();
+    this.inTransaction.set(client, appended);
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
-      this.announce(true);
+      this.announce(appended.size > 0 ? [...appended] : null);
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
+      this.inTransaction.delete(client);
       client.release();
     }
   }
@@ -283,8 +319,8 @@ export class PostgresEventStore {
     });
   }
 
-  /** Called after events may have become visible, in this process. */
-  onAppended(listener: () => void): () => void {
+  /** Called after events may have become visible, in this process, with their categories (null: not known). */
+  onAppended(listener: (categories: AppendedCategories) => void): () => void {
     this.appended.on('appended', listener);
     return () => this.appended.off('appended', listener);
   }
@@ -296,14 +332,20 @@ export class PostgresEventStore {
     this.appended.removeAllListeners();
   }
 
-  private announce(committed: boolean): void {
-    if (!committed || this.closed) return;
-    this.appended.emit('appended');
-    if (this.options.notify === false || this.notifyTimer) return;
+  /** Wakes this process's subscriptions now and, one NOTIFY for many appends, other processes' soon after. */
+  private announce(categories: AppendedCategories): void {
+    if (this.closed) return;
+    this.appended.emit('appended', categories);
+    if (this.options.notify === false) return;
+    if (categories === null) this.notifyCategories = null;
+    else if (this.notifyCategories) for (const category of categories) this.notifyCategories.add(category);
+    if (this.notifyTimer) return;
     this.notifyTimer = setTimeout(() => {
       this.notifyTimer = null;
       if (this.closed) return;
-      this.pool.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`).catch(() => undefined);
+      const payload = appendedPayload(this.instance, this.notifyCategories ? [...this.notifyCategories] : null);
+      this.notifyCategories = new Set();
+      this.pool.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, payload]).catch(() => undefined);
     }, this.options.notifyDelayMs ?? 10);
     this.notifyTimer.unref();
   }

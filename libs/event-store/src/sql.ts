@@ -58,10 +58,15 @@ WHERE position > $1 AND position < ${SAFE_BOUND_SQL}
 ORDER BY position
 LIMIT $2`;
 
-/** Events of some categories only, and the bound they were read below (every position under it is final). */
+/**
+ * Events of some categories only, the bound they were read below (every position under it is final), and
+ * the first position at or above the bound (written, of any category, but not yet readable), if any.
+ */
 export const READ_CATEGORIES_SQL = `
 WITH bound AS (SELECT ${SAFE_BOUND_SQL} AS position)
-SELECT bound.position AS bound, e.* FROM bound
+SELECT bound.position AS bound,
+  (SELECT a.position FROM events a WHERE a.position >= bound.position ORDER BY a.position LIMIT 1) AS beyond,
+  e.* FROM bound
 LEFT JOIN LATERAL (
   SELECT ${EVENT_COLUMNS} FROM events
   WHERE events.position > $1 AND events.position < bound.position AND category = ANY($3)

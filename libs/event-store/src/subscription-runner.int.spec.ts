@@ -289,4 +289,27 @@ describe('SubscriptionRunner', () => {
       await otherPool.end();
     }
   });
+  it('is woken by its own categories from another process, and its checkpoint passes other categories' events from any process', async () => {
+    const consumer: EventConsumer = { name: 'woken-by-category', categories: ['parcel'], handle: async () => undefined };
+    const subject = runner(consumer, { pollIntervalMs: 60_000 });
+    subject.start();
+    await waitFor(() => subject.status === 'running');
+    expect(await subject.waitForPosition(await lastPosition(), 10_000)).toBe(true);
+    const otherPool = testPool(db.url, 1);
+    const otherProcess = new PostgresEventStore(otherPool, { notifyDelayMs: 0 });
+    try {
+      // Its own category, from another process: woken by the NOTIFY, long before its 60 s poll.
+      const fromOther = await otherProcess.append('parcel-1', [{ type: 'Sent', data: {} }], { expectedVersion: 'no_stream' });
+      expect(await subject.waitForPosition(fromOther.position, 5_000)).toBe(true);
+      // Appends of another category, in this process: they wake it later, and its stored checkpoint passes them.
+      const last = await appendMany('letter', 40);
+      await waitFor(async () => (await checkpoint('woken-by-category')) >= last, { timeoutMs: 5_000, what: 'the checkpoint past the other category' });
+      // Another category, from another process: the checkpoint passes it too.
+      const other = await otherProcess.append('letter-from-afar', [{ type: 'Sent', data: {} }], { expectedVersion: 'no_stream' });
+      await waitFor(async () => (await checkpoint('woken-by-category')) >= other.position, { timeoutMs: 5_000, what: 'the checkpoint past the other process\'s event' });
+    } finally {
+      otherProcess.close();
+      await otherPool.end();
+    }
+  });
 });

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Client } from 'pg';
 import { ConsumerStoppedError, describeError } from './errors';
 import type { PostgresEventStore } from './event-store';
-import { toPosition } from './event-store';
+import { type AppendedCategories, parseAppendedPayload, toPosition } from './event-store';
 import { NOTIFY_CHANNEL } from './sql';
 import { requestRebuild, requestReplay } from './subscription-admin';
 import type { EventConsumer, SubscriptionOptions, SubscriptionStatus } from './subscription.types';
@@ -10,6 +10,17 @@ import type { StoredEvent } from './types';
 
 /** Reads of an idle runner woken by appends are at least this far apart. */
 const MIN_READ_INTERVAL_MS = 15;
+
+/**
+ * Appends of categories the consumer does not read wake it only this late (many appends, one read), so
+ * that its checkpoint still passes them soon: a read with X-Min-Position waits for that.
+ */
+const OTHER_CATEGORIES_WAKE_MS = 50;
+
+/** A checkpoint moved past other categories' events is stored after this long with nothing new... */
+const IDLE_SAVE_MS = 20;
+/** ...and at least this often while events keep coming. */
+const BUSY_SAVE_MS = 200;
 
 /** First key of the two-key advisory lock that each consumer's runner holds. */
 const LOCK_NAMESPACE = 0x70617373;
@@ -50,6 +61,7 @@ export class SubscriptionRunner extends EventEmitter {
   private stopping = false;
   private woken = false;
   private wakeUp: (() => void) | null = null;
+  private laterWake: NodeJS.Timeout | null = null;
   private stopLocalWakeups: (() => void) | null = null;
 
   constructor(
@@ -64,7 +76,7 @@ export class SubscriptionRunner extends EventEmitter {
   start(): void {
     if (this.loop) return;
     this.stopping = false;
-    this.stopLocalWakeups = this.store.onAppended(() => this.wake());
+    this.stopLocalWakeups = this.store.onAppended((categories) => this.appended(categories));
     this.loop = this.run().finally(() => {
       this.loop = null;
     });
@@ -76,11 +88,28 @@ export class SubscriptionRunner extends EventEmitter {
     await this.loop;
     this.stopLocalWakeups?.();
     this.stopLocalWakeups = null;
+    if (this.laterWake) clearTimeout(this.laterWake);
+    this.laterWake = null;
   }
 
   wake(): void {
     this.woken = true;
     this.wakeUp?.();
+  }
+
+  /** Events of these categories (null: unknown) were committed: wake now if the consumer reads them, else a little later. */
+  private appended(categories: AppendedCategories): void {
+    const mine = this.consumer.categories;
+    if (!mine || !categories || categories.some((category) => mine.includes(category))) {
+      this.wake();
+      return;
+    }
+    if (this.laterWake) return;
+    this.laterWake = setTimeout(() => {
+      this.laterWake = null;
+      this.wake();
+    }, OTHER_CATEGORIES_WAKE_MS);
+    this.laterWake.unref();
   }
 
   /** Resolves once the checkpoint has reached `position`; false if `timeoutMs` passed first. */
@@ -172,9 +201,15 @@ export class SubscriptionRunner extends EventEmitter {
       this.lastError = err;
       this.wake();
     });
-    client.on('notification', () => {
-      this.requestsPending = true;
-      this.wake();
+    client.on('notification', (message) => {
+      const appended = parseAppendedPayload(message.payload);
+      if (!appended) {
+        // Not an append: a rebuild or replay was requested.
+        this.requestsPending = true;
+        this.wake();
+      } else if (appended.instance !== this.store.instance) {
+        this.appended(appended.categories); // this process's own appends woke the runner as they committed
+      }
     });
     await client.connect();
     this.backendPid = (client as unknown as { processID: number }).processID;
@@ -203,7 +238,7 @@ export class SubscriptionRunner extends EventEmitter {
       this.woken = false;
       if (this.requestsPending || Date.now() - this.requestsCheckedAt > 1000) await this.serveRequests(client);
       this.lastReadAt = Date.now();
-      const { events, readTo } = await this.read(client, batchSize);
+      const { events, readTo, beyond } = await this.read(client, batchSize);
       if (events.length > 0) {
         held = 0;
         const last = events[events.length - 1].position;
@@ -215,20 +250,37 @@ export class SubscriptionRunner extends EventEmitter {
         if (Date.now() - this.savedAt > 200) await this.saveCheckpoint(client, readTo);
         this.advance(readTo);
       }
-      if (this.saved !== this.position) await this.saveCheckpoint(client, this.position);
       // Written but not yet readable: an older transaction is still open somewhere. Look again soon,
       // since its end may send no NOTIFY (it may not be an append, or be in another database).
-      const pending = await client.query('SELECT EXISTS (SELECT 1 FROM events WHERE position > $1) AS pending', [this.position]);
-      held = pending.rows[0].pending ? held + 1 : 0;
-      await this.waitForWake(held > 0 ? Math.min(pollInterval, 10 * 2 ** Math.min(held, 6)) : pollInterval);
+      held = (beyond ?? (await this.anythingBeyond(client))) ? held + 1 : 0;
+      const wait = held > 0 ? Math.min(pollInterval, 10 * 2 ** Math.min(held, 6)) : pollInterval;
+      if (this.saved !== this.position && Date.now() - this.savedAt >= BUSY_SAVE_MS) await this.saveCheckpoint(client, this.position);
+      if (this.saved === this.position) {
+        await this.waitForWake(wait);
+      } else if (!(await this.waitForWake(Math.min(wait, IDLE_SAVE_MS)))) {
+        // Nothing new for a moment: store how far the consumer is, then wait on.
+        await this.saveCheckpoint(client, this.position);
+        await this.waitForWake(Math.max(0, wait - IDLE_SAVE_MS));
+      }
     }
   }
 
-  /** The next batch, and (for consumers of some categories) how far that read covers. */
-  private async read(client: Client, batchSize: number): Promise<{ events: StoredEvent[]; readTo: number }> {
+  /**
+   * The next batch, and for consumers of some categories how far that read covers and whether events
+   * lie beyond it (not yet readable).
+   */
+  private async read(client: Client, batchSize: number): Promise<{ events: StoredEvent[]; readTo: number; beyond?: boolean }> {
     if (!this.consumer.categories) return { events: await this.store.readAll(this.position, batchSize, client), readTo: 0 };
-    const { events, bound } = await this.store.readCategories(this.position, batchSize, [...this.consumer.categories], client);
-    return { events, readTo: events.length < batchSize ? bound - 1 : 0 };
+    const { events, bound, beyond } = await this.store.readCategories(this.position, batchSize, [...this.consumer.categories], client);
+    return { events, readTo: events.length < batchSize ? bound - 1 : 0, beyond };
+  }
+
+  /** Whether any event lies after this consumer's position (for consumers of every category, which read without a bound). */
+  private async anythingBeyond(client: Client): Promise<boolean> {
+    // In position order with a limit, so PostgreSQL walks the primary key from this position instead of
+    // scanning the table from its start (as it chose to for an EXISTS, at 1 ms and more per look).
+    const next = await client.query('SELECT position FROM events WHERE position > $1 ORDER BY position LIMIT 1', [this.position]);
+    return next.rows.length > 0;
   }
 
   private async processBatch(client: Client, events: StoredEvent[]): Promise<void> {
@@ -402,10 +454,10 @@ export class SubscriptionRunner extends EventEmitter {
 
   /**
    * Waits for a wake-up (or `ms`), then lets at least MIN_READ_INTERVAL_MS pass since the last read:
-   * under a stream of appends, many wake-ups make one read instead of one each.
+   * under a stream of appends, many wake-ups make one read instead of one each. True if woken (or stopping).
    */
-  private async waitForWake(ms: number): Promise<void> {
-    if (!this.woken && !this.stopping) {
+  private async waitForWake(ms: number): Promise<boolean> {
+    if (!this.woken && !this.stopping && ms > 0) {
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
@@ -416,8 +468,10 @@ export class SubscriptionRunner extends EventEmitter {
         this.wakeUp = done;
       });
     }
+    const woken = this.woken || this.stopping;
     const pause = this.lastReadAt + MIN_READ_INTERVAL_MS - Date.now();
-    if (pause > 0 && !this.stopping) await new Promise((resolve) => setTimeout(resolve, pause));
+    if (woken && pause > 0 && !this.stopping) await new Promise((resolve) => setTimeout(resolve, pause));
+    return woken;
   }
 
   /** A pause that ends early when the runner is stopped. */
