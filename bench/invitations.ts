@@ -183,32 +183,32 @@ async function plannedWorkshop(stack: Stack, title: string): Promise<string> {
   return id;
 }
 
-interface Progress {
-  invitations: number;
-  emailed: number;
-  reactor: number;
+/**
+ * The watcher asks only for what it is still waiting for, so that its own queries (a count over the
+ * workshop's invitations takes milliseconds) do not load the database during the run: the projected
+ * invitations until they are all there, then the reactor's checkpoint, and the e-mailed count only once
+ * every e-mail has reached the sink.
+ */
+async function count(client: Client, workshopId: string, status?: string): Promise<number> {
+  const sql = `SELECT count(*)::int AS n FROM invitations WHERE workshop_id = $1${status ? ' AND status = $2' : ''}`;
+  return (await client.query(sql, status ? [workshopId, status] : [workshopId])).rows[0].n;
 }
 
-const PROGRESS_SQL = `SELECT
-  (SELECT count(*) FROM invitations WHERE workshop_id = $1)::int AS invitations,
-  (SELECT count(*) FROM invitations WHERE workshop_id = $1 AND status = 'emailed')::int AS emailed,
-  (SELECT position FROM subscription_checkpoints WHERE name = $2) AS reactor`;
-
-async function progress(client: Client, workshopId: string): Promise<Progress> {
-  const row = (await client.query(PROGRESS_SQL, [workshopId, INVITATION_MAIL_REACTOR])).rows[0];
-  return { invitations: row.invitations, emailed: row.emailed, reactor: Number(row.reactor ?? 0) };
+async function reactorPosition(client: Client): Promise<number> {
+  const row = (await client.query('SELECT position FROM subscription_checkpoints WHERE name = $1', [INVITATION_MAIL_REACTOR])).rows[0];
+  return Number(row?.position ?? 0);
 }
 
 /**
- * Invites `count` participants in requests of at most PER_REQUEST, one request after another (they all
+ * Invites `total` participants in requests of at most PER_REQUEST, one request after another (they all
  * append to the workshop's stream: concurrent ones would only retry on its version), and follows the
  * work through the read model, the checkpoints and the sink until every invitation is recorded as e-mailed.
  */
-async function passerelleRun(stack: Stack, sink: CountingSink, count: number, label: string): Promise<PasserelleResult> {
+async function passerelleRun(stack: Stack, sink: CountingSink, total: number, label: string): Promise<PasserelleResult> {
   const auth = { Authorization: `Bearer ${stack.token}` };
   const workshopId = await plannedWorkshop(stack, `AI capacity building (${label})`);
-  const batches = Array.from({ length: Math.ceil(count / PER_REQUEST) }, (_, b) =>
-    Array.from({ length: Math.min(PER_REQUEST, count - b * PER_REQUEST) }, (_, i) => participant(b * PER_REQUEST + i, `${label}-`)),
+  const batches = Array.from({ length: Math.ceil(total / PER_REQUEST) }, (_, b) =>
+    Array.from({ length: Math.min(PER_REQUEST, total - b * PER_REQUEST) }, (_, i) => participant(b * PER_REQUEST + i, `${label}-`)),
   );
   const monitor = new Client({ connectionString: stack.db.url, application_name: 'bench' });
   monitor.on('error', () => undefined);
@@ -223,15 +223,15 @@ async function passerelleRun(stack: Stack, sink: CountingSink, count: number, la
   const since = () => performance.now() - t0;
   const watch = (async () => {
     while (!done) {
-      const p = await progress(monitor, workshopId);
-      const at = since();
-      if (Number.isNaN(seen.projected) && p.invitations >= count) seen.projected = at;
-      if (Number.isNaN(seen.queued) && p.reactor >= lastPosition) seen.queued = at;
-      if (p.emailed >= count) {
-        seen.recorded = at;
+      if (Number.isNaN(seen.projected)) {
+        if ((await count(monitor, workshopId)) >= total) seen.projected = since();
+      } else if (Number.isNaN(seen.queued)) {
+        if ((await reactorPosition(monitor)) >= lastPosition) seen.queued = since();
+      } else if (sink.messages >= total && (await count(monitor, workshopId, 'emailed')) >= total) {
+        seen.recorded = since();
         return;
       }
-      if (at > TIMEOUT_MS) throw new Error(`Timed out after ${TIMEOUT_MS} ms: ${JSON.stringify(p)}, ${sink.messages} e-mails at the sink`);
+      if (since() > TIMEOUT_MS) throw new Error(`Timed out after ${TIMEOUT_MS} ms: ${JSON.stringify(seen)}, ${sink.messages} e-mails at the sink`);
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   })();
@@ -245,7 +245,7 @@ async function passerelleRun(stack: Stack, sink: CountingSink, count: number, la
       maxPosition = Math.max(maxPosition, response.body.position);
     }
     lastPosition = maxPosition;
-    await sink.waitFor(count, TIMEOUT_MS, `${count} invitation e-mails`);
+    await sink.waitFor(total, TIMEOUT_MS, `${total} invitation e-mails`);
     await watch;
     return {
       toLastMailMs: sink.lastAt - t0,

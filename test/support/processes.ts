@@ -9,10 +9,14 @@ export interface AppProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** One of the apps as its own process, from the sources, as `npm run start:*` would run it. */
+/**
+ * One of the apps as its own process, from the sources, as `npm run start:*` would run it.
+ * APP_NODE_ARGS adds flags to node for these processes (for example `--cpu-prof --cpu-prof-dir=/tmp/prof`, to profile them).
+ */
 export function runApp(app: 'api' | 'worker', env: Record<string, string>): AppProcess {
   let output = '';
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${app}/src/main.ts`], {
+  const extra = (process.env.APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '-r', '@swc-node/register', `apps/${app}/src/main.ts`], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
   });

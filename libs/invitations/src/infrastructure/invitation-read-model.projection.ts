@@ -5,6 +5,9 @@ import type { InvitationEvent } from '../domain/invitation.events';
 
 export const INVITATION_READ_MODEL = 'invitation-read-model';
 
+type Issued = StoredEvent & Extract<InvitationEvent, { type: 'InvitationIssued' }>;
+type Emailed = StoredEvent & Extract<InvitationEvent, { type: 'InvitationEmailed' }>;
+
 /** One row per invitation: who, where it stands, when it was e-mailed and answered. */
 @Injectable()
 export class InvitationReadModelProjection implements EventConsumer {
@@ -17,21 +20,46 @@ export class InvitationReadModelProjection implements EventConsumer {
   }
 
   async handle(events: StoredEvent[], tx: PoolClient): Promise<void> {
-    // Runs of InvitationIssued (a bulk invitation) go in as one statement; everything else in order.
-    let issued: (StoredEvent & Extract<InvitationEvent, { type: 'InvitationIssued' }>)[] = [];
-    for (const event of events as (StoredEvent & InvitationEvent)[]) {
-      if (event.type === 'InvitationIssued') {
-        issued.push(event);
-        continue;
-      }
+    // Runs of InvitationIssued (a bulk invitation) and of InvitationEmailed (the worker sending them) go
+    // in as one statement each; everything else one by one, in order.
+    let issued: Issued[] = [];
+    let emailed: Emailed[] = [];
+    const emailedIds = new Set<string>();
+    const flush = async () => {
       if (issued.length) await this.insertIssued(issued, tx);
+      if (emailed.length) await this.updateEmailed(emailed, tx);
       issued = [];
-      await this.apply(event, tx);
+      emailed = [];
+      emailedIds.clear();
+    };
+    for (const event of events as (StoredEvent & InvitationEvent)[]) {
+      if (event.type === 'InvitationIssued' && !emailed.length) {
+        issued.push(event);
+      } else if (event.type === 'InvitationEmailed' && !issued.length && !emailedIds.has(event.data.invitationId)) {
+        emailed.push(event);
+        emailedIds.add(event.data.invitationId);
+      } else {
+        await flush();
+        if (event.type === 'InvitationIssued') issued.push(event);
+        else if (event.type === 'InvitationEmailed') {
+          emailed.push(event);
+          emailedIds.add(event.data.invitationId);
+        } else await this.apply(event, tx);
+      }
     }
-    if (issued.length) await this.insertIssued(issued, tx);
+    await flush();
   }
 
-  private async insertIssued(events: (StoredEvent & Extract<InvitationEvent, { type: 'InvitationIssued' }>)[], tx: PoolClient): Promise<void> {
+  private async updateEmailed(events: Emailed[], tx: PoolClient): Promise<void> {
+    await tx.query(
+      `UPDATE invitations i SET emailed_at = n.emailed_at, status = CASE WHEN i.status = 'issued' THEN 'emailed' ELSE i.status END, version = n.version
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::int[]) AS n(id, emailed_at, version)
+       WHERE i.id = n.id`,
+      [events.map((e) => e.data.invitationId), events.map((e) => e.data.emailedAt), events.map((e) => e.version)],
+    );
+  }
+
+  private async insertIssued(events: Issued[], tx: PoolClient): Promise<void> {
     const column = <T>(pick: (d: (typeof events)[number]['data']) => T) => events.map((e) => pick(e.data));
     await tx.query(
       `INSERT INTO invitations (id, workshop_id, full_name, email, country, organization, position_title, language, token_hash, status, issued_at, version)
