@@ -289,7 +289,8 @@ describe('SubscriptionRunner', () => {
       await otherPool.end();
     }
   });
-  it('is woken by its own categories from another process, and its checkpoint passes other categories' events from any process', async () => {
+
+  it('is woken by its own categories from another process, and its checkpoint passes events of other categories from any process', async () => {
     const consumer: EventConsumer = { name: 'woken-by-category', categories: ['parcel'], handle: async () => undefined };
     const subject = runner(consumer, { pollIntervalMs: 60_000 });
     subject.start();
