@@ -11,12 +11,6 @@ import type { StoredEvent } from './types';
 /** Reads of an idle runner woken by appends are at least this far apart. */
 const MIN_READ_INTERVAL_MS = 15;
 
-/**
- * Appends of categories the consumer does not read wake it only this late (many appends, one read), so
- * that its checkpoint still passes them soon: a read with X-Min-Position waits for that.
- */
-const OTHER_CATEGORIES_WAKE_MS = 50;
-
 /** A checkpoint moved past other categories' events is stored after this long with nothing new... */
 const IDLE_SAVE_MS = 20;
 /** ...and at least this often while events keep coming. */
@@ -61,7 +55,6 @@ export class SubscriptionRunner extends EventEmitter {
   private stopping = false;
   private woken = false;
   private wakeUp: (() => void) | null = null;
-  private laterWake: NodeJS.Timeout | null = null;
   private stopLocalWakeups: (() => void) | null = null;
 
   constructor(
@@ -88,8 +81,6 @@ export class SubscriptionRunner extends EventEmitter {
     await this.loop;
     this.stopLocalWakeups?.();
     this.stopLocalWakeups = null;
-    if (this.laterWake) clearTimeout(this.laterWake);
-    this.laterWake = null;
   }
 
   wake(): void {
@@ -97,19 +88,14 @@ export class SubscriptionRunner extends EventEmitter {
     this.wakeUp?.();
   }
 
-  /** Events of these categories (null: unknown) were committed: wake now if the consumer reads them, else a little later. */
+  /**
+   * Events of these categories (null: unknown) were committed: wake if the consumer reads them. Others'
+   * events are passed at the next poll; a read waiting on this consumer (X-Min-Position) does not wait
+   * for that, since it looks only for events of the categories stored with the checkpoint.
+   */
   private appended(categories: AppendedCategories): void {
     const mine = this.consumer.categories;
-    if (!mine || !categories || categories.some((category) => mine.includes(category))) {
-      this.wake();
-      return;
-    }
-    if (this.laterWake) return;
-    this.laterWake = setTimeout(() => {
-      this.laterWake = null;
-      this.wake();
-    }, OTHER_CATEGORIES_WAKE_MS);
-    this.laterWake.unref();
+    if (!mine || !categories || categories.some((category) => mine.includes(category))) this.wake();
   }
 
   /** Resolves once the checkpoint has reached `position`; false if `timeoutMs` passed first. */
@@ -221,7 +207,11 @@ export class SubscriptionRunner extends EventEmitter {
     }
     if (this.stopping) return;
     await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
-    await client.query('INSERT INTO subscription_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [this.consumer.name]);
+    await client.query(
+      `INSERT INTO subscription_checkpoints (name, categories) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET categories = EXCLUDED.categories`,
+      [this.consumer.name, this.consumer.categories ? [...this.consumer.categories] : null],
+    );
     const checkpoint = await client.query('SELECT position FROM subscription_checkpoints WHERE name = $1', [this.consumer.name]);
     this.position = toPosition(checkpoint.rows[0].position);
     this.saved = this.position;

@@ -16,17 +16,24 @@ export const MinPosition = createParamDecorator((_: unknown, context: ExecutionC
 export class ReadModels {
   constructor(private readonly pool: EventStorePool) {}
 
-  /** Resolves once every named projection has reached `position`; 503 with Retry-After after `timeoutMs`. */
+  /**
+   * Resolves once every named projection has reached `position`: its checkpoint is there, or no event of
+   * the categories it reads lies between its checkpoint and `position` (it has nothing left to apply up to
+   * there, though it has not yet stepped past others' events). 503 with Retry-After after `timeoutMs`.
+   */
   async reached(projections: string[], position: number | undefined, timeoutMs = 5000): Promise<void> {
     if (position === undefined || position === 0) return;
     const deadline = Date.now() + timeoutMs;
     for (let pause = 10; ; pause = Math.min(pause * 2, 100)) {
-      const result = await this.pool.query<{ behind: number }>(
-        `SELECT count(*)::int AS behind FROM unnest($1::text[]) AS p(name)
+      const result = await this.pool.query<{ behind: number }>({
+        name: 'passerelle_read_models_behind',
+        text: `SELECT count(*)::int AS behind FROM unnest($1::text[]) AS p(name)
          LEFT JOIN subscription_checkpoints c ON c.name = p.name
-         WHERE coalesce(c.position, 0) < $2`,
-        [projections, position],
-      );
+         WHERE coalesce(c.position, 0) < $2
+           AND (c.categories IS NULL OR EXISTS (
+             SELECT 1 FROM events e WHERE e.position > c.position AND e.position <= $2 AND e.category = ANY (c.categories)))`,
+        values: [projections, position],
+      });
       if (result.rows[0].behind === 0) return;
       if (Date.now() + pause > deadline) {
         throw new ProblemException(

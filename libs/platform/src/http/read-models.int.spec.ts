@@ -1,0 +1,74 @@
+import { type EventConsumer, PostgresEventStore, SubscriptionRunner } from '@passerelle/event-store';
+import { createTestDatabase, testConfig, type TestDatabase, waitFor } from '@passerelle/testing';
+import { EventStorePool } from '../database/event-store.provider';
+import { ProblemException } from './problem';
+import { ReadModels } from './read-models';
+
+describe('ReadModels.reached (X-Min-Position)', () => {
+  let db: TestDatabase;
+  let pool: EventStorePool;
+  let store: PostgresEventStore;
+  let readModels: ReadModels;
+  let runner: SubscriptionRunner | null = null;
+  /** Positions the consumer has applied; it holds each batch until `release` is called when `holding`. */
+  const applied: number[] = [];
+  let holding = false;
+  let release: () => void = () => undefined;
+
+  const parcels: EventConsumer = {
+    name: 'parcels',
+    categories: ['parcel'],
+    async handle(events) {
+      if (holding) await new Promise<void>((resolve) => (release = resolve));
+      applied.push(...events.map((e) => e.position));
+    },
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('read_models');
+    pool = new EventStorePool(testConfig(db.url));
+    store = new PostgresEventStore(pool);
+    readModels = new ReadModels(pool);
+    // A long poll: the runner moves only when woken by appends of its own category.
+    runner = new SubscriptionRunner(store, parcels, { connectionString: db.url, pollIntervalMs: 60_000 });
+    runner.start();
+    await waitFor(() => runner!.status === 'running', { what: 'the runner to start' });
+  });
+
+  afterAll(async () => {
+    await runner?.stop();
+    store.close();
+    await pool.end();
+    await db.drop();
+  });
+
+  it('answers at once for a position of another category, which the projection has not stepped past', async () => {
+    const { position } = await store.append('letter-1', [{ type: 'Written', data: {} }], { expectedVersion: 'no_stream' });
+    const started = Date.now();
+    await readModels.reached(['parcels'], position, 2_000);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(runner!.position).toBeLessThan(position);
+  });
+
+  it('waits until the projection has applied an event of its own category at or before the position', async () => {
+    holding = true;
+    const { position } = await store.append('parcel-1', [{ type: 'Sent', data: {} }], { expectedVersion: 'no_stream' });
+    const later = await store.append('letter-2', [{ type: 'Written', data: {} }], { expectedVersion: 'no_stream' });
+    let done = false;
+    const waiting = readModels.reached(['parcels'], later.position, 5_000).then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(done).toBe(false);
+    holding = false;
+    release();
+    await waiting;
+    expect(applied).toContain(position);
+  });
+
+  it('answers 503 when the projection does not get there in time', async () => {
+    await runner!.stop();
+    const { position } = await store.append('parcel-2', [{ type: 'Sent', data: {} }], { expectedVersion: 'no_stream' });
+    const refused = await readModels.reached(['parcels'], position, 300).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(ProblemException);
+    expect((refused as ProblemException).getStatus()).toBe(503);
+  });
+});
