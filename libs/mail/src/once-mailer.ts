@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Pool } from 'pg';
+import { composeMail } from './compose';
 import { SmtpPool } from './smtp-pool';
 
 export interface OutgoingMail {
@@ -50,9 +50,7 @@ export class OnceMailer {
   async send(key: string, mail: OutgoingMail): Promise<MailOutcome> {
     // A key already in the ledger is found when claiming it below: the message is then aborted before its final ".".
     const messageId = `<${randomUUID()}@${this.options.messageIdDomain ?? 'passerelle.local'}>`;
-    const raw = await new MailComposer({ from: this.options.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, attachments: mail.attachments, messageId, headers: { 'X-Passerelle-Key': key } })
-      .compile()
-      .build();
+    const raw = await composeMail({ from: this.options.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, attachments: mail.attachments, messageId, headers: { 'X-Passerelle-Key': key } });
     const envelope = { from: addressOf(this.options.from), to: [mail.to] };
 
     let connection;
