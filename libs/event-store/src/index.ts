@@ -10,4 +10,4 @@ export type { CommandOptions, CommandResult } from './command-handling';
 export * from './subscription.types';
 export { SubscriptionRunner } from './subscription-runner';
 export { requestRebuild, requestReplay, listParked, readCheckpoints } from './subscription-admin';
-export { MAX_EVENTS_PER_TRANSACTION, NOTIFY_CHANNEL } from './sql';
+export { MAX_EVENTS_PER_TRANSACTION, NOTIFY_CHANNEL, SAFE_BOUND_SQL } from './sql';

@@ -64,6 +64,12 @@ describe('ReadModels.reached (X-Min-Position)', () => {
     expect(applied).toContain(position);
   });
 
+  it('waits for a position no write has reached yet, since an event of its categories may still come below it', async () => {
+    const { position } = await store.append('letter-3', [{ type: 'Written', data: {} }], { expectedVersion: 'no_stream' });
+    const refused = await readModels.reached(['parcels'], position + 2 ** 40, 300).catch((err: unknown) => err);
+    expect((refused as ProblemException).getStatus()).toBe(503);
+  });
+
   it('answers 503 when the projection does not get there in time', async () => {
     await runner!.stop();
     const { position } = await store.append('parcel-2', [{ type: 'Sent', data: {} }], { expectedVersion: 'no_stream' });

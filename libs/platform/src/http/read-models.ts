@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
+import { SAFE_BOUND_SQL } from '@passerelle/event-store';
 import { EventStorePool } from '../database/event-store.provider';
 import { ProblemException, ValidationProblem } from './problem';
 
@@ -19,7 +20,8 @@ export class ReadModels {
   /**
    * Resolves once every named projection has reached `position`: its checkpoint is there, or no event of
    * the categories it reads lies between its checkpoint and `position` (it has nothing left to apply up to
-   * there, though it has not yet stepped past others' events). 503 with Retry-After after `timeoutMs`.
+   * there, though it has not yet stepped past others' events) and no transaction can still write below
+   * `position`. 503 with Retry-After after `timeoutMs`.
    */
   async reached(projections: string[], position: number | undefined, timeoutMs = 5000): Promise<void> {
     if (position === undefined || position === 0) return;
@@ -30,7 +32,7 @@ export class ReadModels {
         text: `SELECT count(*)::int AS behind FROM unnest($1::text[]) AS p(name)
          LEFT JOIN subscription_checkpoints c ON c.name = p.name
          WHERE coalesce(c.position, 0) < $2
-           AND (c.categories IS NULL OR EXISTS (
+           AND (c.categories IS NULL OR $2 >= ${SAFE_BOUND_SQL} OR EXISTS (
              SELECT 1 FROM events e WHERE e.position > c.position AND e.position <= $2 AND e.category = ANY (c.categories)))`,
         values: [projections, position],
       });
