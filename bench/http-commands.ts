@@ -5,7 +5,9 @@
  * The API runs as its own process (as in production); autocannon drives, from this process,
  * `POST /api/proposals` then `POST /api/proposals/:id/submit` on each connection, at 16 and 64
  * connections. The baseline is `PostgresEventStore.append` of one event to a new stream at the same
- * concurrency, in this process. Creates and drops its own database.
+ * concurrency, in this process, measured first. Then the HTTP cases again with two API processes (two
+ * copies of the API, as behind a load balancer), half the connections to each. Creates and drops its
+ * own database.
  */
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
@@ -16,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { PostgresEventStore } from '@passerelle/event-store';
 import { createTestDatabase, waitFor } from '@passerelle/testing';
-import { runApp } from '../test/support/processes';
+import { type AppProcess, runApp } from '../test/support/processes';
 
 const SECONDS = 10;
 const TARGET = 0.4;
@@ -52,8 +54,18 @@ async function partnerToken(base: string, url: string): Promise<string> {
   return ((await response.json()) as { accessToken: string }).accessToken;
 }
 
-/** Each connection creates a proposal, then submits it, again and again. */
-function httpCommands(base: string, token: string, connections: number): Promise<autocannon.Result> {
+/** Each connection creates a proposal, then submits it, again and again; connections spread over the API processes. */
+async function httpCommands(bases: string[], token: string, connections: number): Promise<{ rate: number; p50: number; p99: number; non2xx: number }> {
+  const results = await Promise.all(bases.map((base) => httpCommandsOn(base, token, Math.round(connections / bases.length))));
+  return {
+    rate: results.reduce((sum, r) => sum + r.requests.average, 0),
+    p50: Math.max(...results.map((r) => r.latency.p50)),
+    p99: Math.max(...results.map((r) => r.latency.p99)),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+  };
+}
+
+function httpCommandsOn(base: string, token: string, connections: number): Promise<autocannon.Result> {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   return autocannon({
     url: base,
@@ -77,8 +89,19 @@ function httpCommands(base: string, token: string, connections: number): Promise
   });
 }
 
-/** The same number of appends, one event to a new stream each, straight into the store. */
-async function plainAppends(store: PostgresEventStore, concurrency: number): Promise<number> {
+/** The same number of appends, one event to a new stream each, straight into the store (a pool of its own, closed after). */
+async function plainAppends(url: string, concurrency: number): Promise<number> {
+  const pool = new Pool({ connectionString: url, max: concurrency });
+  const store = new PostgresEventStore(pool);
+  try {
+    return await appendFor(store, concurrency);
+  } finally {
+    store.close();
+    await pool.end();
+  }
+}
+
+async function appendFor(store: PostgresEventStore, concurrency: number): Promise<number> {
   const data = JSON.parse(proposal);
   let count = 0;
   const deadline = performance.now() + SECONDS * 1000;
@@ -95,30 +118,47 @@ async function plainAppends(store: PostgresEventStore, concurrency: number): Pro
 
 async function main(): Promise<void> {
   const db = await createTestDatabase('bench_http');
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const api = runApp('api', { DATABASE_URL: db.url, PORT: String(port), LOG_LEVEL: 'error', NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!', QUEUE_PREFIX: db.name });
-  const pool = new Pool({ connectionString: db.url, max: 64 });
-  const store = new PostgresEventStore(pool);
-  try {
+  const apis: AppProcess[] = [];
+  const startApi = async (): Promise<string> => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const api = runApp('api', { DATABASE_URL: db.url, PORT: String(port), LOG_LEVEL: 'error', NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!', QUEUE_PREFIX: db.name });
+    apis.push(api);
     await waitFor(async () => (await fetch(`${base}/health`).catch(() => null))?.ok, { timeoutMs: 60_000, intervalMs: 200, what: `the API (${api.output()})` });
-    const token = await partnerToken(base, db.url);
-    console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${SECONDS} s per case; API in its own process, 20 pg connections`);
-    console.log('\nconnections  HTTP req/s  p50 ms  p99 ms  non-2xx  plain appends/s  HTTP/plain');
-    for (const connections of [16, 64]) {
-      await httpCommands(base, token, connections); // warm-up run, discarded
-      const http = await httpCommands(base, token, connections);
-      const plain = await plainAppends(store, connections);
-      const ratio = http.requests.average / plain;
-      console.log(
-        `${String(connections).padStart(11)}  ${http.requests.average.toFixed(0).padStart(10)}  ${String(http.latency.p50).padStart(6)}  ${String(http.latency.p99).padStart(6)}  ${String(http.non2xx).padStart(7)}  ${plain.toFixed(0).padStart(15)}  ${ratio.toFixed(2).padStart(10)}  ${ratio >= TARGET ? 'PASS' : 'BELOW TARGET'} (target ${TARGET})`,
-      );
+    return base;
+  };
+  try {
+    const first = await startApi();
+    const token = await partnerToken(first, db.url);
+    console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${SECONDS} s per case; each API process has 20 pg connections`);
+    console.log('\nAPI processes  connections  HTTP req/s  p50 ms  p99 ms  non-2xx  plain appends/s  HTTP/plain');
+    // The baseline first, while one API process is up: two of them hold too many connections beside 64 more.
+    const plainRates = new Map<number, number>();
+    for (const connections of [16, 64]) plainRates.set(connections, await plainAppends(db.url, connections));
+    const bases = [first];
+    for (const processes of [1, 2]) {
+      if (processes > bases.length) bases.push(await startApi());
+      for (const connections of [16, 64]) {
+        await httpCommands(bases, token, connections); // warm-up run, discarded
+        const http = await httpCommands(bases, token, connections);
+        const plain = plainRates.get(connections)!;
+        const ratio = http.rate / plain;
+        console.log(
+          `${String(processes).padStart(13)}  ${String(connections).padStart(11)}  ${http.rate.toFixed(0).padStart(10)}  ${String(http.p50).padStart(6)}  ${String(http.p99).padStart(6)}  ${String(http.non2xx).padStart(7)}  ${plain.toFixed(0).padStart(15)}  ${ratio.toFixed(2).padStart(10)}  ${ratio >= TARGET ? 'PASS' : 'BELOW TARGET'} (target ${TARGET})`,
+        );
+      }
     }
+    // For reference, the framework's own cost: one API process answering 404 to an unknown path (no
+    // token, no validation, no database), which bounds what any command could reach here.
+    await autocannon({ url: `${first}/api/no-such-path`, connections: 16, duration: 2 });
+    const floor = await autocannon({ url: `${first}/api/no-such-path`, connections: 16, duration: SECONDS });
+    console.log(
+      `\nFor reference, one API process answering 404 to an unknown path (16 connections): ${floor.requests.average.toFixed(0)} req/s, ` +
+        `${(floor.requests.average / plainRates.get(16)!).toFixed(2)} of the plain append rate.`,
+    );
   } finally {
-    store.close();
-    await pool.end();
-    api.child.kill('SIGTERM');
-    await api.exited;
+    for (const api of apis) api.child.kill('SIGTERM');
+    await Promise.all(apis.map((api) => api.exited));
     await db.drop();
   }
 }
