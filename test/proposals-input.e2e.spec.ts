@@ -32,12 +32,13 @@ const PARTNER_PASSWORD = 'partner-password-123';
 const CONTACT = { fullName: 'Awa Diop', email: 'awa.diop@ucad.sn', language: 'fr' };
 const INSTITUTION = { name: 'Université Cheikh Anta Diop', country: 'SN', website: 'https://www.ucad.sn', contact: CONTACT };
 const BUDGET = { amount: 120000.5, currency: 'USD' };
+/** Its workshopId is set to a planned workshop before the tests. */
 const PROPOSAL = {
   title: 'AI-assisted screening in rural clinics',
   summary: 'Diabetic retinopathy screening with portable cameras in twelve rural clinics.',
   sectors: ['healthcare', 'education'],
   countries: ['SN', 'ZM'],
-  workshopId: '5d1f6c2a-8e3b-4a7d-9c0e-2b4f6a8d0c1e',
+  workshopId: UNKNOWN_ID,
   durationMonths: 18,
   budget: BUDGET,
 };
@@ -97,6 +98,12 @@ describe('bad input to the partner, proposal and partnership write endpoints', (
     admin = { Authorization: `Bearer ${stack.token}` };
     const staff = await staffMember('amina@institute.test');
     const otherStaff = await staffMember('kairat@institute.test');
+    const workshop = await stack.http
+      .post('/api/workshops')
+      .set(admin)
+      .send({ title: 'AI in public health', hostInstitution: 'Institute', city: 'Shanghai', country: 'CN', startsOn: '2030-05-10', endsOn: '2030-05-12', themes: ['healthcare'] })
+      .expect(201);
+    PROPOSAL.workshopId = workshop.body.id;
 
     // An institution whose first contact is activated (the partner) and two more contacts left pending.
     const registered = await stack.http.post('/api/partner-institutions').set(admin).send(INSTITUTION).expect(201);
@@ -313,6 +320,7 @@ describe('bad input to the partner, proposal and partnership write endpoints', (
     await expectBadInput(to, { ...PROPOSAL, durationMonths: 121 }, ['durationMonths']);
     await expectBadInput(to, { ...PROPOSAL, durationMonths: 18.5 }, ['durationMonths']);
     await expectBadInput(to, { ...PROPOSAL, workshopId: 'workshop-1' }, ['workshopId']);
+    await expectBadInput(to, { ...PROPOSAL, workshopId: UNKNOWN_ID }, ['workshopId']);
     await expectBadInput(to, withBudget({ ...BUDGET, amount: -1 }), ['budget.amount']);
     await expectBadInput(to, withBudget({ ...BUDGET, amount: 1e13 }), ['budget.amount']);
     await expectBadInput(to, withBudget({ ...BUDGET, amount: 0.001 }), ['budget.amount']);
@@ -359,6 +367,7 @@ describe('bad input to the partner, proposal and partnership write endpoints', (
     // a malformed If-Match is named too
     await expectBadInput(to, { durationMonths: 24 }, ['If-Match'], { headers: { 'If-Match': 'version 1' } });
 
+    await expectBadInput(to, { workshopId: UNKNOWN_ID }, ['workshopId']);
     const cleared = await request(to, { workshopId: null, budget: null, durationMonths: 24 });
     expect(cleared.status).toBe(200);
     const unchanged = await request(to, {});
@@ -418,6 +427,7 @@ describe('bad input to the partner, proposal and partnership write endpoints', (
     await expectBadInput(to, { ...REVIEW, recommendation: 'APPROVE' }, ['recommendation']);
     await expectBadInput(to, { ...REVIEW, recommendation: 'maybe', comment: 'x'.repeat(5001) }, ['recommendation', 'comment']);
     await expectBadInput(to, { ...REVIEW, comment: 'Budget\ud800' }, ['comment']);
+    await expectBadInput(to, { ...REVIEW, comment: '  ' }, ['comment']);
 
     const reviewed = await request(to, REVIEW);
     expect(reviewed.status).toBe(201);

@@ -142,7 +142,7 @@ export class ReviewDto {
   recommendation: Recommendation;
 
   @ApiProperty()
-  @Transform(trim) @IsString() @IsStorable() @MaxLength(5000)
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(5000)
   comment: string;
 }
 

@@ -2,8 +2,9 @@ import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, 
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import type { CommandOptions, CommandResult } from '@passerelle/event-store';
-import { AppConfig, type AuthUser, CurrentUser, MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
+import { type CommandOptions, type CommandResult, PostgresEventStore } from '@passerelle/event-store';
+import { AppConfig, type AuthUser, CurrentUser, MinPosition, ReadModels, Roles, ValidationProblem, WriteOptions } from '@passerelle/platform';
+import { workshopStream } from '@passerelle/workshops';
 import { ChangeProposal, type ProposalCommand, PROPOSAL_READ_MODEL, ProposalQueries } from '@passerelle/proposals';
 import { EmptyBody, uuid } from '../workshops/ids';
 import { CommentDto, CreateProposalDto, EditProposalDto, ProposalListQueryDto, ReasonDto, RequiredReasonDto, ReviewDto } from './partners.dto';
@@ -18,11 +19,13 @@ export class ProposalsController {
     private readonly proposals: ProposalQueries,
     private readonly readModels: ReadModels,
     private readonly config: AppConfig,
+    private readonly store: PostgresEventStore,
   ) {}
 
   @Post()
   @Roles('partner')
   async create(@Body() body: CreateProposalDto, @CurrentUser() user: AuthUser, @WriteOptions() options: CommandOptions) {
+    await this.checkWorkshop(body.workshopId);
     const proposalId = randomUUID();
     const fields = { ...body, workshopId: body.workshopId ?? null, budget: body.budget ?? null };
     const result = await this.change(proposalId, { type: 'CreateProposal', proposalId, institutionId: user.institutionId!, authorId: user.id, fields, at: now() }, options, user);
@@ -32,6 +35,7 @@ export class ProposalsController {
   @Patch(':id')
   @Roles('partner')
   async edit(@Param('id', uuid('id')) id: string, @Body() body: EditProposalDto, @CurrentUser() user: AuthUser, @WriteOptions() options: CommandOptions) {
+    await this.checkWorkshop(body.workshopId);
     return answer(await this.change(id, { type: 'EditProposal', changes: body, editorId: user.id, at: now() }, options, user));
   }
 
@@ -92,6 +96,14 @@ export class ProposalsController {
   @HttpCode(HttpStatus.OK)
   async reject(@Param('id', uuid('id')) id: string, @Body() body: RequiredReasonDto, @CurrentUser() user: AuthUser, @WriteOptions() options: CommandOptions) {
     return { ...answer(await this.change(id, { type: 'RejectProposal', reviewerId: user.id, reason: body.reason, at: now() }, options, user)), status: 'rejected' };
+  }
+
+  /** A proposal may name a workshop: one that exists (its stream, not a read model that may lag). */
+  private async checkWorkshop(workshopId: string | null | undefined): Promise<void> {
+    if (typeof workshopId !== 'string') return;
+    if ((await this.store.streamVersion(workshopStream(workshopId))) === 0) {
+      throw new ValidationProblem([{ field: 'workshopId', message: 'is not a workshop' }]);
+    }
   }
 
   private change(id: string, command: ProposalCommand, options: CommandOptions, user: AuthUser): Promise<CommandResult> {
