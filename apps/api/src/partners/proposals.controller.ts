@@ -28,7 +28,8 @@ export class ProposalsController {
     await this.checkWorkshop(body.workshopId);
     const proposalId = randomUUID();
     const fields = { ...body, workshopId: body.workshopId ?? null, budget: body.budget ?? null };
-    const result = await this.change(proposalId, { type: 'CreateProposal', proposalId, institutionId: user.institutionId!, authorId: user.id, fields, at: now() }, options, user);
+    // A new id made here: its stream is empty, so it is not read first (a clash would only retry, reading it).
+    const result = await this.change(proposalId, { type: 'CreateProposal', proposalId, institutionId: user.institutionId!, authorId: user.id, fields, at: now() }, { ...options, loaded: [] }, user);
     return { ...answer(result), status: 'draft' };
   }
 
