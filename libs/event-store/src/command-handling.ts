@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { Decider } from './decider';
 import { fold } from './decider';
-import { ConcurrencyError, PreconditionFailedError } from './errors';
+import { ConcurrencyError, DomainError, PreconditionFailedError } from './errors';
 import type { PostgresEventStore, Queryable } from './event-store';
 import type { DomainEvent, EventMetadata, StoredEvent } from './types';
 
@@ -39,6 +39,8 @@ export async function handleCommand<TCommand, TState, TEvent extends DomainEvent
   options: CommandOptions = {},
 ): Promise<CommandResult> {
   const maxAttempts = options.maxAttempts ?? 5;
+  const fromCache = await decideOnCachedStream(store, streamId, decider, command, options);
+  if (fromCache) return fromCache;
   for (let attempt = 1; ; attempt += 1) {
     try {
       if (options.idempotency) {
@@ -46,9 +48,12 @@ export async function handleCommand<TCommand, TState, TEvent extends DomainEvent
         const { result, replayed } = await store.idempotent(scope, key, fingerprint, (client) =>
           decideAndAppend(store, streamId, decider, command, options, client),
         );
-        return { ...result, replayed };
+        store.forgetStream(streamId);
+        return { ...withoutStream(result), replayed };
       }
-      return { ...(await decideAndAppend(store, streamId, decider, command, options)), replayed: false };
+      const result = await decideAndAppend(store, streamId, decider, command, options);
+      store.rememberStream(streamId, result.stream);
+      return { ...withoutStream(result), replayed: false };
     } catch (err) {
       const retry = err instanceof ConcurrencyError && options.expectedVersion === undefined && attempt < maxAttempts;
       options = { ...options, loaded: undefined };
@@ -99,7 +104,9 @@ export function decideOn<TCommand, TState, TEvent extends DomainEvent>(
   command: TCommand,
   options: Pick<CommandOptions, 'metadata' | 'expectedVersion'> = {},
 ): Promise<Omit<CommandResult, 'replayed'>> {
-  return decideAndAppend(store, streamId, decider, command, options, tx);
+  // The transaction may still roll back: whatever this process kept of the stream is forgotten.
+  store.forgetStream(streamId);
+  return decideAndAppend(store, streamId, decider, command, options, tx).then(withoutStream);
 }
 
 /** The stream's state and version, folded from its events. */
@@ -123,6 +130,43 @@ function foldLoaded<TState, TEvent extends DomainEvent>(
   return { state: fold(decider, events as unknown as TEvent[]), version: last?.version ?? 0, position: last?.position ?? 0 };
 }
 
+/**
+ * A command on a stream this process kept (see `streamCacheSize`), decided without reading it. Only an
+ * append proves the kept events current (it expects their version), so the answer stands only if the
+ * command appends and the append succeeds; anything else (a refusal, nothing to do, a newer version) is
+ * left to the usual path, which reads the stream. Not with If-Match or an idempotency key.
+ */
+async function decideOnCachedStream<TCommand, TState, TEvent extends DomainEvent>(
+  store: PostgresEventStore,
+  streamId: string,
+  decider: Decider<TCommand, TState, TEvent>,
+  command: TCommand,
+  options: CommandOptions,
+): Promise<CommandResult | null> {
+  if (options.loaded || options.expectedVersion !== undefined || options.idempotency) return null;
+  const cached = store.cachedStream(streamId);
+  if (!cached) return null;
+  try {
+    const result = await decideAndAppend(store, streamId, decider, command, { ...options, loaded: cached }, undefined, true);
+    if (!result) return null;
+    store.rememberStream(streamId, result.stream);
+    return { ...withoutStream(result), replayed: false };
+  } catch (err) {
+    if (err instanceof ConcurrencyError || err instanceof DomainError) {
+      store.forgetStream(streamId);
+      return null;
+    }
+    throw err;
+  }
+}
+
+type Decided = Omit<CommandResult, 'replayed'> & { stream: StoredEvent[] };
+
+function withoutStream({ stream: _stream, ...result }: Decided): Omit<CommandResult, 'replayed'> {
+  return result;
+}
+
+/** Decides on the stream (read, or as loaded) and appends; with `onlyIfAppending`, null instead of deciding on nothing. */
 async function decideAndAppend<TCommand, TState, TEvent extends DomainEvent>(
   store: PostgresEventStore,
   streamId: string,
@@ -130,15 +174,33 @@ async function decideAndAppend<TCommand, TState, TEvent extends DomainEvent>(
   command: TCommand,
   options: CommandOptions,
   client?: PoolClient,
-): Promise<Omit<CommandResult, 'replayed'>> {
-  const { state, version, position } = options.loaded
-    ? foldLoaded(decider, options.loaded)
-    : await loadAggregate(store, streamId, decider, client);
+  onlyIfAppending?: false,
+): Promise<Decided>;
+async function decideAndAppend<TCommand, TState, TEvent extends DomainEvent>(
+  store: PostgresEventStore,
+  streamId: string,
+  decider: Decider<TCommand, TState, TEvent>,
+  command: TCommand,
+  options: CommandOptions,
+  client: PoolClient | undefined,
+  onlyIfAppending: true,
+): Promise<Decided | null>;
+async function decideAndAppend<TCommand, TState, TEvent extends DomainEvent>(
+  store: PostgresEventStore,
+  streamId: string,
+  decider: Decider<TCommand, TState, TEvent>,
+  command: TCommand,
+  options: CommandOptions,
+  client?: PoolClient,
+  onlyIfAppending = false,
+): Promise<Decided | null> {
+  const loaded = options.loaded ?? (await store.readStream(streamId, 1, client));
+  const { state, version, position } = foldLoaded(decider, loaded);
   if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
     throw new PreconditionFailedError(streamId, options.expectedVersion, version);
   }
   const events = decider.decide(command, state);
-  if (events.length === 0) return { streamId, version, position, events: [] };
+  if (events.length === 0) return onlyIfAppending ? null : { streamId, version, position, events: [], stream: loaded };
   const appended = await store.append(
     streamId,
     events.map((event) => ({ type: event.type, data: event.data })),
@@ -149,6 +211,7 @@ async function decideAndAppend<TCommand, TState, TEvent extends DomainEvent>(
     version: appended.version,
     position: appended.position,
     events: appended.events.map(({ id, type, version: v, position: p, data }) => ({ id, type, version: v, position: p, data })),
+    stream: [...loaded, ...appended.events],
   };
 }
 

@@ -206,6 +206,53 @@ describe('PostgresEventStore', () => {
       expect(new Set(results.map((r) => r.position))).toEqual(new Set([results[0].position]));
     });
 
+    describe('on streams this process kept (streamCacheSize)', () => {
+      type LightEvent = { type: 'TurnedOn' | 'TurnedOff'; data: Record<string, never> };
+      const light: Decider<'on' | 'off', { on: boolean }, LightEvent> = {
+        initialState: () => ({ on: false }),
+        decide: (command, state) => {
+          if ((command === 'on') === state.on) throw new DomainError(`already ${command}`);
+          return [{ type: command === 'on' ? 'TurnedOn' : 'TurnedOff', data: {} }];
+        },
+        evolve: (_state, event) => ({ on: event.type === 'TurnedOn' }),
+      };
+      let here: PostgresEventStore;
+      let elsewhere: PostgresEventStore;
+      beforeAll(() => {
+        here = new PostgresEventStore(pool, { notify: false, streamCacheSize: 10 });
+        elsewhere = new PostgresEventStore(pool, { notify: false, streamCacheSize: 10 });
+      });
+      const types = async (streamId: string) => (await store.readStream(streamId)).map((e) => e.type);
+
+      it('decides without reading a stream it commanded last', async () => {
+        await handleCommand(here, 'light-1', light, 'on');
+        const reads = jest.spyOn(here, 'readStream');
+        await handleCommand(here, 'light-1', light, 'off');
+        await handleCommand(here, 'light-1', light, 'on');
+        expect(reads).not.toHaveBeenCalled();
+        reads.mockRestore();
+        expect(await types('light-1')).toEqual(['TurnedOn', 'TurnedOff', 'TurnedOn']);
+      });
+
+      it('does not refuse on what it kept when another process has moved the stream on', async () => {
+        await handleCommand(here, 'light-2', light, 'on'); // kept here: on
+        await handleCommand(elsewhere, 'light-2', light, 'off');
+        // On what it kept, "on" would be refused as already on; the stream is off, so it is accepted.
+        await handleCommand(here, 'light-2', light, 'on');
+        expect(await types('light-2')).toEqual(['TurnedOn', 'TurnedOff', 'TurnedOn']);
+        await expect(handleCommand(here, 'light-2', light, 'on')).rejects.toThrow('already on');
+      });
+
+      it('decides again on the stream when what it kept is behind, appending at the right version', async () => {
+        await handleCommand(here, 'light-3', light, 'on'); // kept here: on, version 1
+        await handleCommand(elsewhere, 'light-3', light, 'off');
+        await handleCommand(elsewhere, 'light-3', light, 'on');
+        const result = await handleCommand(here, 'light-3', light, 'off');
+        expect(result.version).toBe(4);
+        expect(await types('light-3')).toEqual(['TurnedOn', 'TurnedOff', 'TurnedOn', 'TurnedOff']);
+      });
+    });
+
     it('leaves no key behind when the command is refused, so a corrected retry works', async () => {
       const idempotency = { scope: 'user-1', key: 'key-refused', fingerprint: 'f' };
       await expect(handleCommand(store, 'counter-6', counter, { type: 'Increment', by: 5000 }, { idempotency })).rejects.toBeInstanceOf(DomainError);

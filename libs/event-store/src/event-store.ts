@@ -25,7 +25,16 @@ export interface EventStoreOptions {
   /** Send a (debounced) NOTIFY after appends so that other processes' subscriptions wake early. */
   notify?: boolean;
   notifyDelayMs?: number;
+  /**
+   * Streams whose events this process keeps after commanding them (0, the default: none). A command
+   * decides on a kept stream without reading it: the append's expected version proves it current, and a
+   * refusal is decided again on a fresh read, since another process may have moved the stream on.
+   */
+  streamCacheSize?: number;
 }
+
+/** Longer streams are not kept: reading them is what a cache would save, but they would fill it. */
+const CACHED_STREAM_MAX_EVENTS = 100;
 
 export interface AppendOptions {
   expectedVersion: ExpectedVersion;
@@ -89,6 +98,8 @@ export class PostgresEventStore {
   private notifyTimer: NodeJS.Timeout | null = null;
   /** Categories appended since the last NOTIFY went out; null: not known. */
   private notifyCategories: Set<string> | null = new Set();
+  /** Streams' events as this process last commanded them, least recently used first. */
+  private readonly cached = new Map<string, StoredEvent[]>();
   /** Categories appended through each open transaction's client, announced at its commit. */
   private readonly inTransaction = new WeakMap<object, Set<string>>();
   private closed = false;
@@ -317,6 +328,29 @@ export class PostgresEventStore {
       ]);
       return { result, replayed: false };
     });
+  }
+
+  /** The events of a stream as this process last commanded it, if kept (see `streamCacheSize`). */
+  cachedStream(streamId: string): StoredEvent[] | undefined {
+    const events = this.cached.get(streamId);
+    if (events) {
+      this.cached.delete(streamId);
+      this.cached.set(streamId, events);
+    }
+    return events;
+  }
+
+  /** Keeps a stream's events, all of them up to its current version, as just committed. */
+  rememberStream(streamId: string, events: StoredEvent[]): void {
+    const size = this.options.streamCacheSize ?? 0;
+    this.cached.delete(streamId);
+    if (size === 0 || events.length === 0 || events.length > CACHED_STREAM_MAX_EVENTS) return;
+    this.cached.set(streamId, events);
+    if (this.cached.size > size) this.cached.delete(this.cached.keys().next().value!);
+  }
+
+  forgetStream(streamId: string): void {
+    this.cached.delete(streamId);
   }
 
   /** Called after events may have become visible, in this process, with their categories (null: not known). */
