@@ -147,8 +147,8 @@ async function decideOnCachedStream<TCommand, TState, TEvent extends DomainEvent
   const cached = store.cachedStream(streamId);
   if (!cached) return null;
   try {
-    const result = await decideAndAppend(store, streamId, decider, command, { ...options, loaded: cached }, undefined, true);
-    if (!result) return null;
+    const result = await decideAndAppend(store, streamId, decider, command, { ...options, loaded: cached });
+    if (result.events.length === 0) return null; // nothing to do, on what was kept: not proven
     store.rememberStream(streamId, result.stream);
     return { ...withoutStream(result), replayed: false };
   } catch (err) {
@@ -166,7 +166,7 @@ function withoutStream({ stream: _stream, ...result }: Decided): Omit<CommandRes
   return result;
 }
 
-/** Decides on the stream (read, or as loaded) and appends; with `onlyIfAppending`, null instead of deciding on nothing. */
+/** Decides on the stream (read, or as loaded) and appends what the decision says. */
 async function decideAndAppend<TCommand, TState, TEvent extends DomainEvent>(
   store: PostgresEventStore,
   streamId: string,
@@ -174,33 +174,14 @@ async function decideAndAppend<TCommand, TState, TEvent extends DomainEvent>(
   command: TCommand,
   options: CommandOptions,
   client?: PoolClient,
-  onlyIfAppending?: false,
-): Promise<Decided>;
-async function decideAndAppend<TCommand, TState, TEvent extends DomainEvent>(
-  store: PostgresEventStore,
-  streamId: string,
-  decider: Decider<TCommand, TState, TEvent>,
-  command: TCommand,
-  options: CommandOptions,
-  client: PoolClient | undefined,
-  onlyIfAppending: true,
-): Promise<Decided | null>;
-async function decideAndAppend<TCommand, TState, TEvent extends DomainEvent>(
-  store: PostgresEventStore,
-  streamId: string,
-  decider: Decider<TCommand, TState, TEvent>,
-  command: TCommand,
-  options: CommandOptions,
-  client?: PoolClient,
-  onlyIfAppending = false,
-): Promise<Decided | null> {
+): Promise<Decided> {
   const loaded = options.loaded ?? (await store.readStream(streamId, 1, client));
   const { state, version, position } = foldLoaded(decider, loaded);
   if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
     throw new PreconditionFailedError(streamId, options.expectedVersion, version);
   }
   const events = decider.decide(command, state);
-  if (events.length === 0) return onlyIfAppending ? null : { streamId, version, position, events: [], stream: loaded };
+  if (events.length === 0) return { streamId, version, position, events: [], stream: loaded };
   const appended = await store.append(
     streamId,
     events.map((event) => ({ type: event.type, data: event.data })),
