@@ -518,6 +518,31 @@ describe('proposals and partnerships: isolation, roles, activation, secrets and 
     }
   });
 
+  it('gives one e-mail one account: registrations and contacts naming it at the same instant get one 201, the rest 409, and no event (10 times)', async () => {
+    const contactEvents = (email: string) =>
+      db.query("SELECT stream_id FROM events WHERE type IN ('InstitutionRegistered', 'InstitutionContactAdded') AND lower(data->'contact'->>'email') = lower($1)", [email]);
+    for (let round = 1; round <= 10; round += 1) {
+      const email = `contact.${round}@race.test`;
+      const answers = await Promise.all([
+        stack.http.post('/api/partner-institutions').set(admin).send({ name: `Race ${round} one`, country: 'EG', contact: { fullName: 'One', email, language: 'en' } }),
+        stack.http.post('/api/partner-institutions').set(staff[0].headers).send({ name: `Race ${round} two`, country: 'EG', contact: { fullName: 'Two', email: email.toUpperCase(), language: 'fr' } }),
+        stack.http.post(`/api/partner-institutions/${institution.b}/contacts`).set(staff[1].headers).send({ fullName: 'Three', email, language: 'en' }),
+      ]);
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409]);
+      for (const refused of answers.filter((a) => a.status === 409)) expect(refused.body).toMatchObject({ status: 409, code: 'email_taken' });
+      expect((await contactEvents(email)).rows).toHaveLength(1);
+      const accounts = await db.query('SELECT id, role, password_hash FROM users WHERE lower(email) = lower($1)', [email]);
+      expect(accounts.rows).toEqual([{ id: expect.any(String), role: 'partner', password_hash: null }]);
+      // The one account is the one the activation e-mail opens.
+      const token = await activationMail(answers[1].status === 201 ? email.toUpperCase() : email);
+      expectStatus(await stack.http.post('/api/auth/activate').send({ token, password: `race-password-${round}-Kq8!` }), 200, `round ${round}: activating`);
+    }
+    // A staff member's address is taken as well, and a refused request leaves no institution behind.
+    const taken = await stack.http.post('/api/partner-institutions').set(admin).send({ name: 'Taken', country: 'EG', contact: { fullName: 'Taken', email: 'Reviewer.One@institute.test', language: 'en' } });
+    expectProblem(taken, 409, 'registering with a staff e-mail');
+    expect((await contactEvents('reviewer.one@institute.test')).rows).toHaveLength(0);
+  });
+
   it('answers 412 to a stale If-Match and 200 to the current one', async () => {
     const created = await createProposal(partner.a, 'A: versions');
     const id = created.id;

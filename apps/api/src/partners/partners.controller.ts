@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { CommandOptions, CommandResult } from '@passerelle/event-store';
 import { ChangeInstitution, INSTITUTION_READ_MODEL, InstitutionQueries } from '@passerelle/partners';
-import { MinPosition, ProblemException, ReadModels, Roles, UsersService, WriteOptions } from '@passerelle/platform';
+import { MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
 import { uuid } from '../workshops/ids';
 import { ListQueryDto } from '../workshops/workshops.dto';
 import { ContactDto, RegisterInstitutionDto } from './partners.dto';
@@ -17,14 +17,12 @@ export class PartnersController {
   constructor(
     private readonly commands: CommandBus,
     private readonly institutions: InstitutionQueries,
-    private readonly users: UsersService,
     private readonly readModels: ReadModels,
   ) {}
 
-  /** Registers an institution; its contact gets an account to activate from an e-mailed link. */
+  /** Registers an institution; its contact gets an account to activate from an e-mailed link (409 when an account has the e-mail). */
   @Post()
   async register(@Body() body: RegisterInstitutionDto, @WriteOptions() options: CommandOptions) {
-    await this.refuseKnownEmail(body.contact.email);
     const institutionId = randomUUID();
     const contact = { userId: randomUUID(), ...body.contact };
     const result: CommandResult = await this.commands.execute(
@@ -36,7 +34,6 @@ export class PartnersController {
   /** Another contact for the institution, activated the same way. */
   @Post(':id/contacts')
   async addContact(@Param('id', uuid('id')) id: string, @Body() body: ContactDto, @WriteOptions() options: CommandOptions) {
-    await this.refuseKnownEmail(body.email);
     const result: CommandResult = await this.commands.execute(new ChangeInstitution(id, { type: 'AddContact', contact: { userId: randomUUID(), ...body }, at: now() }, options));
     return answer(result);
   }
@@ -53,12 +50,6 @@ export class PartnersController {
     const institution = await this.institutions.get(id);
     if (!institution) throw new NotFoundException('No such institution');
     return institution;
-  }
-
-  private async refuseKnownEmail(email: string): Promise<void> {
-    if (await this.users.findWithHash(email)) {
-      throw new ProblemException(409, 'email-taken', 'Conflict', 'An account with this e-mail already exists');
-    }
   }
 }
 

@@ -1,7 +1,9 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type CommandOptions, type CommandResult, handleCommand, PostgresEventStore } from '@passerelle/event-store';
+import type { PoolClient } from 'pg';
+import { type CommandOptions, type CommandResult, decideOn, DomainError, executeInTransaction, handleCommand, PostgresEventStore } from '@passerelle/event-store';
 import type { PartnerInstitutionCommand } from '../domain/partner-institution.commands';
 import { partnerInstitutionDecider } from '../domain/partner-institution.decider';
+import type { InstitutionContact } from '../domain/partner-institution.events';
 
 export const institutionStream = (institutionId: string) => `institution-${institutionId}`;
 
@@ -16,11 +18,37 @@ export class ChangeInstitution extends Command<CommandResult> {
   }
 }
 
+/**
+ * A command that names a contact also claims the contact's e-mail for the partner account, in the
+ * transaction that appends the event: the account row (no password yet) is inserted there, and an
+ * e-mail any account already has, whatever its case, refuses the command (409 `email_taken`) and rolls
+ * the event back. Two registrations of one address at the same instant thus give one 201 and one 409,
+ * never two institutions of which one has a contact without an account. The accounts reactor then
+ * finds the row there (its insert does nothing) and issues the activation token and e-mail.
+ */
 @CommandHandler(ChangeInstitution)
 export class ChangeInstitutionHandler implements ICommandHandler<ChangeInstitution> {
   constructor(private readonly store: PostgresEventStore) {}
 
   execute({ institutionId, command, options }: ChangeInstitution): Promise<CommandResult> {
-    return handleCommand(this.store, institutionStream(institutionId), partnerInstitutionDecider, command, options);
+    const streamId = institutionStream(institutionId);
+    if (command.type !== 'RegisterInstitution' && command.type !== 'AddContact') {
+      return handleCommand(this.store, streamId, partnerInstitutionDecider, command, options);
+    }
+    return executeInTransaction(this.store, options, async (tx) => {
+      const result = await decideOn(this.store, tx, streamId, partnerInstitutionDecider, command, options);
+      for (const event of result.events) {
+        await claimAccount(tx, event.data.contact as InstitutionContact, event.data.institutionId as string);
+      }
+      return result;
+    });
   }
+}
+
+async function claimAccount(tx: PoolClient, contact: InstitutionContact, institutionId: string): Promise<void> {
+  const inserted = await tx.query(
+    `INSERT INTO users (id, email, full_name, role, institution_id) VALUES ($1, $2, $3, 'partner', $4) ON CONFLICT DO NOTHING RETURNING id`,
+    [contact.userId, contact.email, contact.fullName, institutionId],
+  );
+  if (inserted.rowCount === 0) throw new DomainError(`An account with this e-mail already exists: ${contact.email}`, 'email_taken');
 }

@@ -9,7 +9,8 @@ import type { InstitutionContact } from '../domain/partner-institution.events';
 export const PARTNER_ACCOUNTS_REACTOR = 'partner-accounts-reactor';
 
 /**
- * For each contact registered on an institution: the partner account (without a password) and its
+ * For each contact registered on an institution: the partner account (without a password: the command
+ * inserted it already, with the event; this insert covers events recorded before it did) and its
  * activation token (hash and expiry), then the activation e-mail job. The account and token are
  * committed before the job is added, not in the checkpoint's transaction: the worker may take the job
  * at once, and a job that finds no account sends nothing (and, its id being fixed, is never added
