@@ -307,6 +307,9 @@ describe('bad input to the partner, proposal and partnership write endpoints', (
     // unknown
     await expectBadInput(to, { ...PROPOSAL, status: 'approved', institutionId: UNKNOWN_ID }, ['status', 'institutionId']);
     await expectBadInput(to, withBudget({ ...BUDGET, vat: 0.2 }), ['budget.vat']);
+    // named like members of Object.prototype, which the DTO transform alone would drop without a word
+    await expectBadInput(to, { ...PROPOSAL, constructor: 'x', toString: 1 }, ['constructor', 'toString']);
+    await expectBadInput(to, null, ['__proto__', 'budget.valueOf'], { raw: `{"__proto__":{"status":"approved"},${JSON.stringify(withBudget({ ...BUDGET, valueOf: 3 })).slice(1)}` });
     // out of range (an item of a list of codes or texts is named by its list, as themes are for workshops)
     await expectBadInput(to, { ...PROPOSAL, countries: ['SN', 'XX'] }, ['countries']);
     await expectBadInput(to, { ...PROPOSAL, countries: [], sectors: [] }, ['countries', 'sectors']);

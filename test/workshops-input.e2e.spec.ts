@@ -229,6 +229,7 @@ describe('bad input to the workshop and invitation write endpoints', () => {
     // unknown
     await expectBadInput(path, { participants: people, sendReminders: true }, ['sendReminders']);
     await expectBadInput(path, withPerson(3, { ...people[3], role: 'admin' }), ['participants.3.role']);
+    await expectBadInput(path, withPerson(2, { ...people[2], hasOwnProperty: true }), ['participants.2.hasOwnProperty']);
     // out of range
     await expectBadInput(path, { participants: [] }, ['participants']);
     const crowd = Array.from({ length: 1001 }, (_, i) => participant(`crowd-${i}`));

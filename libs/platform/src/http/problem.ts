@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, HttpException, HttpStatus, ValidationPipe, type ValidationError } from '@nestjs/common';
 
 export interface FieldError {
   field: string;
@@ -54,9 +54,45 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
-/** Whitelisting, unknown fields refused, payloads turned into DTO instances. */
+/**
+ * Field names class-transformer drops without a word when it turns a body into a DTO (the members of
+ * Object.prototype, and `prototype`), so that whitelisting never sees them. No DTO here has one.
+ */
+const DROPPED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/** The paths of fields, at any depth, that class-transformer would drop (the body is already known to be shallow: NestingLimit). */
+export function fieldsDroppedByTransform(value: unknown, path = '', into: FieldError[] = []): FieldError[] {
+  if (typeof value !== 'object' || value === null) return into;
+  for (const key of Object.keys(value)) {
+    const field = path ? `${path}.${key}` : key;
+    if (!Array.isArray(value) && DROPPED_NAMES.has(key)) into.push({ field, message: 'is not a known field' });
+    else fieldsDroppedByTransform((value as Record<string, unknown>)[key], field, into);
+  }
+  return into;
+}
+
+/**
+ * Whitelisting, unknown fields refused, payloads turned into DTO instances. A body field named like a
+ * member of Object.prototype (`constructor`, `toString`, `__proto__`, ...) is refused as unknown too,
+ * together with whatever else is wrong, instead of being dropped silently on the way to the DTO.
+ */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const dropped = metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object ? fieldsDroppedByTransform(value) : [];
+    if (dropped.length === 0) return super.transform(value, metadata);
+    let others: FieldError[] = [];
+    try {
+      await super.transform(value, metadata);
+    } catch (err) {
+      if (!(err instanceof ValidationProblem)) throw err;
+      others = err.errors ?? [];
+    }
+    throw new ValidationProblem([...dropped, ...others]);
+  }
+}
+
 export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
