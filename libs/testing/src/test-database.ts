@@ -1,8 +1,10 @@
+import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { prepareDatabase } from '@passerelle/platform';
 
 const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface TestDatabase {
   name: string;
@@ -12,7 +14,8 @@ export interface TestDatabase {
 
 /**
  * A fresh database for one spec file, migrated like production. Names always contain "test",
- * and drop() refuses any other name, so a test can never empty a real database.
+ * and drop() refuses any other name, so a test can never empty a real database. The name is also the
+ * queue prefix of the apps under test (testConfig): drop() deletes their Redis keys as well.
  */
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const name = `passerelle_test_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
@@ -30,6 +33,23 @@ export async function dropTestDatabase(name: string): Promise<void> {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   } finally {
     await admin.end();
+  }
+  await deleteRedisKeys(`{${name}}:*`);
+}
+
+/** Deletes the keys matching `pattern` (queues, jobs, login counters of one test database). */
+async function deleteRedisKeys(pattern: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }
 
