@@ -39,7 +39,8 @@ describe('starting the apps as processes', () => {
   it('creates the missing database, applies migrations, serves, and stops cleanly on SIGTERM', async () => {
     await dropTestDatabase(name);
     const port = await freePort();
-    const env = { DATABASE_URL: databaseUrl, PORT: String(port), ADMIN_EMAIL: 'admin@start.test', ADMIN_PASSWORD: 'admin-password-start' };
+    // Queues of its own, so that a Passerelle running on the same Redis is left alone (and dropTestDatabase clears them).
+    const env = { DATABASE_URL: databaseUrl, PORT: String(port), ADMIN_EMAIL: 'admin@start.test', ADMIN_PASSWORD: 'admin-password-start', QUEUE_PREFIX: name };
     const api = run('api', env);
     const worker = run('worker', env);
     children.push(api.child, worker.child);
