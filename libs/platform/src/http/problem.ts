@@ -61,10 +61,11 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 const DROPPED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 /** The paths of fields, at any depth, that class-transformer would drop (the body is already known to be shallow: NestingLimit). */
-export function fieldsDroppedByTransform(value: unknown, path = '', into: FieldError[] = []): FieldError[] {
+export function fieldsDroppedByTransform(value: unknown, path?: string, into: FieldError[] = []): FieldError[] {
   if (typeof value !== 'object' || value === null) return into;
   for (const key of Object.keys(value)) {
-    const field = path ? `${path}.${key}` : key;
+    // An empty field name is a segment too: `{"": {"toString": 1}}` names `.toString`.
+    const field = path === undefined ? key : `${path}.${key}`;
     if (!Array.isArray(value) && DROPPED_NAMES.has(key)) into.push({ field, message: 'is not a known field' });
     else fieldsDroppedByTransform((value as Record<string, unknown>)[key], field, into);
   }

@@ -41,6 +41,10 @@ describe('validationPipe', () => {
     expect(await fieldsOf(JSON.parse(json))).toEqual(['__proto__', 'contact.constructor', 'prototype', 'toString']);
   });
 
+  it('names them by their whole path, empty field names included', async () => {
+    expect(await fieldsOf({ title: 'x', contact: { email: 'a@b.c' }, '': { '': { valueOf: false } } })).toEqual(['', '..valueOf']);
+  });
+
   it('names them together with whatever else is wrong', async () => {
     expect(await fieldsOf({ title: 5, valueOf: 1, hasOwnProperty: 'x', nickname: 'n', contact: { email: 1 } })).toEqual(['contact.email', 'hasOwnProperty', 'nickname', 'title', 'valueOf']);
   });
