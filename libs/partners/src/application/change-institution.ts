@@ -46,9 +46,14 @@ export class ChangeInstitutionHandler implements ICommandHandler<ChangeInstituti
 }
 
 async function claimAccount(tx: PoolClient, contact: InstitutionContact, institutionId: string): Promise<void> {
-  const inserted = await tx.query(
+  if (!(await insertPartnerAccount(tx, contact, institutionId))) throw new DomainError(`An account with this e-mail already exists: ${contact.email}`, 'email_taken');
+}
+
+/** The contact's partner account, without a password; false when the e-mail (any case) or the id is taken. */
+export async function insertPartnerAccount(db: Pick<PoolClient, 'query'>, contact: InstitutionContact, institutionId: string): Promise<boolean> {
+  const inserted = await db.query(
     `INSERT INTO users (id, email, full_name, role, institution_id) VALUES ($1, $2, $3, 'partner', $4) ON CONFLICT DO NOTHING RETURNING id`,
     [contact.userId, contact.email, contact.fullName, institutionId],
   );
-  if (inserted.rowCount === 0) throw new DomainError(`An account with this e-mail already exists: ${contact.email}`, 'email_taken');
+  return inserted.rowCount === 1;
 }

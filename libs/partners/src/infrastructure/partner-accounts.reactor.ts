@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import type { EventConsumer, StoredEvent } from '@passerelle/event-store';
 import { NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, notificationJobId } from '@passerelle/mail';
 import { ACTIVATION_VALID_HOURS, ActivationTokens, AppConfig, eventJobOptions, EventStorePool } from '@passerelle/platform';
+import { insertPartnerAccount } from '../application/change-institution';
 import type { InstitutionContact } from '../domain/partner-institution.events';
 
 export const PARTNER_ACCOUNTS_REACTOR = 'partner-accounts-reactor';
@@ -36,10 +37,7 @@ export class PartnerAccountsReactor implements EventConsumer {
     const jobs = [];
     for (const event of events) {
       const contact = event.data.contact as InstitutionContact;
-      await this.pool.query(
-        `INSERT INTO users (id, email, full_name, role, institution_id) VALUES ($1, $2, $3, 'partner', $4) ON CONFLICT DO NOTHING`,
-        [contact.userId, contact.email, contact.fullName, event.data.institutionId],
-      );
+      await insertPartnerAccount(this.pool, contact, event.data.institutionId as string);
       await this.pool.query(
         `INSERT INTO activation_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3::timestamptz + interval '${ACTIVATION_VALID_HOURS} hours')
          ON CONFLICT DO NOTHING`,
