@@ -16,13 +16,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
-import Redis from 'ioredis';
 import nodemailer from 'nodemailer';
 import { Client } from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { formatDates, INVITATION_MAIL_REACTOR } from '@passerelle/invitations';
 import { MailTemplates } from '@passerelle/mail';
-import { queueConnection } from '@passerelle/platform';
 import { dropTestDatabase, waitFor } from '@passerelle/testing';
 import { type AppProcess, runApp } from '../test/support/processes';
 import { type Stack, startStack } from '../test/support/stack';
@@ -390,24 +388,6 @@ function printResults(passerelle: PasserelleResult, plain: RunResult): void {
     `${(ratio * 100).toFixed(0)}% of plain (target >= 50%)`);
 }
 
-/** Every key under the stack's queue prefix (all its queues, whatever they are): the prefix is the database's unique name. */
-async function cleanQueues(stack: Stack): Promise<void> {
-  const { connection, prefix } = queueConnection(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', stack.db.name);
-  const redis = new Redis({ ...connection, lazyConnect: true });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
 async function main(): Promise<void> {
   const passerelleSink = await new CountingSink().start();
   const plainSink = await new CountingSink().start();
@@ -474,8 +454,8 @@ async function main(): Promise<void> {
     if (stack && !aborting) {
       const name = stack.db.name;
       await stack.close().catch((err) => console.error('Closing the stack failed:', err));
-      await cleanQueues(stack).catch((err) => console.error('Removing the queues failed:', err));
-      await dropTestDatabase(name); // again, in case close() stopped before its drop: IF EXISTS
+      // Again, in case close() stopped before its drop (IF EXISTS); it also removes the stack's queues from Redis.
+      await dropTestDatabase(name);
     }
     await passerelleSink.stop();
     await plainSink.stop();

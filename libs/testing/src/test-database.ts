@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { prepareDatabase } from '@passerelle/platform';
+import { prepareDatabase, queueConnection } from '@passerelle/platform';
 
 const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -34,7 +34,7 @@ export async function dropTestDatabase(name: string): Promise<void> {
   } finally {
     await admin.end();
   }
-  await deleteRedisKeys(`{${name}}:*`);
+  await deleteRedisKeys(`${queueConnection(REDIS_URL, name).prefix}:*`);
 }
 
 /** Deletes the keys matching `pattern` (queues, jobs, login counters of one test database). */
