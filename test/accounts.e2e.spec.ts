@@ -145,6 +145,32 @@ describe('accounts over HTTP', () => {
     expect(response.body).toMatchObject({ status: 404, title: 'Not Found' });
   });
 
+  it('answers an address that does not decode with a 400 problem, and takes a trailing slash as none', async () => {
+    for (const address of ['/api/proposals/%ZZ', '/%E0%A4%A', '/api/workshops/%']) {
+      const response = await api.http.get(address).set('Authorization', `Bearer ${adminToken}`);
+      expect({ address, status: response.status }).toEqual({ address, status: 400 });
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body).toMatchObject({ status: 400, title: 'Bad Request' });
+    }
+    const me = await api.http.get('/api/me/').set('Authorization', `Bearer ${adminToken}`).expect(200);
+    expect(me.body.email).toBe(ADMIN.email);
+  });
+
+  it('takes an empty JSON body as no body, and refuses other media types or an oversized body with a 4xx problem', async () => {
+    const empty = await api.http.post('/api/auth/login').set('Content-Type', 'application/json').send('');
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['email', 'password']));
+    const binary = await api.http.post('/api/auth/login').set('Content-Type', 'application/octet-stream').send(Buffer.from('xx'));
+    expect(binary.status).toBe(415);
+    expect(binary.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const huge = await api.http
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ email: 'a'.repeat(3 * 1024 * 1024), password: 'x' }));
+    expect(huge.status).toBe(413);
+    expect(huge.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
   it('gives each request a correlation id, keeping a sane one the client sent', async () => {
     const given = await api.http.get('/health').set('X-Correlation-Id', 'ministry-batch-42').expect(200);
     expect(given.headers['x-correlation-id']).toBe('ministry-batch-42');

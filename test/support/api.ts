@@ -1,10 +1,10 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { createTestDatabase, testConfig, type TestDatabase } from '@passerelle/testing';
 
 export interface ApiUnderTest {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   db: TestDatabase;
   http: ReturnType<typeof request>;
   close(): Promise<void>;

@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
@@ -9,7 +9,7 @@ import { ADMIN, login } from './api';
 export interface Stack {
   db: TestDatabase;
   smtp: SmtpSink;
-  api: NestExpressApplication;
+  api: NestFastifyApplication;
   worker: INestApplicationContext | null;
   baseUrl: string;
   http: ReturnType<typeof request>;

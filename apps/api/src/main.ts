@@ -6,7 +6,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   await prepareDatabase(config.DATABASE_URL);
   const app = await createApiApp(config);
-  await app.listen(config.PORT);
+  // Fastify listens on localhost only unless told: the API serves every interface, as before.
+  await app.listen(config.PORT, '0.0.0.0');
 }
 
 main().catch((err) => {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import { escapeHtml } from '@passerelle/mail';
 import { ActivationTokens, ProblemException, Public } from '@passerelle/platform';
 import { ActivateDto } from './partners.dto';

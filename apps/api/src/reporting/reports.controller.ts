@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, 
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import type { CommandOptions } from '@passerelle/event-store';
 import { IsLanguageTag, MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
 import { ReportQueries, ResendReportDeliveries, type ResendResult } from '@passerelle/reporting';
@@ -67,9 +67,9 @@ export class ReportsController {
     const name = `report-${id}-${kind === 'proposals-csv' ? 'proposals-' : ''}${language}.${kind === 'pdf' ? 'pdf' : 'csv'}`;
     response
       .status(200)
-      .setHeader('Content-Type', file.contentType)
-      .setHeader('Content-Disposition', `attachment; filename="${name}"`)
-      .setHeader('ETag', `"${file.checksum}"`)
+      .header('Content-Type', file.contentType)
+      .header('Content-Disposition', `attachment; filename="${name}"`)
+      .header('ETag', `"${file.checksum}"`)
       .send(file.content);
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import { type CommandOptions, DomainError } from '@passerelle/event-store';
 import { formatDates, INVITATION_READ_MODEL, InvitationQueries, RespondToInvitation, RsvpTokens, type RsvpView } from '@passerelle/invitations';
 import { escapeHtml, MailTemplates } from '@passerelle/mail';
@@ -62,15 +62,15 @@ export class RsvpController {
   async pageAnswer(@Param('token') token: string, @Body() body: Record<string, unknown>, @WriteOptions() options: CommandOptions, @Res() response: Response) {
     const choice = body?.response;
     if (!TOKEN.test(token) || (choice !== 'accept' && choice !== 'decline')) {
-      response.redirect(303, `/rsvp/${encodeURIComponent(token)}`);
+      response.redirect(`/rsvp/${encodeURIComponent(token)}`, 303);
       return;
     }
     try {
       const result = await this.commands.execute(new RespondToInvitation(token, choice, options));
-      response.redirect(303, `/rsvp/${token}?after=${result.position}`);
+      response.redirect(`/rsvp/${token}?after=${result.position}`, 303);
     } catch (err) {
       if (err instanceof DomainError || err instanceof NotFoundException) {
-        response.redirect(303, `/rsvp/${token}`);
+        response.redirect(`/rsvp/${token}`, 303);
         return;
       }
       throw err;

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import type { Request } from 'express';
+import type { FastifyRequest as Request } from 'fastify';
 import type { Role } from '../database/user.entity';
 import { ProblemException } from '../http/problem';
 import { type AuthUser, IS_PUBLIC, ROLES } from './auth.decorators';

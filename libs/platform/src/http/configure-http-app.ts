@@ -1,28 +1,33 @@
+import formBody from '@fastify/formbody';
 import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { MetricsRegistry } from '../metrics/metrics';
 import { setupOpenApi } from '../openapi/openapi';
 import { ProblemDetailsFilter } from './problem-details.filter';
-import { validationPipe } from './problem';
+import { ProblemException, validationPipe } from './problem';
 import { WriteHeadersInterceptor } from './write-result.interceptor';
 import { NestingLimit } from './nesting-limit.interceptor';
 
-/** What every HTTP app needs once it is created: logging, validation, problem+json errors, metrics, OpenAPI. */
-export function configureHttpApp(app: NestExpressApplication): INestApplication {
+/** Forms (the RSVP and activation pages) are small. */
+const FORM_LIMIT = 100 * 1024;
+
+/** What every HTTP app needs once it is created: logging, body parsing, validation, problem+json errors, metrics, OpenAPI. */
+export async function configureHttpApp(app: NestFastifyApplication): Promise<INestApplication> {
   app.useLogger(app.get(Logger));
-  app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: '2mb' });
-  app.useBodyParser('urlencoded', { extended: false, limit: '100kb' });
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  parseBodies(fastify);
+  await app.register(formBody as never, { bodyLimit: FORM_LIMIT } as never);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('X-Correlation-Id', request.id);
+    done();
+  });
   const metrics = app.get(MetricsRegistry);
-  app.use((request: Request, response: Response, next: NextFunction) => {
-    const stop = metrics.httpDuration.startTimer();
-    response.on('finish', () => {
-      const route = (request.route?.path as string | undefined) ?? 'unmatched';
-      stop({ method: request.method, route, status: String(response.statusCode) });
-    });
-    next();
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
@@ -31,3 +36,22 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   setupOpenApi(app);
   return app;
 }
+
+/**
+ * JSON bodies, as objects or arrays only: an empty one is no body (a POST that takes none may still say
+ * application/json), and anything else that does not parse to an object is a 400.
+ */
+function parseBodies(fastify: FastifyInstance): void {
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    const body = (text as string).trim();
+    if (body === '') return done(null, undefined);
+    if (body[0] !== '{' && body[0] !== '[') return done(malformed(), undefined);
+    try {
+      done(null, JSON.parse(body));
+    } catch {
+      done(malformed(), undefined);
+    }
+  });
+}
+
+const malformed = () => new ProblemException(400, 'malformed-body', 'Bad Request', 'The body is not valid JSON: send an object');

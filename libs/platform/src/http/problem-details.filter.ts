@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ConcurrencyError,
   DomainError,
@@ -16,8 +16,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const response = http.getResponse<Response>();
-    const request = http.getRequest<Request>();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
     const { body, headers } = this.toProblem(exception);
     if (body.status >= 500) {
       this.logger.error(
@@ -25,9 +25,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         'Unhandled error',
       );
     }
-    if (response.headersSent) return;
-    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-    response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+    if (reply.sent) return;
+    reply.headers(headers).status(body.status).type('application/problem+json').send(JSON.stringify(body));
   }
 
   private toProblem(exception: unknown): { body: ProblemBody; headers: Record<string, string> } {
@@ -64,12 +63,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       answer.body.code = exception.code;
       return answer;
     }
-    const bodyParserError = exception as { type?: string; status?: number; statusCode?: number; message?: string };
-    const status = bodyParserError?.status ?? bodyParserError?.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      const detail = bodyParserError.type === 'entity.parse.failed' ? 'The body is not valid JSON' : String(bodyParserError.message ?? '');
-      return plain(status, detail, bodyParserError.type === 'entity.parse.failed' ? 'malformed-body' : undefined);
-    }
+    // The HTTP framework's own refusals of a request (a body too large, say) carry their 4xx status.
+    const frameworkError = exception as { status?: number; statusCode?: number; message?: string };
+    const status = frameworkError?.status ?? frameworkError?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) return plain(status, String(frameworkError.message ?? ''));
     return plain(500, 'Something went wrong on our side; it has been logged');
   }
 }

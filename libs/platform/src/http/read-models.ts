@@ -1,15 +1,16 @@
 import { createParamDecorator, type ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest as Request } from 'fastify';
 import { SAFE_BOUND_SQL } from '@passerelle/event-store';
 import { EventStorePool } from '../database/event-store.provider';
+import { header } from './headers';
 import { ProblemException, ValidationProblem } from './problem';
 
 /** `X-Min-Position` of a read request, validated; undefined when absent. */
 export const MinPosition = createParamDecorator((_: unknown, context: ExecutionContext): number | undefined => {
-  const header = context.switchToHttp().getRequest<Request>().header('x-min-position');
-  if (header === undefined || header === '') return undefined;
-  if (!/^\d{1,16}$/.test(header)) throw new ValidationProblem([{ field: 'X-Min-Position', message: 'must be a position returned by a write' }]);
-  return Number(header);
+  const value = header(context.switchToHttp().getRequest<Request>(), 'x-min-position');
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d{1,16}$/.test(value)) throw new ValidationProblem([{ field: 'X-Min-Position', message: 'must be a position returned by a write' }]);
+  return Number(value);
 });
 
 /** Lets a read wait until the projections it reads have caught up with a client's write. */

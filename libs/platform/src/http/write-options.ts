@@ -1,7 +1,8 @@
 import { createParamDecorator, type ExecutionContext, HttpStatus } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest as Request } from 'fastify';
 import { type CommandOptions, fingerprint } from '@passerelle/event-store';
 import type { AuthUser } from '../auth/auth.decorators';
+import { header } from './headers';
 import { ProblemException, ValidationProblem } from './problem';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -23,9 +24,9 @@ export const WriteOptions = createParamDecorator((_: unknown, context: Execution
   const request = context.switchToHttp().getRequest<Request & { user?: AuthUser; id?: unknown }>();
   const options: CommandOptions = {
     metadata: { actor: request.user?.id ?? null, correlationId: String(request.id ?? ''), causationId: null },
-    expectedVersion: parseIfMatch(request.header('if-match')),
+    expectedVersion: parseIfMatch(header(request, 'if-match')),
   };
-  const key = request.header('idempotency-key');
+  const key = header(request, 'idempotency-key');
   if (key !== undefined) {
     if (!IDEMPOTENCY_KEY.test(key)) {
       throw new ProblemException(HttpStatus.BAD_REQUEST, 'validation-error', 'Invalid request', 'Idempotency-Key must be 1 to 200 letters, digits or ._:-', [
@@ -33,7 +34,7 @@ export const WriteOptions = createParamDecorator((_: unknown, context: Execution
       ]);
     }
     options.idempotency = {
-      scope: `${request.user?.id ?? 'anonymous'} ${request.method} ${request.route?.path ?? request.path}`,
+      scope: `${request.user?.id ?? 'anonymous'} ${request.method} ${request.routeOptions.url ?? request.url}`,
       key,
       fingerprint: fingerprint({ params: request.params, body: request.body ?? null }),
     };

@@ -1,5 +1,5 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
 
 /** What a write answers (API.md): the resource's id, its new version and the position of the write. */
@@ -15,12 +15,12 @@ export class WriteHeadersInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
       map((body) => {
-        const response = context.switchToHttp().getResponse<Response>();
-        if (body && typeof body === 'object' && !response.headersSent) {
+        const reply = context.switchToHttp().getResponse<FastifyReply>();
+        if (body && typeof body === 'object' && !reply.sent) {
           const answer = body as Partial<WriteAnswer> & { items?: Partial<WriteAnswer>[]; position?: number };
-          if (typeof answer.version === 'number') response.setHeader('ETag', `"${answer.version}"`);
+          if (typeof answer.version === 'number') reply.header('ETag', `"${answer.version}"`);
           const position = typeof answer.position === 'number' ? answer.position : maxPosition(answer.items);
-          if (position !== undefined) response.setHeader('X-Position', String(position));
+          if (position !== undefined) reply.header('X-Position', String(position));
         }
         return body;
       }),
