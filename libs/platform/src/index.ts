@@ -23,5 +23,4 @@ export type { WriteAnswer } from './http/write-result.interceptor';
 export { ReadModels, MinPosition, encodeCursor, decodeCursor } from './http/read-models';
 export { queueConnection, eventJobOptions } from './database/queue-connection';
 export { IsStorable, IsEmailAddress, IsLanguageTag, trim, upper, upperEach } from './http/validators';
-export { NestingLimit } from './http/nesting-limit.interceptor';
 export { ActivationTokens, ACTIVATION_VALID_HOURS } from './accounts/activation-tokens';

@@ -8,7 +8,7 @@ import { setupOpenApi } from '../openapi/openapi';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { ProblemException, validationPipe } from './problem';
 import { WriteHeadersInterceptor } from './write-result.interceptor';
-import { NestingLimit } from './nesting-limit.interceptor';
+import { refuseDeepNesting } from './nesting-limit';
 
 /** Forms (the RSVP and activation pages) are small. */
 const FORM_LIMIT = 100 * 1024;
@@ -31,7 +31,7 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<INe
   });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.useGlobalInterceptors(new NestingLimit(), new WriteHeadersInterceptor());
+  app.useGlobalInterceptors(new WriteHeadersInterceptor());
   app.enableShutdownHooks();
   setupOpenApi(app);
   return app;
@@ -39,18 +39,26 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<INe
 
 /**
  * JSON bodies, as objects or arrays only: an empty one is no body (a POST that takes none may still say
- * application/json), and anything else that does not parse to an object is a 400.
+ * application/json), anything else that does not parse to an object is a 400, and so is one nested too
+ * deep (naming its fields).
  */
 function parseBodies(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
     const body = (text as string).trim();
     if (body === '') return done(null, undefined);
     if (body[0] !== '{' && body[0] !== '[') return done(malformed(), undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(body));
+      parsed = JSON.parse(body);
     } catch {
-      done(malformed(), undefined);
+      return done(malformed(), undefined);
     }
+    try {
+      refuseDeepNesting(parsed);
+    } catch (err) {
+      return done(err as Error, undefined);
+    }
+    done(null, parsed);
   });
 }
 

@@ -60,7 +60,7 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
  */
 const DROPPED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
-/** The paths of fields, at any depth, that class-transformer would drop (the body is already known to be shallow: NestingLimit). */
+/** The paths of fields, at any depth, that class-transformer would drop (the body is already known to be shallow: refuseDeepNesting). */
 export function fieldsDroppedByTransform(value: unknown, path?: string, into: FieldError[] = []): FieldError[] {
   if (typeof value !== 'object' || value === null) return into;
   for (const key of Object.keys(value)) {

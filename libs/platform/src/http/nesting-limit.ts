@@ -1,6 +1,3 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import type { FastifyRequest as Request } from 'fastify';
-import type { Observable } from 'rxjs';
 import { ValidationProblem } from './problem';
 
 /** Far deeper than any body here goes (`participants.3.email` is three levels deep). */
@@ -9,17 +6,13 @@ const MAX_NESTING = 32;
 /**
  * Refuses a body nested deeper than MAX_NESTING, naming each top-level field that is (`body` when the
  * body itself is an array). The validation pipe and the Idempotency-Key fingerprint walk a body
- * recursively, so a few thousand nested arrays would overflow the stack: a 500. An interceptor,
- * because interceptors run before any pipe or parameter decorator.
+ * recursively, so a few thousand nested arrays would overflow the stack: a 500. Checked where the body
+ * is parsed, before anything else sees it.
  */
-@Injectable()
-export class NestingLimit implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const fields = fieldsTooDeep(context.switchToHttp().getRequest<Request>().body);
-    if (fields.length > 0) {
-      throw new ValidationProblem(fields.map((field) => ({ field, message: `is nested more than ${MAX_NESTING} levels deep` })));
-    }
-    return next.handle();
+export function refuseDeepNesting(body: unknown): void {
+  const fields = fieldsTooDeep(body);
+  if (fields.length > 0) {
+    throw new ValidationProblem(fields.map((field) => ({ field, message: `is nested more than ${MAX_NESTING} levels deep` })));
   }
 }
 
