@@ -7,11 +7,12 @@
  * connections. The baseline is `PostgresEventStore.append` of one event to a new stream at the same
  * concurrency, in this process, measured first. Then the HTTP cases again with two API processes (two
  * copies of the API, as behind a load balancer), half the connections to each. Creates and drops its
- * own database.
+ * own database. Beside each HTTP case: the API processes' CPU time (user + system) per request.
  */
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -32,6 +33,12 @@ const proposal = JSON.stringify({
   durationMonths: 24,
   budget: { amount: 250000, currency: 'USD' },
 });
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -131,7 +138,7 @@ async function main(): Promise<void> {
     const first = await startApi();
     const token = await partnerToken(first, db.url);
     console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${SECONDS} s per case; each API process has 20 pg connections`);
-    console.log('\nAPI processes  connections  HTTP req/s  p50 ms  p99 ms  non-2xx  plain appends/s  HTTP/plain');
+    console.log('\nAPI processes  connections  HTTP req/s  p50 ms  p99 ms  non-2xx  API CPU µs/req  plain appends/s  HTTP/plain');
     // The baseline first, while one API process is up: two of them hold too many connections beside 64 more.
     const plainRates = new Map<number, number>();
     for (const connections of [16, 64]) plainRates.set(connections, await plainAppends(db.url, connections));
@@ -140,11 +147,14 @@ async function main(): Promise<void> {
       if (processes > bases.length) bases.push(await startApi());
       for (const connections of [16, 64]) {
         await httpCommands(bases, token, connections); // warm-up run, discarded
+        const before = apis.map((api) => cpuMs(api.child.pid!));
         const http = await httpCommands(bases, token, connections);
+        const apiCpu = apis.reduce((sum, api, i) => sum + cpuMs(api.child.pid!) - before[i], 0);
+        const cpuPerRequest = (apiCpu * 1000) / (http.rate * SECONDS);
         const plain = plainRates.get(connections)!;
         const ratio = http.rate / plain;
         console.log(
-          `${String(processes).padStart(13)}  ${String(connections).padStart(11)}  ${http.rate.toFixed(0).padStart(10)}  ${String(http.p50).padStart(6)}  ${String(http.p99).padStart(6)}  ${String(http.non2xx).padStart(7)}  ${plain.toFixed(0).padStart(15)}  ${ratio.toFixed(2).padStart(10)}  ${ratio >= TARGET ? 'PASS' : 'BELOW TARGET'} (target ${TARGET})`,
+          `${String(processes).padStart(13)}  ${String(connections).padStart(11)}  ${http.rate.toFixed(0).padStart(10)}  ${String(http.p50).padStart(6)}  ${String(http.p99).padStart(6)}  ${String(http.non2xx).padStart(7)}  ${cpuPerRequest.toFixed(0).padStart(14)}  ${plain.toFixed(0).padStart(15)}  ${ratio.toFixed(2).padStart(10)}  ${ratio >= TARGET ? 'PASS' : 'BELOW TARGET'} (target ${TARGET})`,
         );
       }
     }
