@@ -141,7 +141,12 @@ describe('workshops and invitations, end to end', () => {
   });
 
   it('shows the queues to staff only, and reports queue depth and subscription lag on /metrics', async () => {
-    await stack.http.get('/admin/queues').expect(401);
+    // Every path of the board, not only its page: its JSON API lists the queues' jobs and their data.
+    const boardPaths = ['/admin/queues', '/admin/queues/', '/admin/queues/api/queues', '/admin/queues/api/queues/invitation-mail/failed', '/admin/%71ueues/api/queues'];
+    for (const path of boardPaths) {
+      const refused = await stack.http.get(path);
+      expect({ path, status: refused.status }).toEqual({ path, status: 401 });
+    }
     const staff = await stack.http
       .post('/api/staff')
       .set('Authorization', `Bearer ${stack.token}`)

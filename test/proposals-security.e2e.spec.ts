@@ -296,6 +296,7 @@ describe('proposals and partnerships: isolation, roles, activation, secrets and 
       ['GET /api/workshops', () => stack.http.get('/api/workshops')],
       ['POST /api/workshops', () => stack.http.post('/api/workshops').send(workshop)],
       ['GET /admin/queues', () => stack.http.get('/admin/queues')],
+      ['GET /admin/queues/api/queues', () => stack.http.get('/admin/queues/api/queues')],
     ];
     for (const [who, headers] of [
       ['partner A', partner.a],
