@@ -10,7 +10,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE } from '@passerelle/invitations';
 import { NOTIFICATION_MAIL_QUEUE } from '@passerelle/mail';
 import { REPORT_QUEUE } from '@passerelle/reporting';
-import { AppConfig, PROBLEM_BASE } from '@passerelle/platform';
+import { AppConfig, plainProblem } from '@passerelle/platform';
 
 export const QUEUE_BOARD_ROUTE = '/admin/queues';
 const COOKIE = 'passerelle_board';
@@ -59,11 +59,7 @@ class QueueBoardGuard implements OnModuleInit {
           .header('Location', QUEUE_BOARD_ROUTE)
           .send();
       }
-      const title = gate.status === 401 ? 'Unauthorized' : 'Forbidden';
-      return reply
-        .code(gate.status)
-        .type('application/problem+json')
-        .send(JSON.stringify({ type: `${PROBLEM_BASE}${title.toLowerCase()}`, title, status: gate.status, detail: gate.detail }));
+      return reply.code(gate.status).type('application/problem+json').send(JSON.stringify(plainProblem(gate.status, gate.detail)));
     });
   }
 }

@@ -1,17 +1,35 @@
 import formBody from '@fastify/formbody';
 import type { INestApplication } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { MetricsRegistry } from '../metrics/metrics';
 import { setupOpenApi } from '../openapi/openapi';
 import { ProblemDetailsFilter } from './problem-details.filter';
-import { ProblemException, validationPipe } from './problem';
+import { correlationIdOf } from '../logging/logging';
+import { plainProblem, ProblemException, validationPipe } from './problem';
 import { WriteHeadersInterceptor } from './write-result.interceptor';
 import { refuseDeepNesting } from './nesting-limit';
 
-/** Forms (the RSVP and activation pages) are small. */
+/** JSON bodies up to 2 MB; forms (the RSVP and activation pages) are small. */
+const BODY_LIMIT = 2 * 1024 * 1024;
 const FORM_LIMIT = 100 * 1024;
+
+/** The HTTP server under Nest, before any route: request ids, body size, trailing slashes, early errors. */
+export function createHttpAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    // The correlation id is the request's id: the request logger and every appended event carry it.
+    genReqId: correlationIdOf,
+    bodyLimit: BODY_LIMIT,
+    // As before on Express: /api/me/ is /api/me.
+    routerOptions: { ignoreTrailingSlash: true },
+    // Errors found before any route runs (an address that does not decode) answer as problem+json too.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      void reply.status(status).type('application/problem+json').send(JSON.stringify(plainProblem(status, error.message)));
+    },
+  });
+}
 
 /** What every HTTP app needs once it is created: logging, body parsing, validation, problem+json errors, metrics, OpenAPI. */
 export async function configureHttpApp(app: NestFastifyApplication): Promise<INestApplication> {

@@ -1,5 +1,4 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ConcurrencyError,
@@ -7,7 +6,7 @@ import {
   IdempotencyConflictError,
   PreconditionFailedError,
 } from '@passerelle/event-store';
-import { PROBLEM_BASE, type ProblemBody, ProblemException } from './problem';
+import { PROBLEM_BASE, plainProblem, type ProblemBody, ProblemException } from './problem';
 
 /** Every error leaves as application/problem+json; anything unexpected is a logged 500 saying nothing more. */
 @Catch()
@@ -72,7 +71,5 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 function plain(status: number, detail: string, type?: string): { body: ProblemBody; headers: Record<string, string> } {
-  const title = STATUS_CODES[status] ?? 'Error';
-  const slug = type ?? title.toLowerCase().replace(/[^a-z]+/g, '-');
-  return { body: { type: PROBLEM_BASE + slug, title, status, detail }, headers: {} };
+  return { body: plainProblem(status, detail, type), headers: {} };
 }

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { type ArgumentMetadata, HttpException, HttpStatus, ValidationPipe, type ValidationError } from '@nestjs/common';
 
 export interface FieldError {
@@ -12,6 +13,12 @@ export interface ProblemBody {
   detail?: string;
   errors?: FieldError[];
   [extension: string]: unknown;
+}
+
+/** A problem with no field errors: its title is the status's own, its type that title's slug unless given. */
+export function plainProblem(status: number, detail: string, type?: string): ProblemBody {
+  const title = STATUS_CODES[status] ?? 'Error';
+  return { type: PROBLEM_BASE + (type ?? title.toLowerCase().replace(/[^a-z]+/g, '-')), title, status, detail };
 }
 
 export const PROBLEM_BASE = 'https://passerelle.local/problems/';
