@@ -8,7 +8,7 @@ import { setupOpenApi } from '../openapi/openapi';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { correlationIdOf } from '../logging/logging';
 import { plainProblem, ProblemException, validationPipe } from './problem';
-import { WriteHeadersInterceptor } from './write-result.interceptor';
+import { writeHeaders } from './write-headers';
 import { refuseDeepNesting } from './nesting-limit';
 
 /** JSON bodies up to 2 MB; forms (the RSVP and activation pages) are small. */
@@ -36,6 +36,7 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<INe
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   parseBodies(fastify);
+  writeHeaders(fastify);
   await app.register(formBody as never, { bodyLimit: FORM_LIMIT } as never);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Correlation-Id', request.id);
@@ -49,7 +50,6 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<INe
   });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.useGlobalInterceptors(new WriteHeadersInterceptor());
   app.enableShutdownHooks();
   setupOpenApi(app);
   return app;
