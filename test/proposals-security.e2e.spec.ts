@@ -464,7 +464,7 @@ describe('proposals and partnerships: isolation, roles, activation, secrets and 
     });
     expect(form.status).toBe(200);
     expect((await post('/api/auth/activate', { token: jsonToken, password: logged.reused })).status).toBe(410);
-    const good = await post('/api/auth/login', { email: 'logged.json@ui.test', password: logged.json });
+    const good = await post('/api/auth/login', { email: 'logged.json@ui.test', password: logged.json }, { 'X-Correlation-Id': 'logged-login-1' });
     expect(good.status).toBe(200);
     expect(await good.text()).not.toContain(logged.json);
     expect((await post('/api/auth/login', { email: 'logged.form@ui.test', password: logged.form })).status).toBe(200);
@@ -478,6 +478,10 @@ describe('proposals and partnerships: isolation, roles, activation, secrets and 
     expect(output).toContain('"url":"/api/auth/login"');
     expect(output).toContain('"url":"/api/auth/activate"');
     expect(output).toContain('"url":"/api/staff"');
+    // Each line names its request by the correlation id the client sent (or was given), with what was answered.
+    const loginLine = requestLines().map((line) => JSON.parse(line)).find((line) => line.req.id === 'logged-login-1');
+    expect(loginLine).toMatchObject({ level: 30, msg: 'request completed', req: { method: 'POST', url: '/api/auth/login' }, res: { statusCode: 200 }, responseTime: expect.any(Number) });
+    expect(output).toContain('"url":"/activate/[redacted]"');
     for (const secret of [...Object.values(logged), ...secrets]) expect({ secret, logged: output.includes(secret) }).toEqual({ secret, logged: false });
     expect(output).not.toContain('$argon2');
 

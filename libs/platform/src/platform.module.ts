@@ -11,19 +11,20 @@ import { RedisConnection } from './database/redis.provider';
 import { HealthController } from './health/health.controller';
 import { ReadModels } from './http/read-models';
 import { ActivationTokens } from './accounts/activation-tokens';
-import { loggingParams } from './logging/logging';
+import { createLogger, loggingParams, PROCESS_LOGGER } from './logging/logging';
 import { MetricsController, MetricsRegistry } from './metrics/metrics';
 
 /** What every app shares: configuration, logging, PostgreSQL (TypeORM and the event store), Redis, metrics. */
 @Module({})
 export class PlatformModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const logger = createLogger(config);
     return {
       module: PlatformModule,
       global: true,
-      imports: [LoggerModule.forRoot(loggingParams(config)), TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL))],
-      providers: [{ provide: AppConfig, useValue: config }, EventStorePool, eventStoreProvider, RedisConnection, MetricsRegistry, ReadModels, ActivationTokens],
-      exports: [AppConfig, EventStorePool, PostgresEventStore, RedisConnection, MetricsRegistry, ReadModels, ActivationTokens],
+      imports: [LoggerModule.forRoot(loggingParams(logger)), TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL))],
+      providers: [{ provide: AppConfig, useValue: config }, { provide: PROCESS_LOGGER, useValue: logger }, EventStorePool, eventStoreProvider, RedisConnection, MetricsRegistry, ReadModels, ActivationTokens],
+      exports: [AppConfig, PROCESS_LOGGER, EventStorePool, PostgresEventStore, RedisConnection, MetricsRegistry, ReadModels, ActivationTokens],
     };
   }
 }

@@ -2,11 +2,12 @@ import formBody from '@fastify/formbody';
 import type { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger as NestLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { MetricsRegistry } from '../metrics/metrics';
 import { setupOpenApi } from '../openapi/openapi';
 import { ProblemDetailsFilter } from './problem-details.filter';
-import { correlationIdOf } from '../logging/logging';
+import { correlationIdOf, logRequest, PROCESS_LOGGER } from '../logging/logging';
 import { plainProblem, ProblemException, validationPipe } from './problem';
 import { writeHeaders } from './write-headers';
 import { refuseDeepNesting } from './nesting-limit';
@@ -33,7 +34,7 @@ export function createHttpAdapter(): FastifyAdapter {
 
 /** What every HTTP app needs once it is created: logging, body parsing, validation, problem+json errors, metrics, OpenAPI. */
 export async function configureHttpApp(app: NestFastifyApplication): Promise<INestApplication> {
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(NestLogger));
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   parseBodies(fastify);
   writeHeaders(fastify);
@@ -43,9 +44,11 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<INe
     done();
   });
   const metrics = app.get(MetricsRegistry);
+  const logger = app.get<Logger>(PROCESS_LOGGER);
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    logRequest(logger, request, reply);
     done();
   });
   app.useGlobalPipes(validationPipe());

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Params } from 'nestjs-pino';
+import pino, { type Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
 
 const CORRELATION_HEADER = 'x-correlation-id';
@@ -9,7 +11,7 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * A request's correlation id: its X-Correlation-Id (or X-Request-Id) if sane, else a new one. Kept on the
- * request, so the HTTP framework and the request logger give the same id.
+ * request, so the HTTP framework and the request log give the same id.
  */
 export function correlationIdOf(request: IncomingMessage & { id?: unknown }): string {
   if (typeof request.id === 'string') return request.id;
@@ -19,25 +21,51 @@ export function correlationIdOf(request: IncomingMessage & { id?: unknown }): st
   return id;
 }
 
-/** pino-http settings: one correlation id per request (taken from X-Correlation-Id if sane), secrets redacted. */
-export function loggingParams(config: AppConfig): Params {
-  return {
-    pinoHttp: {
+/** Nest's token for the process's pino logger. */
+export const PROCESS_LOGGER = Symbol('PROCESS_LOGGER');
+
+/** The process's one pino logger: JSON lines, secrets redacted, the service on every line. */
+export function createLogger(config: Pick<AppConfig, 'LOG_LEVEL'>, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
       level: config.LOG_LEVEL,
-      // The HTTP framework has set it already (it answers it in X-Correlation-Id); this is a fallback.
-      genReqId: correlationIdOf,
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body.password', 'req.body.token', '*.password', '*.passwordHash'],
-        censor: '[redacted]',
-      },
-      // The path as the client sent it: middleware may see a shortened req.url.
-      autoLogging: { ignore: (request: IncomingMessage & { originalUrl?: string }) => /^\/(health|metrics)(\?|$)/.test(request.originalUrl ?? request.url ?? '') },
-      // On every line of the process (not a child logger made per request, which costs each request).
       base: { pid: process.pid, hostname: hostname(), service: 'passerelle' },
-      // Links sent by e-mail carry secrets in their path: keep them out of the logs.
-      serializers: {
-        req: (request: { url?: string }) => ({ ...request, url: request.url?.replace(/\/(rsvp|activate)\/[^/?#]+/g, '/$1/[redacted]') }),
-      },
+      redact: { paths: ['*.password', '*.passwordHash', '*.token', '*.headers.authorization', '*.headers.cookie'], censor: '[redacted]' },
     },
+    destination,
+  );
+}
+
+/**
+ * nestjs-pino for Nest's own logger (`new Logger('Context')` everywhere) over the process's logger, and
+ * no request middleware of its own: requests are logged by `logRequest`, from the HTTP framework's hook.
+ * Its middleware made a child logger per request and ran each request in an AsyncLocalStorage, which
+ * turns on Node's promise hooks for every promise: together about a twentieth of a command's time.
+ */
+export function loggingParams(logger: Logger): Params {
+  return { pinoHttp: { logger }, forRoutes: [] };
+}
+
+/** Links sent by e-mail carry secrets in their path: keep them out of the logs. */
+export function redactedUrl(url: string): string {
+  return url.replace(/\/(rsvp|activate)\/[^/?#]+/g, '/$1/[redacted]');
+}
+
+const UNLOGGED = /^\/(health|metrics)(\?|$)/;
+
+/**
+ * One line per answered request (not /health or /metrics): `request completed` at info, or `request
+ * errored` at error for a 5xx, with the correlation id, method, path (secrets redacted), client address,
+ * status and time taken in ms. Nothing is built when the level is off.
+ */
+export function logRequest(logger: Logger, request: FastifyRequest, reply: FastifyReply): void {
+  const failed = reply.statusCode >= 500;
+  if (!logger.isLevelEnabled(failed ? 'error' : 'info') || UNLOGGED.test(request.url)) return;
+  const line = {
+    req: { id: request.id, method: request.method, url: redactedUrl(request.url), remoteAddress: request.ip },
+    res: { statusCode: reply.statusCode },
+    responseTime: Math.round(reply.elapsedTime),
   };
+  if (failed) logger.error(line, 'request errored');
+  else logger.info(line, 'request completed');
 }
