@@ -6,6 +6,8 @@ import {
   APPEND_NEW_STREAMS_SQL,
   APPEND_ALONE_SQL,
   APPEND_IN_TRANSACTION_SQL,
+  APPEND_ONE_ALONE_SQL,
+  APPEND_ONE_IN_TRANSACTION_SQL,
   HEAD_POSITION_SQL,
   READ_CATEGORIES_SQL,
   MAX_EVENTS_PER_TRANSACTION,
@@ -119,25 +121,30 @@ export class PostgresEventStore {
     }
     const expected = expectedNumber(options.expectedVersion);
     const runner = options.client ?? this.pool;
+    const category = categoryOf(streamId);
     const ids: string[] = [];
     const types: string[] = [];
     const versions: number[] = [];
     const data: string[] = [];
-    const metadata: string[] = [];
+    const metadata: EventMetadata[] = [];
     for (const event of events) {
       ids.push(event.id ?? randomUUID());
       types.push(event.type);
       versions.push(event.schemaVersion ?? this.upcasters.currentVersion(event.type));
       data.push(JSON.stringify(event.data ?? null));
-      metadata.push(JSON.stringify(completeMetadata({ ...options.metadata, ...event.metadata })));
+      metadata.push(completeMetadata({ ...options.metadata, ...event.metadata }));
     }
+    const metadataText = metadata.map((m) => JSON.stringify(m));
+    const one = events.length === 1;
     let rows: { position: string; version: number; recorded_at: Date }[];
     try {
       // Named, so each connection plans it once: planning costs more than running it.
       const result = await runner.query<{ position: string; version: number; recorded_at: Date }>({
-        name: options.client ? 'passerelle_append_in_transaction' : 'passerelle_append',
-        text: options.client ? APPEND_IN_TRANSACTION_SQL : APPEND_ALONE_SQL,
-        values: [streamId, categoryOf(streamId), ids, types, versions, data, metadata, expected],
+        name: `passerelle_append${one ? '_one' : ''}${options.client ? '_in_transaction' : ''}`,
+        text: options.client ? (one ? APPEND_ONE_IN_TRANSACTION_SQL : APPEND_IN_TRANSACTION_SQL) : one ? APPEND_ONE_ALONE_SQL : APPEND_ALONE_SQL,
+        values: one
+          ? [streamId, category, ids[0], types[0], versions[0], data[0], metadataText[0], expected]
+          : [streamId, category, ids, types, versions, data, metadataText, expected],
       });
       rows = result.rows;
     } catch (err: any) {
@@ -155,18 +162,18 @@ export class PostgresEventStore {
         position: row.position,
         event_id: ids[i],
         stream_id: streamId,
-        category: categoryOf(streamId),
+        category,
         version: row.version,
         type: types[i],
         schema_version: versions[i],
         data: events[i].data ?? null,
-        metadata: JSON.parse(metadata[i]),
+        metadata: metadata[i],
         recorded_at: row.recorded_at,
       }),
     );
     const last = stored[stored.length - 1];
-    if (options.client) this.inTransaction.get(options.client)?.add(categoryOf(streamId));
-    else this.announce([categoryOf(streamId)]);
+    if (options.client) this.inTransaction.get(options.client)?.add(category);
+    else this.announce([category]);
     return { streamId, version: last.version, position: last.position, events: stored };
   }
 

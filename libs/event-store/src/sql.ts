@@ -25,22 +25,38 @@ ORDER BY n.ord
 RETURNING position, version, recorded_at`;
 }
 
+/**
+ * The same for one event, the usual case, with plain parameters: no array to build as text here and to
+ * parse again in PostgreSQL.
+ */
+function appendOneSql(start: string): string {
+  return `
+WITH tx AS (SELECT (pg_current_xact_id()::text::bigint << ${POSITION_SHIFT}) AS base),
+head AS (SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1)
+INSERT INTO events (position, event_id, stream_id, category, version, type, schema_version, data, metadata)
+SELECT ${start}, $3::uuid, $1, $2, head.version + 1, $4::text, $5::int, $6::jsonb, $7::jsonb
+FROM head, tx
+WHERE $8::int IS NULL OR head.version = $8::int
+RETURNING position, version, recorded_at`;
+}
+
+/** Where an append inside a larger transaction starts: after the transaction's earlier appends. */
+const AFTER_EARLIER_APPENDS = `coalesce(
+    (SELECT max(e.position) + 1 FROM events e WHERE e.position >= tx.base AND e.position < tx.base + ${MAX_EVENTS_PER_TRANSACTION}),
+    tx.base)`;
+
 /** An append that is its own transaction: its events are the first of the transaction. */
 export const APPEND_ALONE_SQL = appendSql('tx.base');
+export const APPEND_ONE_ALONE_SQL = appendOneSql('tx.base');
 
 /** An append inside a larger transaction: it goes on after the transaction's earlier appends. */
-export const APPEND_IN_TRANSACTION_SQL = appendSql(`coalesce(
-    (SELECT max(e.position) + 1 FROM events e WHERE e.position >= tx.base AND e.position < tx.base + ${MAX_EVENTS_PER_TRANSACTION}),
-    tx.base)`);
+export const APPEND_IN_TRANSACTION_SQL = appendSql(AFTER_EARLIER_APPENDS);
+export const APPEND_ONE_IN_TRANSACTION_SQL = appendOneSql(AFTER_EARLIER_APPENDS);
 
 /** Many new streams at once (each event's version given), after the transaction's earlier appends. */
 export const APPEND_NEW_STREAMS_SQL = `
 WITH tx AS (SELECT (pg_current_xact_id()::text::bigint << ${POSITION_SHIFT}) AS base),
-start AS (
-  SELECT coalesce(
-    (SELECT max(e.position) + 1 FROM events e WHERE e.position >= tx.base AND e.position < tx.base + ${MAX_EVENTS_PER_TRANSACTION}),
-    tx.base) AS position
-  FROM tx)
+start AS (SELECT ${AFTER_EARLIER_APPENDS} AS position FROM tx)
 INSERT INTO events (position, event_id, stream_id, category, version, type, schema_version, data, metadata)
 SELECT start.position + n.ord - 1, n.id, n.stream_id, n.category, n.version, n.type, n.schema_version, n.data, n.metadata
 FROM start,
