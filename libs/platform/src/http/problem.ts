@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { type ArgumentMetadata, HttpException, HttpStatus, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { rememberValidationRules } from './validation-rules';
 
 export interface FieldError {
   field: string;
@@ -100,6 +101,7 @@ class StrictValidationPipe extends ValidationPipe {
 }
 
 export function validationPipe(): ValidationPipe {
+  rememberValidationRules();
   return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
