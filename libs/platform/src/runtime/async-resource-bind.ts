@@ -11,7 +11,7 @@ function warnOnce(): void {
   process.emitWarning('The asyncResource property on bound functions is deprecated', 'DeprecationWarning', 'DEP0172');
 }
 
-/** The deprecated `asyncResource` accessor, one pair for every bound function. */
+/** The deprecated `asyncResource` accessor: one getter and setter, shared by every bound function. */
 const asyncResourceProperty: PropertyDescriptor = {
   configurable: true,
   enumerable: true,
