@@ -11,7 +11,9 @@
  * HTTP cases once more with two API processes (two copies of the API, as behind a load balancer), half
  * the connections to each, against the one-process rounds' median baseline (two API processes' pools
  * beside 64 more connections would pass PostgreSQL's limit). Creates and drops its own database. Beside
- * each HTTP case: the API processes' CPU time (user + system) per request.
+ * each HTTP case: the API processes' CPU time (user + system, and system alone) per request. Beside each
+ * half of a round: how busy the machine's cores were and how much of their time the hypervisor took
+ * (steal, from /proc/stat), since a round whose halves lost different shares to steal compares unlike minutes.
  */
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
@@ -39,11 +41,37 @@ const proposal = JSON.stringify({
   budget: { amount: 250000, currency: 'USD' },
 });
 
-/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
-function cpuMs(pid: number): number {
+/** CPU time a process has used so far, in ms, from /proc (Linux): user + system, or system alone. */
+function cpuMs(pid: number, only?: 'system'): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return (only === 'system' ? 0 : Number(fields[11]) * 10) + Number(fields[12]) * 10;
 }
+
+/** The machine's CPU counters (all cores, in clock ticks) from /proc/stat: idle (with I/O wait), stolen by the hypervisor, and all. */
+interface CpuTicks {
+  idle: number;
+  steal: number;
+  total: number;
+}
+
+function cpuTicks(): CpuTicks {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return { idle: fields[3] + fields[4], steal: fields[7], total: fields.reduce((sum, n) => sum + n, 0) };
+}
+
+/** The machine over a span: the share of its CPU time busy (steal included) and the share the hypervisor took (steal), in %. */
+interface MachineShare {
+  busy: number;
+  steal: number;
+}
+
+function machineSince(start: CpuTicks): MachineShare {
+  const end = cpuTicks();
+  const total = Math.max(1, end.total - start.total);
+  return { busy: (100 * (total - (end.idle - start.idle))) / total, steal: (100 * (end.steal - start.steal)) / total };
+}
+
+const shares = ({ busy, steal }: MachineShare) => `${busy.toFixed(0)}/${steal.toFixed(0)}`;
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -102,11 +130,13 @@ function httpCommandsOn(base: string, token: string, connections: number): Promi
 }
 
 /** The same number of appends, one event to a new stream each, straight into the store (a pool of its own, closed after). */
-async function plainAppends(url: string, concurrency: number): Promise<number> {
+async function plainAppends(url: string, concurrency: number): Promise<{ rate: number; machine: MachineShare }> {
   const pool = new Pool({ connectionString: url, max: concurrency });
   const store = new PostgresEventStore(pool);
   try {
-    return await appendFor(store, concurrency);
+    const start = cpuTicks();
+    const rate = await appendFor(store, concurrency);
+    return { rate, machine: machineSince(start) };
   } finally {
     store.close();
     await pool.end();
@@ -149,17 +179,22 @@ async function main(): Promise<void> {
     const first = await startApi();
     const token = await partnerToken(first, db.url);
     console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${SECONDS} s per case; ${ROUNDS} rounds; each API process has 20 pg connections`);
-    console.log('\nAPI processes  connections  round  HTTP req/s  p50 ms  p99 ms  non-2xx  API CPU µs/req  plain appends/s  HTTP/plain');
+    console.log('\nmachine %: the share of the two cores busy / the share the hypervisor took (steal), during the plain appends, then during the HTTP case');
+    console.log('\nAPI processes  connections  round  HTTP req/s  p50 ms  p99 ms  non-2xx  API CPU µs/req (sys)  plain appends/s  HTTP/plain  machine % plain  machine % HTTP');
     const bases = [first];
     /** One HTTP case on the API processes now up, with the API's CPU time per request; printed with its baseline. */
-    const measure = async (connections: number, round: string, plain: number): Promise<number> => {
+    const measure = async (connections: number, round: string, plain: number, plainMachine: string): Promise<number> => {
       const before = apis.map((api) => cpuMs(api.child.pid!));
+      const systemBefore = apis.map((api) => cpuMs(api.child.pid!, 'system'));
+      const start = cpuTicks();
       const http = await httpCommands(bases, token, connections);
+      const machine = machineSince(start);
       const apiCpu = apis.reduce((sum, api, i) => sum + cpuMs(api.child.pid!) - before[i], 0);
-      const cpuPerRequest = (apiCpu * 1000) / (http.rate * SECONDS);
+      const apiSystem = apis.reduce((sum, api, i) => sum + cpuMs(api.child.pid!, 'system') - systemBefore[i], 0);
+      const perRequest = (ms: number) => ((ms * 1000) / (http.rate * SECONDS)).toFixed(0);
       const ratio = http.rate / plain;
       console.log(
-        `${String(bases.length).padStart(13)}  ${String(connections).padStart(11)}  ${round.padStart(5)}  ${http.rate.toFixed(0).padStart(10)}  ${String(http.p50).padStart(6)}  ${String(http.p99).padStart(6)}  ${String(http.non2xx).padStart(7)}  ${cpuPerRequest.toFixed(0).padStart(14)}  ${plain.toFixed(0).padStart(15)}  ${ratio.toFixed(2).padStart(10)}`,
+        `${String(bases.length).padStart(13)}  ${String(connections).padStart(11)}  ${round.padStart(5)}  ${http.rate.toFixed(0).padStart(10)}  ${String(http.p50).padStart(6)}  ${String(http.p99).padStart(6)}  ${String(http.non2xx).padStart(7)}  ${`${perRequest(apiCpu)} (${perRequest(apiSystem)})`.padStart(20)}  ${plain.toFixed(0).padStart(15)}  ${ratio.toFixed(2).padStart(10)}  ${plainMachine.padStart(15)}  ${shares(machine).padStart(14)}`,
       );
       return ratio;
     };
@@ -171,8 +206,8 @@ async function main(): Promise<void> {
       const plains: number[] = [];
       for (let round = 1; round <= ROUNDS; round += 1) {
         const plain = await plainAppends(db.url, connections);
-        plains.push(plain);
-        ratios.push(await measure(connections, String(round), plain));
+        plains.push(plain.rate);
+        ratios.push(await measure(connections, String(round), plain.rate, shares(plain.machine)));
       }
       medianPlain.set(connections, median(plains));
       const ratio = median(ratios);
@@ -184,7 +219,7 @@ async function main(): Promise<void> {
     bases.push(await startApi());
     for (const connections of [16, 64]) {
       await httpCommands(bases, token, connections); // warm-up run, discarded
-      const ratio = await measure(connections, '-', medianPlain.get(connections)!);
+      const ratio = await measure(connections, '-', medianPlain.get(connections)!, 'median');
       verdicts.push(`2 API processes, ${connections} connections: HTTP/plain ${ratio.toFixed(2)} against the median baseline above`);
     }
     console.log(`\n${verdicts.join('\n')}`);
