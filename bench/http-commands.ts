@@ -41,10 +41,11 @@ const proposal = JSON.stringify({
   budget: { amount: 250000, currency: 'USD' },
 });
 
-/** CPU time a process has used so far, in ms, from /proc (Linux): user + system, or system alone. */
-function cpuMs(pid: number, only?: 'system'): number {
+/** CPU time a process has used so far, in ms, from /proc (Linux): user + system, and system alone. */
+function cpuMs(pid: number): { total: number; system: number } {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (only === 'system' ? 0 : Number(fields[11]) * 10) + Number(fields[12]) * 10;
+  const system = Number(fields[12]) * 10;
+  return { total: Number(fields[11]) * 10 + system, system };
 }
 
 /** The machine's CPU counters (all cores, in clock ticks) from /proc/stat: idle (with I/O wait), stolen by the hypervisor, and all. */
@@ -185,12 +186,12 @@ async function main(): Promise<void> {
     /** One HTTP case on the API processes now up, with the API's CPU time per request; printed with its baseline. */
     const measure = async (connections: number, round: string, plain: number, plainMachine: string): Promise<number> => {
       const before = apis.map((api) => cpuMs(api.child.pid!));
-      const systemBefore = apis.map((api) => cpuMs(api.child.pid!, 'system'));
       const start = cpuTicks();
       const http = await httpCommands(bases, token, connections);
       const machine = machineSince(start);
-      const apiCpu = apis.reduce((sum, api, i) => sum + cpuMs(api.child.pid!) - before[i], 0);
-      const apiSystem = apis.reduce((sum, api, i) => sum + cpuMs(api.child.pid!, 'system') - systemBefore[i], 0);
+      const after = apis.map((api) => cpuMs(api.child.pid!));
+      const apiCpu = after.reduce((sum, cpu, i) => sum + cpu.total - before[i].total, 0);
+      const apiSystem = after.reduce((sum, cpu, i) => sum + cpu.system - before[i].system, 0);
       const perRequest = (ms: number) => ((ms * 1000) / (http.rate * SECONDS)).toFixed(0);
       const ratio = http.rate / plain;
       console.log(
