@@ -14,11 +14,13 @@
  * each HTTP case: the API processes' CPU time (user + system, and system alone) per request. Beside each
  * half of a round: how busy the machine's cores were and how much of their time the hypervisor took
  * (steal, from /proc/stat), since a round whose halves lost different shares to steal compares unlike minutes.
+ * And beside each half, the CPU time per operation of PostgreSQL's processes and of this process (the
+ * store client in the plain half, autocannon in the HTTP half): with the API's, where the machine's time went.
  */
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -73,6 +75,41 @@ function machineSince(start: CpuTicks): MachineShare {
 }
 
 const shares = ({ busy, steal }: MachineShare) => `${busy.toFixed(0)}/${steal.toFixed(0)}`;
+
+/** CPU time (ms) of each PostgreSQL process now running, by pid: its backends, and its own writers. */
+function postgresCpu(): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') found.set(pid, cpuMs(Number(pid)).total);
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return found;
+}
+
+/** Where a half's CPU went besides the API, in µs per operation: PostgreSQL's processes, and this process (the store client, or autocannon). */
+interface OthersCpu {
+  postgres: number;
+  bench: number;
+}
+
+/** Starts counting; the function returned gives the split for `operations` done since. A process that ends meanwhile drops out of the count; the pools at work stay open over their half, so only idle ones could. */
+function othersCpu(): (operations: number) => OthersCpu {
+  const postgres = postgresCpu();
+  const bench = process.cpuUsage();
+  return (operations) => {
+    let postgresMs = 0;
+    for (const [pid, ms] of postgresCpu()) postgresMs += ms - (postgres.get(pid) ?? 0);
+    const { user, system } = process.cpuUsage(bench);
+    return { postgres: (postgresMs * 1000) / operations, bench: (user + system) / operations };
+  };
+}
+
+/** The plain half's and the HTTP half's figures side by side, as `plain/HTTP` ("-" for a half not measured here). */
+const pair = (plain: number | undefined, http: number) => `${plain === undefined ? '-' : plain.toFixed(0)}/${http.toFixed(0)}`;
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -131,13 +168,14 @@ function httpCommandsOn(base: string, token: string, connections: number): Promi
 }
 
 /** The same number of appends, one event to a new stream each, straight into the store (a pool of its own, closed after). */
-async function plainAppends(url: string, concurrency: number): Promise<{ rate: number; machine: MachineShare }> {
+async function plainAppends(url: string, concurrency: number): Promise<{ rate: number; machine: MachineShare; others: OthersCpu }> {
   const pool = new Pool({ connectionString: url, max: concurrency });
   const store = new PostgresEventStore(pool);
   try {
     const start = cpuTicks();
+    const others = othersCpu();
     const rate = await appendFor(store, concurrency);
-    return { rate, machine: machineSince(start) };
+    return { rate, machine: machineSince(start), others: others(rate * SECONDS) };
   } finally {
     store.close();
     await pool.end();
@@ -181,21 +219,26 @@ async function main(): Promise<void> {
     const token = await partnerToken(first, db.url);
     console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${SECONDS} s per case; ${ROUNDS} rounds; each API process has 20 pg connections`);
     console.log('\nmachine %: the share of the two cores busy / the share the hypervisor took (steal), during the plain appends, then during the HTTP case');
-    console.log('\nAPI processes  connections  round  HTTP req/s  p50 ms  p99 ms  non-2xx  API CPU µs/req (sys)  plain appends/s  HTTP/plain  machine % plain  machine % HTTP');
+    console.log('PostgreSQL µs/op and bench µs/op: the CPU time of PostgreSQL\'s processes, and of this process (the store client, then autocannon), per append / per request');
+    console.log(
+      '\nAPI processes  connections  round  HTTP req/s  p50 ms  p99 ms  non-2xx  API CPU µs/req (sys)  plain appends/s  HTTP/plain  machine % plain  machine % HTTP  PostgreSQL µs/op plain/HTTP  bench µs/op plain/HTTP',
+    );
     const bases = [first];
     /** One HTTP case on the API processes now up, with the API's CPU time per request; printed with its baseline. */
-    const measure = async (connections: number, round: string, plain: number, plainMachine: string): Promise<number> => {
+    const measure = async (connections: number, round: string, plain: number, plainMachine: string, plainOthers?: OthersCpu): Promise<number> => {
       const before = apis.map((api) => cpuMs(api.child.pid!));
       const start = cpuTicks();
+      const counting = othersCpu();
       const http = await httpCommands(bases, token, connections);
       const machine = machineSince(start);
+      const others = counting(http.rate * SECONDS);
       const after = apis.map((api) => cpuMs(api.child.pid!));
       const apiCpu = after.reduce((sum, cpu, i) => sum + cpu.total - before[i].total, 0);
       const apiSystem = after.reduce((sum, cpu, i) => sum + cpu.system - before[i].system, 0);
       const perRequest = (ms: number) => ((ms * 1000) / (http.rate * SECONDS)).toFixed(0);
       const ratio = http.rate / plain;
       console.log(
-        `${String(bases.length).padStart(13)}  ${String(connections).padStart(11)}  ${round.padStart(5)}  ${http.rate.toFixed(0).padStart(10)}  ${String(http.p50).padStart(6)}  ${String(http.p99).padStart(6)}  ${String(http.non2xx).padStart(7)}  ${`${perRequest(apiCpu)} (${perRequest(apiSystem)})`.padStart(20)}  ${plain.toFixed(0).padStart(15)}  ${ratio.toFixed(2).padStart(10)}  ${plainMachine.padStart(15)}  ${shares(machine).padStart(14)}`,
+        `${String(bases.length).padStart(13)}  ${String(connections).padStart(11)}  ${round.padStart(5)}  ${http.rate.toFixed(0).padStart(10)}  ${String(http.p50).padStart(6)}  ${String(http.p99).padStart(6)}  ${String(http.non2xx).padStart(7)}  ${`${perRequest(apiCpu)} (${perRequest(apiSystem)})`.padStart(20)}  ${plain.toFixed(0).padStart(15)}  ${ratio.toFixed(2).padStart(10)}  ${plainMachine.padStart(15)}  ${shares(machine).padStart(14)}  ${pair(plainOthers?.postgres, others.postgres).padStart(27)}  ${pair(plainOthers?.bench, others.bench).padStart(22)}`,
       );
       return ratio;
     };
@@ -208,7 +251,7 @@ async function main(): Promise<void> {
       for (let round = 1; round <= ROUNDS; round += 1) {
         const plain = await plainAppends(db.url, connections);
         plains.push(plain.rate);
-        ratios.push(await measure(connections, String(round), plain.rate, shares(plain.machine)));
+        ratios.push(await measure(connections, String(round), plain.rate, shares(plain.machine), plain.others));
       }
       medianPlain.set(connections, median(plains));
       const ratio = median(ratios);
