@@ -6,16 +6,19 @@
  * `POST /api/proposals` then `POST /api/proposals/:id/submit` on each connection, at 16 and 64
  * connections. The baseline is `PostgresEventStore.append` of one event to a new stream at the same
  * concurrency, in this process. This machine's speed drifts from minute to minute, so each connection
- * count is measured in BENCH_ROUNDS rounds (default 3), each a baseline then the HTTP case right after
- * it; each round prints its own ratio, and the verdict is on the median of the rounds' ratios. Then the
+ * count is measured in BENCH_ROUNDS rounds (default 3). A round is four halves of 5 s in the order
+ * plain, HTTP, HTTP, plain, so that a machine speeding up or slowing down through the round favours
+ * neither side; each round prints its own ratio, and the verdict is on the median of the rounds' ratios. Then the
  * HTTP cases once more with two API processes (two copies of the API, as behind a load balancer), half
  * the connections to each, against the one-process rounds' median baseline (two API processes' pools
- * beside 64 more connections would pass PostgreSQL's limit). Creates and drops its own database. Beside
- * each HTTP case: the API processes' CPU time (user + system, and system alone) per request. Beside each
- * half of a round: how busy the machine's cores were and how much of their time the hypervisor took
- * (steal, from /proc/stat), since a round whose halves lost different shares to steal compares unlike minutes.
- * And beside each half, the CPU time per operation of PostgreSQL's processes and of this process (the
- * store client in the plain half, autocannon in the HTTP half): with the API's, where the machine's time went.
+ * beside 64 more connections would pass PostgreSQL's limit). Creates and drops its own database.
+ *
+ * Beside each HTTP case: the API processes' CPU time (user + system, and system alone) per request.
+ * Beside each side of a round (its two halves together): how busy the machine's cores were and how much
+ * of their time the hypervisor took (steal, from /proc/stat), since sides that lost different shares to
+ * steal compare unlike minutes; and the CPU time per operation of PostgreSQL's processes and of this
+ * process (the store client on the plain side, autocannon on the HTTP side). With the API's, that is
+ * where the machine's time went.
  */
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
@@ -29,6 +32,7 @@ import { PostgresEventStore } from '@passerelle/event-store';
 import { createTestDatabase, waitFor } from '@passerelle/testing';
 import { type AppProcess, runApp } from '../test/support/processes';
 
+/** Seconds of each side in a round, as two halves (plain, HTTP, HTTP, plain). */
 const SECONDS = 10;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const TARGET = 0.4;
@@ -62,20 +66,6 @@ function cpuTicks(): CpuTicks {
   return { idle: fields[3] + fields[4], steal: fields[7], total: fields.reduce((sum, n) => sum + n, 0) };
 }
 
-/** The machine over a span: the share of its CPU time busy (steal included) and the share the hypervisor took (steal), in %. */
-interface MachineShare {
-  busy: number;
-  steal: number;
-}
-
-function machineSince(start: CpuTicks): MachineShare {
-  const end = cpuTicks();
-  const total = Math.max(1, end.total - start.total);
-  return { busy: (100 * (total - (end.idle - start.idle))) / total, steal: (100 * (end.steal - start.steal)) / total };
-}
-
-const shares = ({ busy, steal }: MachineShare) => `${busy.toFixed(0)}/${steal.toFixed(0)}`;
-
 /** CPU time (ms) of each PostgreSQL process now running, by pid: its backends, and its own writers. */
 function postgresCpu(): Map<string, number> {
   const found = new Map<string, number>();
@@ -90,26 +80,86 @@ function postgresCpu(): Map<string, number> {
   return found;
 }
 
-/** Where a half's CPU went besides the API, in µs per operation: PostgreSQL's processes, and this process (the store client, or autocannon). */
-interface OthersCpu {
-  postgres: number;
-  bench: number;
+/**
+ * What a span of load did and cost: its operations (appends or requests), the machine's CPU ticks
+ * (busy, stolen, all), and the CPU time of PostgreSQL's processes, of this process (the store client,
+ * or autocannon) and of the API processes. Two spans add up, and the figures come from the sums.
+ */
+interface Span {
+  operations: number;
+  seconds: number;
+  busyTicks: number;
+  stealTicks: number;
+  allTicks: number;
+  postgresMs: number;
+  benchUs: number;
+  apiMs: number;
+  apiSystemMs: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
 }
 
-/** Starts counting; the function returned gives the split for `operations` done since. A process that ends meanwhile drops out of the count; the pools at work stay open over their half, so only idle ones could. */
-function othersCpu(): (operations: number) => OthersCpu {
+interface Load {
+  operations: number;
+  p50?: number;
+  p99?: number;
+  non2xx?: number;
+}
+
+/** Runs `work` for `seconds`, counting what the machine spent meanwhile. A process that ends during it drops out of the count; the pools at work stay open, so only idle ones could. */
+async function span(seconds: number, apiPids: number[], work: () => Promise<Load>): Promise<Span> {
+  const ticks = cpuTicks();
   const postgres = postgresCpu();
   const bench = process.cpuUsage();
-  return (operations) => {
-    let postgresMs = 0;
-    for (const [pid, ms] of postgresCpu()) postgresMs += ms - (postgres.get(pid) ?? 0);
-    const { user, system } = process.cpuUsage(bench);
-    return { postgres: (postgresMs * 1000) / operations, bench: (user + system) / operations };
+  const api = apiPids.map(cpuMs);
+  const load = await work();
+  const { user, system } = process.cpuUsage(bench);
+  const ticksAfter = cpuTicks();
+  let postgresMs = 0;
+  for (const [pid, ms] of postgresCpu()) postgresMs += ms - (postgres.get(pid) ?? 0);
+  const apiAfter = apiPids.map(cpuMs);
+  const all = ticksAfter.total - ticks.total;
+  return {
+    operations: load.operations,
+    seconds,
+    busyTicks: all - (ticksAfter.idle - ticks.idle),
+    stealTicks: ticksAfter.steal - ticks.steal,
+    allTicks: all,
+    postgresMs,
+    benchUs: user + system,
+    apiMs: apiAfter.reduce((sum, cpu, i) => sum + cpu.total - api[i].total, 0),
+    apiSystemMs: apiAfter.reduce((sum, cpu, i) => sum + cpu.system - api[i].system, 0),
+    p50: load.p50 ?? 0,
+    p99: load.p99 ?? 0,
+    non2xx: load.non2xx ?? 0,
   };
 }
 
-/** The plain half's and the HTTP half's figures side by side, as `plain/HTTP` ("-" for a half not measured here). */
-const pair = (plain: number | undefined, http: number) => `${plain === undefined ? '-' : plain.toFixed(0)}/${http.toFixed(0)}`;
+function joined(a: Span, b: Span): Span {
+  const sum = (key: keyof Span) => a[key] + b[key];
+  return {
+    operations: sum('operations'),
+    seconds: sum('seconds'),
+    busyTicks: sum('busyTicks'),
+    stealTicks: sum('stealTicks'),
+    allTicks: sum('allTicks'),
+    postgresMs: sum('postgresMs'),
+    benchUs: sum('benchUs'),
+    apiMs: sum('apiMs'),
+    apiSystemMs: sum('apiSystemMs'),
+    p50: Math.max(a.p50, b.p50),
+    p99: Math.max(a.p99, b.p99),
+    non2xx: sum('non2xx'),
+  };
+}
+
+const rateOf = (s: Span) => s.operations / s.seconds;
+/** The share of the two cores busy (steal included) / the share the hypervisor took, in %. */
+const machineOf = (s: Span) => `${((100 * s.busyTicks) / Math.max(1, s.allTicks)).toFixed(0)}/${((100 * s.stealTicks) / Math.max(1, s.allTicks)).toFixed(0)}`;
+const perOperation = (s: Span, us: number) => (us / Math.max(1, s.operations)).toFixed(0);
+/** The plain side's and the HTTP side's figures side by side, as `plain/HTTP` ("-" for a side not measured here). */
+const pair = (plain: string | undefined, http: string) => `${plain ?? '-'}/${http}`;
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -133,22 +183,22 @@ async function partnerToken(base: string, url: string): Promise<string> {
 }
 
 /** Each connection creates a proposal, then submits it, again and again; connections spread over the API processes. */
-async function httpCommands(bases: string[], token: string, connections: number): Promise<{ rate: number; p50: number; p99: number; non2xx: number }> {
-  const results = await Promise.all(bases.map((base) => httpCommandsOn(base, token, Math.round(connections / bases.length))));
+async function httpCommands(bases: string[], token: string, connections: number, seconds: number): Promise<Load> {
+  const results = await Promise.all(bases.map((base) => httpCommandsOn(base, token, Math.round(connections / bases.length), seconds)));
   return {
-    rate: results.reduce((sum, r) => sum + r.requests.average, 0),
+    operations: results.reduce((sum, r) => sum + r.requests.total, 0),
     p50: Math.max(...results.map((r) => r.latency.p50)),
     p99: Math.max(...results.map((r) => r.latency.p99)),
     non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
   };
 }
 
-function httpCommandsOn(base: string, token: string, connections: number): Promise<autocannon.Result> {
+function httpCommandsOn(base: string, token: string, connections: number, seconds: number): Promise<autocannon.Result> {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   return autocannon({
     url: base,
     connections,
-    duration: SECONDS,
+    duration: seconds,
     requests: [
       {
         method: 'POST',
@@ -167,25 +217,23 @@ function httpCommandsOn(base: string, token: string, connections: number): Promi
   });
 }
 
-/** The same number of appends, one event to a new stream each, straight into the store (a pool of its own, closed after). */
-async function plainAppends(url: string, concurrency: number): Promise<{ rate: number; machine: MachineShare; others: OthersCpu }> {
+/** Appends, one event to a new stream each, straight into the store at `concurrency`, from a pool of its own (connected before the span, closed after). */
+async function plainAppends(url: string, concurrency: number, seconds: number): Promise<Span> {
   const pool = new Pool({ connectionString: url, max: concurrency });
   const store = new PostgresEventStore(pool);
   try {
-    const start = cpuTicks();
-    const others = othersCpu();
-    const rate = await appendFor(store, concurrency);
-    return { rate, machine: machineSince(start), others: others(rate * SECONDS) };
+    await Promise.all(Array.from({ length: concurrency }, () => pool.query('SELECT 1')));
+    return await span(seconds, [], async () => ({ operations: await appendFor(store, concurrency, seconds) }));
   } finally {
     store.close();
     await pool.end();
   }
 }
 
-async function appendFor(store: PostgresEventStore, concurrency: number): Promise<number> {
+async function appendFor(store: PostgresEventStore, concurrency: number, seconds: number): Promise<number> {
   const data = JSON.parse(proposal);
   let count = 0;
-  const deadline = performance.now() + SECONDS * 1000;
+  const deadline = performance.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < deadline) {
@@ -194,7 +242,7 @@ async function appendFor(store: PostgresEventStore, concurrency: number): Promis
       }
     }),
   );
-  return count / SECONDS;
+  return count;
 }
 
 function median(values: number[]): number {
@@ -217,41 +265,40 @@ async function main(): Promise<void> {
   try {
     const first = await startApi();
     const token = await partnerToken(first, db.url);
-    console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${SECONDS} s per case; ${ROUNDS} rounds; each API process has 20 pg connections`);
+    const half = SECONDS / 2;
+    console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${ROUNDS} rounds of plain, HTTP, HTTP, plain, ${half} s each; each API process has 20 pg connections`);
     console.log('\nmachine %: the share of the two cores busy / the share the hypervisor took (steal), during the plain appends, then during the HTTP case');
-    console.log('PostgreSQL µs/op and bench µs/op: the CPU time of PostgreSQL\'s processes, and of this process (the store client, then autocannon), per append / per request');
+    console.log("PostgreSQL µs/op and bench µs/op: the CPU time of PostgreSQL's processes, and of this process (the store client, then autocannon), per append / per request");
     console.log(
       '\nAPI processes  connections  round  HTTP req/s  p50 ms  p99 ms  non-2xx  API CPU µs/req (sys)  plain appends/s  HTTP/plain  machine % plain  machine % HTTP  PostgreSQL µs/op plain/HTTP  bench µs/op plain/HTTP',
     );
     const bases = [first];
-    /** One HTTP case on the API processes now up, with the API's CPU time per request; printed with its baseline. */
-    const measure = async (connections: number, round: string, plain: number, plainMachine: string, plainOthers?: OthersCpu): Promise<number> => {
-      const before = apis.map((api) => cpuMs(api.child.pid!));
-      const start = cpuTicks();
-      const counting = othersCpu();
-      const http = await httpCommands(bases, token, connections);
-      const machine = machineSince(start);
-      const others = counting(http.rate * SECONDS);
-      const after = apis.map((api) => cpuMs(api.child.pid!));
-      const apiCpu = after.reduce((sum, cpu, i) => sum + cpu.total - before[i].total, 0);
-      const apiSystem = after.reduce((sum, cpu, i) => sum + cpu.system - before[i].system, 0);
-      const perRequest = (ms: number) => ((ms * 1000) / (http.rate * SECONDS)).toFixed(0);
-      const ratio = http.rate / plain;
+    const http = (connections: number) => span(half, apis.map((api) => api.child.pid!), () => httpCommands(bases, token, connections, half));
+    /** One line: the HTTP side, with its API CPU per request, beside its baseline (the plain side's span, or only a rate). */
+    const report = (connections: number, round: string, web: Span, plain: Span | number): number => {
+      const plainRate = typeof plain === 'number' ? plain : rateOf(plain);
+      const side = typeof plain === 'number' ? undefined : plain;
+      const ratio = rateOf(web) / plainRate;
+      const apiCpu = `${perOperation(web, web.apiMs * 1000)} (${perOperation(web, web.apiSystemMs * 1000)})`;
+      const postgres = pair(side && perOperation(side, side.postgresMs * 1000), perOperation(web, web.postgresMs * 1000));
+      const bench = pair(side && perOperation(side, side.benchUs), perOperation(web, web.benchUs));
       console.log(
-        `${String(bases.length).padStart(13)}  ${String(connections).padStart(11)}  ${round.padStart(5)}  ${http.rate.toFixed(0).padStart(10)}  ${String(http.p50).padStart(6)}  ${String(http.p99).padStart(6)}  ${String(http.non2xx).padStart(7)}  ${`${perRequest(apiCpu)} (${perRequest(apiSystem)})`.padStart(20)}  ${plain.toFixed(0).padStart(15)}  ${ratio.toFixed(2).padStart(10)}  ${plainMachine.padStart(15)}  ${shares(machine).padStart(14)}  ${pair(plainOthers?.postgres, others.postgres).padStart(27)}  ${pair(plainOthers?.bench, others.bench).padStart(22)}`,
+        `${String(bases.length).padStart(13)}  ${String(connections).padStart(11)}  ${round.padStart(5)}  ${rateOf(web).toFixed(0).padStart(10)}  ${String(web.p50).padStart(6)}  ${String(web.p99).padStart(6)}  ${String(web.non2xx).padStart(7)}  ${apiCpu.padStart(20)}  ${plainRate.toFixed(0).padStart(15)}  ${ratio.toFixed(2).padStart(10)}  ${(side ? machineOf(side) : 'median').padStart(15)}  ${machineOf(web).padStart(14)}  ${postgres.padStart(27)}  ${bench.padStart(22)}`,
       );
       return ratio;
     };
     const verdicts: string[] = [];
     const medianPlain = new Map<number, number>();
     for (const connections of [16, 64]) {
-      await httpCommands(bases, token, connections); // warm-up run, discarded
+      await httpCommands(bases, token, connections, SECONDS); // warm-up run, discarded
       const ratios: number[] = [];
       const plains: number[] = [];
       for (let round = 1; round <= ROUNDS; round += 1) {
-        const plain = await plainAppends(db.url, connections);
-        plains.push(plain.rate);
-        ratios.push(await measure(connections, String(round), plain.rate, shares(plain.machine), plain.others));
+        const plainFirst = await plainAppends(db.url, connections, half);
+        const web = joined(await http(connections), await http(connections));
+        const plain = joined(plainFirst, await plainAppends(db.url, connections, half));
+        plains.push(rateOf(plain));
+        ratios.push(report(connections, String(round), web, plain));
       }
       medianPlain.set(connections, median(plains));
       const ratio = median(ratios);
@@ -262,8 +309,8 @@ async function main(): Promise<void> {
     }
     bases.push(await startApi());
     for (const connections of [16, 64]) {
-      await httpCommands(bases, token, connections); // warm-up run, discarded
-      const ratio = await measure(connections, '-', medianPlain.get(connections)!, 'median');
+      await httpCommands(bases, token, connections, SECONDS); // warm-up run, discarded
+      const ratio = report(connections, '-', joined(await http(connections), await http(connections)), medianPlain.get(connections)!);
       verdicts.push(`2 API processes, ${connections} connections: HTTP/plain ${ratio.toFixed(2)} against the median baseline above`);
     }
     console.log(`\n${verdicts.join('\n')}`);
