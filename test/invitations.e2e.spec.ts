@@ -170,6 +170,7 @@ describe('workshops and invitations, end to end', () => {
     expect(metrics.text).toMatch(/queue_jobs\{queue="notification-mail",state="waiting"\} \d+/);
     expect(metrics.text).toMatch(/queue_jobs\{queue="report",state="waiting"\} \d+/);
     expect(metrics.text).toMatch(/subscription_lag_positions\{subscription="invitation-read-model"\} \d+/);
+    expect(metrics.text).toMatch(/subscription_lag_events\{subscription="invitation-read-model"\} \d+/);
     expect(metrics.text).toMatch(/subscription_lag_seconds\{subscription="invitation-mail-reactor"\} [\d.]+/);
   });
 });

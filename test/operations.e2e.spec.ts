@@ -1,4 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { Pool } from 'pg';
+import { PostgresEventStore } from '@passerelle/event-store';
+import { subscriptionLag } from '../apps/api/src/operations/operations-metrics';
 import { type ApiUnderTest, startApi } from './support/api';
 
 describe('operations endpoints', () => {
@@ -44,5 +47,48 @@ describe('operations endpoints', () => {
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     expect(response.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} \d+/);
     expect(response.text).toMatch(/process_cpu_user_seconds_total/);
+  });
+
+  it('reports each subscription\'s lag in events of its own categories, not only in sparse positions', async () => {
+    const pool = new Pool({ connectionString: api.db.url });
+    const store = new PostgresEventStore(pool, { notify: false });
+    try {
+      const { rows } = await pool.query<{ head: string }>('SELECT coalesce(max(position), 0)::text AS head FROM events');
+      const before = rows[0].head;
+      for (let i = 0; i < 3; i += 1) await store.append(`lagproposal-${i}`, [{ type: 'Drafted', data: { i } }], { expectedVersion: 'no_stream' });
+      await store.append('lagworkshop-1', [{ type: 'Scheduled', data: {} }, { type: 'Moved', data: {} }], { expectedVersion: 'no_stream' });
+      const head = (await pool.query<{ head: string }>('SELECT max(position)::text AS head FROM events')).rows[0].head;
+      await pool.query(
+        `INSERT INTO subscription_checkpoints (name, position, categories) VALUES
+          ('lag-everything', $1, NULL), ('lag-proposals', $1, '{lagproposal}'), ('lag-workshops', $1, '{lagworkshop}'),
+          ('lag-caught-up', $2, NULL), ('lag-other', $1, '{lagnothing}')`,
+        [before, head],
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+
+      const metrics = (await api.http.get('/metrics').expect(200)).text;
+      const gauge = (name: string, subscription: string) => Number(new RegExp(`^${name}\\{subscription="${subscription}"\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
+      expect(['lag-everything', 'lag-proposals', 'lag-workshops', 'lag-caught-up', 'lag-other'].map((s) => gauge('subscription_lag_events', s))).toEqual([5, 3, 2, 0, 0]);
+      // Positions are sparse: five events span far more than five positions here, since each append is its own transaction.
+      expect(gauge('subscription_lag_positions', 'lag-everything')).toBeGreaterThan(5);
+      expect(gauge('subscription_lag_positions', 'lag-caught-up')).toBe(0);
+      expect(gauge('subscription_lag_seconds', 'lag-proposals')).toBeGreaterThanOrEqual(1);
+      expect(gauge('subscription_lag_seconds', 'lag-caught-up')).toBe(0);
+      // Other categories' events are not waiting for a subscription that does not read them.
+      expect(gauge('subscription_lag_seconds', 'lag-other')).toBe(0);
+
+      // However far behind, only the next `window` events are looked at: the count is then a lower bound.
+      const windowed = await subscriptionLag(pool, 3);
+      expect(Object.fromEntries(windowed.filter((r) => r.name.startsWith('lag-')).map((r) => [r.name, r.events]))).toEqual({
+        'lag-everything': 3,
+        'lag-proposals': 3,
+        'lag-workshops': 0,
+        'lag-caught-up': 0,
+        'lag-other': 0,
+      });
+    } finally {
+      store.close();
+      await pool.end();
+    }
   });
 });

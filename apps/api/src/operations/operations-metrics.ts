@@ -34,24 +34,33 @@ export class OperationsMetrics {
         }
       },
     });
+    // One query per scrape for the three lag gauges (prom-client collects each gauge in turn).
+    const lagOnce = scrapeOnce(() => subscriptionLag(pool));
     new Gauge({
-      name: 'subscription_lag_positions',
-      help: 'Positions between the last event written and each subscription\'s checkpoint (positions are sparse)',
+      name: 'subscription_lag_events',
+      help: `Events of each subscription's categories written after its checkpoint, counted among the next ${LAG_WINDOW} events of the store (a lower bound beyond that)`,
       labelNames: ['subscription'],
       registers: [metrics],
       async collect() {
-        const rows = await lag(pool);
-        for (const row of rows) this.set({ subscription: row.name }, row.positions);
+        for (const row of await lagOnce()) this.set({ subscription: row.name }, row.events);
+      },
+    });
+    new Gauge({
+      name: 'subscription_lag_positions',
+      help: 'Positions between the last event written and each subscription\'s checkpoint (positions are sparse: see subscription_lag_events for a count)',
+      labelNames: ['subscription'],
+      registers: [metrics],
+      async collect() {
+        for (const row of await lagOnce()) this.set({ subscription: row.name }, row.positions);
       },
     });
     new Gauge({
       name: 'subscription_lag_seconds',
-      help: 'Age of the oldest event each subscription has not yet handled (0 when caught up)',
+      help: 'Age of the oldest event of its categories each subscription has not yet handled (0 when caught up)',
       labelNames: ['subscription'],
       registers: [metrics],
       async collect() {
-        const rows = await lag(pool);
-        for (const row of rows) this.set({ subscription: row.name }, row.seconds);
+        for (const row of await lagOnce()) this.set({ subscription: row.name }, row.seconds);
       },
     });
     new Gauge({
@@ -70,11 +79,50 @@ export class OperationsMetrics {
   }
 }
 
-async function lag(pool: EventStorePool): Promise<{ name: string; positions: number; seconds: number }[]> {
-  const result = await pool.query(`
-    SELECT c.name,
+/** How many of the store's events after a checkpoint the lag gauges look at, so that a scrape stays cheap however far behind a subscription is. */
+export const LAG_WINDOW = 100_000;
+
+export interface SubscriptionLag {
+  name: string;
+  /** Events of the subscription's categories (all, for one that reads every category) after its checkpoint, within the window. */
+  events: number;
+  positions: number;
+  seconds: number;
+}
+
+/**
+ * Each subscription's distance from the head of the store: in events of its own categories (other
+ * categories' events are passed without work), in positions, and in the age of the oldest event it has
+ * still to handle. Only the next `window` events after a checkpoint are looked at.
+ */
+export async function subscriptionLag(pool: Pick<EventStorePool, 'query'>, window = LAG_WINDOW): Promise<SubscriptionLag[]> {
+  const result = await pool.query(
+    `SELECT c.name,
+      coalesce(ahead.events, 0)::float8 AS events,
       greatest(0, coalesce((SELECT max(position) FROM events), 0) - c.position)::float8 AS positions,
-      coalesce(extract(epoch FROM now() - (SELECT recorded_at FROM events e WHERE e.position > c.position ORDER BY e.position LIMIT 1)), 0)::float8 AS seconds
-    FROM subscription_checkpoints c`);
+      coalesce(extract(epoch FROM now() - ahead.oldest), 0)::float8 AS seconds
+    FROM subscription_checkpoints c
+    LEFT JOIN LATERAL (
+      SELECT count(*) AS events, min(w.recorded_at) AS oldest
+      FROM (SELECT e.category, e.recorded_at FROM events e WHERE e.position > c.position ORDER BY e.position LIMIT $1) w
+      WHERE c.categories IS NULL OR w.category = ANY (c.categories)
+    ) ahead ON true
+    ORDER BY c.name`,
+    [window],
+  );
   return result.rows;
+}
+
+/** The same answer for every caller within one scrape (calls less than a second apart). */
+function scrapeOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; answer: Promise<T> } | null = null;
+  return () => {
+    const now = Date.now();
+    if (!last || now - last.at > 1000) {
+      const answer = load();
+      last = { at: now, answer };
+      answer.catch(() => (last = null));
+    }
+    return last.answer;
+  };
 }
