@@ -6,7 +6,7 @@
  * `POST /api/proposals` then `POST /api/proposals/:id/submit` on each connection, at 16 and 64
  * connections. The baseline is `PostgresEventStore.append` of one event to a new stream at the same
  * concurrency, in this process. This machine's speed drifts from minute to minute, so each connection
- * count is measured in BENCH_ROUNDS rounds (default 3). A round is four halves of 5 s in the order
+ * count is measured in BENCH_ROUNDS rounds (default 5). A round is four halves of 5 s in the order
  * plain, HTTP, HTTP, plain, so that a machine speeding up or slowing down through the round favours
  * neither side; each round prints its own ratio, and the verdict is on the median of the rounds' ratios. Then the
  * HTTP cases once more with two API processes (two copies of the API, as behind a load balancer), half
@@ -34,7 +34,7 @@ import { type AppProcess, runApp } from '../test/support/processes';
 
 /** Seconds of each side in a round, as two halves (plain, HTTP, HTTP, plain). */
 const SECONDS = 10;
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const TARGET = 0.4;
 const PASSWORD = 'bench-partner-password';
 
