@@ -93,19 +93,22 @@ export interface SubscriptionLag {
 /**
  * Each subscription's distance from the head of the store: in events of its own categories (other
  * categories' events are passed without work), in positions, and in the age of the oldest event it has
- * still to handle. Only the next `window` events after a checkpoint are looked at.
+ * still to handle. Only the next `window` events after a checkpoint are looked at; when none of them is
+ * of its categories, a subscription still that far behind is as old as the first of them.
  */
 export async function subscriptionLag(pool: Pick<EventStorePool, 'query'>, window = LAG_WINDOW): Promise<SubscriptionLag[]> {
   const result = await pool.query(
     `SELECT c.name,
       coalesce(ahead.events, 0)::float8 AS events,
       greatest(0, coalesce((SELECT max(position) FROM events), 0) - c.position)::float8 AS positions,
-      coalesce(extract(epoch FROM now() - ahead.oldest), 0)::float8 AS seconds
+      coalesce(extract(epoch FROM now() - coalesce(ahead.oldest, CASE WHEN ahead.seen >= $1 THEN ahead.first END)), 0)::float8 AS seconds
     FROM subscription_checkpoints c
     LEFT JOIN LATERAL (
-      SELECT count(*) AS events, min(w.recorded_at) AS oldest
-      FROM (SELECT e.category, e.recorded_at FROM events e WHERE e.position > c.position ORDER BY e.position LIMIT $1) w
-      WHERE c.categories IS NULL OR w.category = ANY (c.categories)
+      SELECT count(*) FILTER (WHERE mine) AS events, min(w.recorded_at) FILTER (WHERE mine) AS oldest, count(*) AS seen, min(w.recorded_at) AS first
+      FROM (
+        SELECT e.recorded_at, c.categories IS NULL OR e.category = ANY (c.categories) AS mine
+        FROM events e WHERE e.position > c.position ORDER BY e.position LIMIT $1
+      ) w
     ) ahead ON true
     ORDER BY c.name`,
     [window],
