@@ -11,7 +11,6 @@ import { correlationIdOf, logRequest, PROCESS_LOGGER } from '../logging/logging'
 import { plainProblem, ProblemException, validationPipe } from './problem';
 import { writeHeaders } from './write-headers';
 import { refuseDeepNesting } from './nesting-limit';
-import { shareAsyncResourceAccessor } from '../runtime/async-resource-bind';
 
 /** JSON bodies up to 2 MB; forms (the RSVP and activation pages) are small. */
 const BODY_LIMIT = 2 * 1024 * 1024;
@@ -19,8 +18,6 @@ const FORM_LIMIT = 100 * 1024;
 
 /** The HTTP server under Nest, before any route: request ids, body size, trailing slashes, early errors. */
 export function createHttpAdapter(): FastifyAdapter {
-  // Fastify binds an AsyncResource for every request with a body: on Node 20 that costs ~10 µs unless lightened.
-  shareAsyncResourceAccessor();
   return new FastifyAdapter({
     // The correlation id is the request's id: the request logger and every appended event carry it.
     genReqId: correlationIdOf,
