@@ -5,11 +5,10 @@
  * failure or Ctrl-C). Exits 0 whatever the figures: it is a measurement, not a test.
  */
 import { randomUUID } from 'node:crypto';
-import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { PostgresEventStore } from '@passerelle/event-store';
-import { createTestDatabase } from '@passerelle/testing';
+import { balancedOrder, fmt, printMachine, printTable, printTarget, runBench, withBenchDatabase } from './support';
 
 const WARMUP_MS = 500;
 const ROUND_MS = 1000;
@@ -131,7 +130,7 @@ async function compare(url: string, concurrency: number, variants: Variant[], st
     const pool = newPool(url, concurrency);
     return { pool, ...variant(pool) };
   });
-  const order = Array.from({ length: ABBA_CYCLES }, () => (storeFirst ? [0, 1, 1, 0] : [1, 0, 0, 1])).flat();
+  const order = balancedOrder(ABBA_CYCLES, storeFirst ? 0 : 1);
   const totals = sides.map(() => ({ ops: 0, events: 0, ms: 0 }));
   try {
     for (const i of order.slice(0, 2)) await run(sides[i].op, concurrency, WARMUP_MS);
@@ -171,8 +170,7 @@ async function bench(url: string): Promise<void> {
   try {
     await admin.query(PLAIN_TABLE_SQL);
     const server = (await admin.query('SHOW server_version')).rows[0].server_version;
-    console.log(`PostgreSQL ${server}, Node ${process.version}, ${availableParallelism()} CPUs, load average ` +
-      `${loadavg()[0].toFixed(2)} at start (other work on the machine skews the figures)`);
+    printMachine(server);
     console.log(`${WARMUP_MS} ms warm-up, then ${2 * ABBA_CYCLES} x ${ROUND_MS} ms per side and case, ABBA order\n`);
     for (const [i, c] of [1, 4, 16].entries()) {
       const [store, plain] = await compare(url, c, [storeAppend(1), plainAppend(1)], i % 2 === 0);
@@ -191,42 +189,10 @@ async function bench(url: string): Promise<void> {
   } finally {
     await admin.end();
   }
-  printTable([...appends, read]);
-  printTarget('append 1 event at concurrency 16 vs plain INSERT', appends[2], 0.7);
-  printTarget('readAll vs plain SELECT', read, 0.6);
+  const rows = [...appends, read].map(([label, store, plain]) => [label, fmt(store), fmt(plain), (store / plain).toFixed(2)]);
+  printTable(['case', 'Passerelle', 'plain pg', 'store/plain'], rows);
+  printTarget('append 1 event at concurrency 16 vs plain INSERT', appends[2][1] / appends[2][2], 0.7);
+  printTarget('readAll vs plain SELECT', read[1] / read[2], 0.6);
 }
 
-function printTable(rows: Row[]): void {
-  const width = Math.max(...rows.map(([label]) => label.length));
-  const num = (n: number) => Math.round(n).toLocaleString('en-US').padStart(12);
-  console.log(`${'case'.padEnd(width)}  ${'Passerelle'.padStart(12)}  ${'plain pg'.padStart(12)}  store/plain`);
-  for (const [label, store, plain] of rows) {
-    console.log(`${label.padEnd(width)}  ${num(store)}  ${num(plain)}  ${(store / plain).toFixed(2).padStart(11)}`);
-  }
-  console.log();
-}
-
-function printTarget(name: string, [, store, plain]: Row, target: number): void {
-  const ratio = store / plain;
-  const verdict = ratio >= target ? 'PASS' : 'BELOW TARGET';
-  console.log(`${verdict.padEnd(12)}  ${name}: ${(ratio * 100).toFixed(0)}% of plain (target >= ${target * 100}%)`);
-}
-
-async function main(): Promise<void> {
-  const db = await createTestDatabase('bench_event_store');
-  let aborting: Promise<void> | undefined;
-  const abort = () => {
-    aborting ??= db.drop().finally(() => process.exit(130));
-  };
-  process.on('SIGINT', abort).on('SIGTERM', abort);
-  try {
-    await bench(db.url);
-  } finally {
-    await (aborting ?? db.drop()); // after Ctrl-C the process exits there, without reporting the killed queries
-  }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runBench(() => withBenchDatabase('bench_event_store', bench));

@@ -23,14 +23,13 @@
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { PostgresEventStore } from '@passerelle/event-store';
 import { createTestDatabase, waitFor } from '@passerelle/testing';
 import { type AppProcess, runApp } from '../test/support/processes';
+import { cpuMs, cpuTicks, loadAverage, median, postgresCpu, tableAsMeasured, verdict } from './support';
 
 /** Seconds of each side in a round, as two halves (plain, HTTP, HTTP, plain). */
 const SECONDS = 10;
@@ -46,39 +45,6 @@ const proposal = JSON.stringify({
   durationMonths: 24,
   budget: { amount: 250000, currency: 'USD' },
 });
-
-/** CPU time a process has used so far, in ms, from /proc (Linux): user + system, and system alone. */
-function cpuMs(pid: number): { total: number; system: number } {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const system = Number(fields[12]) * 10;
-  return { total: Number(fields[11]) * 10 + system, system };
-}
-
-/** The machine's CPU counters (all cores, in clock ticks) from /proc/stat: idle (with I/O wait), stolen by the hypervisor, and all. */
-interface CpuTicks {
-  idle: number;
-  steal: number;
-  total: number;
-}
-
-function cpuTicks(): CpuTicks {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  return { idle: fields[3] + fields[4], steal: fields[7], total: fields.reduce((sum, n) => sum + n, 0) };
-}
-
-/** CPU time (ms) of each PostgreSQL process now running, by pid: its backends, and its own writers. */
-function postgresCpu(): Map<string, number> {
-  const found = new Map<string, number>();
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') found.set(pid, cpuMs(Number(pid)).total);
-    } catch {
-      // the process ended between the listing and the read
-    }
-  }
-  return found;
-}
 
 /**
  * What a span of load did and cost: its operations (appends or requests), the machine's CPU ticks
@@ -245,12 +211,6 @@ async function appendFor(store: PostgresEventStore, concurrency: number, seconds
   return count;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 async function main(): Promise<void> {
   const db = await createTestDatabase('bench_http');
   const apis: AppProcess[] = [];
@@ -266,12 +226,14 @@ async function main(): Promise<void> {
     const first = await startApi();
     const token = await partnerToken(first, db.url);
     const half = SECONDS / 2;
-    console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${ROUNDS} rounds of plain, HTTP, HTTP, plain, ${half} s each; each API process has 20 pg connections`);
+    console.log(`load average ${loadAverage()}; ${ROUNDS} rounds of plain, HTTP, HTTP, plain, ${half} s each; each API process has 20 pg connections`);
     console.log('\nmachine %: the share of the two cores busy / the share the hypervisor took (steal), during the plain appends, then during the HTTP case');
     console.log("PostgreSQL µs/op and bench µs/op: the CPU time of PostgreSQL's processes, and of this process (the store client, then autocannon), per append / per request");
-    console.log(
-      '\nAPI processes  connections  round  HTTP req/s  p50 ms  p99 ms  non-2xx  API CPU µs/req (sys)  plain appends/s  HTTP/plain  machine % plain  machine % HTTP  PostgreSQL µs/op plain/HTTP  bench µs/op plain/HTTP',
-    );
+    console.log();
+    const row = tableAsMeasured([
+      'API processes', 'connections', 'round', 'HTTP req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'API CPU µs/req (sys)', 'plain appends/s',
+      'HTTP/plain', 'machine % plain', 'machine % HTTP', 'PostgreSQL µs/op plain/HTTP', 'bench µs/op plain/HTTP',
+    ]);
     const bases = [first];
     const http = (connections: number) => span(half, apis.map((api) => api.child.pid!), () => httpCommands(bases, token, connections, half));
     /** One line: the HTTP side, with its API CPU per request, beside its baseline (the plain side's span, or only a rate). */
@@ -282,9 +244,10 @@ async function main(): Promise<void> {
       const apiCpu = `${perOperation(web, web.apiMs * 1000)} (${perOperation(web, web.apiSystemMs * 1000)})`;
       const postgres = pair(side && perOperation(side, side.postgresMs * 1000), perOperation(web, web.postgresMs * 1000));
       const bench = pair(side && perOperation(side, side.benchUs), perOperation(web, web.benchUs));
-      console.log(
-        `${String(bases.length).padStart(13)}  ${String(connections).padStart(11)}  ${round.padStart(5)}  ${rateOf(web).toFixed(0).padStart(10)}  ${String(web.p50).padStart(6)}  ${String(web.p99).padStart(6)}  ${String(web.non2xx).padStart(7)}  ${apiCpu.padStart(20)}  ${plainRate.toFixed(0).padStart(15)}  ${ratio.toFixed(2).padStart(10)}  ${(side ? machineOf(side) : 'median').padStart(15)}  ${machineOf(web).padStart(14)}  ${postgres.padStart(27)}  ${bench.padStart(22)}`,
-      );
+      row([
+        String(bases.length), String(connections), round, rateOf(web).toFixed(0), String(web.p50), String(web.p99), String(web.non2xx), apiCpu,
+        plainRate.toFixed(0), ratio.toFixed(2), side ? machineOf(side) : 'median', machineOf(web), postgres, bench,
+      ]);
       return ratio;
     };
     const verdicts: string[] = [];
@@ -304,7 +267,7 @@ async function main(): Promise<void> {
       const ratio = median(ratios);
       verdicts.push(
         `1 API process, ${connections} connections: median HTTP/plain ${ratio.toFixed(2)} (rounds ${ratios.map((r) => r.toFixed(2)).join(', ')}): ` +
-          `${ratio >= TARGET ? 'PASS' : 'BELOW TARGET'} (target ${TARGET})`,
+          `${verdict(ratio, TARGET)} (target ${TARGET})`,
       );
     }
     bases.push(await startApi());

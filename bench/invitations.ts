@@ -14,8 +14,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
-import { availableParallelism, loadavg } from 'node:os';
-import { type EventLoopUtilization, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import nodemailer from 'nodemailer';
 import { Client } from 'pg';
 import { SMTPServer } from 'smtp-server';
@@ -24,6 +23,7 @@ import { MailTemplates } from '@passerelle/mail';
 import { dropTestDatabase, waitFor } from '@passerelle/testing';
 import { type AppProcess, runApp } from '../test/support/processes';
 import { type Stack, startStack } from '../test/support/stack';
+import { fmt, loadAverage, printMachine, printTable, printTarget, processUsage } from './support';
 
 const MAIL_CONCURRENCY = Number(process.env.BENCH_MAIL_CONCURRENCY ?? 8); // the worker's default unless BENCH_MAIL_CONCURRENCY says otherwise; the plain side keeps as many sends in flight
 const REQUESTS = 5;
@@ -216,7 +216,7 @@ async function passerelleRun(stack: Stack, sink: CountingSink, total: number, la
   const seen = { projected: NaN, queued: NaN, recorded: NaN };
   let lastPosition = Infinity;
   let done = false;
-  const used = usage();
+  const used = processUsage();
   const t0 = performance.now();
   const since = () => performance.now() - t0;
   const watch = (async () => {
@@ -273,7 +273,7 @@ async function plainRun(sink: CountingSink, count: number, label: string, baseUr
   const transport = nodemailer.createTransport({ pool: true, maxConnections: MAIL_CONCURRENCY, ...sink.host, ignoreTLS: true, secure: false });
   sink.reset();
   let next = 0;
-  const used = usage();
+  const used = processUsage();
   const t0 = performance.now();
   const sender = async () => {
     while (next < count) {
@@ -318,19 +318,6 @@ async function plainRun(sink: CountingSink, count: number, label: string, baseUr
   };
 }
 
-/** CPU and event loop use of this process from now until `end()`. */
-function usage(): { end(): { cpu: number; loopBusy: number } } {
-  const cpu0 = process.cpuUsage();
-  const elu0: EventLoopUtilization = performance.eventLoopUtilization();
-  const t0 = performance.now();
-  return {
-    end() {
-      const cpu = process.cpuUsage(cpu0);
-      return { cpu: (cpu.user + cpu.system) / 1000 / (performance.now() - t0), loopBusy: performance.eventLoopUtilization(elu0).utilization };
-    },
-  };
-}
-
 /** Nagle's algorithm off on sockets made with net.connect: in this process, only nodemailer's SMTP connections. */
 function smtpNoDelay(): void {
   const connect = net.connect;
@@ -342,7 +329,6 @@ function smtpNoDelay(): void {
 }
 
 const perSecond = (n: number, ms: number) => (n * 1000) / ms;
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-');
 
 function printResults(passerelle: PasserelleResult, plain: RunResult): void {
   const rows: [string, string, string, string][] = [
@@ -356,10 +342,7 @@ function printResults(passerelle: PasserelleResult, plain: RunResult): void {
     [`seconds until all ${fmt(TOTAL)} are recorded as e-mailed`, fmt(passerelle.toRecordedMs / 1000, 2), '-', ''],
     [`invitations/s, first request to all recorded as e-mailed`, fmt(perSecond(TOTAL, passerelle.toRecordedMs)), '-', ''],
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  console.log(`${'case'.padEnd(width)}  ${'Passerelle'.padStart(10)}  ${'plain nodemailer'.padStart(16)}  Passerelle/plain`);
-  for (const [label, a, b, ratio] of rows) console.log(`${label.padEnd(width)}  ${a.padStart(10)}  ${b.padStart(16)}  ${ratio.padStart(16)}`);
-  console.log();
+  printTable(['case', 'Passerelle', 'plain nodemailer', 'Passerelle/plain'], rows);
 
   for (const [name, r] of [['Passerelle', passerelle], ['plain', plain]] as const) {
     console.log(`${name.padEnd(10)}  ${r.messages} e-mails to ${r.recipients} distinct recipients, ${r.duplicates} recipients with more than one, ` +
@@ -382,10 +365,7 @@ function printResults(passerelle: PasserelleResult, plain: RunResult): void {
   const sending = m.lastMail - m.firstMail;
   console.log(`  delivery alone, first to last e-mail: ${fmt(perSecond(TOTAL - 1, sending))} e-mails/s\n`);
 
-  const ratio = plain.toLastMailMs / passerelle.toLastMailMs;
-  const verdict = ratio >= 0.5 ? 'PASS' : 'BELOW TARGET';
-  console.log(`${verdict.padEnd(12)}  invitations e-mailed per second, API request to last e-mail, vs plain nodemailer: ` +
-    `${(ratio * 100).toFixed(0)}% of plain (target >= 50%)`);
+  printTarget('invitations e-mailed per second, API request to last e-mail, vs plain nodemailer', plain.toLastMailMs / passerelle.toLastMailMs, 0.5);
 }
 
 async function main(): Promise<void> {
@@ -429,8 +409,7 @@ async function main(): Promise<void> {
     await pg.connect();
     const server = (await pg.query('SHOW server_version')).rows[0].server_version;
     await pg.end();
-    console.log(`PostgreSQL ${server}, Node ${process.version}, ${availableParallelism()} CPUs, load average ` +
-      `${loadavg()[0].toFixed(2)} at start (other work on the machine skews the figures)`);
+    printMachine(server);
     console.log(`MAIL_CONCURRENCY ${MAIL_CONCURRENCY} for both sides. The API, the SMTP sinks and the plain sender run in this process, ` +
       `the worker ${worker ? 'in its own (as in production)' : 'in this one too'}; each side sends to its own counting smtp-server (no parsing).`);
     console.log(`Passerelle: ${fmt(TOTAL)} invitations in ${REQUESTS} POST /api/workshops/:id/invitations of ${fmt(PER_REQUEST)} ` +
@@ -444,7 +423,7 @@ async function main(): Promise<void> {
 
     const plain = await plainRun(plainSink, TOTAL, 'plain', stack.env.APP_BASE_URL);
     const passerelle = await passerelleRun(stack, passerelleSink, TOTAL, 'bench');
-    console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end (1, 5, 15 min)\n`);
+    console.log(`load average ${loadAverage()} at the end (1, 5, 15 min)\n`);
     printResults(passerelle, plain);
   } finally {
     if (worker && worker.child.exitCode === null && worker.child.signalCode === null) {

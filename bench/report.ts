@@ -10,13 +10,12 @@
  * page counts and sizes, and drops the database (also on failure or Ctrl-C). Exits 0 whatever the
  * figures: it is a measurement, not a test.
  */
-import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Pool } from 'pg';
 import { loadReportModel, renderParticipantsCsv, renderProposalsCsv, renderReportPdf } from '@passerelle/reporting';
-import { createTestDatabase } from '@passerelle/testing';
+import { fmt, loadAverage, median, printMachine, printTable, runBench, withBenchDatabase } from './support';
 
 const PARTICIPANTS = 1000;
 const COUNTRIES = 50;
@@ -222,10 +221,6 @@ function collect(): void {
   (runInNewContext('gc') as () => void)();
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 /** Pages of a pdfkit document: its page objects (pdfkit writes object dictionaries uncompressed). */
 const pageCount = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
@@ -234,8 +229,7 @@ async function bench(url: string): Promise<void> {
   const pool = new Pool({ connectionString: url, max: 2, application_name: 'bench' }).on('error', () => undefined);
   try {
     const server = (await pool.query('SHOW server_version')).rows[0].server_version;
-    console.log(`PostgreSQL ${server}, Node ${process.version}, ${availableParallelism()} CPUs, load average ` +
-      `${loadavg().map((l) => l.toFixed(2)).join(' ')} at start (other work on the machine skews the figures)`);
+    printMachine(server);
     const written = await fill(pool);
     const { rows: [counts] } = await pool.query(
       `SELECT count(DISTINCT country)::int AS countries, count(*) FILTER (WHERE status = 'accepted')::int AS accepted,
@@ -282,12 +276,12 @@ async function bench(url: string): Promise<void> {
       ...steps.map((s): [string, number[]] => [s === 'total' ? 'compile, total (as the worker)' : `  ${s}`, compiles.map((c) => c.ms[s])]),
       [`read: the loader's ${READ_QUERIES.length} queries (${readRows} rows)`, reads],
     ];
-    const width = Math.max(...rows.map(([label]) => label.length));
-    const num = (n: number) => n.toFixed(1).padStart(9);
-    console.log(`${'ms'.padEnd(width)}  ${'min'.padStart(9)}  ${'median'.padStart(9)}  ${'max'.padStart(9)}   n`);
-    for (const [label, xs] of rows) console.log(`${label.padEnd(width)}  ${num(Math.min(...xs))}  ${num(median(xs))}  ${num(Math.max(...xs))}  ${String(xs.length).padStart(2)}`);
+    printTable(
+      ['ms', 'min', 'median', 'max', 'n'],
+      rows.map(([label, xs]) => [label, fmt(Math.min(...xs), 1), fmt(median(xs), 1), fmt(Math.max(...xs), 1), String(xs.length)]),
+    );
     const total = compiles.map((c) => c.ms.total);
-    console.log(`\ncompile / read: ${(median(total) / median(reads)).toFixed(0)}x by median, ${(Math.min(...total) / Math.min(...reads)).toFixed(0)}x by min` +
+    console.log(`compile / read: ${(median(total) / median(reads)).toFixed(0)}x by median, ${(Math.min(...total) / Math.min(...reads)).toFixed(0)}x by min` +
       ` (loading the model alone: ${(median(compiles.map((c) => c.ms['load model'])) / median(reads)).toFixed(1)}x the read)`);
 
     const peaks = compiles.map((c) => c.peak);
@@ -305,27 +299,10 @@ async function bench(url: string): Promise<void> {
     }
     const same = compiles.every((c) => Object.entries(c.files).every(([name, content]) => content.equals(files[name])));
     console.log(`  byte-identical across the ${compiles.length} timed compiles: ${same ? 'yes' : 'NO'}`);
-    console.log(`\nload average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end`);
+    console.log(`\nload average ${loadAverage()} at the end`);
   } finally {
     await pool.end();
   }
 }
 
-async function main(): Promise<void> {
-  const db = await createTestDatabase('bench_report');
-  let aborting: Promise<void> | undefined;
-  const abort = () => {
-    aborting ??= db.drop().finally(() => process.exit(130));
-  };
-  process.on('SIGINT', abort).on('SIGTERM', abort);
-  try {
-    await bench(db.url);
-  } finally {
-    await (aborting ?? db.drop());
-  }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runBench(() => withBenchDatabase('bench_report', bench));

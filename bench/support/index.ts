@@ -1,0 +1,4 @@
+export { median, balancedOrder, verdict, printTarget, type Verdict } from './rounds';
+export { cpuMs, cpuTicks, postgresCpu, processUsage, loadAverage, printMachine, type CpuTicks } from './proc';
+export { fmt, printTable, tableAsMeasured } from './table';
+export { withBenchDatabase, runBench } from './database';
