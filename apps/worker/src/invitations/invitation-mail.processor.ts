@@ -1,7 +1,8 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { handleCommand, PostgresEventStore } from '@passerelle/event-store';
+import { handleCommand } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { MailTemplates, OnceMailer } from '@passerelle/mail';
 import { AppConfig } from '@passerelle/platform';
 import { workshopStream, type WorkshopEvent } from '@passerelle/workshops';

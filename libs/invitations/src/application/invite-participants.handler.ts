@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decideOn, executeInTransaction, PostgresEventStore } from '@passerelle/event-store';
+import { decideOn, executeInTransaction } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { workshopDecider, workshopStream } from '@passerelle/workshops';
 import { invitationDecider } from '../domain/invitation.decider';
 import { type IssuedInvitation, InviteParticipants, invitationStream } from './invitation-commands';

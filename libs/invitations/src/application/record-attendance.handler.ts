@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decideOn, executeInTransaction, PostgresEventStore } from '@passerelle/event-store';
+import { decideOn, executeInTransaction } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { workshopDecider, workshopStream } from '@passerelle/workshops';
 import { invitationDecider } from '../domain/invitation.decider';
 import { invitationStream, RecordAttendance } from './invitation-commands';

@@ -1,6 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { PoolClient } from 'pg';
-import { type CommandOptions, type CommandResult, decideOn, DomainError, executeInTransaction, handleCommand, PostgresEventStore } from '@passerelle/event-store';
+import { type CommandOptions, type CommandResult, decideOn, DomainError, executeInTransaction, handleCommand } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import type { PartnerInstitutionCommand } from '../domain/partner-institution.commands';
 import { partnerInstitutionDecider } from '../domain/partner-institution.decider';
 import type { InstitutionContact } from '../domain/partner-institution.events';
@@ -45,7 +46,7 @@ export class ChangeInstitutionHandler implements ICommandHandler<ChangeInstituti
   }
 }
 
-async function claimAccount(tx: PoolClient, contact: InstitutionContact, institutionId: string): Promise<void> {
+async function claimAccount(tx: Pick<PoolClient, 'query'>, contact: InstitutionContact, institutionId: string): Promise<void> {
   if (!(await insertPartnerAccount(tx, contact, institutionId))) throw new DomainError(`An account with this e-mail already exists: ${contact.email}`, 'email_taken');
 }
 

@@ -1,13 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import {
-  type CommandOptions,
-  type CommandResult,
-  type Decider,
-  handleCommand,
-  loadAggregate,
-  PostgresEventStore,
-  PreconditionFailedError,
-} from '@passerelle/event-store';
+import { type CommandOptions, type CommandResult, type Decider, handleCommand, loadAggregate, PreconditionFailedError } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import type { ProposalCommand } from '../domain/proposal.commands';
 import { proposalDecider, type ProposalState } from '../domain/proposal.decider';
 import type { ProposalEvent } from '../domain/proposal.events';

@@ -1,4 +1,4 @@
-import { type Decider, DomainError } from '@passerelle/event-store';
+import { type Decider, DomainError } from '@passerelle/event-store-core';
 import type { ProposalCommand } from './proposal.commands';
 import type { ProposalEvent, ProposalFields, ProposalStatus } from './proposal.events';
 

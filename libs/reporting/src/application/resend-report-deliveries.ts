@@ -1,5 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type CommandOptions, decideOn, executeInTransaction, fold, loadAggregate, PostgresEventStore } from '@passerelle/event-store';
+import { type CommandOptions, decideOn, executeInTransaction, fold, loadAggregate } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { ministryDecider } from '../domain/ministry.decider';
 import { reportDecider, reportStream } from '../domain/report.decider';
 import type { ReportEvent } from '../domain/report.events';

@@ -1,4 +1,4 @@
-import { type Decider, DomainError } from '@passerelle/event-store';
+import { type Decider, DomainError } from '@passerelle/event-store-core';
 import type { ReportCommand } from './report.commands';
 import type { ReportEvent, ReportFile, ReportRecipient } from './report.events';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientBase } from 'pg';
-import { fold, PostgresEventStore } from '@passerelle/event-store';
+import { fold } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { EventStorePool } from '@passerelle/platform';
 import { reportDecider, type ReportState, reportStream } from '../domain/report.decider';
 import type { ReportEvent } from '../domain/report.events';

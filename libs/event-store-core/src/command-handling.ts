@@ -1,8 +1,7 @@
-import type { PoolClient } from 'pg';
 import type { Decider } from './decider';
 import { fold } from './decider';
 import { ConcurrencyError, DomainError, PreconditionFailedError } from './errors';
-import type { PostgresEventStore, Queryable } from './event-store';
+import type { EventStore } from './store';
 import type { DomainEvent, EventMetadata, StoredEvent } from './types';
 
 export interface CommandOptions {
@@ -31,8 +30,8 @@ export interface CommandResult {
  * The one command path: load the stream, fold `evolve`, call `decide`, append with the version
  * read. A concurrent append that wins the race makes it start again, a few times.
  */
-export async function handleCommand<TCommand, TState, TEvent extends DomainEvent>(
-  store: PostgresEventStore,
+export async function handleCommand<Tx, TCommand, TState, TEvent extends DomainEvent>(
+  store: EventStore<Tx>,
   streamId: string,
   decider: Decider<TCommand, TState, TEvent>,
   command: TCommand,
@@ -74,10 +73,10 @@ export async function handleCommand<TCommand, TState, TEvent extends DomainEvent
  * `work` runs in one transaction, with the same idempotency and retry rules as `handleCommand`.
  * Inside it, use `decideOn` for each stream.
  */
-export async function executeInTransaction<T extends object>(
-  store: PostgresEventStore,
+export async function executeInTransaction<Tx, T extends object>(
+  store: EventStore<Tx>,
   options: CommandOptions,
-  work: (tx: PoolClient) => Promise<T>,
+  work: (tx: Tx) => Promise<T>,
 ): Promise<T & { replayed: boolean }> {
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt += 1) {
@@ -96,9 +95,9 @@ export async function executeInTransaction<T extends object>(
 }
 
 /** Load, decide and append one stream inside a transaction begun by `executeInTransaction`. */
-export function decideOn<TCommand, TState, TEvent extends DomainEvent>(
-  store: PostgresEventStore,
-  tx: PoolClient,
+export function decideOn<Tx, TCommand, TState, TEvent extends DomainEvent>(
+  store: EventStore<Tx>,
+  tx: Tx,
   streamId: string,
   decider: Decider<TCommand, TState, TEvent>,
   command: TCommand,
@@ -110,11 +109,11 @@ export function decideOn<TCommand, TState, TEvent extends DomainEvent>(
 }
 
 /** The stream's state and version, folded from its events. */
-export async function loadAggregate<TState, TEvent extends DomainEvent>(
-  store: PostgresEventStore,
+export async function loadAggregate<Tx, TState, TEvent extends DomainEvent>(
+  store: EventStore<Tx>,
   streamId: string,
   decider: Pick<Decider<unknown, TState, TEvent>, 'initialState' | 'evolve'>,
-  client?: Queryable,
+  client?: Tx,
 ): Promise<{ state: TState; version: number; position: number; events: StoredEvent[] }> {
   const events = await store.readStream(streamId, 1, client);
   const state = fold(decider, events as unknown as TEvent[]);
@@ -136,8 +135,8 @@ function foldLoaded<TState, TEvent extends DomainEvent>(
  * command appends and the append succeeds; anything else (a refusal, nothing to do, a newer version) is
  * left to the usual path, which reads the stream. Not with If-Match or an idempotency key.
  */
-async function decideOnCachedStream<TCommand, TState, TEvent extends DomainEvent>(
-  store: PostgresEventStore,
+async function decideOnCachedStream<Tx, TCommand, TState, TEvent extends DomainEvent>(
+  store: EventStore<Tx>,
   streamId: string,
   decider: Decider<TCommand, TState, TEvent>,
   command: TCommand,
@@ -167,13 +166,13 @@ function withoutStream({ stream: _stream, ...result }: Decided): Omit<CommandRes
 }
 
 /** Decides on the stream (read, or as loaded) and appends what the decision says. */
-async function decideAndAppend<TCommand, TState, TEvent extends DomainEvent>(
-  store: PostgresEventStore,
+async function decideAndAppend<Tx, TCommand, TState, TEvent extends DomainEvent>(
+  store: EventStore<Tx>,
   streamId: string,
   decider: Decider<TCommand, TState, TEvent>,
   command: TCommand,
   options: CommandOptions,
-  client?: PoolClient,
+  client?: Tx,
 ): Promise<Decided> {
   const loaded = options.loaded ?? (await store.readStream(streamId, 1, client));
   const { state, version, position } = foldLoaded(decider, loaded);

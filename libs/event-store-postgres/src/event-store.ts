@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Pool, PoolClient } from 'pg';
-import { ConcurrencyError, IdempotencyConflictError } from './errors';
+import { ConcurrencyError, IdempotencyConflictError } from '@passerelle/event-store-core';
 import {
   APPEND_NEW_STREAMS_SQL,
   APPEND_ALONE_SQL,
@@ -16,8 +16,8 @@ import {
   READ_STREAM_SQL,
   STREAM_VERSION_SQL,
 } from './sql';
-import type { AppendResult, EventMetadata, ExpectedVersion, NewEvent, StoredEvent } from './types';
-import { UpcasterRegistry } from './upcasters';
+import type { AppendResult, DomainEvent, EventMetadata, EventStore, ExpectedVersion, NewEvent, StoredEvent } from '@passerelle/event-store-core';
+import { UpcasterRegistry } from '@passerelle/event-store-core';
 
 /** Something that runs queries: the store's pool or a client inside a transaction. */
 export type Queryable = Pick<PoolClient, 'query'>;
@@ -92,7 +92,7 @@ export function parseAppendedPayload(payload: string | undefined): { instance: s
 }
 
 /** An append-only event store on PostgreSQL. It knows streams and events, no domain words. */
-export class PostgresEventStore {
+export class PostgresEventStore implements EventStore<PoolClient> {
   readonly upcasters: UpcasterRegistry;
   /** Tells this store's own NOTIFYs apart from other processes'. */
   readonly instance = randomUUID();
@@ -177,7 +177,6 @@ export class PostgresEventStore {
     return { streamId, version: last.version, position: last.position, events: stored };
   }
 
-  /** A stream's events from `fromVersion`, at most `limit` of them (all when null). */
   /**
    * Starts many streams in one statement (bulk commands: one invitation stream per participant).
    * Each stream must be new: one that exists already makes the whole call fail with a ConcurrencyError.
@@ -229,9 +228,16 @@ export class PostgresEventStore {
     });
   }
 
-  async readStream(streamId: string, fromVersion = 1, client?: Queryable, limit: number | null = null): Promise<StoredEvent[]> {
+  /** A stream's events from `fromVersion`, at most `limit` of them (all when null), typed as the events `E` the caller expects there. */
+  async readStream<E extends DomainEvent = DomainEvent<string, any>>(
+    streamId: string,
+    fromVersion = 1,
+    client?: Queryable,
+    limit: number | null = null,
+  ): Promise<StoredEvent<E>[]> {
     const result = await (client ?? this.pool).query<EventRow>({ name: 'passerelle_read_stream', text: READ_STREAM_SQL, values: [streamId, fromVersion, limit] });
-    return result.rows.map((row) => this.toStored(row));
+    // The stream's id says what it holds: its events are the caller's to name.
+    return result.rows.map((row) => this.toStored(row) as StoredEvent<E>);
   }
 
   async streamVersion(streamId: string, client?: Queryable): Promise<number> {

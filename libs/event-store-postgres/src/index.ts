@@ -1,12 +1,5 @@
-export * from './types';
-export * from './errors';
-export * from './upcasters';
-export * from './fingerprint';
-export * from './decider';
 export { PostgresEventStore, categoryOf, toPosition } from './event-store';
 export type { EventStoreOptions, AppendOptions, Queryable } from './event-store';
-export { handleCommand, loadAggregate, executeInTransaction, decideOn } from './command-handling';
-export type { CommandOptions, CommandResult } from './command-handling';
 export * from './subscription.types';
 export { SubscriptionRunner } from './subscription-runner';
 export { requestRebuild, requestReplay, listParked, readCheckpoints } from './subscription-admin';

@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { Client } from 'pg';
-import { ConsumerStoppedError, describeError } from './errors';
+import { ConsumerStoppedError, describeError } from '@passerelle/event-store-core';
 import type { PostgresEventStore } from './event-store';
 import { type AppendedCategories, parseAppendedPayload, toPosition } from './event-store';
 import { NOTIFY_CHANNEL } from './sql';
 import { requestRebuild, requestReplay } from './subscription-admin';
 import type { EventConsumer, SubscriptionOptions, SubscriptionStatus } from './subscription.types';
-import type { StoredEvent } from './types';
+import type { StoredEvent } from '@passerelle/event-store-core';
 
 /** Reads of an idle runner woken by appends are at least this far apart. */
 const MIN_READ_INTERVAL_MS = 15;

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { StoredEvent } from './types';
+import type { StoredEvent } from '@passerelle/event-store-core';
 
 /** Something that reads the store in order and keeps its own place (a projection, a reactor). */
 export interface EventConsumer {
