@@ -1,4 +1,7 @@
 /** Boundaries that `npm test` checks before any test runs (STYLE.md habits 1 and 3). */
+/** Framework, database and queue packages, with their type declarations (a type-only import counts). */
+const IO_PACKAGES = 'node_modules/(@types/)?(@nestjs|typeorm|bullmq|ioredis|pg|pg-[a-z-]+)/';
+
 module.exports = {
   forbidden: [
     {
@@ -7,6 +10,21 @@ module.exports = {
       severity: 'error',
       from: { path: '/domain/' },
       to: { path: ['node_modules/(@nestjs|typeorm|bullmq|ioredis|pg|pg-[a-z-]+|nodemailer)/', '^apps/'] },
+    },
+    {
+      name: 'domain-reaches-no-io',
+      comment:
+        'Nor through any chain of imports: a domain file that imports a helper that imports pg is as impure as one importing pg (tests of the domain excepted).',
+      severity: 'error',
+      from: { path: '/domain/', pathNot: '\\.spec\\.ts$' },
+      to: { path: IO_PACKAGES, reachable: true },
+    },
+    {
+      name: 'event-store-core-reaches-no-io',
+      comment: 'The event store core (deciders, events, command handling) knows no database: the PostgreSQL adapter implements its interface.',
+      severity: 'error',
+      from: { path: '^libs/event-store-core/', pathNot: '\\.spec\\.ts$' },
+      to: { path: IO_PACKAGES, reachable: true },
     },
     {
       name: 'no-circular',

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
-import { PostgresEventStore } from '@passerelle/event-store';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { balancedOrder, fmt, printMachine, printTable, printTarget, runBench, withBenchDatabase } from './support';
 
 const WARMUP_MS = 500;

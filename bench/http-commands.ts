@@ -26,7 +26,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
-import { PostgresEventStore } from '@passerelle/event-store';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { createTestDatabase, waitFor } from '@passerelle/testing';
 import { type AppProcess, runApp } from '../test/support/processes';
 import { cpuMs, cpuTicks, loadAverage, median, postgresCpu, tableAsMeasured, verdict } from './support';

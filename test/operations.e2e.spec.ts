@@ -1,6 +1,6 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Pool } from 'pg';
-import { PostgresEventStore } from '@passerelle/event-store';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { subscriptionLag } from '../apps/api/src/operations/operations-metrics';
 import { type ApiUnderTest, startApi } from './support/api';
 

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { PostgresEventStore } from '@passerelle/event-store';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { AccountsModule } from './accounts/accounts.module';
 import { AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source';

@@ -1,4 +1,4 @@
-import { type Decider, type DomainEvent, DomainError } from '@passerelle/event-store';
+import { type Decider, type DomainEvent, DomainError } from '@passerelle/event-store-core';
 
 /**
  * Given / when / then for deciders: given past events, when a command, then these events

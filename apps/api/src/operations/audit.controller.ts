@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { PostgresEventStore } from '@passerelle/event-store';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { Roles, ValidationProblem } from '@passerelle/platform';
 import { uuid } from '../workshops/ids';
 

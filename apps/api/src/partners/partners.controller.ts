@@ -2,7 +2,7 @@ import { Body, Controller, Get, NotFoundException, Param, Post, Query } from '@n
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import type { CommandOptions, CommandResult } from '@passerelle/event-store';
+import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
 import { ChangeInstitution, INSTITUTION_READ_MODEL, InstitutionQueries } from '@passerelle/partners';
 import { MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
 import { uuid } from '../workshops/ids';

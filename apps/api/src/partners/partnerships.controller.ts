@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { CommandOptions, CommandResult } from '@passerelle/event-store';
+import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
 import { ChangePartnership, PARTNERSHIP_READ_MODEL, type PartnershipCommand, PartnershipQueries } from '@passerelle/partnerships';
 import { type AuthUser, CurrentUser, MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
 import { uuid } from '../workshops/ids';

@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, 
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { type CommandOptions, type CommandResult, PostgresEventStore } from '@passerelle/event-store';
+import { type CommandOptions, type CommandResult } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { AppConfig, type AuthUser, CurrentUser, MinPosition, ReadModels, Roles, ValidationProblem, WriteOptions } from '@passerelle/platform';
 import { workshopStream } from '@passerelle/workshops';
 import { ChangeProposal, type ProposalCommand, PROPOSAL_READ_MODEL, ProposalQueries } from '@passerelle/proposals';

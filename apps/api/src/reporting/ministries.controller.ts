@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, MaxLength, isISO31661Alpha2 } from 'class-validator';
-import type { CommandOptions, CommandResult } from '@passerelle/event-store';
+import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
 import { IsEmailAddress, IsStorable, MinPosition, ReadModels, Roles, ValidationProblem, WriteOptions, trim, IsLanguageTag } from '@passerelle/platform';
 import { MINISTRY_READ_MODEL, MinistryQueries, SetMinistryContact } from '@passerelle/reporting';
 

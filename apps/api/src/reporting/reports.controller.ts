@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import type { FastifyReply as Response } from 'fastify';
-import type { CommandOptions } from '@passerelle/event-store';
+import type { CommandOptions } from '@passerelle/event-store-core';
 import { IsLanguageTag, MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
 import { ReportQueries, ResendReportDeliveries, type ResendResult } from '@passerelle/reporting';
 import { WORKSHOP_READ_MODEL, WorkshopQueries } from '@passerelle/workshops';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, HttpStatus, NotFoundException,
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response } from 'fastify';
-import { type CommandOptions, DomainError } from '@passerelle/event-store';
+import { type CommandOptions, DomainError } from '@passerelle/event-store-core';
 import { formatDates, INVITATION_READ_MODEL, InvitationQueries, RespondToInvitation, RsvpTokens, type RsvpView } from '@passerelle/invitations';
 import { escapeHtml, MailTemplates } from '@passerelle/mail';
 import { Public, ReadModels, WriteOptions } from '@passerelle/platform';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, 
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import type { CommandOptions, CommandResult } from '@passerelle/event-store';
+import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
 import { INVITATION_READ_MODEL, InvitationQueries, InviteParticipants, RecordAttendance } from '@passerelle/invitations';
 import { MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
 import { ChangeWorkshop, WORKSHOP_READ_MODEL, type WorkshopCommand, WorkshopQueries } from '@passerelle/workshops';

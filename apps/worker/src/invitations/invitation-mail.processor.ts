@@ -1,7 +1,8 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { handleCommand, PostgresEventStore } from '@passerelle/event-store';
+import { handleCommand, loadAggregate } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { MailTemplates, OnceMailer } from '@passerelle/mail';
 import { AppConfig } from '@passerelle/platform';
 import { workshopStream, type WorkshopEvent } from '@passerelle/workshops';
@@ -46,10 +47,9 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
   async process(job: Job<InvitationMailJob>): Promise<string> {
     const reminder = job.name === 'reminder';
     const { invitationId } = job.data;
-    const events = await this.store.readStream(invitationStream(invitationId));
+    const { state, events } = await loadAggregate(this.store, invitationStream(invitationId), invitationDecider);
     const issued = events.find((e) => e.type === 'InvitationIssued')?.data as Issued | undefined;
     if (!issued) return 'no such invitation';
-    const state = events.reduce((s, e) => invitationDecider.evolve(s, e as unknown as InvitationEvent), invitationDecider.initialState());
     if (state.status === 'bounced') return 'bounced before';
     if (reminder && (state.status === 'accepted' || state.status === 'declined' || state.reminded)) return 'no reminder needed';
     const workshop = await this.plan(issued.workshopId);

@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { PostgresEventStore } from '@passerelle/event-store';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { MailTemplates, NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, OnceMailer } from '@passerelle/mail';
 import { ActivationTokens, AppConfig } from '@passerelle/platform';
 

@@ -2,7 +2,8 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { createHash } from 'node:crypto';
-import { decideOn, executeInTransaction, fold, handleCommand, loadAggregate, PostgresEventStore } from '@passerelle/event-store';
+import { handleCommand, loadAggregate, runCommand } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { MailTemplates, OnceMailer } from '@passerelle/mail';
 import { INVITATION_READ_MODEL } from '@passerelle/invitations';
 import { INSTITUTION_READ_MODEL } from '@passerelle/partners';
@@ -13,7 +14,6 @@ import {
   loadReportModel,
   ministryDecider,
   ministryStream,
-  type ReportEvent,
   type ReportFile,
   type ReportJob,
   type ReportModel,
@@ -98,19 +98,18 @@ export class ReportProcessor extends WorkerHost {
     // Rendering is CPU work (about a second for a large workshop): done in a worker thread.
     const rendered = await renderReportFiles(model, [...languages].sort(), concludedAt);
     const files: RenderedFile[] = rendered.map((f) => file(f.kind, f.language, f.content));
-    await executeInTransaction(this.store, { metadata }, async (tx) => {
+    await runCommand(this.store, { metadata }, async (session) => {
       for (const f of files) {
-        await tx.query(
+        await session.tx.query(
           `INSERT INTO report_files (workshop_id, kind, language, content_type, content, checksum, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (workshop_id, kind, language) DO NOTHING`,
           [workshopId, f.kind, f.language, CONTENT_TYPES[f.kind], f.content, f.checksum, concludedAt],
         );
       }
       const command = { type: 'CompileReport' as const, workshopId, compiledAt: concludedAt.toISOString(), files: files.map(({ kind, language, checksum }) => ({ kind, language, checksum })), countries };
-      return decideOn(this.store, tx, reportStream(workshopId), reportDecider, command, { metadata });
+      return session.decide(reportStream(workshopId), reportDecider, command);
     });
-    const events = await this.store.readStream(reportStream(workshopId));
-    return fold(reportDecider, events as unknown as ReportEvent[]);
+    return (await loadAggregate(this.store, reportStream(workshopId), reportDecider)).state;
   }
 
   private async deliver(workshopId: string, model: ReportModel, delivery: ReportState['deliveries'][string], metadata: Record<string, string>): Promise<number> {

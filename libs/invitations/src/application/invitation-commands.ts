@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandOptions, CommandResult } from '@passerelle/event-store';
+import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
 import type { Participant, RsvpResponse } from '../domain/invitation.events';
 
 export const invitationStream = (invitationId: string) => `invitation-${invitationId}`;

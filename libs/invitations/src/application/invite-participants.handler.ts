@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decideOn, executeInTransaction, PostgresEventStore } from '@passerelle/event-store';
+import { runCommand } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { workshopDecider, workshopStream } from '@passerelle/workshops';
 import { invitationDecider } from '../domain/invitation.decider';
 import { type IssuedInvitation, InviteParticipants, invitationStream } from './invitation-commands';
@@ -16,26 +17,22 @@ export class InviteParticipantsHandler implements ICommandHandler<InviteParticip
   execute({ workshopId, participants, options }: InviteParticipants) {
     const at = new Date().toISOString();
     const invitations = participants.map((participant) => ({ invitationId: randomUUID(), participant }));
-    return executeInTransaction(this.store, options, async (tx) => {
-      await decideOn(
-        this.store,
-        tx,
+    return runCommand(this.store, options, async (session) => {
+      await session.decide(
         workshopStream(workshopId),
         workshopDecider,
         { type: 'InviteParticipants', invitations: invitations.map((i) => ({ invitationId: i.invitationId, email: i.participant.email })) },
-        options,
+        { expectedVersion: options.expectedVersion },
       );
-      // Every invitation is a new stream: decide on the empty state and start them all in one statement.
-      const streams = invitations.map(({ invitationId, participant }) => {
-        const tokenHash = RsvpTokens.hash(this.tokens.tokenFor(invitationId));
-        const events = invitationDecider.decide(
-          { type: 'IssueInvitation', invitationId, workshopId, participant, tokenHash, at },
-          invitationDecider.initialState(),
-        );
-        return { streamId: invitationStream(invitationId), events };
-      });
-      const appended = await this.store.appendToNewStreams(streams, { metadata: options.metadata, client: tx });
-      const items: IssuedInvitation[] = appended.map((result, i) => ({
+      // Every invitation is a new stream: all started in one statement.
+      const started = await session.startStreams(
+        invitationDecider,
+        invitations.map(({ invitationId, participant }) => ({
+          streamId: invitationStream(invitationId),
+          command: { type: 'IssueInvitation' as const, invitationId, workshopId, participant, tokenHash: RsvpTokens.hash(this.tokens.tokenFor(invitationId)), at },
+        })),
+      );
+      const items: IssuedInvitation[] = started.map((result, i) => ({
         id: invitations[i].invitationId,
         email: invitations[i].participant.email,
         version: result.version,

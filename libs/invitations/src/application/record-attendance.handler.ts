@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decideOn, executeInTransaction, PostgresEventStore } from '@passerelle/event-store';
+import { runCommand } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { workshopDecider, workshopStream } from '@passerelle/workshops';
 import { invitationDecider } from '../domain/invitation.decider';
 import { invitationStream, RecordAttendance } from './invitation-commands';
@@ -9,11 +10,11 @@ export class RecordAttendanceHandler implements ICommandHandler<RecordAttendance
   constructor(private readonly store: PostgresEventStore) {}
 
   execute({ workshopId, sessionId, invitationIds, options }: RecordAttendance) {
-    return executeInTransaction(this.store, options, async (tx) => {
-      const workshop = await decideOn(this.store, tx, workshopStream(workshopId), workshopDecider, { type: 'RecordAttendance', sessionId, invitationIds }, options);
+    return runCommand(this.store, options, async (session) => {
+      const workshop = await session.decide(workshopStream(workshopId), workshopDecider, { type: 'RecordAttendance', sessionId, invitationIds }, { expectedVersion: options.expectedVersion });
       let position = workshop.position;
       for (const invitationId of new Set(invitationIds)) {
-        const marked = await decideOn(this.store, tx, invitationStream(invitationId), invitationDecider, { type: 'MarkAttended', sessionId }, { metadata: options.metadata });
+        const marked = await session.decide(invitationStream(invitationId), invitationDecider, { type: 'MarkAttended', sessionId });
         position = Math.max(position, marked.position);
       }
       return { id: workshopId, version: workshop.version, position };

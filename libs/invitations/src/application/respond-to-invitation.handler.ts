@@ -1,6 +1,7 @@
 import { NotFoundException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { handleCommand, loadAggregate, PostgresEventStore } from '@passerelle/event-store';
+import { handleCommand, loadAggregate } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { workshopDecider, workshopStream } from '@passerelle/workshops';
 import { invitationDecider } from '../domain/invitation.decider';
 import { InvitationQueries } from '../infrastructure/invitation.queries';

@@ -1,4 +1,4 @@
-import { type Decider, DomainError } from '@passerelle/event-store';
+import { type Decider, DomainError } from '@passerelle/event-store-core';
 import type { InvitationCommand } from './invitation.commands';
 import type { InvitationEvent, InvitationStatus } from './invitation.events';
 

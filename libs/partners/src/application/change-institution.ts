@@ -1,6 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { PoolClient } from 'pg';
-import { type CommandOptions, type CommandResult, decideOn, DomainError, executeInTransaction, handleCommand, PostgresEventStore } from '@passerelle/event-store';
+import { type CommandOptions, type CommandResult, DomainError, handleCommand, runCommand } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import type { PartnerInstitutionCommand } from '../domain/partner-institution.commands';
 import { partnerInstitutionDecider } from '../domain/partner-institution.decider';
 import type { InstitutionContact } from '../domain/partner-institution.events';
@@ -35,17 +36,17 @@ export class ChangeInstitutionHandler implements ICommandHandler<ChangeInstituti
     if (command.type !== 'RegisterInstitution' && command.type !== 'AddContact') {
       return handleCommand(this.store, streamId, partnerInstitutionDecider, command, options);
     }
-    return executeInTransaction(this.store, options, async (tx) => {
-      const result = await decideOn(this.store, tx, streamId, partnerInstitutionDecider, command, options);
+    return runCommand(this.store, options, async (session) => {
+      const result = await session.decide(streamId, partnerInstitutionDecider, command, { expectedVersion: options.expectedVersion });
       for (const event of result.events) {
-        await claimAccount(tx, event.data.contact as InstitutionContact, event.data.institutionId as string);
+        await claimAccount(session.tx, event.data.contact as InstitutionContact, event.data.institutionId as string);
       }
       return result;
     });
   }
 }
 
-async function claimAccount(tx: PoolClient, contact: InstitutionContact, institutionId: string): Promise<void> {
+async function claimAccount(tx: Pick<PoolClient, 'query'>, contact: InstitutionContact, institutionId: string): Promise<void> {
   if (!(await insertPartnerAccount(tx, contact, institutionId))) throw new DomainError(`An account with this e-mail already exists: ${contact.email}`, 'email_taken');
 }
 

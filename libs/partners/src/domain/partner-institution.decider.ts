@@ -1,4 +1,4 @@
-import { type Decider, DomainError } from '@passerelle/event-store';
+import { type Decider, DomainError } from '@passerelle/event-store-core';
 import type { PartnerInstitutionCommand } from './partner-institution.commands';
 import type { InstitutionContact, PartnerInstitutionEvent } from './partner-institution.events';
 

@@ -1,7 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import type { EventConsumer, StoredEvent } from '@passerelle/event-store';
+import type { StoredEvent } from '@passerelle/event-store-core';
+import type { EventConsumer } from '@passerelle/event-store-postgres';
 import { NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, notificationJobId } from '@passerelle/mail';
 import { ACTIVATION_VALID_HOURS, ActivationTokens, AppConfig, eventJobOptions, EventStorePool } from '@passerelle/platform';
 import { insertPartnerAccount } from '../application/change-institution';

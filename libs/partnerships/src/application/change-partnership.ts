@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type CommandOptions, type CommandResult, handleCommand, PostgresEventStore } from '@passerelle/event-store';
+import { type CommandOptions, type CommandResult, handleCommand } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import type { PartnershipCommand } from '../domain/partnership.commands';
 import { partnershipDecider } from '../domain/partnership.decider';
 

@@ -1,4 +1,4 @@
-import { type Decider, DomainError } from '@passerelle/event-store';
+import { type Decider, DomainError } from '@passerelle/event-store-core';
 import type { PartnershipCommand } from './partnership.commands';
 import type { PartnershipEvent, PartnershipStatus } from './partnership.events';
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type EventConsumer, handleCommand, PostgresEventStore, type StoredEvent } from '@passerelle/event-store';
+import { handleCommand, type StoredEvent } from '@passerelle/event-store-core';
+import { type EventConsumer, PostgresEventStore } from '@passerelle/event-store-postgres';
 import { proposalStream } from '@passerelle/proposals';
 import { partnershipDecider } from '../domain/partnership.decider';
 import { partnershipIdFor, partnershipStream } from '../application/change-partnership';

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
-import { PostgresEventStore } from '@passerelle/event-store';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { AppConfig } from '../config/app-config';
 
 /** The process's pg pool for the event store and read models (TypeORM keeps its own for accounts). */

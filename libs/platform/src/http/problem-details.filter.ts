@@ -1,11 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  ConcurrencyError,
-  DomainError,
-  IdempotencyConflictError,
-  PreconditionFailedError,
-} from '@passerelle/event-store';
+import { ConcurrencyError, DomainError, IdempotencyConflictError, PreconditionFailedError } from '@passerelle/event-store-core';
 import { PROBLEM_BASE, plainProblem, type ProblemBody, ProblemException } from './problem';
 
 /** Every error leaves as application/problem+json; anything unexpected is a logged 500 saying nothing more. */

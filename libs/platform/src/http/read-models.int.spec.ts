@@ -1,4 +1,4 @@
-import { type EventConsumer, PostgresEventStore, SubscriptionRunner } from '@passerelle/event-store';
+import { type EventConsumer, PostgresEventStore, SubscriptionRunner } from '@passerelle/event-store-postgres';
 import { createTestDatabase, testConfig, type TestDatabase, waitFor } from '@passerelle/testing';
 import { EventStorePool } from '../database/event-store.provider';
 import { ProblemException } from './problem';

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import type { FastifyRequest as Request } from 'fastify';
-import { SAFE_BOUND_SQL } from '@passerelle/event-store';
+import { SAFE_BOUND_SQL } from '@passerelle/event-store-postgres';
 import { EventStorePool } from '../database/event-store.provider';
 import { header } from './headers';
 import { ProblemException, ValidationProblem } from './problem';

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext, HttpStatus } from '@nestjs/common';
 import type { FastifyRequest as Request } from 'fastify';
-import { type CommandOptions, fingerprint } from '@passerelle/event-store';
+import { type CommandOptions, fingerprint } from '@passerelle/event-store-core';
 import type { AuthUser } from '../auth/auth.decorators';
 import { header } from './headers';
 import { ProblemException, ValidationProblem } from './problem';

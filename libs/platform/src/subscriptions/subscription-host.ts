@@ -1,5 +1,5 @@
 import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider, type Type } from '@nestjs/common';
-import { type EventConsumer, PostgresEventStore, SubscriptionRunner } from '@passerelle/event-store';
+import { type EventConsumer, PostgresEventStore, SubscriptionRunner } from '@passerelle/event-store-postgres';
 import { AppConfig } from '../config/app-config';
 
 export const EVENT_CONSUMERS = Symbol('EVENT_CONSUMERS');

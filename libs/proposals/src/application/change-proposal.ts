@@ -1,15 +1,8 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import {
-  type CommandOptions,
-  type CommandResult,
-  type Decider,
-  handleCommand,
-  loadAggregate,
-  PostgresEventStore,
-  PreconditionFailedError,
-} from '@passerelle/event-store';
+import { type CommandOptions, type CommandResult, type Decider, handleCommand, loadAggregate, PreconditionFailedError } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import type { ProposalCommand } from '../domain/proposal.commands';
-import { proposalDecider, type ProposalState } from '../domain/proposal.decider';
+import { proposalDecider, proposalNotFound, type ProposalState } from '../domain/proposal.decider';
 import type { ProposalEvent } from '../domain/proposal.events';
 
 export const proposalStream = (proposalId: string) => `proposal-${proposalId}`;
@@ -43,8 +36,7 @@ export class ChangeProposalHandler implements ICommandHandler<ChangeProposal> {
       // would tell its existence and version.
       if (err instanceof PreconditionFailedError && command.type !== 'CreateProposal') {
         const { state } = await loadAggregate(this.store, proposalStream(proposalId), proposalDecider);
-        // Refuses exactly as for a proposal that does not exist.
-        if (hiddenFrom(institutionId, state)) proposalDecider.decide(command, proposalDecider.initialState());
+        if (hiddenFrom(institutionId, state)) throw proposalNotFound();
       }
       throw err;
     }
@@ -56,14 +48,14 @@ function hiddenFrom(institutionId: string | null, state: ProposalState): boolean
   return !state.exists || (institutionId !== null && state.institutionId !== institutionId);
 }
 
-/** For a partner, another institution's proposal is decided on as if it did not exist: the same refusal, word for word. */
+/** For a partner, another institution's proposal is one that does not exist: the same refusal, word for word. */
 function ownedBy(institutionId: string | null): Decider<ProposalCommand, ProposalState, ProposalEvent> {
   if (institutionId === null) return proposalDecider;
   return {
     ...proposalDecider,
     decide(command, state) {
-      const theirs = command.type !== 'CreateProposal' && hiddenFrom(institutionId, state);
-      return proposalDecider.decide(command, theirs ? proposalDecider.initialState() : state);
+      if (command.type !== 'CreateProposal' && hiddenFrom(institutionId, state)) throw proposalNotFound();
+      return proposalDecider.decide(command, state);
     },
   };
 }

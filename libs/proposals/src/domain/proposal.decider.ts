@@ -1,4 +1,4 @@
-import { type Decider, DomainError } from '@passerelle/event-store';
+import { type Decider, DomainError } from '@passerelle/event-store-core';
 import type { ProposalCommand } from './proposal.commands';
 import type { ProposalEvent, ProposalFields, ProposalStatus } from './proposal.events';
 
@@ -33,8 +33,13 @@ function refuse(message: string, code: string): never {
   throw new DomainError(message, code);
 }
 
+/** A proposal that does not exist, or that the one asking may not know of: the same words either way. */
+export function proposalNotFound(): DomainError {
+  return new DomainError('This proposal does not exist', 'proposal_not_found');
+}
+
 function requireStatus(state: ProposalState, allowed: ProposalStatus[], action: string): void {
-  if (!state.exists) refuse('This proposal does not exist', 'proposal_not_found');
+  if (!state.exists) throw proposalNotFound();
   if (!allowed.includes(state.status as ProposalStatus)) {
     refuse(`Cannot ${action} a proposal that is ${state.status.replace('_', ' ')}`, 'proposal_status');
   }

@@ -2,7 +2,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { PoolClient } from 'pg';
-import type { EventConsumer, StoredEvent } from '@passerelle/event-store';
+import type { StoredEvent } from '@passerelle/event-store-core';
+import type { EventConsumer } from '@passerelle/event-store-postgres';
 import { NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, notificationJobId } from '@passerelle/mail';
 import { AppConfig, eventJobOptions } from '@passerelle/platform';
 

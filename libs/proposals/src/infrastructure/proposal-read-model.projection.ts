@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import type { EventConsumer, StoredEvent } from '@passerelle/event-store';
+import type { StoredEvent } from '@passerelle/event-store-core';
+import type { EventConsumer } from '@passerelle/event-store-postgres';
 import type { ProposalEvent } from '../domain/proposal.events';
 
 export const PROPOSAL_READ_MODEL = 'proposal-read-model';

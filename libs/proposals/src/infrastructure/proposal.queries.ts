@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PostgresEventStore } from '@passerelle/event-store';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { decodeCursor, encodeCursor, EventStorePool } from '@passerelle/platform';
 import type { ProposalFields, ProposalStatus } from '../domain/proposal.events';
 import { proposalStream } from '../application/change-proposal';

@@ -1,8 +1,8 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type CommandOptions, decideOn, executeInTransaction, fold, loadAggregate, PostgresEventStore } from '@passerelle/event-store';
+import { type CommandOptions, runCommand } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { ministryDecider } from '../domain/ministry.decider';
-import { reportDecider, reportStream } from '../domain/report.decider';
-import type { ReportEvent } from '../domain/report.events';
+import { reportDecider, reportNotCompiled, reportStream } from '../domain/report.decider';
 import { ministryStream } from './set-ministry-contact';
 
 export interface ResendResult {
@@ -29,24 +29,28 @@ export class ResendReportDeliveriesHandler implements ICommandHandler<ResendRepo
 
   execute({ workshopId, options }: ResendReportDeliveries): Promise<ResendResult> {
     const streamId = reportStream(workshopId);
-    return executeInTransaction(this.store, options, async (tx) => {
-      const events = await this.store.readStream(streamId, 1, tx);
-      const state = fold(reportDecider, events as unknown as ReportEvent[]);
-      let version = events[events.length - 1]?.version ?? 0;
-      let position = events[events.length - 1]?.position ?? 0;
+    return runCommand(this.store, options, async (session) => {
+      let { state, version, position } = await session.load(streamId, reportDecider);
+      if (!state.compiled) throw reportNotCompiled();
       const countries: string[] = [];
+      // The client's If-Match holds for the report as it read it; each delivery queued here moves it on.
+      let expectedVersion = options.expectedVersion;
       const at = new Date().toISOString();
       for (const delivery of Object.values(state.deliveries).sort((a, b) => a.country.localeCompare(b.country))) {
         if (delivery.status !== 'failed') continue;
-        const { state: ministry } = await loadAggregate(this.store, ministryStream(delivery.country), ministryDecider, tx);
+        const { state: ministry } = await session.load(ministryStream(delivery.country), ministryDecider);
         if (!ministry.contact) continue;
         const { ministryName, email, language } = ministry.contact;
-        const result = await decideOn(this.store, tx, streamId, reportDecider, { type: 'QueueDelivery', recipient: { country: delivery.country, ministry: ministryName, email, language }, at }, options);
+        const result = await session.decide(
+          streamId,
+          reportDecider,
+          { type: 'QueueDelivery', recipient: { country: delivery.country, ministry: ministryName, email, language }, at },
+          { expectedVersion },
+        );
         if (result.events.length > 0) countries.push(delivery.country);
         ({ version, position } = result);
+        if (expectedVersion !== undefined) expectedVersion = version;
       }
-      // Refuses (409) a report not compiled yet, as the decider does for any delivery.
-      if (!state.compiled) reportDecider.decide({ type: 'QueueDelivery', recipient: { country: '', ministry: '', email: '', language: '' }, at }, state);
       return { countries, version, position };
     });
   }

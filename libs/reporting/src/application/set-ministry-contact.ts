@@ -1,5 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type CommandOptions, type CommandResult, handleCommand, PostgresEventStore } from '@passerelle/event-store';
+import { type CommandOptions, type CommandResult, handleCommand } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import type { MinistryContact } from '../domain/ministry.events';
 import { ministryDecider } from '../domain/ministry.decider';
 

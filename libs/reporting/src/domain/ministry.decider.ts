@@ -1,4 +1,4 @@
-import type { Decider } from '@passerelle/event-store';
+import type { Decider } from '@passerelle/event-store-core';
 import type { MinistryCommand } from './ministry.commands';
 import type { MinistryContact, MinistryEvent } from './ministry.events';
 

@@ -1,4 +1,4 @@
-import { type Decider, DomainError } from '@passerelle/event-store';
+import { type Decider, DomainError } from '@passerelle/event-store-core';
 import type { ReportCommand } from './report.commands';
 import type { ReportEvent, ReportFile, ReportRecipient } from './report.events';
 
@@ -24,6 +24,11 @@ function refuse(message: string, code: string): never {
   throw new DomainError(message, code);
 }
 
+/** Nothing is delivered before the report is compiled. */
+export function reportNotCompiled(): DomainError {
+  return new DomainError('The report is not compiled yet', 'report_not_compiled');
+}
+
 /**
  * A workshop's report (stream `report-<workshopId>`): compiled once, its files fixed then; then one
  * delivery per participating country, queued, sent or failed. A sent delivery is never sent again; a
@@ -37,7 +42,7 @@ export const reportDecider: Decider<ReportCommand, ReportState, ReportEvent> = {
       const { workshopId, compiledAt, files, countries } = command;
       return [{ type: 'ReportCompiled', data: { workshopId, compiledAt, files, countries } }];
     }
-    if (!state.compiled) refuse('The report is not compiled yet', 'report_not_compiled');
+    if (!state.compiled) throw reportNotCompiled();
     const { recipient } = command;
     if (!state.countries.includes(recipient.country)) refuse(`${recipient.country} did not take part in the workshop`, 'country_not_in_report');
     const current = state.deliveries[recipient.country];

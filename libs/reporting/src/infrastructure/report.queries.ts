@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientBase } from 'pg';
-import { fold, PostgresEventStore } from '@passerelle/event-store';
+import { loadAggregate } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { EventStorePool } from '@passerelle/platform';
 import { reportDecider, type ReportState, reportStream } from '../domain/report.decider';
-import type { ReportEvent } from '../domain/report.events';
 
 export interface StoredReportFile {
   kind: string;
@@ -31,8 +31,7 @@ export class ReportQueries {
   ) {}
 
   async state(workshopId: string): Promise<ReportState> {
-    const events = await this.store.readStream(reportStream(workshopId));
-    return fold(reportDecider, events as unknown as ReportEvent[]);
+    return (await loadAggregate(this.store, reportStream(workshopId), reportDecider)).state;
   }
 
   async view(workshopId: string): Promise<ReportView> {

@@ -1,7 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import type { EventConsumer, StoredEvent } from '@passerelle/event-store';
+import type { StoredEvent } from '@passerelle/event-store-core';
+import type { EventConsumer } from '@passerelle/event-store-postgres';
 import { AppConfig, eventJobOptions } from '@passerelle/platform';
 import { REPORT_QUEUE, type ReportJob, reportJobId } from './report.queue';
 

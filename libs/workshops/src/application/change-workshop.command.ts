@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandOptions, CommandResult } from '@passerelle/event-store';
+import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
 import type { WorkshopCommand } from '../domain/workshop.commands';
 
 export const workshopStream = (workshopId: string) => `workshop-${workshopId}`;

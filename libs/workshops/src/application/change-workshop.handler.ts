@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type CommandResult, handleCommand, PostgresEventStore } from '@passerelle/event-store';
+import { type CommandResult, handleCommand } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { workshopDecider } from '../domain/workshop.decider';
 import { ChangeWorkshop, workshopStream } from './change-workshop.command';
 

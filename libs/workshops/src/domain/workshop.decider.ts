@@ -1,4 +1,4 @@
-import { type Decider, DomainError } from '@passerelle/event-store';
+import { type Decider, DomainError } from '@passerelle/event-store-core';
 import type { WorkshopCommand } from './workshop.commands';
 import type { SessionData, WorkshopEvent, WorkshopStatus } from './workshop.events';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import type { EventConsumer, StoredEvent } from '@passerelle/event-store';
+import type { StoredEvent } from '@passerelle/event-store-core';
+import type { EventConsumer } from '@passerelle/event-store-postgres';
 import type { WorkshopEvent } from '../domain/workshop.events';
 
 export const WORKSHOP_READ_MODEL = 'workshop-read-model';

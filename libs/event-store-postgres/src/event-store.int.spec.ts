@@ -1,11 +1,11 @@
 import type { Pool } from 'pg';
 import { createTestDatabase, testPool, type TestDatabase, waitFor } from '@passerelle/testing';
-import { ConcurrencyError, IdempotencyConflictError, PreconditionFailedError, DomainError } from './errors';
+import { ConcurrencyError, IdempotencyConflictError, PreconditionFailedError, DomainError } from '@passerelle/event-store-core';
 import { PostgresEventStore } from './event-store';
-import { handleCommand, loadAggregate } from './command-handling';
-import type { Decider } from './decider';
-import { fingerprint } from './fingerprint';
-import { UpcasterRegistry } from './upcasters';
+import { handleCommand, loadAggregate } from '@passerelle/event-store-core';
+import type { Decider } from '@passerelle/event-store-core';
+import { fingerprint } from '@passerelle/event-store-core';
+import { UpcasterRegistry } from '@passerelle/event-store-core';
 
 type CounterEvent = { type: 'Incremented'; data: { by: number } };
 type CounterCommand = { type: 'Increment'; by: number };

@@ -4,7 +4,7 @@ import { PostgresEventStore } from './event-store';
 import { listParked } from './subscription-admin';
 import { SubscriptionRunner } from './subscription-runner';
 import type { EventConsumer, SubscriptionOptions } from './subscription.types';
-import type { StoredEvent } from './types';
+import type { StoredEvent } from '@passerelle/event-store-core';
 
 describe('SubscriptionRunner', () => {
   let db: TestDatabase;

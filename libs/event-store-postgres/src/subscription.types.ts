@@ -1,5 +1,12 @@
 import type { PoolClient } from 'pg';
-import type { StoredEvent } from './types';
+import type { StoredEvent } from '@passerelle/event-store-core';
+
+/**
+ * The connection a consumer's work runs on, inside the transaction that also moves its checkpoint: the
+ * runner's own connection, or a pooled client when the consumer is run elsewhere. Not for the consumer
+ * to release.
+ */
+export type ConsumerTransaction = PoolClient;
 
 /** Something that reads the store in order and keeps its own place (a projection, a reactor). */
 export interface EventConsumer {
@@ -14,9 +21,9 @@ export interface EventConsumer {
   /** `park` (the default): after the retries, set the event aside and go on. `stop`: stop the consumer. */
   readonly onError?: 'park' | 'stop';
   /** Apply events. `tx` is inside the transaction that also moves the checkpoint. */
-  handle(events: StoredEvent[], tx: PoolClient): Promise<void>;
+  handle(events: StoredEvent[], tx: ConsumerTransaction): Promise<void>;
   /** Empty the read model, for a rebuild from position 0. */
-  reset?(tx: PoolClient): Promise<void>;
+  reset?(tx: ConsumerTransaction): Promise<void>;
 }
 
 export interface SubscriptionLogger {

@@ -21,8 +21,8 @@ export interface NewEvent<TData = unknown> extends DomainEvent<string, TData> {
   metadata?: Partial<EventMetadata>;
 }
 
-/** An event as read back from the store, upcast to its current shape. */
-export interface StoredEvent<TData = any> {
+/** Where and when an event was stored: what reading it back adds to the event itself. */
+export interface StoredEventRecord {
   id: string;
   streamId: string;
   /** The part of the stream id before its first '-': `proposal` for `proposal-42`. */
@@ -30,12 +30,16 @@ export interface StoredEvent<TData = any> {
   version: number;
   /** Global position: strictly increasing in commit-safe reading order. */
   position: number;
-  type: string;
   schemaVersion: number;
-  data: TData;
   metadata: EventMetadata;
   recordedAt: Date;
 }
+
+/**
+ * An event as read back from the store, upcast to its current shape. `E` is the union of the events the
+ * reader expects: a switch on `type` narrows `data`. Without it, any type and untyped data.
+ */
+export type StoredEvent<E extends DomainEvent = DomainEvent<string, any>> = E & StoredEventRecord;
 
 /**
  * What the writer believes the stream's current version is:

@@ -1,5 +1,5 @@
-import type { Queryable } from './event-store';
-import { toPosition } from './event-store';
+import type { Queryable } from './event-rows';
+import { toPosition } from './event-rows';
 import { NOTIFY_CHANNEL } from './sql';
 import type { ParkedEvent } from './subscription.types';
 

@@ -1,0 +1,10 @@
+export * from './types';
+export * from './errors';
+export * from './upcasters';
+export * from './fingerprint';
+export * from './decider';
+export type { EventStore } from './store';
+export type { CommandOptions, CommandResult, StreamChange } from './command-options';
+export { runCommand, handleCommand } from './command-handling';
+export { CommandSession, type DecideOptions } from './command-session';
+export { loadAggregate, type Aggregate } from './load-aggregate';

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type AppendResult,
+  ConcurrencyError,
+  type EventMetadata,
+  type ExpectedVersion,
+  type NewEvent,
+  type StoredEvent,
+  type UpcasterRegistry,
+} from '@passerelle/event-store-core';
+import { categoryOf, completeMetadata, expectedNumber, type Queryable, toStored } from './event-rows';
+import {
+  APPEND_ALONE_SQL,
+  APPEND_IN_TRANSACTION_SQL,
+  APPEND_NEW_STREAMS_SQL,
+  APPEND_ONE_ALONE_SQL,
+  APPEND_ONE_IN_TRANSACTION_SQL,
+  MAX_EVENTS_PER_TRANSACTION,
+  STREAM_VERSION_SQL,
+} from './sql';
+
+export interface AppendOptions {
+  expectedVersion: ExpectedVersion;
+  /** Metadata merged into every event's own. */
+  metadata?: Partial<EventMetadata>;
+  /** Append inside this transaction instead of on its own. */
+  client?: Queryable;
+}
+
+const UNIQUE_VIOLATION = '23505';
+const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
+
+function isVersionTaken(err: any): boolean {
+  return err?.code === UNIQUE_VIOLATION && err?.constraint === STREAM_VERSION_CONSTRAINT;
+}
+
+/** Appends to one stream if it is at the expected version; `db` is the pool, or `options.client` inside a transaction. */
+export async function appendToStream(
+  db: Queryable,
+  upcasters: UpcasterRegistry,
+  streamId: string,
+  events: NewEvent[],
+  options: AppendOptions,
+): Promise<AppendResult> {
+  if (events.length === 0) throw new Error('append needs at least one event');
+  if (events.length >= MAX_EVENTS_PER_TRANSACTION) throw new Error(`append takes fewer than ${MAX_EVENTS_PER_TRANSACTION} events at once`);
+  const expected = expectedNumber(options.expectedVersion);
+  const runner = options.client ?? db;
+  const category = categoryOf(streamId);
+  const ids: string[] = [];
+  const types: string[] = [];
+  const versions: number[] = [];
+  const data: string[] = [];
+  const metadata: EventMetadata[] = [];
+  for (const event of events) {
+    ids.push(event.id ?? randomUUID());
+    types.push(event.type);
+    versions.push(event.schemaVersion ?? upcasters.currentVersion(event.type));
+    data.push(JSON.stringify(event.data ?? null));
+    metadata.push(completeMetadata({ ...options.metadata, ...event.metadata }));
+  }
+  const metadataText = metadata.map((m) => JSON.stringify(m));
+  const one = events.length === 1;
+  let rows: { position: string; version: number; recorded_at: Date }[];
+  try {
+    // Named, so each connection plans it once: planning costs more than running it.
+    const result = await runner.query<{ position: string; version: number; recorded_at: Date }>({
+      name: `passerelle_append${one ? '_one' : ''}${options.client ? '_in_transaction' : ''}`,
+      text: options.client ? (one ? APPEND_ONE_IN_TRANSACTION_SQL : APPEND_IN_TRANSACTION_SQL) : one ? APPEND_ONE_ALONE_SQL : APPEND_ALONE_SQL,
+      values: one
+        ? [streamId, category, ids[0], types[0], versions[0], data[0], metadataText[0], expected]
+        : [streamId, category, ids, types, versions, data, metadataText, expected],
+    });
+    rows = result.rows;
+  } catch (err) {
+    if (isVersionTaken(err)) throw new ConcurrencyError(streamId, options.expectedVersion, null);
+    throw err;
+  }
+  if (rows.length !== events.length) {
+    const found = await runner.query<{ version: number }>(STREAM_VERSION_SQL, [streamId]);
+    throw new ConcurrencyError(streamId, options.expectedVersion, Number(found.rows[0].version));
+  }
+  const stored = rows.map((row, i) =>
+    toStored(upcasters, {
+      position: row.position,
+      event_id: ids[i],
+      stream_id: streamId,
+      category,
+      version: row.version,
+      type: types[i],
+      schema_version: versions[i],
+      data: events[i].data ?? null,
+      metadata: metadata[i],
+      recorded_at: row.recorded_at,
+    }),
+  );
+  const last = stored[stored.length - 1];
+  return { streamId, version: last.version, position: last.position, events: stored };
+}
+
+/**
+ * Starts many streams in one statement (bulk commands: one invitation stream per participant), inside
+ * the transaction of `client`. Each stream must be new: one that exists already makes the whole call
+ * fail with a ConcurrencyError.
+ */
+export async function appendToNewStreams(
+  upcasters: UpcasterRegistry,
+  streams: { streamId: string; events: NewEvent[] }[],
+  options: { metadata?: Partial<EventMetadata>; client: Queryable },
+): Promise<AppendResult[]> {
+  const rows = streams.flatMap(({ streamId, events }) => events.map((event, i) => ({ streamId, event, version: i + 1 })));
+  if (rows.length === 0) return [];
+  if (rows.length >= MAX_EVENTS_PER_TRANSACTION) throw new Error(`append takes fewer than ${MAX_EVENTS_PER_TRANSACTION} events at once`);
+  const ids = rows.map((r) => r.event.id ?? randomUUID());
+  const types = rows.map((r) => r.event.type);
+  const versions = rows.map((r) => r.event.schemaVersion ?? upcasters.currentVersion(r.event.type));
+  const metadata = rows.map((r) => JSON.stringify(completeMetadata({ ...options.metadata, ...r.event.metadata })));
+  let result;
+  try {
+    result = await options.client.query<{ position: string; stream_id: string; version: number; recorded_at: Date }>({
+      name: 'passerelle_append_new_streams',
+      text: APPEND_NEW_STREAMS_SQL,
+      values: [ids, rows.map((r) => r.streamId), rows.map((r) => categoryOf(r.streamId)), rows.map((r) => r.version), types, versions, rows.map((r) => JSON.stringify(r.event.data ?? null)), metadata],
+    });
+  } catch (err) {
+    if (isVersionTaken(err)) throw new ConcurrencyError('(several new streams)', 'no_stream', null);
+    throw err;
+  }
+  const byStream = new Map<string, StoredEvent[]>();
+  result.rows.forEach((row, i) => {
+    const stored = toStored(upcasters, {
+      position: row.position,
+      event_id: ids[i],
+      stream_id: row.stream_id,
+      category: categoryOf(row.stream_id),
+      version: row.version,
+      type: types[i],
+      schema_version: versions[i],
+      data: rows[i].event.data ?? null,
+      metadata: JSON.parse(metadata[i]),
+      recorded_at: row.recorded_at,
+    });
+    byStream.set(row.stream_id, [...(byStream.get(row.stream_id) ?? []), stored]);
+  });
+  return streams.map(({ streamId }) => {
+    const events = byStream.get(streamId) ?? [];
+    const last = events[events.length - 1];
+    return { streamId, version: last?.version ?? 0, position: last?.position ?? 0, events };
+  });
+}
