@@ -3,6 +3,7 @@ export * from './errors';
 export * from './upcasters';
 export * from './fingerprint';
 export * from './decider';
+export * from './decider-rules';
 export type { EventStore } from './store';
 export type { CommandOptions, CommandResult, StreamChange } from './command-options';
 export { runCommand, handleCommand } from './command-handling';

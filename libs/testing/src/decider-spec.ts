@@ -16,7 +16,8 @@ export function deciderSpec<C, S, E extends DomainEvent>(decider: Decider<C, S, 
         thenNothing() {
           expect(run()).toEqual([]);
         },
-        thenRefuses(code: string) {
+        /** A refusal with this code, and with these words when given (clients show them). */
+        thenRefuses(code: string, message?: string) {
           let refusal: unknown;
           try {
             run();
@@ -25,6 +26,7 @@ export function deciderSpec<C, S, E extends DomainEvent>(decider: Decider<C, S, 
           }
           expect(refusal).toBeInstanceOf(DomainError);
           expect((refusal as DomainError).code).toBe(code);
+          if (message !== undefined) expect((refusal as DomainError).message).toBe(message);
         },
       };
     },
