@@ -1,11 +1,11 @@
-import { type Decider, DomainError } from '@passerelle/event-store-core';
+import { type Decider, type NotStarted, refuse, requireNew, requireStatus } from '@passerelle/event-store-core';
 import type { WorkshopCommand } from './workshop.commands';
 import type { SessionData, WorkshopEvent, WorkshopStatus } from './workshop.events';
 
-export interface WorkshopState {
-  exists: boolean;
+/** A workshop once planned, whatever its status: its dates, sessions, invitations and solutions. */
+export interface PlannedWorkshop {
+  status: WorkshopStatus;
   workshopId: string;
-  status: WorkshopStatus | 'none';
   startsOn: string;
   endsOn: string;
   sessions: Record<string, SessionData>;
@@ -15,39 +15,20 @@ export interface WorkshopState {
   solutionIds: Set<string>;
 }
 
-export const initialWorkshopState = (): WorkshopState => ({
-  exists: false,
-  workshopId: '',
-  status: 'none',
-  startsOn: '',
-  endsOn: '',
-  sessions: {},
-  invitedEmails: new Set(),
-  invitationIds: new Set(),
-  solutionIds: new Set(),
-});
+export type WorkshopState = NotStarted | PlannedWorkshop;
 
-function refuse(message: string, code: string): never {
-  throw new DomainError(message, code);
-}
-
-function requireStatus(state: WorkshopState, allowed: WorkshopStatus[], action: string): void {
-  if (!state.exists) refuse('This workshop does not exist', 'workshop_not_found');
-  if (!allowed.includes(state.status as WorkshopStatus)) {
-    refuse(`Cannot ${action} a workshop that is ${state.status.replace('_', ' ')}`, 'workshop_status');
-  }
-}
+export const initialWorkshopState = (): WorkshopState => ({ status: 'none' });
 
 export function decideWorkshop(command: WorkshopCommand, state: WorkshopState): WorkshopEvent[] {
   switch (command.type) {
     case 'PlanWorkshop': {
-      if (state.exists) refuse('This workshop already exists', 'workshop_exists');
+      requireNew(state, 'workshop');
       if (command.endsOn < command.startsOn) refuse('A workshop cannot end before it starts', 'workshop_dates');
       const { type: _type, at, ...data } = command;
       return [{ type: 'WorkshopPlanned', data: { ...data, plannedAt: at } }];
     }
     case 'AddSession': {
-      requireStatus(state, ['planned', 'registration_open', 'in_progress'], 'add a session to');
+      requireStatus(state, ['planned', 'registration_open', 'in_progress'], 'workshop', 'add a session to');
       if (state.sessions[command.sessionId]) refuse('This session already exists', 'session_exists');
       if (command.endsAt <= command.startsAt) refuse('A session must end after it starts', 'session_times');
       const day = (instant: string) => instant.slice(0, 10);
@@ -58,10 +39,10 @@ export function decideWorkshop(command: WorkshopCommand, state: WorkshopState): 
       return [{ type: 'WorkshopSessionAdded', data: { workshopId: state.workshopId, ...session } }];
     }
     case 'OpenRegistration':
-      requireStatus(state, ['planned'], 'open registration of');
+      requireStatus(state, ['planned'], 'workshop', 'open registration of');
       return [{ type: 'WorkshopRegistrationOpened', data: { workshopId: state.workshopId, openedAt: command.at } }];
     case 'InviteParticipants': {
-      requireStatus(state, ['registration_open'], 'invite participants to');
+      requireStatus(state, ['registration_open'], 'workshop', 'invite participants to');
       if (command.invitations.length === 0) refuse('Invite at least one participant', 'no_participants');
       const seen = new Set<string>();
       const duplicates: string[] = [];
@@ -74,10 +55,10 @@ export function decideWorkshop(command: WorkshopCommand, state: WorkshopState): 
       return [{ type: 'WorkshopParticipantsInvited', data: { workshopId: state.workshopId, invitations: command.invitations } }];
     }
     case 'StartWorkshop':
-      requireStatus(state, ['registration_open'], 'start');
+      requireStatus(state, ['registration_open'], 'workshop', 'start');
       return [{ type: 'WorkshopStarted', data: { workshopId: state.workshopId, startedAt: command.at } }];
     case 'RecordAttendance': {
-      requireStatus(state, ['in_progress'], 'record attendance at');
+      requireStatus(state, ['in_progress'], 'workshop', 'record attendance at');
       if (!state.sessions[command.sessionId]) refuse('This workshop has no such session', 'session_not_found');
       const strangers = command.invitationIds.filter((id) => !state.invitationIds.has(id));
       if (strangers.length > 0) refuse(`Not invited to this workshop: ${strangers.join(', ')}`, 'invitation_not_found');
@@ -89,7 +70,7 @@ export function decideWorkshop(command: WorkshopCommand, state: WorkshopState): 
       ];
     }
     case 'PresentSolution': {
-      requireStatus(state, ['in_progress'], 'present a solution at');
+      requireStatus(state, ['in_progress'], 'workshop', 'present a solution at');
       const session = state.sessions[command.sessionId];
       if (!session) refuse('This workshop has no such session', 'session_not_found');
       if (session.kind !== 'solutions_sharing') refuse('Solutions are presented in a solutions-sharing session', 'session_kind');
@@ -98,22 +79,19 @@ export function decideWorkshop(command: WorkshopCommand, state: WorkshopState): 
       return [{ type: 'WorkshopSolutionPresented', data: { workshopId: state.workshopId, ...solution } }];
     }
     case 'ConcludeWorkshop':
-      requireStatus(state, ['in_progress'], 'conclude');
+      requireStatus(state, ['in_progress'], 'workshop', 'conclude');
       return [{ type: 'WorkshopConcluded', data: { workshopId: state.workshopId, concludedAt: command.at } }];
   }
 }
 
 export function evolveWorkshop(state: WorkshopState, event: WorkshopEvent): WorkshopState {
+  if (event.type === 'WorkshopPlanned') {
+    const { workshopId, startsOn, endsOn } = event.data;
+    return { status: 'planned', workshopId, startsOn, endsOn, sessions: {}, invitedEmails: new Set(), invitationIds: new Set(), solutionIds: new Set() };
+  }
+  // A workshop's stream starts with its plan: nothing else comes before it.
+  if (state.status === 'none') return state;
   switch (event.type) {
-    case 'WorkshopPlanned':
-      return {
-        ...state,
-        exists: true,
-        workshopId: event.data.workshopId,
-        status: 'planned',
-        startsOn: event.data.startsOn,
-        endsOn: event.data.endsOn,
-      };
     case 'WorkshopSessionAdded': {
       const { workshopId: _id, ...session } = event.data;
       return { ...state, sessions: { ...state.sessions, [session.sessionId]: session } };

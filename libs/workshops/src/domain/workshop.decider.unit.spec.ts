@@ -34,7 +34,7 @@ const plan: WorkshopCommand = { type: 'PlanWorkshop', ...planned.data, at: plann
 describe('workshop decider', () => {
   describe('PlanWorkshop', () => {
     it('plans a new workshop', () => spec([]).when(plan).then([planned]));
-    it('refuses to plan it twice', () => spec([planned]).when(plan).thenRefuses('workshop_exists'));
+    it('refuses to plan it twice', () => spec([planned]).when(plan).thenRefuses('workshop_exists', 'This workshop already exists'));
     it('refuses an end before the start', () =>
       spec([]).when({ ...plan, endsOn: '2025-10-01' } as WorkshopCommand).thenRefuses('workshop_dates'));
   });
@@ -46,8 +46,9 @@ describe('workshop decider', () => {
       spec([planned, opened]).when(add).then([sessionAdded(study)]);
       spec([planned, opened, started]).when(add).then([sessionAdded(study)]);
     });
-    it('refuses once concluded', () => spec([planned, opened, started, concluded]).when(add).thenRefuses('workshop_status'));
-    it('refuses for an unknown workshop', () => spec([]).when(add).thenRefuses('workshop_not_found'));
+    it('refuses once concluded', () =>
+      spec([planned, opened, started, concluded]).when(add).thenRefuses('workshop_status', 'Cannot add a session to a workshop that is concluded'));
+    it('refuses for an unknown workshop', () => spec([]).when(add).thenRefuses('workshop_not_found', 'This workshop does not exist'));
     it('refuses the same session twice', () => spec([planned, sessionAdded(study)]).when(add).thenRefuses('session_exists'));
     it('refuses a session that ends before it starts', () =>
       spec([planned]).when({ ...add, endsAt: study.startsAt } as WorkshopCommand).thenRefuses('session_times'));
@@ -61,8 +62,8 @@ describe('workshop decider', () => {
     const open: WorkshopCommand = { type: 'OpenRegistration', at: '2025-09-02T08:00:00Z' };
     it('opens a planned workshop', () => spec([planned]).when(open).then([opened]));
     it('refuses to open twice or later', () => {
-      spec([planned, opened]).when(open).thenRefuses('workshop_status');
-      spec([planned, opened, started]).when(open).thenRefuses('workshop_status');
+      spec([planned, opened]).when(open).thenRefuses('workshop_status', 'Cannot open registration of a workshop that is registration open');
+      spec([planned, opened, started]).when(open).thenRefuses('workshop_status', 'Cannot open registration of a workshop that is in progress');
     });
   });
 
@@ -123,6 +124,23 @@ describe('workshop decider', () => {
         .when(present)
         .thenRefuses('solution_exists');
       spec([planned, sessionAdded(sharing), opened]).when(present).thenRefuses('workshop_status');
+    });
+  });
+
+  describe('state', () => {
+    it('holds nothing before the plan', () => expect(workshopDecider.initialState()).toEqual({ status: 'none' }));
+    it('keeps the dates, the sessions, who was invited and the solutions', () => {
+      const history = [planned, sessionAdded(study), opened, invited, started];
+      expect(history.reduce(workshopDecider.evolve, workshopDecider.initialState())).toEqual({
+        status: 'in_progress',
+        workshopId: 'w-1',
+        startsOn: '2025-10-23',
+        endsOn: '2025-10-25',
+        sessions: { 's-1': { sessionId: 's-1', kind: 'study', title: 'Foundations', startsAt: '2025-10-23T09:00:00Z', endsAt: '2025-10-23T12:00:00Z', location: null } },
+        invitedEmails: new Set(['siti@kominfo.go.id']),
+        invitationIds: new Set(['i-1']),
+        solutionIds: new Set(),
+      });
     });
   });
 
