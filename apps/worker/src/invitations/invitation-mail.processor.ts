@@ -49,7 +49,7 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
     const { invitationId } = job.data;
     const { state, events } = await loadAggregate(this.store, invitationStream(invitationId), invitationDecider);
     const issued = events.find((e) => e.type === 'InvitationIssued')?.data as Issued | undefined;
-    if (!issued) return 'no such invitation';
+    if (!issued || state.status === 'none') return 'no such invitation';
     if (state.status === 'bounced') return 'bounced before';
     if (reminder && (state.status === 'accepted' || state.status === 'declined' || state.reminded)) return 'no reminder needed';
     const workshop = await this.plan(issued.workshopId);

@@ -1,39 +1,26 @@
-import { type Decider, DomainError } from '@passerelle/event-store-core';
+import { type Decider, type NotStarted, refuse, requireExisting, requireNew } from '@passerelle/event-store-core';
 import type { InvitationCommand } from './invitation.commands';
 import type { InvitationEvent, InvitationStatus } from './invitation.events';
 
-export interface InvitationState {
-  exists: boolean;
+/** An invitation once issued, whatever its status. */
+export interface IssuedInvitationState {
+  status: InvitationStatus;
   invitationId: string;
   workshopId: string;
-  status: InvitationStatus | 'none';
+  /** Whether the e-mail was recorded as sent: it may be recorded after an answer, which keeps the status. */
   emailed: boolean;
   reminded: boolean;
   attendedSessions: Set<string>;
 }
 
-export const initialInvitationState = (): InvitationState => ({
-  exists: false,
-  invitationId: '',
-  workshopId: '',
-  status: 'none',
-  emailed: false,
-  reminded: false,
-  attendedSessions: new Set(),
-});
+export type InvitationState = NotStarted | IssuedInvitationState;
 
-function refuse(message: string, code: string): never {
-  throw new DomainError(message, code);
-}
-
-function requireExisting(state: InvitationState): void {
-  if (!state.exists) refuse('This invitation does not exist', 'invitation_not_found');
-}
+export const initialInvitationState = (): InvitationState => ({ status: 'none' });
 
 export function decideInvitation(command: InvitationCommand, state: InvitationState): InvitationEvent[] {
   switch (command.type) {
     case 'IssueInvitation':
-      if (state.exists) refuse('This invitation already exists', 'invitation_exists');
+      requireNew(state, 'invitation');
       return [
         {
           type: 'InvitationIssued',
@@ -47,16 +34,16 @@ export function decideInvitation(command: InvitationCommand, state: InvitationSt
         },
       ];
     case 'RecordEmailSent':
-      requireExisting(state);
+      requireExisting(state, 'invitation');
       // Recording is idempotent: a repeat, or a record arriving after the participant already answered, changes nothing.
       if (state.emailed || state.status === 'bounced') return [];
       return [{ type: 'InvitationEmailed', data: { invitationId: state.invitationId, emailedAt: command.at, messageId: command.messageId } }];
     case 'RecordEmailBounced':
-      requireExisting(state);
+      requireExisting(state, 'invitation');
       if (state.status !== 'issued') return [];
       return [{ type: 'InvitationBounced', data: { invitationId: state.invitationId, bouncedAt: command.at, reason: command.reason } }];
     case 'Respond': {
-      requireExisting(state);
+      requireExisting(state, 'invitation');
       if (command.workshopStarted) refuse('The workshop has started; answers are closed', 'rsvp_closed');
       if (state.status === 'bounced') refuse('This invitation could not be delivered', 'invitation_bounced');
       const wanted: InvitationStatus = command.response === 'accept' ? 'accepted' : 'declined';
@@ -65,11 +52,11 @@ export function decideInvitation(command: InvitationCommand, state: InvitationSt
       return [command.response === 'accept' ? { type: 'InvitationAccepted', data } : { type: 'InvitationDeclined', data }];
     }
     case 'RecordReminderSent':
-      requireExisting(state);
+      requireExisting(state, 'invitation');
       if (state.reminded) return [];
       return [{ type: 'InvitationReminded', data: { invitationId: state.invitationId, remindedAt: command.at, messageId: command.messageId } }];
     case 'MarkAttended':
-      requireExisting(state);
+      requireExisting(state, 'invitation');
       if (state.status === 'bounced') refuse('This invitation could not be delivered', 'invitation_bounced');
       if (state.attendedSessions.has(command.sessionId)) return [];
       return [{ type: 'InvitationAttended', data: { invitationId: state.invitationId, sessionId: command.sessionId } }];
@@ -77,9 +64,13 @@ export function decideInvitation(command: InvitationCommand, state: InvitationSt
 }
 
 export function evolveInvitation(state: InvitationState, event: InvitationEvent): InvitationState {
+  if (event.type === 'InvitationIssued') {
+    const { invitationId, workshopId } = event.data;
+    return { status: 'issued', invitationId, workshopId, emailed: false, reminded: false, attendedSessions: new Set() };
+  }
+  // An invitation's stream starts when it is issued: nothing else comes before it.
+  if (state.status === 'none') return state;
   switch (event.type) {
-    case 'InvitationIssued':
-      return { ...state, exists: true, invitationId: event.data.invitationId, workshopId: event.data.workshopId, status: 'issued' };
     case 'InvitationEmailed':
       return { ...state, emailed: true, status: state.status === 'issued' ? 'emailed' : state.status };
     case 'InvitationBounced':

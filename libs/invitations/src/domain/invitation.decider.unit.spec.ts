@@ -18,7 +18,9 @@ const declined: InvitationEvent = { type: 'InvitationDeclined', data: { invitati
 describe('invitation decider', () => {
   it('issues an invitation once', () => {
     spec([]).when({ type: 'IssueInvitation', invitationId: I, workshopId: 'w-1', participant, tokenHash: 'h', at: '2025-09-02T08:00:00Z' }).then([issued]);
-    spec([issued]).when({ type: 'IssueInvitation', invitationId: I, workshopId: 'w-1', participant, tokenHash: 'h', at }).thenRefuses('invitation_exists');
+    spec([issued])
+      .when({ type: 'IssueInvitation', invitationId: I, workshopId: 'w-1', participant, tokenHash: 'h', at })
+      .thenRefuses('invitation_exists', 'This invitation already exists');
   });
 
   describe('recording the e-mail', () => {
@@ -34,10 +36,10 @@ describe('invitation decider', () => {
     it('records a sent e-mail even after an answer, without changing the answer', () => {
       spec([issued, accepted]).when({ type: 'RecordEmailSent', messageId: 'm-1', at: '2025-09-02T08:01:00Z' }).then([emailed]);
       const state = [issued, accepted, emailed].reduce(invitationDecider.evolve, invitationDecider.initialState());
-      expect(state.status).toBe('accepted');
+      expect(state).toEqual({ status: 'accepted', invitationId: 'i-1', workshopId: 'w-1', emailed: true, reminded: false, attendedSessions: new Set() });
     });
     it('refuses for an unknown invitation', () => {
-      spec([]).when({ type: 'RecordEmailSent', messageId: 'm', at }).thenRefuses('invitation_not_found');
+      spec([]).when({ type: 'RecordEmailSent', messageId: 'm', at }).thenRefuses('invitation_not_found', 'This invitation does not exist');
       spec([]).when({ type: 'RecordEmailBounced', reason: 'x', at }).thenRefuses('invitation_not_found');
     });
   });
@@ -62,6 +64,28 @@ describe('invitation decider', () => {
     spec([issued, emailed]).when({ type: 'RecordReminderSent', messageId: 'r-1', at }).then([reminded]);
     spec([issued, emailed, reminded]).when({ type: 'RecordReminderSent', messageId: 'r-2', at }).thenNothing();
     spec([]).when({ type: 'RecordReminderSent', messageId: 'r', at }).thenRefuses('invitation_not_found');
+  });
+
+  it('holds nothing before it is issued, then what the e-mails and answers did', () => {
+    expect(invitationDecider.initialState()).toEqual({ status: 'none' });
+    const attended: InvitationEvent = { type: 'InvitationAttended', data: { invitationId: I, sessionId: 's-1' } };
+    const reminded: InvitationEvent = { type: 'InvitationReminded', data: { invitationId: I, remindedAt: at, messageId: 'r-1' } };
+    expect([issued].reduce(invitationDecider.evolve, invitationDecider.initialState())).toEqual({
+      status: 'issued',
+      invitationId: 'i-1',
+      workshopId: 'w-1',
+      emailed: false,
+      reminded: false,
+      attendedSessions: new Set(),
+    });
+    expect([issued, emailed, reminded, declined, accepted, attended].reduce(invitationDecider.evolve, invitationDecider.initialState())).toEqual({
+      status: 'accepted',
+      invitationId: 'i-1',
+      workshopId: 'w-1',
+      emailed: true,
+      reminded: true,
+      attendedSessions: new Set(['s-1']),
+    });
   });
 
   it('marks attendance once per session, never for a bounced invitation', () => {
