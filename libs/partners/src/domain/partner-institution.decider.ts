@@ -1,9 +1,9 @@
-import { type Decider, DomainError } from '@passerelle/event-store-core';
+import { type Decider, type NotStarted, refuse, requireExisting, requireNew } from '@passerelle/event-store-core';
 import type { PartnerInstitutionCommand } from './partner-institution.commands';
 import type { InstitutionContact, PartnerInstitutionEvent } from './partner-institution.events';
 
-export interface PartnerInstitutionState {
-  exists: boolean;
+export interface RegisteredInstitution {
+  status: 'registered';
   institutionId: string;
   name: string;
   country: string;
@@ -11,29 +11,21 @@ export interface PartnerInstitutionState {
   contacts: InstitutionContact[];
 }
 
-export const initialPartnerInstitutionState = (): PartnerInstitutionState => ({
-  exists: false,
-  institutionId: '',
-  name: '',
-  country: '',
-  contacts: [],
-});
+export type PartnerInstitutionState = NotStarted | RegisteredInstitution;
 
-function refuse(message: string, code: string): never {
-  throw new DomainError(message, code);
-}
+export const initialPartnerInstitutionState = (): PartnerInstitutionState => ({ status: 'none' });
 
 const normalised = (contact: InstitutionContact): InstitutionContact => ({ ...contact, email: contact.email.toLowerCase() });
 
 export function decidePartnerInstitution(command: PartnerInstitutionCommand, state: PartnerInstitutionState): PartnerInstitutionEvent[] {
   switch (command.type) {
     case 'RegisterInstitution': {
-      if (state.exists) refuse('This institution already exists', 'institution_exists');
+      requireNew(state, 'institution');
       const { type: _type, at, ...data } = command;
       return [{ type: 'InstitutionRegistered', data: { ...data, registeredAt: at } }];
     }
     case 'AddContact': {
-      if (!state.exists) refuse('This institution does not exist', 'institution_not_found');
+      requireExisting(state, 'institution');
       const email = command.contact.email.toLowerCase();
       if (state.contacts.some((c) => c.email === email)) refuse(`Already a contact of this institution: ${command.contact.email}`, 'duplicate_contact');
       if (state.contacts.some((c) => c.userId === command.contact.userId)) refuse('This user is already a contact of this institution', 'duplicate_contact');
@@ -43,16 +35,13 @@ export function decidePartnerInstitution(command: PartnerInstitutionCommand, sta
 }
 
 export function evolvePartnerInstitution(state: PartnerInstitutionState, event: PartnerInstitutionEvent): PartnerInstitutionState {
+  if (event.type === 'InstitutionRegistered') {
+    const { institutionId, name, country, contact } = event.data;
+    return { status: 'registered', institutionId, name, country, contacts: [normalised(contact)] };
+  }
+  // An institution's stream starts when it is registered: nothing else comes before it.
+  if (state.status === 'none') return state;
   switch (event.type) {
-    case 'InstitutionRegistered':
-      return {
-        ...state,
-        exists: true,
-        institutionId: event.data.institutionId,
-        name: event.data.name,
-        country: event.data.country,
-        contacts: [normalised(event.data.contact)],
-      };
     case 'InstitutionContactAdded':
       return { ...state, contacts: [...state.contacts, normalised(event.data.contact)] };
   }

@@ -23,12 +23,12 @@ describe('partner institution decider', () => {
       spec([])
         .when({ ...register, website: null } as PartnerInstitutionCommand)
         .then([{ ...registered, data: { ...registered.data, website: null } } as PartnerInstitutionEvent]));
-    it('refuses to register it twice', () => spec([registered]).when(register).thenRefuses('institution_exists'));
+    it('refuses to register it twice', () => spec([registered]).when(register).thenRefuses('institution_exists', 'This institution already exists'));
   });
 
   describe('AddContact', () => {
     it('adds another contact', () => spec([registered]).when(add(kofi)).then([added(kofi)]));
-    it('refuses for an unknown institution', () => spec([]).when(add(kofi)).thenRefuses('institution_not_found'));
+    it('refuses for an unknown institution', () => spec([]).when(add(kofi)).thenRefuses('institution_not_found', 'This institution does not exist'));
     it('refuses the e-mail of the first contact, whatever its case', () =>
       spec([registered]).when(add({ ...kofi, email: 'amina.diallo@UCAD.SN' })).thenRefuses('duplicate_contact'));
     it('refuses the e-mail of a contact added later, whatever its case', () =>
@@ -37,14 +37,19 @@ describe('partner institution decider', () => {
       spec([registered]).when(add({ ...kofi, userId: amina.userId })).thenRefuses('duplicate_contact'));
   });
 
+  it('holds nothing before it is registered', () => expect(partnerInstitutionDecider.initialState()).toEqual({ status: 'none' }));
+
   it('keeps the name, the country and the contacts with lower-cased e-mails', () => {
     const state = [registered, added(kofi)].reduce(partnerInstitutionDecider.evolve, partnerInstitutionDecider.initialState());
     expect(state).toEqual({
-      exists: true,
-      institutionId: P,
+      status: 'registered',
+      institutionId: 'pi-1',
       name: 'Université Cheikh Anta Diop',
       country: 'SN',
-      contacts: [{ ...amina, email: 'amina.diallo@ucad.sn' }, kofi],
+      contacts: [
+        { userId: 'u-1', fullName: 'Amina Diallo', email: 'amina.diallo@ucad.sn', language: 'fr' },
+        { userId: 'u-2', fullName: 'Kofi Mensah', email: 'kofi@ucad.sn', language: 'en' },
+      ],
     });
   });
 });
