@@ -38,15 +38,15 @@ describe('partnership decider', () => {
     });
     it('refuses a suspended or concluded partnership', () => {
       spec([established, suspended]).when(suspend).thenRefuses('partnership_status');
-      spec([established, concluded]).when(suspend).thenRefuses('partnership_status');
+      spec([established, concluded]).when(suspend).thenRefuses('partnership_status', 'Cannot suspend a partnership that is concluded');
     });
-    it('refuses for an unknown partnership', () => spec([]).when(suspend).thenRefuses('partnership_not_found'));
+    it('refuses for an unknown partnership', () => spec([]).when(suspend).thenRefuses('partnership_not_found', 'This partnership does not exist'));
   });
 
   describe('ResumePartnership', () => {
     it('resumes a suspended partnership', () => spec([established, suspended]).when(resume).then([resumed]));
     it('refuses an active or concluded partnership', () => {
-      spec([established]).when(resume).thenRefuses('partnership_status');
+      spec([established]).when(resume).thenRefuses('partnership_status', 'Cannot resume a partnership that is active');
       spec([established, suspended, resumed]).when(resume).thenRefuses('partnership_status');
       spec([established, suspended, concluded]).when(resume).thenRefuses('partnership_status');
     });
@@ -65,6 +65,8 @@ describe('partnership decider', () => {
 
   it('keeps the proposal, the institution and the status', () => {
     const state = [established, suspended].reduce(partnershipDecider.evolve, partnershipDecider.initialState());
-    expect(state).toEqual({ exists: true, partnershipId: T, proposalId: 'p-1', institutionId: 'pi-1', status: 'suspended' });
+    expect(state).toEqual({ status: 'suspended', partnershipId: 'pa-1', proposalId: 'p-1', institutionId: 'pi-1' });
   });
+
+  it('holds nothing before it is established', () => expect(partnershipDecider.initialState()).toEqual({ status: 'none' }));
 });
