@@ -45,7 +45,7 @@ export class ChangeProposalHandler implements ICommandHandler<ChangeProposal> {
 
 /** Whether the proposal is missing, or is another institution's than the acting partner's. */
 function hiddenFrom(institutionId: string | null, state: ProposalState): boolean {
-  return !state.exists || (institutionId !== null && state.institutionId !== institutionId);
+  return state.status === 'none' || (institutionId !== null && state.institutionId !== institutionId);
 }
 
 /** For a partner, another institution's proposal is one that does not exist: the same refusal, word for word. */

@@ -1,48 +1,40 @@
-import { type Decider, DomainError } from '@passerelle/event-store-core';
+import { type Decider, type DomainError, type NotStarted, notFound, refuse, requireNew, requireStatus } from '@passerelle/event-store-core';
 import type { ProposalCommand } from './proposal.commands';
-import type { ProposalEvent, ProposalFields, ProposalStatus } from './proposal.events';
+import type { ProposalEvent, ProposalFields } from './proposal.events';
 
-export interface ProposalState {
-  exists: boolean;
+/** What a proposal holds in every status once drafted. */
+interface DraftedProposal {
   proposalId: string;
   institutionId: string;
-  status: ProposalStatus | 'none';
-  /** Submission round: 0 while a first draft, 1 once submitted, +1 at each resubmission. */
-  round: number;
   fields: ProposalFields;
-  /** Staff who reviewed in the current round: one review each per round. */
+}
+
+/** Under review in a submission round (1 at the first submission, +1 at each resubmission). */
+interface SubmittedProposal extends DraftedProposal {
+  status: 'submitted';
+  round: number;
+  /** Staff who reviewed in this round: one review each per round. */
   reviewers: Set<string>;
-  /** Distinct staff who approved in the current round, in order; cleared when changes are requested. */
+  /** Distinct staff who approved in this round, in order. */
   approvers: Set<string>;
 }
 
+export type ProposalState =
+  | NotStarted
+  | (DraftedProposal & { status: 'draft' })
+  | SubmittedProposal
+  /** Sent back in a round: the next submission is the next round. */
+  | (DraftedProposal & { status: 'changes_requested'; round: number })
+  /** Decided or withdrawn: no command changes it any more. */
+  | (DraftedProposal & { status: 'approved' | 'rejected' | 'withdrawn' });
+
 const FIELD_NAMES: readonly (keyof ProposalFields)[] = ['title', 'summary', 'sectors', 'countries', 'workshopId', 'durationMonths', 'budget'];
 
-export const initialProposalState = (): ProposalState => ({
-  exists: false,
-  proposalId: '',
-  institutionId: '',
-  status: 'none',
-  round: 0,
-  fields: { title: '', summary: '', sectors: [], countries: [], workshopId: null, durationMonths: 0, budget: null },
-  reviewers: new Set(),
-  approvers: new Set(),
-});
-
-function refuse(message: string, code: string): never {
-  throw new DomainError(message, code);
-}
+export const initialProposalState = (): ProposalState => ({ status: 'none' });
 
 /** A proposal that does not exist, or that the one asking may not know of: the same words either way. */
 export function proposalNotFound(): DomainError {
-  return new DomainError('This proposal does not exist', 'proposal_not_found');
-}
-
-function requireStatus(state: ProposalState, allowed: ProposalStatus[], action: string): void {
-  if (!state.exists) throw proposalNotFound();
-  if (!allowed.includes(state.status as ProposalStatus)) {
-    refuse(`Cannot ${action} a proposal that is ${state.status.replace('_', ' ')}`, 'proposal_status');
-  }
+  return notFound('proposal');
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -65,10 +57,9 @@ function realChanges(changes: Partial<ProposalFields>, current: ProposalFields):
 }
 
 export function decideProposal(command: ProposalCommand, state: ProposalState): ProposalEvent[] {
-  const proposalId = state.proposalId;
   switch (command.type) {
     case 'CreateProposal':
-      if (state.exists) refuse('This proposal already exists', 'proposal_exists');
+      requireNew(state, 'proposal');
       return [
         {
           type: 'ProposalDrafted',
@@ -82,84 +73,90 @@ export function decideProposal(command: ProposalCommand, state: ProposalState): 
         },
       ];
     case 'EditProposal': {
-      requireStatus(state, ['draft', 'changes_requested'], 'edit');
+      requireStatus(state, ['draft', 'changes_requested'], 'proposal', 'edit');
       const changes = realChanges(command.changes, state.fields);
       if (Object.keys(changes).length === 0) return [];
-      return [{ type: 'ProposalEdited', data: { proposalId, changes, editorId: command.editorId, editedAt: command.at } }];
+      return [{ type: 'ProposalEdited', data: { proposalId: state.proposalId, changes, editorId: command.editorId, editedAt: command.at } }];
     }
-    case 'SubmitProposal':
-      requireStatus(state, ['draft', 'changes_requested'], 'submit');
+    case 'SubmitProposal': {
+      requireStatus(state, ['draft', 'changes_requested'], 'proposal', 'submit');
+      const { proposalId } = state;
       if (state.status === 'draft') {
         return [{ type: 'ProposalSubmitted', data: { proposalId, round: 1, submitterId: command.submitterId, submittedAt: command.at } }];
       }
       return [{ type: 'ProposalResubmitted', data: { proposalId, round: state.round + 1, submitterId: command.submitterId, resubmittedAt: command.at } }];
+    }
     case 'WithdrawProposal':
-      requireStatus(state, ['draft', 'submitted', 'changes_requested'], 'withdraw');
-      return [{ type: 'ProposalWithdrawn', data: { proposalId, reason: command.reason, actorId: command.actorId, withdrawnAt: command.at } }];
+      requireStatus(state, ['draft', 'submitted', 'changes_requested'], 'proposal', 'withdraw');
+      return [{ type: 'ProposalWithdrawn', data: { proposalId: state.proposalId, reason: command.reason, actorId: command.actorId, withdrawnAt: command.at } }];
     case 'ReviewProposal': {
-      requireStatus(state, ['submitted'], 'review');
+      requireStatus(state, ['submitted'], 'proposal', 'review');
       if (!Number.isInteger(command.score) || command.score < 1 || command.score > 5) refuse('A score is a whole number from 1 to 5', 'invalid_score');
       if (state.reviewers.has(command.reviewerId)) refuse('You have already reviewed this submission', 'already_reviewed');
       const { type: _type, at, ...review } = command;
-      return [{ type: 'ProposalReviewed', data: { proposalId, round: state.round, ...review, reviewedAt: at } }];
+      return [{ type: 'ProposalReviewed', data: { proposalId: state.proposalId, round: state.round, ...review, reviewedAt: at } }];
     }
     case 'RequestChanges':
-      requireStatus(state, ['submitted'], 'request changes to');
+      requireStatus(state, ['submitted'], 'proposal', 'request changes to');
       return [
         {
           type: 'ProposalChangesRequested',
-          data: { proposalId, round: state.round, reviewerId: command.reviewerId, comment: command.comment, requestedAt: command.at },
+          data: { proposalId: state.proposalId, round: state.round, reviewerId: command.reviewerId, comment: command.comment, requestedAt: command.at },
         },
       ];
     case 'ApproveProposal': {
-      requireStatus(state, ['submitted'], 'approve');
+      requireStatus(state, ['submitted'], 'proposal', 'approve');
       if (state.approvers.has(command.approverId)) refuse('You have already approved this submission', 'already_approved');
+      const { proposalId, round } = state;
       const approvers = [...state.approvers, command.approverId];
       const events: ProposalEvent[] = [
-        {
-          type: 'ProposalApprovalRecorded',
-          data: { proposalId, round: state.round, approverId: command.approverId, approvals: approvers.length, recordedAt: command.at },
-        },
+        { type: 'ProposalApprovalRecorded', data: { proposalId, round, approverId: command.approverId, approvals: approvers.length, recordedAt: command.at } },
       ];
       if (approvers.length >= command.approvalsRequired) {
-        events.push({ type: 'ProposalApproved', data: { proposalId, round: state.round, approvers, approvedAt: command.at } });
+        events.push({ type: 'ProposalApproved', data: { proposalId, round, approvers, approvedAt: command.at } });
       }
       return events;
     }
     case 'RejectProposal':
-      requireStatus(state, ['submitted'], 'reject');
+      requireStatus(state, ['submitted'], 'proposal', 'reject');
       return [
         {
           type: 'ProposalRejected',
-          data: { proposalId, round: state.round, reviewerId: command.reviewerId, reason: command.reason, rejectedAt: command.at },
+          data: { proposalId: state.proposalId, round: state.round, reviewerId: command.reviewerId, reason: command.reason, rejectedAt: command.at },
         },
       ];
   }
 }
 
+const drafted = ({ proposalId, institutionId, fields }: DraftedProposal): DraftedProposal => ({ proposalId, institutionId, fields });
+
 export function evolveProposal(state: ProposalState, event: ProposalEvent): ProposalState {
+  if (event.type === 'ProposalDrafted') {
+    const { proposalId, institutionId, authorId: _author, draftedAt: _at, ...fields } = event.data;
+    return { status: 'draft', proposalId, institutionId, fields };
+  }
+  // A proposal's stream starts with its draft: nothing else comes before it.
+  if (state.status === 'none') return state;
   switch (event.type) {
-    case 'ProposalDrafted': {
-      const { proposalId, institutionId, authorId: _author, draftedAt: _at, ...fields } = event.data;
-      return { ...state, exists: true, proposalId, institutionId, status: 'draft', fields };
-    }
     case 'ProposalEdited':
       return { ...state, fields: { ...state.fields, ...event.data.changes } };
     case 'ProposalSubmitted':
     case 'ProposalResubmitted':
-      return { ...state, status: 'submitted', round: event.data.round, reviewers: new Set(), approvers: new Set() };
+      return { ...drafted(state), status: 'submitted', round: event.data.round, reviewers: new Set(), approvers: new Set() };
     case 'ProposalWithdrawn':
-      return { ...state, status: 'withdrawn' };
+      return { ...drafted(state), status: 'withdrawn' };
     case 'ProposalReviewed':
+      if (state.status !== 'submitted') return state;
       return { ...state, reviewers: new Set(state.reviewers).add(event.data.reviewerId) };
     case 'ProposalChangesRequested':
-      return { ...state, status: 'changes_requested', approvers: new Set() };
+      return { ...drafted(state), status: 'changes_requested', round: event.data.round };
     case 'ProposalApprovalRecorded':
+      if (state.status !== 'submitted') return state;
       return { ...state, approvers: new Set(state.approvers).add(event.data.approverId) };
     case 'ProposalApproved':
-      return { ...state, status: 'approved' };
+      return { ...drafted(state), status: 'approved' };
     case 'ProposalRejected':
-      return { ...state, status: 'rejected' };
+      return { ...drafted(state), status: 'rejected' };
   }
 }
 

@@ -59,7 +59,7 @@ const finals: Record<string, ProposalEvent[]> = {
 describe('proposal decider', () => {
   describe('CreateProposal', () => {
     it('drafts a new proposal', () => spec([]).when(create).then([drafted]));
-    it('refuses to create it twice', () => spec([drafted]).when(create).thenRefuses('proposal_exists'));
+    it('refuses to create it twice', () => spec([drafted]).when(create).thenRefuses('proposal_exists', 'This proposal already exists'));
   });
 
   describe('EditProposal', () => {
@@ -73,8 +73,8 @@ describe('proposal decider', () => {
       spec([drafted]).when(edit({ title: undefined, summary: fields.summary, countries: ['SN'] })).then([edited({ countries: ['SN'] })]);
     });
     it('edits on top of earlier edits', () => spec([drafted, edited({ workshopId: null })]).when(edit({ workshopId: null })).thenNothing());
-    it('refuses while under review', () => spec(underReview).when(edit({ title: 'x' })).thenRefuses('proposal_status'));
-    it('refuses for an unknown proposal', () => spec([]).when(edit({ title: 'x' })).thenRefuses('proposal_not_found'));
+    it('refuses while under review', () => spec(underReview).when(edit({ title: 'x' })).thenRefuses('proposal_status', 'Cannot edit a proposal that is submitted'));
+    it('refuses for an unknown proposal', () => spec([]).when(edit({ title: 'x' })).thenRefuses('proposal_not_found', 'This proposal does not exist'));
   });
 
   describe('SubmitProposal', () => {
@@ -123,7 +123,7 @@ describe('proposal decider', () => {
     });
     it('refuses a draft or a proposal sent back', () => {
       spec([drafted]).when(review('staff-a')).thenRefuses('proposal_status');
-      spec(sentBack).when(review('staff-a')).thenRefuses('proposal_status');
+      spec(sentBack).when(review('staff-a')).thenRefuses('proposal_status', 'Cannot review a proposal that is changes requested');
     });
     it('refuses for an unknown proposal', () => spec([]).when(review('staff-a')).thenRefuses('proposal_not_found'));
   });
@@ -179,11 +179,51 @@ describe('proposal decider', () => {
     it('refuses to create it again', () => spec(history).when(create).thenRefuses('proposal_exists'));
   });
 
-  it('keeps status, institution, round, fields and the current round’s reviewers and approvers', () => {
-    const history = [drafted, submitted, reviewed('staff-a'), changesRequested(1), resubmitted(2), reviewed('staff-b', 2), approvalRecorded('staff-c', 1, 2)];
-    const state = history.reduce(proposalDecider.evolve, proposalDecider.initialState());
-    expect(state).toMatchObject({ status: 'submitted', institutionId: 'pi-1', round: 2, fields });
-    expect([...state.reviewers]).toEqual(['staff-b']);
-    expect([...state.approvers]).toEqual(['staff-c']);
+  describe('state', () => {
+    const stateAfter = (history: ProposalEvent[]) => history.reduce(proposalDecider.evolve, proposalDecider.initialState());
+    const written = {
+      title: 'AI for rural clinics',
+      summary: 'Triage models for district hospitals',
+      sectors: ['healthcare'],
+      countries: ['SN', 'CI'],
+      workshopId: 'w-1',
+      durationMonths: 18,
+      budget: { amount: 250000, currency: 'EUR' },
+    };
+
+    it('holds nothing before the draft, then the draft’s fields', () => {
+      expect(proposalDecider.initialState()).toEqual({ status: 'none' });
+      expect(stateAfter([drafted])).toEqual({ status: 'draft', proposalId: 'p-1', institutionId: 'pi-1', fields: written });
+    });
+
+    it('keeps status, institution, round, fields and the current round’s reviewers and approvers', () => {
+      const history = [drafted, submitted, reviewed('staff-a'), changesRequested(1), resubmitted(2), reviewed('staff-b', 2), approvalRecorded('staff-c', 1, 2)];
+      expect(stateAfter(history)).toEqual({
+        status: 'submitted',
+        proposalId: 'p-1',
+        institutionId: 'pi-1',
+        fields: written,
+        round: 2,
+        reviewers: new Set(['staff-b']),
+        approvers: new Set(['staff-c']),
+      });
+    });
+
+    it('keeps the round it was sent back in, and the edits made since', () => {
+      const edited: ProposalEvent = { type: 'ProposalEdited', data: { proposalId: P, changes: { durationMonths: 12 }, editorId: 'u-partner', editedAt: at } };
+      expect(stateAfter([...sentBack, edited])).toEqual({
+        status: 'changes_requested',
+        proposalId: 'p-1',
+        institutionId: 'pi-1',
+        fields: { ...written, durationMonths: 12 },
+        round: 1,
+      });
+    });
+
+    it('keeps no round, reviewers or approvers once decided or withdrawn', () => {
+      expect(stateAfter(finals.approved)).toEqual({ status: 'approved', proposalId: 'p-1', institutionId: 'pi-1', fields: written });
+      expect(stateAfter(finals.rejected)).toEqual({ status: 'rejected', proposalId: 'p-1', institutionId: 'pi-1', fields: written });
+      expect(stateAfter(finals.withdrawn)).toEqual({ status: 'withdrawn', proposalId: 'p-1', institutionId: 'pi-1', fields: written });
+    });
   });
 });
