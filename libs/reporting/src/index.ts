@@ -18,7 +18,7 @@ export type { ReportTexts } from './report/report.texts';
 export * from './domain/report.events';
 export * from './domain/report.commands';
 export { reportDecider, reportStream } from './domain/report.decider';
-export type { ReportState, ReportDelivery, DeliveryStatus } from './domain/report.decider';
+export type { ReportState, CompiledReport, ReportDelivery, DeliveryStatus } from './domain/report.decider';
 export { ResendReportDeliveries } from './application/resend-report-deliveries';
 export type { ResendResult } from './application/resend-report-deliveries';
 export { ReportQueries } from './infrastructure/report.queries';

@@ -20,7 +20,8 @@ import {
   REPORT_QUEUE,
   reportDecider,
   ReportQueries,
-  type ReportState,
+  type CompiledReport,
+  type ReportDelivery,
   reportStream,
   reportTexts,
   renderReportFiles,
@@ -61,7 +62,7 @@ export class ReportProcessor extends WorkerHost {
     const { workshopId } = job.data;
     const metadata = { actor: 'worker', correlationId: job.data.correlationId, causationId: job.data.eventId };
     let { state } = await loadAggregate(this.store, reportStream(workshopId), reportDecider);
-    if (!state.compiled) {
+    if (state.status === 'none') {
       const workshop = await this.store.readStream(workshopStream(workshopId));
       const concluded = workshop.find((e) => e.type === 'WorkshopConcluded');
       if (!concluded) return 'workshop not concluded';
@@ -74,26 +75,26 @@ export class ReportProcessor extends WorkerHost {
     // Each country with no delivery yet: queued to its ministry, or failed for want of one.
     for (const country of state.countries.filter((c) => !state.deliveries[c])) {
       const { state: ministry } = await loadAggregate(this.store, ministryStream(country), ministryDecider);
-      const command = ministry.contact
+      const command = ministry.status === 'set'
         ? { type: 'QueueDelivery' as const, recipient: { country, ministry: ministry.contact.ministryName, email: ministry.contact.email, language: ministry.contact.language }, at }
         : { type: 'RecordDeliveryFailed' as const, recipient: { country, ministry: '', email: '', language: '' }, reason: NO_CONTACT, at };
       await handleCommand(this.store, reportStream(workshopId), reportDecider, command, { metadata });
     }
-    ({ state } = await loadAggregate(this.store, reportStream(workshopId), reportDecider));
+    const { deliveries } = await this.compiled(workshopId);
     let sent = 0;
-    for (const delivery of Object.values(state.deliveries).filter((d) => d.status === 'queued')) {
+    for (const delivery of Object.values(deliveries).filter((d) => d.status === 'queued')) {
       sent += await this.deliver(workshopId, model, delivery, metadata);
     }
     return `${sent} sent`;
   }
 
-  private async compile(workshopId: string, concludedAt: Date, metadata: Record<string, string>): Promise<ReportState> {
+  private async compile(workshopId: string, concludedAt: Date, metadata: Record<string, string>): Promise<CompiledReport> {
     const model = await loadReportModel(this.pool, workshopId);
     const countries = model.countries.map((c) => c.country);
     const languages = new Set<string>();
     for (const country of countries) {
       const { state } = await loadAggregate(this.store, ministryStream(country), ministryDecider);
-      languages.add(state.contact ? state.contact.language : 'en');
+      languages.add(state.status === 'set' ? state.contact.language : 'en');
     }
     // Rendering is CPU work (about a second for a large workshop): done in a worker thread.
     const rendered = await renderReportFiles(model, [...languages].sort(), concludedAt);
@@ -109,10 +110,17 @@ export class ReportProcessor extends WorkerHost {
       const command = { type: 'CompileReport' as const, workshopId, compiledAt: concludedAt.toISOString(), files: files.map(({ kind, language, checksum }) => ({ kind, language, checksum })), countries };
       return session.decide(reportStream(workshopId), reportDecider, command);
     });
-    return (await loadAggregate(this.store, reportStream(workshopId), reportDecider)).state;
+    return this.compiled(workshopId);
   }
 
-  private async deliver(workshopId: string, model: ReportModel, delivery: ReportState['deliveries'][string], metadata: Record<string, string>): Promise<number> {
+  /** The report's state once compiled: its stream starts with ReportCompiled. */
+  private async compiled(workshopId: string): Promise<CompiledReport> {
+    const { state } = await loadAggregate(this.store, reportStream(workshopId), reportDecider);
+    if (state.status === 'none') throw new Error(`Report ${workshopId} is not compiled`);
+    return state;
+  }
+
+  private async deliver(workshopId: string, model: ReportModel, delivery: ReportDelivery, metadata: Record<string, string>): Promise<number> {
     const { country, language } = delivery;
     const stored = (kind: string) => this.reports.file(workshopId, kind, language).then((f) => f ?? this.reports.file(workshopId, kind, 'en'));
     const [pdf, csv] = await Promise.all([stored('pdf'), stored('csv')]);

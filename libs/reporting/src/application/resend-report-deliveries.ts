@@ -31,7 +31,7 @@ export class ResendReportDeliveriesHandler implements ICommandHandler<ResendRepo
     const streamId = reportStream(workshopId);
     return runCommand(this.store, options, async (session) => {
       let { state, version, position } = await session.load(streamId, reportDecider);
-      if (!state.compiled) throw reportNotCompiled();
+      if (state.status === 'none') throw reportNotCompiled();
       const countries: string[] = [];
       // The client's If-Match holds for the report as it read it; each delivery queued here moves it on.
       let expectedVersion = options.expectedVersion;
@@ -39,7 +39,7 @@ export class ResendReportDeliveriesHandler implements ICommandHandler<ResendRepo
       for (const delivery of Object.values(state.deliveries).sort((a, b) => a.country.localeCompare(b.country))) {
         if (delivery.status !== 'failed') continue;
         const { state: ministry } = await session.load(ministryStream(delivery.country), ministryDecider);
-        if (!ministry.contact) continue;
+        if (ministry.status === 'none') continue;
         const { ministryName, email, language } = ministry.contact;
         const result = await session.decide(
           streamId,

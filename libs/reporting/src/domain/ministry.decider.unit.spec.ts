@@ -15,4 +15,12 @@ describe('ministry decider', () => {
     ]));
   it('changes nothing when the same contact is set again', () =>
     spec([set]).when({ type: 'SetMinistryContact', contact, at: '2025-10-03T00:00:00Z' }).thenNothing());
+  it('holds no contact before the first, then the latest one', () => {
+    const changed: MinistryEvent = { type: 'MinistryContactChanged', data: { ...contact, email: 'minister@mots.gov.zm', changedAt: '2025-10-02T00:00:00Z' } };
+    expect(ministryDecider.initialState()).toEqual({ status: 'none' });
+    expect([set, changed].reduce(ministryDecider.evolve, ministryDecider.initialState())).toEqual({
+      status: 'set',
+      contact: { country: 'ZM', ministryName: 'Ministry of Technology and Science', email: 'minister@mots.gov.zm', language: 'en' },
+    });
+  });
 });

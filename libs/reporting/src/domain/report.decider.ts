@@ -1,28 +1,23 @@
-import { type Decider, DomainError } from '@passerelle/event-store-core';
+import { type Decider, DomainError, type NotStarted, refuse } from '@passerelle/event-store-core';
 import type { ReportCommand } from './report.commands';
 import type { ReportEvent, ReportFile, ReportRecipient } from './report.events';
 
-export type DeliveryStatus = 'queued' | 'sent' | 'failed';
+/** A country's delivery: queued, sent (and when), or failed (and why). */
+export type ReportDelivery = ReportRecipient & ({ status: 'queued' } | { status: 'sent'; sentAt: string } | { status: 'failed'; reason: string });
 
-export interface ReportDelivery extends ReportRecipient {
-  status: DeliveryStatus;
-  sentAt: string | null;
-  reason: string | null;
-}
+export type DeliveryStatus = ReportDelivery['status'];
 
-export interface ReportState {
-  compiled: boolean;
-  workshopId: string | null;
-  compiledAt: string | null;
+export interface CompiledReport {
+  status: 'compiled';
+  workshopId: string;
+  compiledAt: string;
   files: ReportFile[];
   countries: string[];
   /** By country. */
   deliveries: Record<string, ReportDelivery>;
 }
 
-function refuse(message: string, code: string): never {
-  throw new DomainError(message, code);
-}
+export type ReportState = NotStarted | CompiledReport;
 
 /** Nothing is delivered before the report is compiled. */
 export function reportNotCompiled(): DomainError {
@@ -35,14 +30,14 @@ export function reportNotCompiled(): DomainError {
  * failed one may be queued again (a resend once the country has a contact).
  */
 export const reportDecider: Decider<ReportCommand, ReportState, ReportEvent> = {
-  initialState: () => ({ compiled: false, workshopId: null, compiledAt: null, files: [], countries: [], deliveries: {} }),
+  initialState: () => ({ status: 'none' }),
   decide(command, state) {
     if (command.type === 'CompileReport') {
-      if (state.compiled) return [];
+      if (state.status === 'compiled') return [];
       const { workshopId, compiledAt, files, countries } = command;
       return [{ type: 'ReportCompiled', data: { workshopId, compiledAt, files, countries } }];
     }
-    if (!state.compiled) throw reportNotCompiled();
+    if (state.status === 'none') throw reportNotCompiled();
     const { recipient } = command;
     if (!state.countries.includes(recipient.country)) refuse(`${recipient.country} did not take part in the workshop`, 'country_not_in_report');
     const current = state.deliveries[recipient.country];
@@ -59,26 +54,21 @@ export const reportDecider: Decider<ReportCommand, ReportState, ReportEvent> = {
     }
   },
   evolve(state, event) {
-    switch (event.type) {
-      case 'ReportCompiled':
-        return { ...state, compiled: true, ...event.data };
-      case 'ReportDeliveryQueued':
-      case 'ReportDeliverySent':
-      case 'ReportDeliveryFailed': {
-        const { country, ministry, email, language } = event.data;
-        const status: DeliveryStatus = event.type === 'ReportDeliveryQueued' ? 'queued' : event.type === 'ReportDeliverySent' ? 'sent' : 'failed';
-        const delivery: ReportDelivery = {
-          country,
-          ministry,
-          email,
-          language,
-          status,
-          sentAt: event.type === 'ReportDeliverySent' ? event.data.sentAt : null,
-          reason: event.type === 'ReportDeliveryFailed' ? event.data.reason : null,
-        };
-        return { ...state, deliveries: { ...state.deliveries, [country]: delivery } };
-      }
+    if (event.type === 'ReportCompiled') {
+      const { workshopId, compiledAt, files, countries } = event.data;
+      return { status: 'compiled', workshopId, compiledAt, files, countries, deliveries: {} };
     }
+    // A report's stream starts when it is compiled: nothing else comes before it.
+    if (state.status === 'none') return state;
+    const { country, ministry, email, language } = event.data;
+    const recipient = { country, ministry, email, language };
+    const delivery: ReportDelivery =
+      event.type === 'ReportDeliveryQueued'
+        ? { ...recipient, status: 'queued' }
+        : event.type === 'ReportDeliverySent'
+          ? { ...recipient, status: 'sent', sentAt: event.data.sentAt }
+          : { ...recipient, status: 'failed', reason: event.data.reason };
+    return { ...state, deliveries: { ...state.deliveries, [country]: delivery } };
   },
 };
 

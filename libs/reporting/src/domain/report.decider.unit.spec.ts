@@ -22,7 +22,7 @@ describe('report decider', () => {
   });
 
   it('refuses deliveries before compilation, and for a country not in the report', () => {
-    spec().when({ type: 'QueueDelivery', recipient: zm, at }).thenRefuses('report_not_compiled');
+    spec().when({ type: 'QueueDelivery', recipient: zm, at }).thenRefuses('report_not_compiled', 'The report is not compiled yet');
     spec([compiled]).when({ type: 'QueueDelivery', recipient: { ...zm, country: 'BR' }, at }).thenRefuses('country_not_in_report');
   });
 
@@ -42,9 +42,27 @@ describe('report decider', () => {
     spec([compiled, failed]).when({ type: 'QueueDelivery', recipient: zm, at }).then([queued]);
   });
 
-  it('folds deliveries by country', () => {
-    const state = [compiled, failed, queued, sent].reduce(reportDecider.evolve, reportDecider.initialState());
-    expect(state).toMatchObject({ compiled: true, countries: ['EG', 'ZM'], files });
-    expect(state.deliveries.ZM).toEqual({ ...zm, status: 'sent', sentAt: at, reason: null });
+  it('holds nothing before compilation', () => expect(reportDecider.initialState()).toEqual({ status: 'none' }));
+
+  it('folds deliveries by country, each with what its status knows', () => {
+    const stateAfter = (history: ReportEvent[]) => history.reduce(reportDecider.evolve, reportDecider.initialState());
+    const report = {
+      status: 'compiled',
+      workshopId: '7d1d1a8e-3c55-4b7e-9a3a-1f0b9a4f2c11',
+      compiledAt: '2030-10-25T18:00:00.000Z',
+      files: [
+        { kind: 'pdf', language: 'en', checksum: 'a'.repeat(64) },
+        { kind: 'csv', language: 'en', checksum: 'b'.repeat(64) },
+      ],
+      countries: ['EG', 'ZM'],
+    };
+    const ministry = { country: 'ZM', ministry: 'Ministry of Technology and Science', email: 'ict@mots.gov.zm', language: 'en' };
+    expect(stateAfter([compiled])).toEqual({ ...report, deliveries: {} });
+    expect(stateAfter([compiled, failed])).toEqual({
+      ...report,
+      deliveries: { ZM: { country: 'ZM', ministry: '', email: '', language: 'en', status: 'failed', reason: 'no ministry contact' } },
+    });
+    expect(stateAfter([compiled, failed, queued])).toEqual({ ...report, deliveries: { ZM: { ...ministry, status: 'queued' } } });
+    expect(stateAfter([compiled, failed, queued, sent])).toEqual({ ...report, deliveries: { ZM: { ...ministry, status: 'sent', sentAt: '2030-10-25T18:01:00.000Z' } } });
   });
 });

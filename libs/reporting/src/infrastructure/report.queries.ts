@@ -36,6 +36,7 @@ export class ReportQueries {
 
   async view(workshopId: string): Promise<ReportView> {
     const state = await this.state(workshopId);
+    if (state.status === 'none') return { status: 'pending', compiledAt: null, files: [], deliveries: [] };
     const base = `/api/workshops/${workshopId}`;
     const deliveries = state.countries.map((country) => {
       const d = state.deliveries[country];
@@ -46,13 +47,13 @@ export class ReportQueries {
         email: d.email,
         language: d.language,
         status: d.status,
-        ...(d.sentAt ? { sentAt: d.sentAt } : {}),
-        ...(d.reason ? { reason: d.reason } : {}),
+        ...(d.status === 'sent' && d.sentAt ? { sentAt: d.sentAt } : {}),
+        ...(d.status === 'failed' && d.reason ? { reason: d.reason } : {}),
       };
     });
-    const allSent = state.compiled && deliveries.every((d) => d.status === 'sent');
+    const allSent = deliveries.every((d) => d.status === 'sent');
     return {
-      status: !state.compiled ? 'pending' : allSent ? 'sent' : 'compiled',
+      status: allSent ? 'sent' : 'compiled',
       compiledAt: state.compiledAt,
       files: state.files.map((f) => ({
         kind: f.kind,
