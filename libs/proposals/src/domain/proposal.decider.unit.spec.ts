@@ -181,49 +181,29 @@ describe('proposal decider', () => {
 
   describe('state', () => {
     const stateAfter = (history: ProposalEvent[]) => history.reduce(proposalDecider.evolve, proposalDecider.initialState());
-    const written = {
-      title: 'AI for rural clinics',
-      summary: 'Triage models for district hospitals',
-      sectors: ['healthcare'],
-      countries: ['SN', 'CI'],
-      workshopId: 'w-1',
-      durationMonths: 18,
-      budget: { amount: 250000, currency: 'EUR' },
-    };
 
     it('holds nothing before the draft, then the draft’s fields', () => {
       expect(proposalDecider.initialState()).toEqual({ status: 'none' });
-      expect(stateAfter([drafted])).toEqual({ status: 'draft', proposalId: 'p-1', institutionId: 'pi-1', fields: written });
+      expect(stateAfter([drafted])).toEqual({ status: 'draft', proposalId: 'p-1', institutionId: 'pi-1', fields });
     });
 
     it('keeps status, institution, round, fields and the current round’s reviewers and approvers', () => {
       const history = [drafted, submitted, reviewed('staff-a'), changesRequested(1), resubmitted(2), reviewed('staff-b', 2), approvalRecorded('staff-c', 1, 2)];
-      expect(stateAfter(history)).toEqual({
-        status: 'submitted',
-        proposalId: 'p-1',
-        institutionId: 'pi-1',
-        fields: written,
-        round: 2,
-        reviewers: new Set(['staff-b']),
-        approvers: new Set(['staff-c']),
-      });
+      const reviewers = new Set(['staff-b']);
+      const approvers = new Set(['staff-c']);
+      expect(stateAfter(history)).toEqual({ status: 'submitted', proposalId: 'p-1', institutionId: 'pi-1', fields, round: 2, reviewers, approvers });
     });
 
     it('keeps the round it was sent back in, and the edits made since', () => {
       const edited: ProposalEvent = { type: 'ProposalEdited', data: { proposalId: P, changes: { durationMonths: 12 }, editorId: 'u-partner', editedAt: at } };
-      expect(stateAfter([...sentBack, edited])).toEqual({
-        status: 'changes_requested',
-        proposalId: 'p-1',
-        institutionId: 'pi-1',
-        fields: { ...written, durationMonths: 12 },
-        round: 1,
-      });
+      const sentBackState = { status: 'changes_requested', proposalId: 'p-1', institutionId: 'pi-1', fields: { ...fields, durationMonths: 12 }, round: 1 };
+      expect(stateAfter([...sentBack, edited])).toEqual(sentBackState);
     });
 
     it('keeps no round, reviewers or approvers once decided or withdrawn', () => {
-      expect(stateAfter(finals.approved)).toEqual({ status: 'approved', proposalId: 'p-1', institutionId: 'pi-1', fields: written });
-      expect(stateAfter(finals.rejected)).toEqual({ status: 'rejected', proposalId: 'p-1', institutionId: 'pi-1', fields: written });
-      expect(stateAfter(finals.withdrawn)).toEqual({ status: 'withdrawn', proposalId: 'p-1', institutionId: 'pi-1', fields: written });
+      expect(stateAfter(finals.approved)).toEqual({ status: 'approved', proposalId: 'p-1', institutionId: 'pi-1', fields });
+      expect(stateAfter(finals.rejected)).toEqual({ status: 'rejected', proposalId: 'p-1', institutionId: 'pi-1', fields });
+      expect(stateAfter(finals.withdrawn)).toEqual({ status: 'withdrawn', proposalId: 'p-1', institutionId: 'pi-1', fields });
     });
   });
 });
