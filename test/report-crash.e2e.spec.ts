@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { queueConnection } from '@passerelle/platform';
 import { REPORT_QUEUE } from '@passerelle/reporting';
-import { waitFor } from '@passerelle/testing';
+import { TEST_REDIS_URL, waitFor } from '@passerelle/testing';
 import { type AppProcess, runApp } from './support/processes';
 import { type Stack, startStack, tokenIn } from './support/stack';
 
@@ -51,7 +51,7 @@ describe('post-workshop reports when the worker crashes', () => {
 
   beforeAll(async () => {
     stack = await startStack('report_crash', { worker: false });
-    const { connection, prefix } = queueConnection('redis://127.0.0.1:6379', new URL(stack.db.url).pathname.slice(1));
+    const { connection, prefix } = queueConnection(TEST_REDIS_URL, new URL(stack.db.url).pathname.slice(1));
     queue = new Queue(REPORT_QUEUE, { connection, prefix });
   });
 
