@@ -21,6 +21,8 @@ export interface WriteLoadOptions {
   writers?: number;
   /** Committed events to reach before the writers stop. */
   target?: number;
+  /** The longest a slow writer holds its transaction open, in ms (a random while up to this). */
+  holdMs?: number;
   /** Called after each commit, before the writer goes on (to race a read against the writers). */
   afterCommit?: (write: CommittedWrite) => Promise<void>;
 }
@@ -31,7 +33,7 @@ export interface WriteLoadOptions {
  * all transactions roll back, and a transaction appends to one or two streams of different categories.
  */
 export async function writeConcurrently(store: PostgresEventStore, pool: Pool, options: WriteLoadOptions): Promise<WriteLoad> {
-  const { categories, writers = 16, target = 10_000, afterCommit } = options;
+  const { categories, writers = 16, target = 10_000, holdMs = 30, afterCommit } = options;
   const load: WriteLoad = { committed: new Map(), rolledBack: new Set(), slowCommits: 0 };
   const writer = async (w: number) => {
     for (let n = 0; load.committed.size < target; n += 1) {
@@ -59,7 +61,7 @@ export async function writeConcurrently(store: PostgresEventStore, pool: Pool, o
         }
         if (w % 4 === 0) {
           load.slowCommits += 1;
-          await client.query('SELECT pg_sleep($1)', [Math.random() * 0.03]);
+          await client.query('SELECT pg_sleep($1)', [(Math.random() * holdMs) / 1000]);
         }
         await client.query('COMMIT');
         events.forEach((e) => load.committed.set(e.id, { category: e.category, position: e.position }));
