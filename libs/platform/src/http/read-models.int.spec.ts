@@ -7,6 +7,9 @@ import { ReadModels } from './read-models';
 describe('ReadModels.reached (X-Min-Position)', () => {
   let db: TestDatabase;
   let pool: EventStorePool;
+  /** The pool the waits read through; each look they take checks out a client. */
+  let readPool: EventStorePool;
+  let looks = 0;
   let store: PostgresEventStore;
   let readModels: ReadModels;
   let runner: SubscriptionRunner | null = null;
@@ -28,7 +31,9 @@ describe('ReadModels.reached (X-Min-Position)', () => {
     db = await createTestDatabase('read_models');
     pool = new EventStorePool(testConfig(db.url));
     store = new PostgresEventStore(pool);
-    readModels = new ReadModels(pool);
+    readPool = new EventStorePool(testConfig(db.url));
+    readPool.on('acquire', () => (looks += 1));
+    readModels = new ReadModels(readPool);
     // A long poll: the runner moves only when woken by appends of its own category.
     runner = new SubscriptionRunner(store, parcels, { connectionString: db.url, pollIntervalMs: 60_000 });
     runner.start();
@@ -38,15 +43,17 @@ describe('ReadModels.reached (X-Min-Position)', () => {
   afterAll(async () => {
     await runner?.stop();
     store.close();
+    await readPool.end();
     await pool.end();
     await db.drop();
   });
 
-  it('answers at once for a position of another category, which the projection has not stepped past', async () => {
+  it('answers for a position of another category without the projection stepping past it', async () => {
     const { position } = await store.append('letter-1', [{ type: 'Written', data: {} }], { expectedVersion: 'no_stream' });
-    const started = Date.now();
-    await readModels.reached(['parcels'], position, 2_000);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // It answers though the projection (polling once a minute) does not move: nothing of its categories is
+    // below the position. (Not at the very first look always: open transactions elsewhere on the server
+    // hold the safe bound back for a moment.)
+    await expect(readModels.reached(['parcels'], position, 10_000)).resolves.toBeUndefined();
     expect(runner!.position).toBeLessThan(position);
   });
 
@@ -55,8 +62,10 @@ describe('ReadModels.reached (X-Min-Position)', () => {
     const { position } = await store.append('parcel-1', [{ type: 'Sent', data: {} }], { expectedVersion: 'no_stream' });
     const later = await store.append('letter-2', [{ type: 'Written', data: {} }], { expectedVersion: 'no_stream' });
     let done = false;
-    const waiting = readModels.reached(['parcels'], later.position, 5_000).then(() => (done = true));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const from = looks;
+    const waiting = readModels.reached(['parcels'], later.position, 10_000).then(() => (done = true));
+    // The consumer holds the event: however many times the wait looks, it must not return.
+    await waitFor(() => looks >= from + 5, { what: 'the wait to look five times' });
     expect(done).toBe(false);
     holding = false;
     release();
