@@ -6,7 +6,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthGuard } from '../auth/auth.guard';
 import { AppConfig } from '../config/app-config';
 import { UserEntity } from '../database/user.entity';
-import { Clock, SystemClock } from '../runtime/clock';
 import { AccountsController } from './accounts.controller';
 import { AdminSeeder } from './admin.seeder';
 import { AuthService } from './auth.service';
@@ -34,7 +33,6 @@ import { UsersService } from './users.service';
     AuthService,
     LoginThrottle,
     AdminSeeder,
-    { provide: Clock, useClass: SystemClock },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [UsersService, AuthService, JwtModule],

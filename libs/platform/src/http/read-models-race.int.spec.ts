@@ -3,6 +3,7 @@ import { PostgresEventStore, SubscriptionRunner } from '@passerelle/event-store'
 import { createTestDatabase, testConfig, testPool, type CommittedWrite, type TestDatabase, writeConcurrently } from '@passerelle/testing';
 import { EventStorePool } from '../database/event-store.provider';
 import { ReadModels } from './read-models';
+import { SystemClock } from '../runtime/clock';
 
 const CATEGORIES = ['alpha', 'bravo', 'charlie', 'delta', 'echo'];
 const CONSUMERS = [
@@ -32,7 +33,7 @@ describe('ReadModels.reached racing concurrent writers', () => {
     pool = new EventStorePool(testConfig(db.url));
     writerPool = testPool(db.url, 20);
     store = new PostgresEventStore(writerPool);
-    readModels = new ReadModels(pool);
+    readModels = new ReadModels(pool, new SystemClock());
     await pool.query('CREATE TABLE seen (consumer text NOT NULL, position bigint NOT NULL, event_id uuid NOT NULL)');
     await pool.query('CREATE INDEX seen_position ON seen (consumer, position)');
   });

@@ -3,6 +3,7 @@ import { createTestDatabase, testConfig, type TestDatabase, waitFor } from '@pas
 import { EventStorePool } from '../database/event-store.provider';
 import { ProblemException } from './problem';
 import { ReadModels } from './read-models';
+import { Clock, SystemClock } from '../runtime/clock';
 
 describe('ReadModels.reached (X-Min-Position)', () => {
   let db: TestDatabase;
@@ -33,7 +34,7 @@ describe('ReadModels.reached (X-Min-Position)', () => {
     store = new PostgresEventStore(pool);
     readPool = new EventStorePool(testConfig(db.url));
     readPool.on('acquire', () => (looks += 1));
-    readModels = new ReadModels(readPool);
+    readModels = new ReadModels(readPool, new SystemClock());
     // A long poll: the runner moves only when woken by appends of its own category.
     runner = new SubscriptionRunner(store, parcels, { connectionString: db.url, pollIntervalMs: 60_000 });
     runner.start();
@@ -77,6 +78,25 @@ describe('ReadModels.reached (X-Min-Position)', () => {
     const { position } = await store.append('letter-3', [{ type: 'Written', data: {} }], { expectedVersion: 'no_stream' });
     const refused = await readModels.reached(['parcels'], position + 2 ** 40, 300).catch((err: unknown) => err);
     expect((refused as ProblemException).getStatus()).toBe(503);
+  });
+
+  it('gives up after five seconds by default: 503, the projection being behind', async () => {
+    /** A clock that moves a second on each reading: the wait's deadline passes after a few looks, not seconds. */
+    class SteppingClock extends Clock {
+      private at = 0;
+      now(): number {
+        this.at += 1_000;
+        return this.at;
+      }
+    }
+    const stepping = new ReadModels(readPool, new SteppingClock());
+    const { position } = await store.append('letter-4', [{ type: 'Written', data: {} }], { expectedVersion: 'no_stream' });
+    const from = looks;
+    const refused = await stepping.reached(['parcels'], position + 2 ** 40).catch((err: unknown) => err);
+    expect((refused as ProblemException).getStatus()).toBe(503);
+    expect((refused as ProblemException).headers).toEqual({ 'Retry-After': '1' });
+    // Read at 1 s to set the deadline at 6 s, then once after each look, at 2, 3, 4, 5 and 6 s.
+    expect(looks - from).toBe(5);
   });
 
   it('answers 503 when the projection does not get there in time', async () => {
