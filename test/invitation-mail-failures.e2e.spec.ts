@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { queueConnection } from '@passerelle/platform';
-import { waitFor } from '@passerelle/testing';
+import { TEST_REDIS_URL, waitFor } from '@passerelle/testing';
 import { type Stack, startStack } from './support/stack';
 
 describe('invitation e-mails when the mail server fails', () => {
@@ -10,7 +10,7 @@ describe('invitation e-mails when the mail server fails', () => {
 
   beforeAll(async () => {
     stack = await startStack('mail_failures', { smtp: { refuseRecipient: (address) => (address.startsWith('unknown.') ? 550 : null) } });
-    const { connection, prefix } = queueConnection('redis://127.0.0.1:6379', new URL(stack.db.url).pathname.slice(1));
+    const { connection, prefix } = queueConnection(TEST_REDIS_URL, new URL(stack.db.url).pathname.slice(1));
     queue = new Queue('invitation-mail', { connection, prefix });
   });
 

@@ -1,6 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Pool } from 'pg';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
+import { waitFor } from '@passerelle/testing';
 import { subscriptionLag } from '../apps/api/src/operations/operations-metrics';
 import { type ApiUnderTest, startApi } from './support/api';
 
@@ -64,15 +65,23 @@ describe('operations endpoints', () => {
           ('lag-caught-up', $2, NULL), ('lag-other', $1, '{lagnothing}')`,
         [before, head],
       );
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      // These events were recorded two minutes ago (instead of waiting for them to grow old).
+      await pool.query("UPDATE events SET recorded_at = now() - interval '2 minutes' WHERE position > $1", [before]);
 
-      const metrics = (await api.http.get('/metrics').expect(200)).text;
+      // A scrape within a second of the last one answers the same lag: wait for one that sees these checkpoints.
+      const metrics = await waitFor(
+        async () => {
+          const text = (await api.http.get('/metrics').expect(200)).text;
+          return /^subscription_lag_events\{subscription="lag-everything"\} /m.test(text) ? text : null;
+        },
+        { intervalMs: 100, what: 'a scrape that sees the new checkpoints' },
+      );
       const gauge = (name: string, subscription: string) => Number(new RegExp(`^${name}\\{subscription="${subscription}"\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
       expect(['lag-everything', 'lag-proposals', 'lag-workshops', 'lag-caught-up', 'lag-other'].map((s) => gauge('subscription_lag_events', s))).toEqual([5, 3, 2, 0, 0]);
       // Positions are sparse: five events span far more than five positions here, since each append is its own transaction.
       expect(gauge('subscription_lag_positions', 'lag-everything')).toBeGreaterThan(5);
       expect(gauge('subscription_lag_positions', 'lag-caught-up')).toBe(0);
-      expect(gauge('subscription_lag_seconds', 'lag-proposals')).toBeGreaterThanOrEqual(1);
+      expect(gauge('subscription_lag_seconds', 'lag-proposals')).toBeGreaterThanOrEqual(120);
       expect(gauge('subscription_lag_seconds', 'lag-caught-up')).toBe(0);
       // Other categories' events are not waiting for a subscription that does not read them.
       expect(gauge('subscription_lag_seconds', 'lag-other')).toBe(0);
@@ -87,7 +96,7 @@ describe('operations endpoints', () => {
         'lag-other': 0,
       });
       // Behind a full window with none of its own categories in it: not caught up, but at least as old as the window's first event.
-      expect(windowed.find((r) => r.name === 'lag-workshops')?.seconds).toBeGreaterThanOrEqual(1);
+      expect(windowed.find((r) => r.name === 'lag-workshops')?.seconds).toBeGreaterThanOrEqual(120);
       expect(windowed.find((r) => r.name === 'lag-caught-up')?.seconds).toBe(0);
     } finally {
       store.close();

@@ -21,4 +21,5 @@ export type { WriteAnswer } from './http/write-headers';
 export { ReadModels, MinPosition, encodeCursor, decodeCursor } from './http/read-models';
 export { queueConnection, eventJobOptions } from './database/queue-connection';
 export { IsStorable, IsEmailAddress, IsLanguageTag, trim, upper, upperEach } from './http/validators';
+export { Clock, SystemClock } from './runtime/clock';
 export { ActivationTokens, ACTIVATION_VALID_HOURS } from './accounts/activation-tokens';

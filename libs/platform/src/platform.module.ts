@@ -13,6 +13,7 @@ import { ReadModels } from './http/read-models';
 import { ActivationTokens } from './accounts/activation-tokens';
 import { createLogger, loggingParams, PROCESS_LOGGER } from './logging/logging';
 import { MetricsController, MetricsRegistry } from './metrics/metrics';
+import { Clock, SystemClock } from './runtime/clock';
 
 /** What every app shares: configuration, logging, PostgreSQL (TypeORM and the event store), Redis, metrics. */
 @Module({})
@@ -23,8 +24,18 @@ export class PlatformModule {
       module: PlatformModule,
       global: true,
       imports: [LoggerModule.forRoot(loggingParams(logger)), TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL))],
-      providers: [{ provide: AppConfig, useValue: config }, { provide: PROCESS_LOGGER, useValue: logger }, EventStorePool, eventStoreProvider, RedisConnection, MetricsRegistry, ReadModels, ActivationTokens],
-      exports: [AppConfig, PROCESS_LOGGER, EventStorePool, PostgresEventStore, RedisConnection, MetricsRegistry, ReadModels, ActivationTokens],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: PROCESS_LOGGER, useValue: logger },
+        { provide: Clock, useClass: SystemClock },
+        EventStorePool,
+        eventStoreProvider,
+        RedisConnection,
+        MetricsRegistry,
+        ReadModels,
+        ActivationTokens,
+      ],
+      exports: [AppConfig, PROCESS_LOGGER, Clock, EventStorePool, PostgresEventStore, RedisConnection, MetricsRegistry, ReadModels, ActivationTokens],
     };
   }
 }

@@ -28,7 +28,13 @@ import { UsersService } from './users.service';
     }),
   ],
   controllers: [AccountsController],
-  providers: [UsersService, AuthService, LoginThrottle, AdminSeeder, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    UsersService,
+    AuthService,
+    LoginThrottle,
+    AdminSeeder,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [UsersService, AuthService, JwtModule],
 })
 export class AccountsModule {}

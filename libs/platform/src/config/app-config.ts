@@ -104,6 +104,13 @@ export class AppConfig {
   @Max(60)
   REMINDER_DAYS_BEFORE = 7;
 
+  /** How often the worker looks for invitations due a reminder (one run per interval across all workers). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  REMINDER_CHECK_INTERVAL_SECONDS = 3600;
+
   /** The signing key in force: the configured one, or a fixed one in development and tests. */
   get jwtSecret(): string {
     return this.JWT_SECRET ?? 'passerelle-development-only-signing-key-0000';
@@ -138,6 +145,7 @@ const KEYS = [
   'MAIL_ATTEMPTS',
   'MAIL_RETRY_DELAY_MS',
   'REMINDER_DAYS_BEFORE',
+  'REMINDER_CHECK_INTERVAL_SECONDS',
 ] as const;
 
 /** Reads and validates the configuration; throws a ConfigError naming every bad variable. */

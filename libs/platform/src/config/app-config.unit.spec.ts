@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       PORT: 3000,
       APP_BASE_URL: 'http://localhost:3000',
       APPROVALS_REQUIRED: 2,
+      REMINDER_CHECK_INTERVAL_SECONDS: 3600,
     });
     expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
   });
@@ -20,6 +21,13 @@ describe('loadConfig', () => {
     expect(config.PORT).toBe(8080);
     expect(config.APPROVALS_REQUIRED).toBe(3);
     expect(config.DATABASE_URL).toBe('postgresql://u:p@db:5432/x');
+  });
+
+  it('takes the reminder check interval in whole seconds, from one second to a day', () => {
+    expect(loadConfig({ REMINDER_CHECK_INTERVAL_SECONDS: '2' }).REMINDER_CHECK_INTERVAL_SECONDS).toBe(2);
+    for (const bad of ['0', '86401', 'hourly', '1.5']) {
+      expect(() => loadConfig({ REMINDER_CHECK_INTERVAL_SECONDS: bad })).toThrow(/REMINDER_CHECK_INTERVAL_SECONDS/);
+    }
   });
 
   it('names every bad variable', () => {

@@ -2,6 +2,7 @@ import { createParamDecorator, type ExecutionContext, HttpStatus, Injectable } f
 import type { FastifyRequest as Request } from 'fastify';
 import { SAFE_BOUND_SQL } from '@passerelle/event-store-postgres';
 import { EventStorePool } from '../database/event-store.provider';
+import { Clock } from '../runtime/clock';
 import { header } from './headers';
 import { ProblemException, ValidationProblem } from './problem';
 
@@ -16,7 +17,10 @@ export const MinPosition = createParamDecorator((_: unknown, context: ExecutionC
 /** Lets a read wait until the projections it reads have caught up with a client's write. */
 @Injectable()
 export class ReadModels {
-  constructor(private readonly pool: EventStorePool) {}
+  constructor(
+    private readonly pool: EventStorePool,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Resolves once every named projection has reached `position`: its checkpoint is there, or no event of
@@ -26,7 +30,7 @@ export class ReadModels {
    */
   async reached(projections: string[], position: number | undefined, timeoutMs = 5000): Promise<void> {
     if (position === undefined || position === 0) return;
-    const deadline = Date.now() + timeoutMs;
+    const deadline = this.clock.now() + timeoutMs;
     for (let pause = 10; ; pause = Math.min(pause * 2, 100)) {
       const result = await this.pool.query<{ behind: number }>({
         name: 'passerelle_read_models_behind',
@@ -38,7 +42,7 @@ export class ReadModels {
         values: [projections, position],
       });
       if (result.rows[0].behind === 0) return;
-      if (Date.now() + pause > deadline) {
+      if (this.clock.now() + pause > deadline) {
         throw new ProblemException(
           HttpStatus.SERVICE_UNAVAILABLE,
           'read-model-behind',
