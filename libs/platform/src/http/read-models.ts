@@ -23,6 +23,18 @@ export class ReadModels {
   ) {}
 
   /**
+   * Resolves once every named projection has applied every event committed so far: for a lookup that
+   * found nothing but may simply have come before its read model (a link e-mailed a moment ago).
+   */
+  async caughtUp(projections: string[], timeoutMs = 5000): Promise<void> {
+    const head = await this.pool.query<{ position: string }>({
+      name: 'passerelle_read_models_head',
+      text: `SELECT coalesce(max(position), 0) AS position FROM events WHERE position < ${SAFE_BOUND_SQL}`,
+    });
+    await this.reached(projections, Number(head.rows[0].position), timeoutMs);
+  }
+
+  /**
    * Resolves once every named projection has reached `position`: its checkpoint is there, or no event of
    * the categories it reads lies between its checkpoint and `position` (it has nothing left to apply up to
    * there, though it has not yet stepped past others' events) and no transaction can still write below
