@@ -39,6 +39,8 @@ const unlessRequestLine: Prettifier = (value, _key, log) =>
 export function prettyStream(destination?: DestinationStream, colorize?: boolean): DestinationStream {
   return pinoPretty({
     destination: destination ?? 1,
+    // Written at once, as console output is: a terminal is slow to fill, and a crash loses no last line.
+    sync: true,
     // An explicit `undefined` would turn off pino-pretty's own choice (colours when the terminal has them).
     ...(colorize === undefined ? {} : { colorize }),
     translateTime: 'SYS:HH:MM:ss.l',
