@@ -65,6 +65,8 @@ export class SolutionPresentedView extends WriteAnswerView {
 export class InvitationIssuedView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() email: string;
+  @ApiProperty({ description: "the invitation's version" }) version: number;
+  @ApiProperty({ description: 'the position of its write' }) position: number;
 }
 
 export class InvitationsIssuedView {
