@@ -23,3 +23,6 @@ export { queueConnection, eventJobOptions } from './database/queue-connection';
 export { IsStorable, IsEmailAddress, IsLanguageTag, trim, upper, upperEach } from './http/validators';
 export { Clock, SystemClock } from './runtime/clock';
 export { ActivationTokens, ACTIVATION_VALID_HOURS } from './accounts/activation-tokens';
+export { ApiAnswers, ApiProblems, READ_PROBLEMS, WRITE_PROBLEMS } from './openapi/api-responses';
+export type { ProblemStatus } from './openapi/api-responses';
+export { FieldErrorView, ProblemView, WriteAnswerView } from './openapi/problem.view';
