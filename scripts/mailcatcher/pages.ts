@@ -8,7 +8,7 @@ export function listPage(messages: readonly CaughtMessage[]): string {
       (m) => `<tr>
   <td>${escape(who(m.from ? [m.from] : []))}</td>
   <td>${escape(who(m.to))}</td>
-  <td><a href="/messages/${encodeURIComponent(m.id)}">${escape(m.subject || '(no subject)')}</a>${m.attachments.some((a) => !a.inline) ? ` <span class="clip" title="attachments">📎 ${m.attachments.filter((a) => !a.inline).length}</span>` : ''}</td>
+  <td><a href="/messages/${encodeURIComponent(m.id)}">${escape(m.subject || '(no subject)')}</a>${attachmentNote(m)}</td>
   <td class="date">${escape(m.created.toISOString().replace('T', ' ').slice(0, 19))} UTC</td>
 </tr>`,
     )
@@ -71,6 +71,12 @@ pre { white-space: pre-wrap; background: #f7f7f7; padding: 0.8rem; border: 1px s
 <body>
 ${body}
 </body></html>`;
+}
+
+/** No icon: not every machine has a font for one. */
+function attachmentNote(m: CaughtMessage): string {
+  const count = m.attachments.filter((a) => !a.inline).length;
+  return count === 0 ? '' : ` <span class="meta">(${count} attachment${count === 1 ? '' : 's'})</span>`;
 }
 
 function who(list: Address[]): string {
