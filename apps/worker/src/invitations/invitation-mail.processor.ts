@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { handleCommand, PostgresEventStore } from '@passerelle/event-store';
-import { MailTemplates, OnceMailer } from '@passerelle/mail';
+import { MailTemplates, OnceMailer, withoutAddresses } from '@passerelle/mail';
 import { AppConfig } from '@passerelle/platform';
 import { workshopStream, type WorkshopEvent } from '@passerelle/workshops';
 import {
@@ -68,7 +68,7 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
     const metadata = { actor: 'worker', correlationId: job.data.correlationId, causationId: job.data.eventId };
     const at = new Date().toISOString();
     if (outcome.status === 'rejected') {
-      this.logger.warn(`${kind} to ${issued.email} refused: ${outcome.reason}`);
+      this.logger.warn(`${kind} for invitation ${invitationId} refused: ${withoutAddresses(outcome.reason)}`);
       if (!reminder) {
         await handleCommand(this.store, invitationStream(invitationId), invitationDecider, { type: 'RecordEmailBounced', reason: outcome.reason, at }, { metadata, loaded: events });
       }
