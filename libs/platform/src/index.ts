@@ -22,3 +22,4 @@ export { ReadModels, MinPosition, encodeCursor, decodeCursor } from './http/read
 export { queueConnection, eventJobOptions } from './database/queue-connection';
 export { IsStorable, IsEmailAddress, IsLanguageTag, trim, upper, upperEach } from './http/validators';
 export { ActivationTokens, ACTIVATION_VALID_HOURS } from './accounts/activation-tokens';
+export { PROCESS_LOGGER } from './logging/logging';

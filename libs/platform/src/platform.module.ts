@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { PostgresEventStore } from '@passerelle/event-store';
 import { AccountsModule } from './accounts/accounts.module';
 import { AppConfig } from './config/app-config';
@@ -17,8 +18,9 @@ import { MetricsController, MetricsRegistry } from './metrics/metrics';
 /** What every app shares: configuration, logging, PostgreSQL (TypeORM and the event store), Redis, metrics. */
 @Module({})
 export class PlatformModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    const logger = createLogger(config);
+  /** `logDestination`: where the log lines go instead of stdout (tests read them there). */
+  static forRoot(config: AppConfig, options: { logDestination?: DestinationStream } = {}): DynamicModule {
+    const logger = createLogger(config, options.logDestination);
     return {
       module: PlatformModule,
       global: true,
