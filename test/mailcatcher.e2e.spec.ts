@@ -99,8 +99,12 @@ describe('the mail catcher', () => {
     expect((await get(links[0][0])).body.equals(pdf)).toBe(true);
     expect((await get('/messages/no-such-id')).status).toBe(404);
 
-    // Emptied as Mailpit is.
-    expect((await fetch(`${catcher.httpUrl}/api/v1/messages`, { method: 'DELETE' })).status).toBe(200);
+    // Emptied as Mailpit is: some messages, or all.
+    const remove = (body?: string) => fetch(`${catcher.httpUrl}/api/v1/messages`, { method: 'DELETE', body });
+    expect((await remove('{"IDs": 42}')).status).toBe(400);
+    expect((await remove(JSON.stringify({ IDs: [older.ID] }))).status).toBe(200);
+    expect((await getJson('/api/v1/messages')).messages.map((m: { ID: string }) => m.ID)).toEqual([newest.ID]);
+    expect((await remove()).status).toBe(200);
     expect((await getJson('/api/v1/messages')).total).toBe(0);
   });
 });

@@ -51,9 +51,9 @@ async function route(mailbox: Mailbox, request: IncomingMessage): Promise<Answer
       return json(listJson(mailbox.all(), mailbox.all(), start, limit));
     }
     if (method === 'DELETE') {
-      const body = await readBody(request);
-      const ids = body ? (JSON.parse(body) as { IDs?: string[] }).IDs : undefined;
-      mailbox.delete(ids && ids.length > 0 ? ids : undefined);
+      const ids = idsToDelete(await readBody(request));
+      if (ids === null) return { status: 400, type: 'text/plain; charset=utf-8', body: 'Expected no body, or {"IDs": ["..."]}' };
+      mailbox.delete(ids.length > 0 ? ids : undefined);
       return { status: 200, type: 'text/plain; charset=utf-8', body: 'ok' };
     }
   }
@@ -83,4 +83,15 @@ async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+/** Mailpit's DELETE body: none (all messages) or `{ "IDs": [...] }`; null when it is neither. */
+function idsToDelete(body: string): string[] | null {
+  if (!body) return [];
+  try {
+    const ids = (JSON.parse(body) as { IDs?: unknown }).IDs ?? [];
+    return Array.isArray(ids) && ids.every((id) => typeof id === 'string') ? ids : null;
+  } catch {
+    return null;
+  }
 }
