@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import type { DestinationStream } from 'pino';
 import { InvitationMailReactor, InvitationReadModelProjection, InvitationsWorkerModule } from '@passerelle/invitations';
 import { MailModule } from '@passerelle/mail';
 import { AppConfig, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
@@ -13,15 +14,22 @@ import { NotificationMailProcessor } from './notifications/notification-mail.pro
 import { InvitationMailProcessor } from './invitations/invitation-mail.processor';
 import { InvitationRemindersProcessor } from './invitations/invitation-reminders.processor';
 import { ReportProcessor } from './reporting/report.processor';
+import { MailAttemptsLog } from './mail/mail-attempts.log';
+import { SmtpStartCheck } from './mail/smtp-start-check';
+
+export interface WorkerOptions {
+  /** Where the worker's log lines go instead of stdout (tests read them there). */
+  logDestination?: DestinationStream;
+}
 
 /** The worker: projections and reactors (subscriptions of the event store) and the BullMQ processors. */
 @Module({})
 export class WorkerModule {
-  static register(config: AppConfig): DynamicModule {
+  static register(config: AppConfig, options: WorkerOptions = {}): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
-        PlatformModule.forRoot(config),
+        PlatformModule.forRoot(config, { logDestination: options.logDestination }),
         CqrsModule.forRoot(),
         BullModule.forRoot(queueConnection(config.REDIS_URL, config.QUEUE_PREFIX)),
         MailModule,
@@ -45,7 +53,7 @@ export class WorkerModule {
           [WorkshopsModule, InvitationsWorkerModule, PartnersModule, ProposalsModule, PartnershipsModule, ReportingModule],
         ),
       ],
-      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor],
+      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor, MailAttemptsLog, SmtpStartCheck],
     };
   }
 }

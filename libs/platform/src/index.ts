@@ -26,3 +26,4 @@ export { ActivationTokens, ACTIVATION_VALID_HOURS } from './accounts/activation-
 export { ApiAnswers, ApiProblems, READ_PROBLEMS, WRITE_PROBLEMS } from './openapi/api-responses';
 export type { ProblemStatus } from './openapi/api-responses';
 export { FieldErrorView, ProblemView, WriteAnswerView } from './openapi/problem.view';
+export { PROCESS_LOGGER } from './logging/logging';

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { AccountsModule } from './accounts/accounts.module';
 import { AppConfig } from './config/app-config';
@@ -18,8 +19,9 @@ import { Clock, SystemClock } from './runtime/clock';
 /** What every app shares: configuration, logging, PostgreSQL (TypeORM and the event store), Redis, metrics. */
 @Module({})
 export class PlatformModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    const logger = createLogger(config);
+  /** `logDestination`: where the log lines go instead of stdout, as JSON (tests read them there). */
+  static forRoot(config: AppConfig, options: { logDestination?: DestinationStream } = {}): DynamicModule {
+    const logger = createLogger(config, options.logDestination ? { pretty: false, destination: options.logDestination } : undefined);
     return {
       module: PlatformModule,
       global: true,

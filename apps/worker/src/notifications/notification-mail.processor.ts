@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { MailTemplates, NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, OnceMailer } from '@passerelle/mail';
+import { MailTemplates, NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, OnceMailer, withoutAddresses } from '@passerelle/mail';
 import { ActivationTokens, AppConfig } from '@passerelle/platform';
 
 const DECISION_TEMPLATES: Record<string, string> = {
@@ -54,7 +54,7 @@ export class NotificationMailProcessor extends WorkerHost implements OnModuleIni
     if (!contact) return 'no such contact';
     const rendered = this.templates.render(template, contact.language, { fullName: contact.fullName, ...values });
     const outcome = await this.mailer.send(`${kind}:${eventId}:${recipientUserId}`, { to: contact.email, ...rendered });
-    if (outcome.status === 'rejected') this.logger.warn(`${kind} to ${contact.email} refused: ${outcome.reason}`);
+    if (outcome.status === 'rejected') this.logger.warn(`${kind} for user ${recipientUserId} refused: ${withoutAddresses(outcome.reason)}`);
     return outcome.status;
   }
 

@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { handleCommand, loadAggregate, runCommand } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { MailTemplates, OnceMailer } from '@passerelle/mail';
+import { MailTemplates, OnceMailer, withoutAddresses } from '@passerelle/mail';
 import { INVITATION_READ_MODEL } from '@passerelle/invitations';
 import { INSTITUTION_READ_MODEL } from '@passerelle/partners';
 import { PARTNERSHIP_READ_MODEL } from '@passerelle/partnerships';
@@ -144,7 +144,7 @@ export class ReportProcessor extends WorkerHost {
     const recipient = { country, ministry: delivery.ministry, email: delivery.email, language };
     const at = new Date().toISOString();
     if (outcome.status === 'rejected') {
-      this.logger.warn(`report for ${country} to ${delivery.email} refused: ${outcome.reason}`);
+      this.logger.warn(`report of workshop ${workshopId} for ${country} refused: ${withoutAddresses(outcome.reason)}`);
       await handleCommand(this.store, reportStream(workshopId), reportDecider, { type: 'RecordDeliveryFailed', recipient, reason: outcome.reason, at }, { metadata });
       return 0;
     }
