@@ -51,13 +51,13 @@ export class InvitationQueries {
 
   /**
    * The e-mail with the link may reach its reader before the read models have the invitation (they are
-   * updated by other runners): a link not found is looked up once more after they have caught up.
+   * updated by other runners): a link not found is looked up once more after they have caught up. If they
+   * do not within the wait (no worker running), it stays not found.
    */
   private async foundOnceCaughtUp<T>(lookup: () => Promise<T | null>): Promise<T | null> {
     const found = await lookup();
     if (found) return found;
-    await this.readModels.caughtUp([INVITATION_READ_MODEL, WORKSHOP_READ_MODEL]);
-    return lookup();
+    return (await this.readModels.caughtUp([INVITATION_READ_MODEL, WORKSHOP_READ_MODEL])) ? lookup() : null;
   }
 
   idForTokenHash(tokenHash: string): Promise<{ invitationId: string; workshopId: string } | null> {

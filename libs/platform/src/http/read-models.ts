@@ -23,15 +23,16 @@ export class ReadModels {
   ) {}
 
   /**
-   * Resolves once every named projection has applied every event committed so far: for a lookup that
-   * found nothing but may simply have come before its read model (a link e-mailed a moment ago).
+   * Whether every named projection has applied every event committed so far, waiting up to `timeoutMs`:
+   * for a lookup that found nothing but may simply have come before its read model (a link e-mailed a
+   * moment ago). False when they have not caught up by then (the worker may be down).
    */
-  async caughtUp(projections: string[], timeoutMs = 5000): Promise<void> {
+  async caughtUp(projections: string[], timeoutMs = 2000): Promise<boolean> {
     const head = await this.pool.query<{ position: string }>({
       name: 'passerelle_read_models_head',
       text: `SELECT coalesce(max(position), 0) AS position FROM events WHERE position < ${SAFE_BOUND_SQL}`,
     });
-    await this.reached(projections, Number(head.rows[0].position), timeoutMs);
+    return this.waitFor(projections, Number(head.rows[0].position), timeoutMs);
   }
 
   /**
@@ -42,6 +43,19 @@ export class ReadModels {
    */
   async reached(projections: string[], position: number | undefined, timeoutMs = 5000): Promise<void> {
     if (position === undefined || position === 0) return;
+    if (await this.waitFor(projections, position, timeoutMs)) return;
+    throw new ProblemException(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      'read-model-behind',
+      'Service Unavailable',
+      `The data has not yet reached position ${position}; try again shortly`,
+      undefined,
+      { 'Retry-After': '1' },
+    );
+  }
+
+  /** Whether the projections reached `position` within `timeoutMs` (see `reached`). */
+  private async waitFor(projections: string[], position: number, timeoutMs: number): Promise<boolean> {
     const deadline = this.clock.now() + timeoutMs;
     for (let pause = 10; ; pause = Math.min(pause * 2, 100)) {
       const result = await this.pool.query<{ behind: number }>({
@@ -53,17 +67,8 @@ export class ReadModels {
              SELECT 1 FROM events e WHERE e.position > c.position AND e.position <= $2 AND e.category = ANY (c.categories)))`,
         values: [projections, position],
       });
-      if (result.rows[0].behind === 0) return;
-      if (this.clock.now() + pause > deadline) {
-        throw new ProblemException(
-          HttpStatus.SERVICE_UNAVAILABLE,
-          'read-model-behind',
-          'Service Unavailable',
-          `The data has not yet reached position ${position}; try again shortly`,
-          undefined,
-          { 'Retry-After': '1' },
-        );
-      }
+      if (result.rows[0].behind === 0) return true;
+      if (this.clock.now() + pause > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
