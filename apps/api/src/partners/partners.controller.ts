@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
-import { ChangeInstitution, INSTITUTION_READ_MODEL, InstitutionQueries } from '@passerelle/partners';
+import { ChangeInstitution, INSTITUTION_READ_MODEL, institutionIdOf, InstitutionQueries } from '@passerelle/partners';
 import { ApiAnswers, MinPosition, READ_PROBLEMS, ReadModels, Roles, WRITE_PROBLEMS, WriteAnswerView, WriteOptions } from '@passerelle/platform';
 import { uuid } from '../workshops/ids';
 import { ListQueryDto } from '../workshops/workshops.dto';
@@ -59,4 +59,4 @@ export class PartnersController {
 }
 
 const now = () => new Date().toISOString();
-const answer = (result: CommandResult) => ({ id: result.streamId.replace(/^institution-/, ''), version: result.version, position: result.position });
+const answer = (result: CommandResult) => ({ id: institutionIdOf(result.streamId), version: result.version, position: result.position });

@@ -6,7 +6,7 @@ import { type CommandOptions, type CommandResult } from '@passerelle/event-store
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { ApiAnswers, AppConfig, type AuthUser, CurrentUser, MinPosition, ReadModels, Roles, ValidationProblem, WRITE_PROBLEMS, WriteAnswerView, WriteOptions } from '@passerelle/platform';
 import { workshopStream } from '@passerelle/workshops';
-import { ChangeProposal, type ProposalCommand, PROPOSAL_READ_MODEL, ProposalQueries } from '@passerelle/proposals';
+import { ChangeProposal, type ProposalCommand, proposalIdOf, PROPOSAL_READ_MODEL, ProposalQueries } from '@passerelle/proposals';
 import { EmptyBody, uuid } from '../workshops/ids';
 import { CommentDto, CreateProposalDto, EditProposalDto, ProposalListQueryDto, ReasonDto, RequiredReasonDto, ReviewDto } from './partners.dto';
 import { ProposalDetailView, ProposalPageView, ProposalWriteView } from './partners.views';
@@ -127,4 +127,4 @@ export class ProposalsController {
 /** A partner's institution, which limits what it sees; null for staff, who see everything. */
 export const ownInstitution = (user: AuthUser) => (user.role === 'partner' ? (user.institutionId ?? '00000000-0000-0000-0000-000000000000') : null);
 const now = () => new Date().toISOString();
-const answer = (result: CommandResult) => ({ id: result.streamId.replace(/^proposal-/, ''), version: result.version, position: result.position });
+const answer = (result: CommandResult) => ({ id: proposalIdOf(result.streamId), version: result.version, position: result.position });

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
 import { INVITATION_READ_MODEL, InvitationQueries, InviteParticipants, RecordAttendance } from '@passerelle/invitations';
 import { ApiAnswers, MinPosition, READ_PROBLEMS, ReadModels, Roles, WRITE_PROBLEMS, WriteAnswerView, WriteOptions } from '@passerelle/platform';
-import { ChangeWorkshop, WORKSHOP_READ_MODEL, type WorkshopCommand, WorkshopQueries } from '@passerelle/workshops';
+import { ChangeWorkshop, WORKSHOP_READ_MODEL, type WorkshopCommand, workshopIdOf, WorkshopQueries } from '@passerelle/workshops';
 import { AddSessionDto, AttendanceDto, CreateWorkshopDto, InvitationListQueryDto, InviteParticipantsDto, ListQueryDto, SolutionDto } from './workshops.dto';
 import { EmptyBody, uuid } from './ids';
 import { InvitationPageView, InvitationsIssuedView, SessionAddedView, SolutionPresentedView, WorkshopDetailView, WorkshopPageView } from './workshops.views';
@@ -28,7 +28,7 @@ export class WorkshopsController {
     const id = randomUUID();
     const result = await this.change(id, { type: 'PlanWorkshop', workshopId: id, ...body, at: now() }, options);
     // A repeated Idempotency-Key answers with the workshop the first request created.
-    return { ...answer(result), id: result.streamId.replace(/^workshop-/, '') };
+    return { ...answer(result), id: workshopIdOf(result.streamId) };
   }
 
   @ApiAnswers('List workshops, latest start first', 200, WorkshopPageView, [400, 401, 403, 503])
@@ -128,5 +128,5 @@ const now = () => new Date().toISOString();
 
 /** A write's answer (API.md): the workshop's id, its version and the position of the write. */
 function answer(result: CommandResult) {
-  return { id: result.streamId.replace(/^workshop-/, ''), version: result.version, position: result.position };
+  return { id: workshopIdOf(result.streamId), version: result.version, position: result.position };
 }

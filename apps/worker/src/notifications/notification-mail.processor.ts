@@ -3,6 +3,7 @@ import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { MailTemplates, NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, OnceMailer, withoutAddresses } from '@passerelle/mail';
+import { institutionStream } from '@passerelle/partners';
 import { ActivationTokens, AppConfig } from '@passerelle/platform';
 
 const DECISION_TEMPLATES: Record<string, string> = {
@@ -60,7 +61,7 @@ export class NotificationMailProcessor extends WorkerHost implements OnModuleIni
 
   /** The contact as the institution's own stream registered it (not a read model, which may lag). */
   private async contact(institutionId: string, userId: string): Promise<{ email: string; fullName: string; language: string } | null> {
-    const events = await this.store.readStream(`institution-${institutionId}`);
+    const events = await this.store.readStream(institutionStream(institutionId));
     for (const event of events) {
       const contact = event.data.contact as { userId: string; email: string; fullName: string; language: string } | undefined;
       if (contact?.userId === userId) return contact;

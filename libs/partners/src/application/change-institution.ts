@@ -1,12 +1,13 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { PoolClient } from 'pg';
-import { type CommandOptions, type CommandResult, DomainError, handleCommand, runCommand } from '@passerelle/event-store-core';
+import { type CommandOptions, type CommandResult, DomainError, handleCommand, runCommand, streamKind } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import type { PartnerInstitutionCommand } from '../domain/partner-institution.commands';
 import { partnerInstitutionDecider } from '../domain/partner-institution.decider';
 import type { InstitutionContact } from '../domain/partner-institution.events';
 
-export const institutionStream = (institutionId: string) => `institution-${institutionId}`;
+/** `institution-<institutionId>`, and back. */
+export const [institutionStream, institutionIdOf] = streamKind('institution');
 
 /** Any command on one partner institution. */
 export class ChangeInstitution extends Command<CommandResult> {
