@@ -43,6 +43,21 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps 2,000 streams by default, none with STREAM_CACHE_SIZE=0, and refuses a size that is not a whole number of streams', () => {
+    expect(loadConfig({}).STREAM_CACHE_SIZE).toBe(2000);
+    expect(loadConfig({ STREAM_CACHE_SIZE: '0' }).STREAM_CACHE_SIZE).toBe(0);
+    expect(loadConfig({ STREAM_CACHE_SIZE: '500' }).STREAM_CACHE_SIZE).toBe(500);
+    for (const bad of ['-1', '2.5', 'lots']) expect(() => loadConfig({ STREAM_CACHE_SIZE: bad })).toThrow(/STREAM_CACHE_SIZE/);
+  });
+
+  it('batches the invitation projection\'s runs by default, and reads true/false or 1/0 for it', () => {
+    expect(loadConfig({}).INVITATION_PROJECTION_BATCH_RUNS).toBe(true);
+    expect(loadConfig({ INVITATION_PROJECTION_BATCH_RUNS: 'false' }).INVITATION_PROJECTION_BATCH_RUNS).toBe(false);
+    expect(loadConfig({ INVITATION_PROJECTION_BATCH_RUNS: '0' }).INVITATION_PROJECTION_BATCH_RUNS).toBe(false);
+    expect(loadConfig({ INVITATION_PROJECTION_BATCH_RUNS: 'true' }).INVITATION_PROJECTION_BATCH_RUNS).toBe(true);
+    expect(() => loadConfig({ INVITATION_PROJECTION_BATCH_RUNS: 'maybe' })).toThrow(/INVITATION_PROJECTION_BATCH_RUNS/);
+  });
+
   it('requires JWT_SECRET in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required/);
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).jwtSecret).toBe('x'.repeat(32));
