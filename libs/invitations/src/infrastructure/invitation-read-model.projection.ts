@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { StoredEvent } from '@passerelle/event-store-core';
 import { type ConsumerTransaction, type StoredEventOf, TypedConsumer } from '@passerelle/event-store-postgres';
+import { AppConfig } from '@passerelle/platform';
 import type { InvitationEvent } from '../domain/invitation.events';
 
 export const INVITATION_READ_MODEL = 'invitation-read-model';
@@ -11,7 +12,7 @@ type Emailed = StoredEventOf<InvitationEvent, 'InvitationEmailed'>;
 /** One row per invitation: who, where it stands, when it was e-mailed and answered. */
 @Injectable()
 export class InvitationReadModelProjection extends TypedConsumer<InvitationEvent> {
-  constructor() {
+  constructor(config: AppConfig) {
     super({
       name: INVITATION_READ_MODEL,
       categories: ['invitation'],
@@ -33,8 +34,9 @@ export class InvitationReadModelProjection extends TypedConsumer<InvitationEvent
         InvitationReminded: (event, tx) => update(tx, event, 'reminded_at = $3', [event.data.remindedAt]),
         InvitationAttended: (event, tx) => update(tx, event, 'attended_sessions = attended_sessions || $3::jsonb', [JSON.stringify([event.data.sessionId])]),
       },
-      // A bulk invitation is a run of InvitationIssued, the worker sending them a run of InvitationEmailed.
-      runHandlers: { InvitationIssued: insertIssued, InvitationEmailed: updateEmailed },
+      // A bulk invitation is a run of InvitationIssued, the worker sending them a run of InvitationEmailed:
+      // one statement per run (INVITATION_PROJECTION_BATCH_RUNS, on unless turned off).
+      runHandlers: config.INVITATION_PROJECTION_BATCH_RUNS ? { InvitationIssued: insertIssued, InvitationEmailed: updateEmailed } : undefined,
       reset: async (tx) => {
         await tx.query('TRUNCATE invitations');
       },
