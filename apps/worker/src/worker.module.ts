@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AccountsModule } from '@passerelle/accounts';
 import { InvitationMailReactor, InvitationReadModelProjection, InvitationsWorkerModule } from '@passerelle/invitations';
 import { MailModule } from '@passerelle/mail';
 import { AppConfig, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
@@ -25,6 +26,7 @@ export class WorkerModule {
         CqrsModule.forRoot(),
         BullModule.forRoot(queueConnection(config.REDIS_URL, config.QUEUE_PREFIX)),
         MailModule,
+        AccountsModule,
         InvitationsWorkerModule,
         PartnersModule,
         ReportingModule,

@@ -1,8 +1,7 @@
 export { AppConfig, ConfigError, loadConfig } from './config/app-config';
 export { dataSourceOptions, prepareDatabase, createDatabaseIfMissing } from './database/data-source';
 export { MIGRATIONS } from './database/migrations';
-export { UserEntity, ROLES } from './database/user.entity';
-export type { Role } from './database/user.entity';
+export { ROLES, type Role } from './auth/roles';
 export { EventStorePool } from './database/event-store.provider';
 export { RedisConnection } from './database/redis.provider';
 export { PlatformModule, PlatformHttpModule } from './platform.module';
@@ -12,8 +11,7 @@ export { PROBLEM_BASE, plainProblem, ProblemException, ValidationProblem, flatte
 export type { FieldError, ProblemBody } from './http/problem';
 export { Public, Roles, CurrentUser, Context } from './auth/auth.decorators';
 export type { AuthUser, CommandContext } from './auth/auth.decorators';
-export { UsersService, hashPassword } from './accounts/users.service';
-export { AuthService } from './accounts/auth.service';
+export { AuthModule } from './auth/auth.module';
 export { MetricsRegistry } from './metrics/metrics';
 export { SubscriptionHost, SubscriptionsModule, EVENT_CONSUMERS } from './subscriptions/subscription-host';
 export { WriteOptions, parseIfMatch } from './http/write-options';
@@ -21,4 +19,3 @@ export type { WriteAnswer } from './http/write-headers';
 export { ReadModels, MinPosition, encodeCursor, decodeCursor } from './http/read-models';
 export { queueConnection, eventJobOptions } from './database/queue-connection';
 export { IsStorable, IsEmailAddress, IsLanguageTag, trim, upper, upperEach } from './http/validators';
-export { ActivationTokens, ACTIVATION_VALID_HOURS } from './accounts/activation-tokens';

@@ -3,14 +3,13 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { AccountsModule } from './accounts/accounts.module';
+import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source';
 import { eventStoreProvider, EventStorePool } from './database/event-store.provider';
 import { RedisConnection } from './database/redis.provider';
 import { HealthController } from './health/health.controller';
 import { ReadModels } from './http/read-models';
-import { ActivationTokens } from './accounts/activation-tokens';
 import { createLogger, loggingParams, PROCESS_LOGGER } from './logging/logging';
 import { MetricsController, MetricsRegistry } from './metrics/metrics';
 
@@ -22,17 +21,17 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       global: true,
-      imports: [LoggerModule.forRoot(loggingParams(logger)), TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL))],
-      providers: [{ provide: AppConfig, useValue: config }, { provide: PROCESS_LOGGER, useValue: logger }, EventStorePool, eventStoreProvider, RedisConnection, MetricsRegistry, ReadModels, ActivationTokens],
-      exports: [AppConfig, PROCESS_LOGGER, EventStorePool, PostgresEventStore, RedisConnection, MetricsRegistry, ReadModels, ActivationTokens],
+      imports: [LoggerModule.forRoot(loggingParams(logger)), TypeOrmModule.forRoot({ ...dataSourceOptions(config.DATABASE_URL), autoLoadEntities: true })],
+      providers: [{ provide: AppConfig, useValue: config }, { provide: PROCESS_LOGGER, useValue: logger }, EventStorePool, eventStoreProvider, RedisConnection, MetricsRegistry, ReadModels],
+      exports: [AppConfig, PROCESS_LOGGER, EventStorePool, PostgresEventStore, RedisConnection, MetricsRegistry, ReadModels],
     };
   }
 }
 
-/** The HTTP side of the platform: accounts and login, the auth guard, /health and /metrics. */
+/** The HTTP side of the platform: the auth guard, /health and /metrics. */
 @Module({
-  imports: [AccountsModule, TerminusModule.forRoot({ logger: false })],
+  imports: [AuthModule, TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController, MetricsController],
-  exports: [AccountsModule],
+  exports: [AuthModule],
 })
 export class PlatformHttpModule {}

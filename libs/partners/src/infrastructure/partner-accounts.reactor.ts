@@ -1,11 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { ActivationTokens, PartnerAccounts } from '@passerelle/accounts';
 import type { StoredEvent } from '@passerelle/event-store-core';
 import type { EventConsumer } from '@passerelle/event-store-postgres';
 import { NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, notificationJobId } from '@passerelle/mail';
-import { ACTIVATION_VALID_HOURS, ActivationTokens, AppConfig, eventJobOptions, EventStorePool } from '@passerelle/platform';
-import { insertPartnerAccount } from '../application/change-institution';
+import { AppConfig, eventJobOptions } from '@passerelle/platform';
 import type { InstitutionContact } from '../domain/partner-institution.events';
 
 export const PARTNER_ACCOUNTS_REACTOR = 'partner-accounts-reactor';
@@ -27,7 +27,7 @@ export class PartnerAccountsReactor implements EventConsumer {
     @InjectQueue(NOTIFICATION_MAIL_QUEUE) private readonly queue: Queue<NotificationMailJob>,
     private readonly tokens: ActivationTokens,
     private readonly config: AppConfig,
-    private readonly pool: EventStorePool,
+    private readonly accounts: PartnerAccounts,
   ) {}
 
   filter(event: StoredEvent): boolean {
@@ -38,12 +38,9 @@ export class PartnerAccountsReactor implements EventConsumer {
     const jobs = [];
     for (const event of events) {
       const contact = event.data.contact as InstitutionContact;
-      await insertPartnerAccount(this.pool, contact, event.data.institutionId as string);
-      await this.pool.query(
-        `INSERT INTO activation_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3::timestamptz + interval '${ACTIVATION_VALID_HOURS} hours')
-         ON CONFLICT DO NOTHING`,
-        [ActivationTokens.hash(this.tokens.tokenFor(contact.userId)), contact.userId, event.recordedAt],
-      );
+      const { userId, email, fullName } = contact;
+      await this.accounts.claim({ userId, email, fullName, institutionId: event.data.institutionId as string });
+      await this.tokens.issue(userId, event.recordedAt);
       const data: NotificationMailJob = {
         kind: 'account-activation',
         streamId: event.streamId,

@@ -6,6 +6,7 @@ import type { StoredEvent } from '@passerelle/event-store-core';
 import type { EventConsumer } from '@passerelle/event-store-postgres';
 import { NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, notificationJobId } from '@passerelle/mail';
 import { AppConfig, eventJobOptions } from '@passerelle/platform';
+import { ProposalRecipients } from '../application/proposal-recipients';
 
 export const PROPOSAL_NOTIFICATIONS_REACTOR = 'proposal-notifications-reactor';
 const DECISIONS = new Set(['ProposalApproved', 'ProposalRejected', 'ProposalChangesRequested']);
@@ -19,6 +20,7 @@ export class ProposalNotificationsReactor implements EventConsumer {
   constructor(
     @InjectQueue(NOTIFICATION_MAIL_QUEUE) private readonly queue: Queue<NotificationMailJob>,
     private readonly config: AppConfig,
+    private readonly recipients: ProposalRecipients,
   ) {}
 
   filter(event: StoredEvent): boolean {
@@ -28,18 +30,12 @@ export class ProposalNotificationsReactor implements EventConsumer {
   async handle(events: StoredEvent[], tx: PoolClient): Promise<void> {
     const jobs = [];
     for (const event of events) {
-      // The accounts of the proposal's institution (created by the partner-accounts reactor at registration).
-      const contacts = await tx.query(
-        `SELECT u.id FROM users u WHERE u.role = 'partner' AND u.institution_id =
-           (SELECT (data->>'institutionId')::uuid FROM events WHERE stream_id = $1 AND version = 1)`,
-        [event.streamId],
-      );
-      for (const contact of contacts.rows) {
+      for (const recipientUserId of await this.recipients.of(event.streamId, tx)) {
         const data: NotificationMailJob = {
           kind: 'proposal-decision',
           streamId: event.streamId,
           eventId: event.id,
-          recipientUserId: contact.id,
+          recipientUserId,
           correlationId: event.metadata.correlationId,
         };
         jobs.push({
