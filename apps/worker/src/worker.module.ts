@@ -8,7 +8,7 @@ import { AppConfig, PlatformModule, queueConnection, SubscriptionsModule } from 
 import { InstitutionReadModelProjection, PartnerAccountsReactor, PartnersModule } from '@passerelle/partners';
 import { PartnershipPolicy, PartnershipReadModelProjection, PartnershipsModule } from '@passerelle/partnerships';
 import { ProposalNotificationsReactor, ProposalReadModelProjection, ProposalsModule } from '@passerelle/proposals';
-import { MinistryReadModelProjection, ReportingModule, ReportReactor } from '@passerelle/reporting';
+import { MinistryReadModelProjection, ReportingModule, ReportingWorkerModule, ReportReactor } from '@passerelle/reporting';
 import { WorkshopReadModelProjection, WorkshopsModule } from '@passerelle/workshops';
 import { NotificationMailProcessor } from './notifications/notification-mail.processor';
 import { InvitationMailProcessor } from './invitations/invitation-mail.processor';
@@ -29,7 +29,7 @@ export class WorkerModule {
         AccountsModule,
         InvitationsWorkerModule,
         PartnersModule,
-        ReportingModule,
+        ReportingWorkerModule,
         SubscriptionsModule.register(
           [
             WorkshopReadModelProjection,
