@@ -16,6 +16,7 @@ export { MetricsRegistry } from './metrics/metrics';
 export { SubscriptionHost, SubscriptionsModule, EVENT_CONSUMERS } from './subscriptions/subscription-host';
 export { WriteOptions, parseIfMatch } from './http/write-options';
 export type { WriteAnswer } from './http/write-headers';
-export { ReadModels, MinPosition, encodeCursor, decodeCursor } from './http/read-models';
+export { ReadModels, MinPosition } from './http/read-models';
+export { encodeCursor, decodeCursor, keysetPage, type Page } from './http/keyset-pagination';
 export { queueConnection, eventJobOptions } from './database/queue-connection';
 export { IsStorable, IsEmailAddress, IsLanguageTag, trim, upper, upperEach } from './http/validators';

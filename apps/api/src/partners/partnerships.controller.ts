@@ -4,8 +4,8 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
 import { ChangePartnership, PARTNERSHIP_READ_MODEL, type PartnershipCommand, PartnershipQueries } from '@passerelle/partnerships';
 import { type AuthUser, CurrentUser, MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
-import { uuid } from '../workshops/ids';
-import { ListQueryDto } from '../workshops/workshops.dto';
+import { uuid } from '../common/uuid.pipe';
+import { ListQueryDto } from '../common/list-query.dto';
 import { ReasonDto } from './partners.dto';
 import { ownInstitution } from './proposals.controller';
 

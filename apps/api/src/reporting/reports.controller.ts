@@ -7,7 +7,8 @@ import type { CommandOptions } from '@passerelle/event-store-core';
 import { IsLanguageTag, MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
 import { ReportQueries, ResendReportDeliveries, type ResendResult } from '@passerelle/reporting';
 import { WORKSHOP_READ_MODEL, WorkshopQueries } from '@passerelle/workshops';
-import { EmptyBody, uuid } from '../workshops/ids';
+import { EmptyBody } from '../common/empty-body.pipe';
+import { uuid } from '../common/uuid.pipe';
 
 export class ReportFileQueryDto {
   @ApiPropertyOptional({ example: 'fr', description: 'the language of the file; English by default' })

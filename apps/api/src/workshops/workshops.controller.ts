@@ -6,8 +6,10 @@ import type { CommandOptions, CommandResult } from '@passerelle/event-store-core
 import { INVITATION_READ_MODEL, InvitationQueries, InviteParticipants, RecordAttendance } from '@passerelle/invitations';
 import { MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
 import { ChangeWorkshop, WORKSHOP_READ_MODEL, type WorkshopCommand, WorkshopQueries } from '@passerelle/workshops';
-import { AddSessionDto, AttendanceDto, CreateWorkshopDto, InvitationListQueryDto, InviteParticipantsDto, ListQueryDto, SolutionDto } from './workshops.dto';
-import { EmptyBody, uuid } from './ids';
+import { AddSessionDto, AttendanceDto, CreateWorkshopDto, InvitationListQueryDto, InviteParticipantsDto, SolutionDto } from './workshops.dto';
+import { ListQueryDto } from '../common/list-query.dto';
+import { EmptyBody } from '../common/empty-body.pipe';
+import { uuid } from '../common/uuid.pipe';
 
 @ApiTags('workshops')
 @ApiBearerAuth()
