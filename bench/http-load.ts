@@ -57,7 +57,7 @@ export async function stopApis(apis: AppProcess[]): Promise<void> {
 /** A partner account made in the database, logged in through `base`. */
 export async function partnerToken(base: string, url: string): Promise<string> {
   const pool = new Pool({ connectionString: url });
-  const { hashPassword } = await import('@passerelle/platform');
+  const { hashPassword } = await import('@passerelle/accounts');
   await pool.query(`INSERT INTO users (id, email, full_name, role, password_hash, institution_id) VALUES ($1, 'bench@partner.test', 'Bench', 'partner', $2, $3)`, [
     randomUUID(),
     await hashPassword(PASSWORD),

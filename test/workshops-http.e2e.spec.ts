@@ -1,4 +1,4 @@
-import { UsersService } from '@passerelle/platform';
+import { UsersService } from '@passerelle/accounts';
 import { type Stack, startStack } from './support/stack';
 
 const workshop = (title: string, startsOn = '2031-03-10') => ({

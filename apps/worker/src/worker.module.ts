@@ -2,13 +2,14 @@ import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { DestinationStream } from 'pino';
+import { AccountsModule } from '@passerelle/accounts';
 import { InvitationMailReactor, InvitationReadModelProjection, InvitationsWorkerModule } from '@passerelle/invitations';
 import { MailModule } from '@passerelle/mail';
 import { AppConfig, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
 import { InstitutionReadModelProjection, PartnerAccountsReactor, PartnersModule } from '@passerelle/partners';
 import { PartnershipPolicy, PartnershipReadModelProjection, PartnershipsModule } from '@passerelle/partnerships';
 import { ProposalNotificationsReactor, ProposalReadModelProjection, ProposalsModule } from '@passerelle/proposals';
-import { MinistryReadModelProjection, ReportingModule, ReportReactor } from '@passerelle/reporting';
+import { MinistryReadModelProjection, ReportingModule, ReportingWorkerModule, ReportReactor } from '@passerelle/reporting';
 import { WorkshopReadModelProjection, WorkshopsModule } from '@passerelle/workshops';
 import { NotificationMailProcessor } from './notifications/notification-mail.processor';
 import { InvitationMailProcessor } from './invitations/invitation-mail.processor';
@@ -33,9 +34,10 @@ export class WorkerModule {
         CqrsModule.forRoot(),
         BullModule.forRoot(queueConnection(config.REDIS_URL, config.QUEUE_PREFIX)),
         MailModule,
+        AccountsModule,
         InvitationsWorkerModule,
         PartnersModule,
-        ReportingModule,
+        ReportingWorkerModule,
         SubscriptionsModule.register(
           [
             WorkshopReadModelProjection,

@@ -4,14 +4,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { AccountsModule } from './accounts/accounts.module';
+import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source';
 import { eventStoreProvider, EventStorePool } from './database/event-store.provider';
 import { RedisConnection } from './database/redis.provider';
 import { HealthController } from './health/health.controller';
 import { ReadModels } from './http/read-models';
-import { ActivationTokens } from './accounts/activation-tokens';
 import { createLogger, loggingParams, PROCESS_LOGGER } from './logging/logging';
 import { MetricsController, MetricsRegistry } from './metrics/metrics';
 import { Clock, SystemClock } from './runtime/clock';
@@ -25,7 +24,7 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       global: true,
-      imports: [LoggerModule.forRoot(loggingParams(logger)), TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL))],
+      imports: [LoggerModule.forRoot(loggingParams(logger)), TypeOrmModule.forRoot({ ...dataSourceOptions(config.DATABASE_URL), autoLoadEntities: true })],
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: PROCESS_LOGGER, useValue: logger },
@@ -35,17 +34,16 @@ export class PlatformModule {
         RedisConnection,
         MetricsRegistry,
         ReadModels,
-        ActivationTokens,
       ],
-      exports: [AppConfig, PROCESS_LOGGER, Clock, EventStorePool, PostgresEventStore, RedisConnection, MetricsRegistry, ReadModels, ActivationTokens],
+      exports: [AppConfig, PROCESS_LOGGER, Clock, EventStorePool, PostgresEventStore, RedisConnection, MetricsRegistry, ReadModels],
     };
   }
 }
 
-/** The HTTP side of the platform: accounts and login, the auth guard, /health and /metrics. */
+/** The HTTP side of the platform: the auth guard, /health and /metrics. */
 @Module({
-  imports: [AccountsModule, TerminusModule.forRoot({ logger: false })],
+  imports: [AuthModule, TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController, MetricsController],
-  exports: [AccountsModule],
+  exports: [AuthModule],
 })
 export class PlatformHttpModule {}

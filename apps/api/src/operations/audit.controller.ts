@@ -2,7 +2,7 @@ import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { ApiAnswers, Roles, ValidationProblem } from '@passerelle/platform';
-import { uuid } from '../workshops/ids';
+import { uuid } from '../common/uuid.pipe';
 import { AuditEventView } from './audit.views';
 
 /** Every event of one stream, with who did it and under which request: for admins. */

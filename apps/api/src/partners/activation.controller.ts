@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response } from 'fastify';
+import { ActivationTokens } from '@passerelle/accounts';
 import { escapeHtml } from '@passerelle/mail';
-import { ActivationTokens, ApiAnswers, ProblemException, Public } from '@passerelle/platform';
+import { ApiAnswers, ProblemException, Public } from '@passerelle/platform';
 import { ActivateDto } from './partners.dto';
 import { ActivatedView } from './partners.views';
 

@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
 import { ChangeInstitution, INSTITUTION_READ_MODEL, institutionIdOf, InstitutionQueries } from '@passerelle/partners';
 import { ApiAnswers, MinPosition, READ_PROBLEMS, ReadModels, Roles, WRITE_PROBLEMS, WriteAnswerView, WriteOptions } from '@passerelle/platform';
-import { uuid } from '../workshops/ids';
-import { ListQueryDto } from '../workshops/workshops.dto';
+import { uuid } from '../common/uuid.pipe';
+import { ListQueryDto } from '../common/list-query.dto';
 import { ContactDto, RegisterInstitutionDto } from './partners.dto';
 import { InstitutionPageView, InstitutionView } from './partners.views';
 

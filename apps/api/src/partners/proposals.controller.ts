@@ -7,7 +7,8 @@ import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { ApiAnswers, AppConfig, type AuthUser, CurrentUser, MinPosition, ReadModels, Roles, ValidationProblem, WRITE_PROBLEMS, WriteAnswerView, WriteOptions } from '@passerelle/platform';
 import { workshopStream } from '@passerelle/workshops';
 import { ChangeProposal, type ProposalCommand, proposalIdOf, PROPOSAL_READ_MODEL, ProposalQueries } from '@passerelle/proposals';
-import { EmptyBody, uuid } from '../workshops/ids';
+import { EmptyBody } from '../common/empty-body.pipe';
+import { uuid } from '../common/uuid.pipe';
 import { CommentDto, CreateProposalDto, EditProposalDto, ProposalListQueryDto, ReasonDto, RequiredReasonDto, ReviewDto } from './partners.dto';
 import { ProposalDetailView, ProposalPageView, ProposalWriteView } from './partners.views';
 

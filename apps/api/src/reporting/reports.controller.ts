@@ -7,7 +7,8 @@ import type { CommandOptions } from '@passerelle/event-store-core';
 import { ApiAnswers, ApiProblems, IsLanguageTag, MinPosition, READ_PROBLEMS, ReadModels, Roles, WRITE_PROBLEMS, WriteOptions } from '@passerelle/platform';
 import { ReportQueries, ResendReportDeliveries, type ResendResult } from '@passerelle/reporting';
 import { WORKSHOP_READ_MODEL, WorkshopQueries } from '@passerelle/workshops';
-import { EmptyBody, uuid } from '../workshops/ids';
+import { EmptyBody } from '../common/empty-body.pipe';
+import { uuid } from '../common/uuid.pipe';
 import { DeliveriesResentView, ReportView } from './reporting.views';
 
 export class ReportFileQueryDto {

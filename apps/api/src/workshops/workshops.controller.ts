@@ -6,8 +6,10 @@ import type { CommandOptions, CommandResult } from '@passerelle/event-store-core
 import { INVITATION_READ_MODEL, InvitationQueries, InviteParticipants, RecordAttendance } from '@passerelle/invitations';
 import { ApiAnswers, MinPosition, READ_PROBLEMS, ReadModels, Roles, WRITE_PROBLEMS, WriteAnswerView, WriteOptions } from '@passerelle/platform';
 import { ChangeWorkshop, WORKSHOP_READ_MODEL, type WorkshopCommand, workshopIdOf, WorkshopQueries } from '@passerelle/workshops';
-import { AddSessionDto, AttendanceDto, CreateWorkshopDto, InvitationListQueryDto, InviteParticipantsDto, ListQueryDto, SolutionDto } from './workshops.dto';
-import { EmptyBody, uuid } from './ids';
+import { AddSessionDto, AttendanceDto, CreateWorkshopDto, InvitationListQueryDto, InviteParticipantsDto, SolutionDto } from './workshops.dto';
+import { ListQueryDto } from '../common/list-query.dto';
+import { EmptyBody } from '../common/empty-body.pipe';
+import { uuid } from '../common/uuid.pipe';
 import { InvitationPageView, InvitationsIssuedView, SessionAddedView, SolutionPresentedView, WorkshopDetailView, WorkshopPageView } from './workshops.views';
 
 @ApiTags('workshops')

@@ -1,10 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { ActivationTokens } from '@passerelle/accounts';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { MailTemplates, NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, OnceMailer, withoutAddresses } from '@passerelle/mail';
 import { institutionStream } from '@passerelle/partners';
-import { ActivationTokens, AppConfig } from '@passerelle/platform';
+import { AppConfig } from '@passerelle/platform';
 
 const DECISION_TEMPLATES: Record<string, string> = {
   ProposalApproved: 'proposal-approved',

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, encodeCursor, EventStorePool, ReadModels } from '@passerelle/platform';
+import { decodeCursor, EventStorePool, keysetPage, ReadModels } from '@passerelle/platform';
 import { WORKSHOP_READ_MODEL } from '@passerelle/workshops';
 import type { InvitationStatus, Participant } from '../domain/invitation.events';
 import { INVITATION_READ_MODEL } from './invitation-read-model.projection';
@@ -41,12 +41,7 @@ export class InvitationQueries {
        ORDER BY issued_at, id LIMIT $5`,
       [workshopId, status ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
     );
-    const items = result.rows.slice(0, limit).map(toView);
-    const last = result.rows[Math.min(limit, result.rows.length) - 1];
-    return {
-      items,
-      nextCursor: result.rows.length > limit ? encodeCursor([last.issued_at.toISOString(), last.id]) : null,
-    };
+    return keysetPage(result.rows, limit, ['issued_at', 'id'], toView);
   }
 
   /**

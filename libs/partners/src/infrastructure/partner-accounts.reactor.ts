@@ -1,11 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { ActivationTokens, PartnerAccounts } from '@passerelle/accounts';
 import type { StoredEvent } from '@passerelle/event-store-core';
 import { TypedConsumer } from '@passerelle/event-store-postgres';
 import { NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, notificationJobId } from '@passerelle/mail';
-import { ACTIVATION_VALID_HOURS, ActivationTokens, AppConfig, eventJobOptions, EventStorePool } from '@passerelle/platform';
-import { insertPartnerAccount } from '../application/change-institution';
+import { AppConfig, eventJobOptions } from '@passerelle/platform';
 import type { PartnerInstitutionEvent } from '../domain/partner-institution.events';
 
 export const PARTNER_ACCOUNTS_REACTOR = 'partner-accounts-reactor';
@@ -24,16 +24,13 @@ export class PartnerAccountsReactor extends TypedConsumer<PartnerInstitutionEven
     @InjectQueue(NOTIFICATION_MAIL_QUEUE) queue: Queue<NotificationMailJob>,
     tokens: ActivationTokens,
     config: AppConfig,
-    pool: EventStorePool,
+    accounts: PartnerAccounts,
   ) {
     const activate = async (event: StoredEvent<PartnerInstitutionEvent>) => {
       const { contact, institutionId } = event.data;
-      await insertPartnerAccount(pool, contact, institutionId);
-      await pool.query(
-        `INSERT INTO activation_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3::timestamptz + interval '${ACTIVATION_VALID_HOURS} hours')
-         ON CONFLICT DO NOTHING`,
-        [ActivationTokens.hash(tokens.tokenFor(contact.userId)), contact.userId, event.recordedAt],
-      );
+      const { userId, email, fullName } = contact;
+      await accounts.claim({ userId, email, fullName, institutionId });
+      await tokens.issue(userId, event.recordedAt);
       const data: NotificationMailJob = {
         kind: 'account-activation',
         streamId: event.streamId,

@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, HttpStatus, Injectable } from 
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { FastifyRequest as Request } from 'fastify';
-import type { Role } from '../database/user.entity';
+import type { Role } from './roles';
 import { ProblemException } from '../http/problem';
 import { Clock } from '../runtime/clock';
 import { type AuthUser, IS_PUBLIC, ROLES } from './auth.decorators';

@@ -73,19 +73,3 @@ export class ReadModels {
     }
   }
 }
-
-/** Cursor pagination (API.md): `?limit=` 1..500, default 50; cursors are opaque to clients. */
-export function encodeCursor(values: (string | number)[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
-}
-
-export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | null {
-  if (cursor === undefined || cursor === '') return null;
-  try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string' || typeof v === 'number')) return values;
-  } catch {
-    // answered below
-  }
-  throw new ValidationProblem([{ field: 'cursor', message: 'is not a cursor returned by this list' }]);
-}

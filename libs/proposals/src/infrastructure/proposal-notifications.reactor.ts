@@ -5,6 +5,7 @@ import type { StoredEvent } from '@passerelle/event-store-core';
 import { type ConsumerTransaction, TypedConsumer } from '@passerelle/event-store-postgres';
 import { NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, notificationJobId } from '@passerelle/mail';
 import { AppConfig, eventJobOptions } from '@passerelle/platform';
+import { ProposalRecipients } from '../application/proposal-recipients';
 import type { ProposalEvent } from '../domain/proposal.events';
 
 export const PROPOSAL_NOTIFICATIONS_REACTOR = 'proposal-notifications-reactor';
@@ -12,21 +13,16 @@ export const PROPOSAL_NOTIFICATIONS_REACTOR = 'proposal-notifications-reactor';
 /** When a proposal is approved, rejected or sent back, one e-mail job per contact of its institution. */
 @Injectable()
 export class ProposalNotificationsReactor extends TypedConsumer<ProposalEvent> {
-  constructor(@InjectQueue(NOTIFICATION_MAIL_QUEUE) queue: Queue<NotificationMailJob>, config: AppConfig) {
+  constructor(@InjectQueue(NOTIFICATION_MAIL_QUEUE) queue: Queue<NotificationMailJob>, config: AppConfig, recipients: ProposalRecipients) {
     const notify = async (event: StoredEvent<ProposalEvent>, tx: ConsumerTransaction) => {
       const jobs = [];
       // The accounts of the proposal's institution (created by the partner-accounts reactor at registration).
-      const contacts = await tx.query(
-        `SELECT u.id FROM users u WHERE u.role = 'partner' AND u.institution_id =
-           (SELECT (data->>'institutionId')::uuid FROM events WHERE stream_id = $1 AND version = 1)`,
-        [event.streamId],
-      );
-      for (const contact of contacts.rows) {
+      for (const recipientUserId of await recipients.of(event.streamId, tx)) {
         const data: NotificationMailJob = {
           kind: 'proposal-decision',
           streamId: event.streamId,
           eventId: event.id,
-          recipientUserId: contact.id,
+          recipientUserId,
           correlationId: event.metadata.correlationId,
         };
         jobs.push({

@@ -1,11 +1,8 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Ip, NotFoundException, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { type AuthUser, CurrentUser, Public, Roles } from '../auth/auth.decorators';
-import type { UserEntity } from '../database/user.entity';
-import { ApiAnswers } from '../openapi/api-responses';
+import { AuthService, type UserEntity, UsersService } from '@passerelle/accounts';
+import { ApiAnswers, type AuthUser, CurrentUser, Public, Roles } from '@passerelle/platform';
 import { CreateStaffDto, LoginAnswerView, LoginDto, UserView } from './accounts.dto';
-import { AuthService } from './auth.service';
-import { UsersService } from './users.service';
 
 export function toUserView(user: UserEntity): UserView {
   return { id: user.id, email: user.email, fullName: user.fullName, role: user.role, institutionId: user.institutionId };
