@@ -41,8 +41,8 @@ module.exports = {
       to: { path: '^libs/[^/]+/src/', pathNot: ['^libs/$1/', '^libs/[^/]+/src/index\\.ts$'] },
     },
     {
-      name: 'apps-and-tests-through-library-index',
-      comment: 'Apps, tests and benchmarks use a library only through its index.ts.',
+      name: 'apps-tests-and-scripts-through-library-index',
+      comment: 'Apps, tests, benchmarks and scripts use a library only through its index.ts.',
       severity: 'error',
       from: { pathNot: '^libs/' },
       to: { path: '^libs/[^/]+/src/', pathNot: '^libs/[^/]+/src/index\\.ts$' },
@@ -53,6 +53,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/' },
       to: { path: '^apps/' },
+    },
+    {
+      name: 'nothing-into-scripts',
+      comment: 'Scripts are tools run from the command line: no product code depends on them (tests may exercise them).',
+      severity: 'error',
+      from: { pathNot: '^(scripts|test)/' },
+      to: { path: '^scripts/' },
     },
     {
       name: 'production-code-not-into-testing',

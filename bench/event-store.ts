@@ -3,11 +3,16 @@
  * Run by hand: node -r @swc-node/register bench/event-store.ts
  * Creates a fresh database, measures, prints a table and the targets, and drops the database (also on
  * failure or Ctrl-C). Exits 0 whatever the figures: it is a measurement, not a test.
+ *
+ * Then it compares the store's specialised append statements with its general one (event-store-appends.ts)
+ * in BENCH_ROUNDS balanced rounds (default 5), with a verdict on whether they pay. BENCH_COMPARE=appends
+ * runs that comparison alone.
  */
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
+import { compareAppendModes } from './event-store-appends';
+import { newEvents, newPool, nextStream, type Op, run, type Tally } from './event-store-load';
 import { balancedOrder, fmt, printMachine, printTable, printTarget, runBench, withBenchDatabase } from './support';
 
 const WARMUP_MS = 500;
@@ -16,6 +21,9 @@ const ABBA_CYCLES = 2; // each side runs 2 x ABBA_CYCLES timed rounds per case: 
 const READ_EVENTS = 100_000;
 const READ_BATCH = 1000;
 const FILL_CHUNK = 50_000; // the store's positions allow fewer than 2^16 events per transaction
+/** BENCH_COMPARE=appends runs only the comparison of the append statements; BENCH_ROUNDS its rounds. */
+const COMPARE = process.env.BENCH_COMPARE || undefined;
+const COMPARE_ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 
 const COLUMNS = 'event_id, stream_id, category, version, type, schema_version, data, metadata';
 const PLAIN_TABLE_SQL = `CREATE TABLE plain_events (
@@ -32,24 +40,6 @@ const COPY_TO_PLAIN_SQL = `INSERT INTO plain_events (${COLUMNS}, recorded_at)
 const PLAIN_READ_SQL = `SELECT position, ${COLUMNS}, recorded_at FROM plain_events
   WHERE position > $1 ORDER BY position LIMIT $2`;
 
-/** About 300 bytes of data and 150 of metadata, fresh ids every time, the same for both sides. */
-function newEvents(count: number) {
-  return Array.from({ length: count }, () => ({
-    type: 'WorkshopScheduled',
-    data: {
-      workshopId: randomUUID(), programmeId: 'prog-2026-sahel-education', title: 'Atelier : formation des enseignants',
-      startsAt: '2026-03-14T09:00:00.000Z', endsAt: '2026-03-16T17:00:00.000Z', venue: { city: 'Dakar', country: 'SN' },
-      capacity: 40, organiserId: randomUUID(),
-    },
-    metadata: { actor: randomUUID(), correlationId: randomUUID(), causationId: randomUUID() },
-  }));
-}
-
-let streams = 0;
-const nextStream = () => `bench-${++streams}`; // category "bench" for the store and the plain table
-
-/** One unit of work; resolves to the number of events it wrote or read. */
-type Op = () => Promise<number>;
 type Variant = (pool: Pool) => { op: Op; close?: () => void };
 
 const storeAppend = (size: number): Variant => (pool) => {
@@ -101,29 +91,6 @@ const plainReadAll: Variant = (pool) => ({
   }),
 });
 
-/** Idle connections die when the database is dropped early (Ctrl-C); that must not crash the drop. */
-function newPool(url: string, max: number): Pool {
-  return new Pool({ connectionString: url, max, application_name: 'bench' }).on('error', () => undefined);
-}
-
-interface Tally { ops: number; events: number; ms: number }
-
-/** `concurrency` workers repeat `op` until `ms` have passed; every started op is finished and counted. */
-async function run(op: Op, concurrency: number, ms: number): Promise<Tally> {
-  const tally = { ops: 0, events: 0, ms: 0 };
-  const start = performance.now();
-  const worker = async () => {
-    while (performance.now() - start < ms) {
-      const events = await op(); // not `tally.events += await op()`: that reads the total before awaiting
-      tally.events += events;
-      tally.ops += 1;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  tally.ms = performance.now() - start;
-  return tally;
-}
-
 /** Warms up both sides, then times them in alternating ABBA rounds, each side with a pool of `concurrency`. */
 async function compare(url: string, concurrency: number, variants: Variant[], storeFirst: boolean): Promise<Tally[]> {
   const sides = variants.map((variant) => {
@@ -163,14 +130,12 @@ async function prepareReadTables(pool: Pool): Promise<number> {
 type Row = [label: string, store: number, plain: number];
 const rate = (t: Tally, per: 'ops' | 'events') => (t[per] * 1000) / t.ms;
 
-async function bench(url: string): Promise<void> {
+async function againstPlain(url: string): Promise<void> {
   const admin = newPool(url, 1);
   const appends: Row[] = [];
   let read: Row;
   try {
     await admin.query(PLAIN_TABLE_SQL);
-    const server = (await admin.query('SHOW server_version')).rows[0].server_version;
-    printMachine(server);
     console.log(`${WARMUP_MS} ms warm-up, then ${2 * ABBA_CYCLES} x ${ROUND_MS} ms per side and case, ABBA order\n`);
     for (const [i, c] of [1, 4, 16].entries()) {
       const [store, plain] = await compare(url, c, [storeAppend(1), plainAppend(1)], i % 2 === 0);
@@ -193,6 +158,19 @@ async function bench(url: string): Promise<void> {
   printTable(['case', 'Passerelle', 'plain pg', 'store/plain'], rows);
   printTarget('append 1 event at concurrency 16 vs plain INSERT', appends[2][1] / appends[2][2], 0.7);
   printTarget('readAll vs plain SELECT', read[1] / read[2], 0.6);
+  console.log();
+}
+
+async function bench(url: string): Promise<void> {
+  if (COMPARE !== undefined && COMPARE !== 'appends') throw new Error(`BENCH_COMPARE=${COMPARE}: this bench knows only BENCH_COMPARE=appends`);
+  const admin = newPool(url, 1);
+  try {
+    printMachine((await admin.query('SHOW server_version')).rows[0].server_version);
+  } finally {
+    await admin.end();
+  }
+  if (COMPARE === undefined) await againstPlain(url);
+  await compareAppendModes(url, COMPARE_ROUNDS);
 }
 
 runBench(() => withBenchDatabase('bench_event_store', bench));

@@ -19,32 +19,25 @@
  * steal compare unlike minutes; and the CPU time per operation of PostgreSQL's processes and of this
  * process (the store client on the plain side, autocannon on the HTTP side). With the API's, that is
  * where the machine's time went.
+ *
+ * BENCH_COMPARE=stream-cache measures instead whether the stream cache pays (http-stream-cache.ts), in
+ * BENCH_ROUNDS rounds of four runs of BENCH_SECONDS / 2 s. BENCH_SECONDS (default 10) shortens a trial run.
  */
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { createTestDatabase, waitFor } from '@passerelle/testing';
-import { type AppProcess, runApp } from '../test/support/processes';
+import { createTestDatabase } from '@passerelle/testing';
+import type { AppProcess } from '../test/support/processes';
+import { compareStreamCache } from './http-stream-cache';
+import { httpCommands, type Load, partnerToken, proposal, startApi, stopApis } from './http-load';
 import { cpuMs, cpuTicks, loadAverage, median, postgresCpu, tableAsMeasured, verdict } from './support';
 
-/** Seconds of each side in a round, as two halves (plain, HTTP, HTTP, plain). */
-const SECONDS = 10;
+/** Seconds of each side in a round, as two halves (plain, HTTP, HTTP, plain); BENCH_SECONDS for short trial runs. */
+const SECONDS = Math.max(2, Number(process.env.BENCH_SECONDS ?? 10));
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const TARGET = 0.4;
-const PASSWORD = 'bench-partner-password';
-
-const proposal = JSON.stringify({
-  title: 'AI-assisted screening in rural clinics',
-  summary: 'Training district health officers to use triage models; field visits in two provinces.',
-  sectors: ['healthcare', 'education'],
-  countries: ['ZM', 'ID'],
-  durationMonths: 24,
-  budget: { amount: 250000, currency: 'USD' },
-});
 
 /**
  * What a span of load did and cost: its operations (appends or requests), the machine's CPU ticks
@@ -64,13 +57,6 @@ interface Span {
   p50: number;
   p99: number;
   non2xx: number;
-}
-
-interface Load {
-  operations: number;
-  p50?: number;
-  p99?: number;
-  non2xx?: number;
 }
 
 /** Runs `work` for `seconds`, counting what the machine spent meanwhile. A process that ends during it drops out of the count; the pools at work stay open, so only idle ones could. */
@@ -127,62 +113,6 @@ const perOperation = (s: Span, us: number) => (us / Math.max(1, s.operations)).t
 /** The plain side's and the HTTP side's figures side by side, as `plain/HTTP` ("-" for a side not measured here). */
 const pair = (plain: string | undefined, http: string) => `${plain ?? '-'}/${http}`;
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-async function partnerToken(base: string, url: string): Promise<string> {
-  const pool = new Pool({ connectionString: url });
-  const { hashPassword } = await import('@passerelle/platform');
-  await pool.query(`INSERT INTO users (id, email, full_name, role, password_hash, institution_id) VALUES ($1, 'bench@partner.test', 'Bench', 'partner', $2, $3)`, [
-    randomUUID(),
-    await hashPassword(PASSWORD),
-    randomUUID(),
-  ]);
-  await pool.end();
-  const response = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@partner.test', password: PASSWORD }) });
-  return ((await response.json()) as { accessToken: string }).accessToken;
-}
-
-/** Each connection creates a proposal, then submits it, again and again; connections spread over the API processes. */
-async function httpCommands(bases: string[], token: string, connections: number, seconds: number): Promise<Load> {
-  const results = await Promise.all(bases.map((base) => httpCommandsOn(base, token, Math.round(connections / bases.length), seconds)));
-  return {
-    operations: results.reduce((sum, r) => sum + r.requests.total, 0),
-    p50: Math.max(...results.map((r) => r.latency.p50)),
-    p99: Math.max(...results.map((r) => r.latency.p99)),
-    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
-  };
-}
-
-function httpCommandsOn(base: string, token: string, connections: number, seconds: number): Promise<autocannon.Result> {
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  return autocannon({
-    url: base,
-    connections,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/proposals',
-        headers,
-        body: proposal,
-        onResponse: (status, body, context) => {
-          if (status === 201) (context as { id?: string }).id = JSON.parse(body).id;
-        },
-      },
-      {
-        method: 'POST',
-        setupRequest: (request, context) => ({ ...request, path: `/api/proposals/${(context as { id?: string }).id}/submit`, headers, body: '' }),
-      },
-    ],
-  });
-}
-
 /** Appends, one event to a new stream each, straight into the store at `concurrency`, from a pool of its own (connected before the span, closed after). */
 async function plainAppends(url: string, concurrency: number, seconds: number): Promise<Span> {
   const pool = new Pool({ connectionString: url, max: concurrency });
@@ -214,16 +144,13 @@ async function appendFor(store: PostgresEventStore, concurrency: number, seconds
 async function main(): Promise<void> {
   const db = await createTestDatabase('bench_http');
   const apis: AppProcess[] = [];
-  const startApi = async (): Promise<string> => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const api = runApp('api', { DATABASE_URL: db.url, PORT: String(port), LOG_LEVEL: 'error', NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!', QUEUE_PREFIX: db.name });
+  const startOne = async (): Promise<string> => {
+    const { api, base } = await startApi(db);
     apis.push(api);
-    await waitFor(async () => (await fetch(`${base}/health`).catch(() => null))?.ok, { timeoutMs: 60_000, intervalMs: 200, what: `the API (${api.output()})` });
     return base;
   };
   try {
-    const first = await startApi();
+    const first = await startOne();
     const token = await partnerToken(first, db.url);
     const half = SECONDS / 2;
     console.log(`load average ${loadAverage()}; ${ROUNDS} rounds of plain, HTTP, HTTP, plain, ${half} s each; each API process has 20 pg connections`);
@@ -270,7 +197,7 @@ async function main(): Promise<void> {
           `${verdict(ratio, TARGET)} (target ${TARGET})`,
       );
     }
-    bases.push(await startApi());
+    bases.push(await startOne());
     for (const connections of [16, 64]) {
       await httpCommands(bases, token, connections, SECONDS); // warm-up run, discarded
       const ratio = report(connections, '-', joined(await http(connections), await http(connections)), medianPlain.get(connections)!);
@@ -286,13 +213,14 @@ async function main(): Promise<void> {
         `${(floor.requests.average / medianPlain.get(16)!).toFixed(2)} of the median plain append rate.`,
     );
   } finally {
-    for (const api of apis) api.child.kill('SIGTERM');
-    await Promise.all(apis.map((api) => api.exited));
+    await stopApis(apis);
     await db.drop();
   }
 }
 
-main().catch((err) => {
+const compare = process.env.BENCH_COMPARE;
+if (compare && compare !== 'stream-cache') throw new Error(`BENCH_COMPARE=${compare}: this bench knows only BENCH_COMPARE=stream-cache`);
+(compare ? compareStreamCache(ROUNDS, SECONDS / 2) : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -13,20 +13,25 @@
  * message and connection). BENCH_SMTP_NODELAY=0 leaves it off, for comparison.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import net, { type AddressInfo } from 'node:net';
+import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import nodemailer from 'nodemailer';
 import { Client } from 'pg';
-import { SMTPServer } from 'smtp-server';
 import { formatDates, INVITATION_MAIL_REACTOR } from '@passerelle/invitations';
 import { MailTemplates } from '@passerelle/mail';
-import { dropTestDatabase, waitFor } from '@passerelle/testing';
-import { type AppProcess, runApp } from '../test/support/processes';
+import { dropTestDatabase } from '@passerelle/testing';
+import type { AppProcess } from '../test/support/processes';
 import { type Stack, startStack } from '../test/support/stack';
+import { CountingSink } from './counting-sink';
+import { compareProjectionBatching, startWorker, stopWorker } from './invitations-worker';
 import { fmt, loadAverage, printMachine, printTable, printTarget, processUsage } from './support';
 
 const MAIL_CONCURRENCY = Number(process.env.BENCH_MAIL_CONCURRENCY ?? 8); // the worker's default unless BENCH_MAIL_CONCURRENCY says otherwise; the plain side keeps as many sends in flight
-const REQUESTS = 5;
+const REQUESTS = Math.max(1, Number(process.env.BENCH_REQUESTS ?? 5)); // BENCH_REQUESTS shortens a trial run
+/** BENCH_COMPARE=projection-batching measures instead whether the invitation projection's run batching pays, in BENCH_ROUNDS rounds. */
+const COMPARE = process.env.BENCH_COMPARE || undefined;
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
+if (COMPARE !== undefined && COMPARE !== 'projection-batching') throw new Error(`BENCH_COMPARE=${COMPARE}: this bench knows only BENCH_COMPARE=projection-batching`);
 const PER_REQUEST = 1000; // the API's maximum per request
 const TOTAL = REQUESTS * PER_REQUEST;
 const WARMUP = 200; // e-mails per side before either timed run
@@ -47,105 +52,6 @@ function participant(i: number, prefix: string) {
     organization: `Ministry of Digital Affairs (${country})`,
     language: country === 'FR' || i % 2 === 1 ? 'fr' : 'en',
   };
-}
-
-/**
- * A real SMTP server (`smtp-server`, configured as SmtpSink is) that only counts: a message counts when
- * its final "." has come in (an aborted message's stream never ends). No parsing, so it costs little CPU.
- */
-class CountingSink {
-  messages = 0;
-  bytes = 0;
-  firstAt = 0;
-  lastAt = 0;
-  /** Messages per envelope recipient. */
-  readonly recipients = new Map<string, number>();
-  private server: SMTPServer | null = null;
-  private port = 0;
-  private waiter: { count: number; resolve: () => void } | null = null;
-
-  get url(): string {
-    return `smtp://127.0.0.1:${this.port}`;
-  }
-
-  get host(): { host: string; port: number } {
-    return { host: '127.0.0.1', port: this.port };
-  }
-
-  async start(): Promise<this> {
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      closeTimeout: 200,
-      size: 50 * 1024 * 1024,
-      onData: (stream, session, callback) => {
-        let size = 0;
-        stream.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-        });
-        stream.on('end', () => {
-          this.received(session.envelope.rcptTo.map((r) => r.address), size);
-          callback();
-        });
-      },
-    });
-    server.on('error', () => undefined);
-    await new Promise<void>((resolve, reject) => {
-      server.listen(0, '127.0.0.1', () => resolve());
-      server.once('error', reject);
-    });
-    this.port = (server.server.address() as AddressInfo).port;
-    this.server = server;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  /** Resolves at the `count`th message; rejects after `timeoutMs` with the count so far. */
-  waitFor(count: number, timeoutMs: number, what: string): Promise<void> {
-    if (this.messages >= count) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}: ${this.messages} of ${count} e-mails arrived`));
-      }, timeoutMs);
-      this.waiter = { count, resolve: () => (clearTimeout(timer), resolve()) };
-    });
-  }
-
-  reset(): void {
-    this.messages = 0;
-    this.bytes = 0;
-    this.firstAt = 0;
-    this.lastAt = 0;
-    this.recipients.clear();
-  }
-
-  /** Recipients that got more than one message. */
-  duplicates(): number {
-    let n = 0;
-    for (const times of this.recipients.values()) if (times > 1) n += 1;
-    return n;
-  }
-
-  private received(to: string[], size: number): void {
-    const now = performance.now();
-    if (this.messages === 0) this.firstAt = now;
-    this.lastAt = now;
-    this.messages += 1;
-    this.bytes += size;
-    for (const address of to) this.recipients.set(address, (this.recipients.get(address) ?? 0) + 1);
-    if (this.waiter && this.messages >= this.waiter.count) {
-      const { resolve } = this.waiter;
-      this.waiter = null;
-      resolve();
-    }
-  }
 }
 
 interface RunResult {
@@ -387,29 +293,28 @@ async function main(): Promise<void> {
       env: { SMTP_URL: passerelleSink.url, MAIL_CONCURRENCY: String(MAIL_CONCURRENCY), LOG_LEVEL: 'silent' },
       worker: !ownProcess,
     });
-    if (ownProcess) {
-      const started = stack;
-      worker = runApp('worker', {
-        DATABASE_URL: started.db.url,
-        SMTP_URL: passerelleSink.url,
-        APP_BASE_URL: started.env.APP_BASE_URL,
-        QUEUE_PREFIX: started.db.name,
-        MAIL_CONCURRENCY: String(MAIL_CONCURRENCY),
-        LOG_LEVEL: 'error',
-      });
-      const probe = new Client({ connectionString: started.db.url });
-      await probe.connect();
-      await waitFor(async () => (await probe.query('SELECT count(*)::int AS n FROM subscription_checkpoints')).rows[0].n >= 3, {
-        timeoutMs: 60_000,
-        intervalMs: 100,
-        what: `the worker process to start (${worker.output()})`,
-      }).finally(() => probe.end());
-    }
+    if (ownProcess) worker = await startWorker(stack, passerelleSink.url, MAIL_CONCURRENCY);
     const pg = new Client({ connectionString: stack.db.url });
     await pg.connect();
     const server = (await pg.query('SHOW server_version')).rows[0].server_version;
     await pg.end();
     printMachine(server);
+    if (COMPARE) {
+      if (!worker) throw new Error('BENCH_COMPARE=projection-batching starts the worker in its own process: leave BENCH_WORKER unset');
+      await passerelleRun(stack, passerelleSink, WARMUP, 'warmup');
+      await stopWorker(worker);
+      const started = stack;
+      await compareProjectionBatching(
+        async (env) => (worker = await startWorker(started, passerelleSink.url, MAIL_CONCURRENCY, env)),
+        async (label) => {
+          const run = await passerelleRun(started, passerelleSink, TOTAL, label);
+          return { projectedMs: run.milestones.projected, recordedMs: run.toRecordedMs };
+        },
+        TOTAL,
+        ROUNDS,
+      );
+      return;
+    }
     console.log(`MAIL_CONCURRENCY ${MAIL_CONCURRENCY} for both sides. The API, the SMTP sinks and the plain sender run in this process, ` +
       `the worker ${worker ? 'in its own (as in production)' : 'in this one too'}; each side sends to its own counting smtp-server (no parsing).`);
     console.log(`Passerelle: ${fmt(TOTAL)} invitations in ${REQUESTS} POST /api/workshops/:id/invitations of ${fmt(PER_REQUEST)} ` +
@@ -426,10 +331,7 @@ async function main(): Promise<void> {
     console.log(`load average ${loadAverage()} at the end (1, 5, 15 min)\n`);
     printResults(passerelle, plain);
   } finally {
-    if (worker && worker.child.exitCode === null && worker.child.signalCode === null) {
-      worker.child.kill('SIGTERM');
-      await worker.exited;
-    }
+    if (worker) await stopWorker(worker);
     if (stack && !aborting) {
       const name = stack.db.name;
       await stack.close().catch((err) => console.error('Closing the stack failed:', err));

@@ -3,8 +3,8 @@
  * Passerelle through its public HTTP API only, the way staff, participants and partners use it.
  *
  * Needs: the API and the worker running (`npm start`), their SMTP_URL pointing at a mail catcher with
- * Mailpit's HTTP API (Mailpit: SMTP on 1025, UI and API on 8025), and the admin account of that
- * Passerelle. The API has no way to read an e-mailed token back (on purpose), so the RSVP and
+ * Mailpit's HTTP API (`npm run mailcatcher`, or Mailpit: SMTP on 1025, UI and API on 8025), and the
+ * admin account of that Passerelle. The API has no way to read an e-mailed token back (on purpose), so the RSVP and
  * activation tokens are read from the mail catcher, as a participant or a partner would from their
  * inbox.
  *
@@ -98,9 +98,9 @@ async function mailpit(path: string): Promise<Json> {
   try {
     response = await fetch(`${MAILPIT_URL}${path}`, { headers: { Accept: 'application/json' } });
   } catch (err) {
-    throw new DemoError(`Cannot reach the mail catcher's API at ${MAILPIT_URL} (${describe(err)}). Start Mailpit (\`docker compose up -d\`) or set MAILPIT_URL.`);
+    throw new DemoError(`Cannot reach the mail catcher's API at ${MAILPIT_URL} (${describe(err)}). Start one with \`npm run mailcatcher\` (or Mailpit) or set MAILPIT_URL.`);
   }
-  if (!response.ok) throw new DemoError(`The mail catcher answered ${response.status} to GET ${MAILPIT_URL}${path}; is MAILPIT_URL a Mailpit?`);
+  if (!response.ok) throw new DemoError(`The mail catcher answered ${response.status} to GET ${MAILPIT_URL}${path}; is MAILPIT_URL a mail catcher with Mailpit's API?`);
   return response.json();
 }
 

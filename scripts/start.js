@@ -2,8 +2,9 @@
 // API and the worker as two processes. Stops both when either stops or on SIGINT/SIGTERM.
 const { spawn } = require('node:child_process');
 const path = require('node:path');
+// From here on @passerelle/* names resolve to the compiled libraries in dist/ (type-checked against their sources).
 require('./register-paths');
-const { ConfigError, loadConfig, prepareDatabase } = require('../dist/libs/platform/src');
+const { ConfigError, loadConfig, prepareDatabase } = require('@passerelle/platform');
 
 const root = path.join(__dirname, '..');
 const apps = {
@@ -24,7 +25,7 @@ async function main() {
     });
     return child;
   });
-  for (const signal of ['SIGINT', 'SIGTERM']) {
+  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
     process.on(signal, () => children.forEach((child) => child.exitCode === null && child.kill(signal)));
   }
   console.log(`API on http://localhost:${config.PORT} (docs at /docs), worker running`);

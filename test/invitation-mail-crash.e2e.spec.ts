@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { queueConnection } from '@passerelle/platform';
-import { waitFor } from '@passerelle/testing';
+import { TEST_REDIS_URL, waitFor } from '@passerelle/testing';
 import { type AppProcess, runApp } from './support/processes';
 import { type Stack, startStack } from './support/stack';
 
@@ -16,7 +16,7 @@ describe('invitation e-mails when the worker crashes', () => {
 
   beforeAll(async () => {
     stack = await startStack('mail_crash', { worker: false });
-    const { connection, prefix } = queueConnection('redis://127.0.0.1:6379', new URL(stack.db.url).pathname.slice(1));
+    const { connection, prefix } = queueConnection(TEST_REDIS_URL, new URL(stack.db.url).pathname.slice(1));
     queue = new Queue('invitation-mail', { connection, prefix });
   });
 

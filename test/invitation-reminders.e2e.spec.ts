@@ -1,23 +1,44 @@
-import { InvitationRemindersProcessor } from '../apps/worker/src/invitations/invitation-reminders.processor';
-import { waitFor } from '@passerelle/testing';
+import { Queue } from 'bullmq';
+import { Client } from 'pg';
+import { INVITATION_REMINDERS_QUEUE } from '@passerelle/invitations';
+import { queueConnection } from '@passerelle/platform';
+import { TEST_REDIS_URL, waitFor } from '@passerelle/testing';
 import { type Stack, startStack } from './support/stack';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
+/** The worker as wired: its job scheduler looks for due reminders every second here (an hour by default). */
 describe('invitation reminders', () => {
   let stack: Stack;
+  let schedule: Queue;
 
   beforeAll(async () => {
-    stack = await startStack('reminders', { env: { REMINDER_DAYS_BEFORE: '7' } });
+    stack = await startStack('reminders', { env: { REMINDER_DAYS_BEFORE: '7', REMINDER_CHECK_INTERVAL_SECONDS: '1' } });
+    const { connection, prefix } = queueConnection(TEST_REDIS_URL, new URL(stack.db.url).pathname.slice(1));
+    schedule = new Queue(INVITATION_REMINDERS_QUEUE, { connection, prefix });
   });
 
   afterAll(async () => {
+    await schedule?.close();
     await stack?.close();
   });
 
-  it('reminds each participant who has not answered, once, in their language', async () => {
+  async function sql(text: string, values: unknown[]): Promise<void> {
+    const client = new Client({ connectionString: stack.db.url });
+    await client.connect();
+    try {
+      await client.query(text, values);
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Runs of the scheduled look for due reminders completed so far. */
+  const runs = async () => (await schedule.getJobCounts('completed')).completed;
+
+  it('reminds each participant who has not answered, once, in their language, on its own schedule', async () => {
     const auth = { Authorization: `Bearer ${stack.token}` };
-    // The workshop starts in 6 days: seen from tomorrow, its start is within the 7 days of the reminder.
+    // The workshop starts in 6 days: within the 7 days of the reminder.
     const created = await stack.http
       .post('/api/workshops')
       .set(auth)
@@ -38,9 +59,14 @@ describe('invitation reminders', () => {
     const answered = await stack.http.post(`/api/rsvp/${token}`).send({ response: 'decline' }).expect(200);
     await stack.http.get(`/api/workshops/${id}`).set(auth).set('X-Min-Position', String(answered.body.position)).expect(200);
 
-    const reminders = stack.worker!.get(InvitationRemindersProcessor);
-    expect(await reminders.queueDueReminders(day(1))).toBe(2);
-    await waitFor(() => stack.smtp.received.length === 5, { timeoutMs: 20_000, what: 'two reminders' });
+    // Invited today, nobody is reminded yet, however often the scheduler looks.
+    const before = await runs();
+    await waitFor(async () => (await runs()) >= before + 2, { timeoutMs: 20_000, what: 'two scheduled runs' });
+    expect(stack.smtp.received).toHaveLength(3);
+
+    // As if they had been invited two days ago: the next scheduled run finds the two who have not answered.
+    await sql("UPDATE invitations SET issued_at = issued_at - interval '2 days' WHERE workshop_id = $1", [id]);
+    await waitFor(() => stack.smtp.received.length === 5, { timeoutMs: 20_000, what: 'two reminders, sent on the schedule' });
     expect(stack.smtp.to('quiet@ministry.gov.test').map((m) => m.parsed.subject)).toEqual([expect.stringMatching(/^Invitation: /), expect.stringMatching(/^Reminder: Smart health/)]);
     expect(stack.smtp.to('silent@ministry.gov.test')[1].parsed.subject).toMatch(/^Rappel : Smart health/);
     expect(stack.smtp.to('answered@ministry.gov.test')).toHaveLength(1);
@@ -49,8 +75,9 @@ describe('invitation reminders', () => {
       const list = await stack.http.get(`/api/workshops/${id}/invitations`).set(auth).expect(200);
       return list.body.items.filter((i: { remindedAt: string | null }) => i.remindedAt).length === 2;
     }, { what: 'the reminders to be recorded' });
-    expect(await reminders.queueDueReminders(day(1))).toBe(0);
-    expect(await reminders.queueDueReminders(day(2))).toBe(0);
+    // Later runs send nobody a second one.
+    const recorded = await runs();
+    await waitFor(async () => (await runs()) >= recorded + 2, { timeoutMs: 20_000, what: 'two more scheduled runs' });
     expect(stack.smtp.received).toHaveLength(5);
   });
 });

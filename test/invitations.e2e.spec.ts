@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { waitFor } from '@passerelle/testing';
 import { type Stack, startStack, tokenIn } from './support/stack';
 
@@ -125,6 +126,39 @@ describe('workshops and invitations, end to end', () => {
     expect(page.text).toContain(b.fullName);
     expect(page.text).toMatch(/id="accept"/);
     await stack.http.get('/rsvp/wrong').expect(404);
+  });
+
+  it('answers a link e-mailed before the read models had the invitation, once they catch up, instead of a 404', async () => {
+    // The workshop's read model is held back (its table locked for writes) while the invitation is e-mailed,
+    // so the link reaches its reader before the row the RSVP page joins on exists.
+    const holder = new Client({ connectionString: stack.db.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE workshops IN EXCLUSIVE MODE');
+      const { id, auth } = await plannedWorkshop(stack);
+      const [a] = participants(1, 'early');
+      await stack.http.post(`/api/workshops/${id}/invitations`).set(auth).send({ participants: [a] }).expect(202);
+      await waitFor(() => stack.smtp.to(a.email).length === 1, { timeoutMs: 20_000, what: 'the e-mail' });
+      const token = tokenIn(stack.smtp.to(a.email)[0].parsed.text ?? '');
+      const read = stack.http.get(`/api/rsvp/${token}`).then((answer) => answer);
+      // The read found nothing and is waiting for the read models: only then is the lock let go.
+      await waitFor(
+        async () => {
+          await holder.query('SELECT pg_stat_clear_snapshot()'); // inside a transaction the view is otherwise read once
+          const waiting = await holder.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE '%subscription_checkpoints%' AND query LIKE '%behind%' AND pid <> pg_backend_pid()");
+          return waiting.rowCount! > 0;
+        },
+        { timeoutMs: 10_000, intervalMs: 5, what: 'the read waiting for the read models' },
+      );
+      await holder.query('COMMIT');
+      const answer = await read;
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ fullName: a.fullName, workshop: { title: 'AI capacity building', city: 'Shanghai' } });
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+    }
   });
 
   it('refuses a participant already invited to the workshop, and answers closed once it has started', async () => {

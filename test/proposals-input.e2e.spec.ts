@@ -6,9 +6,11 @@ import {
   bodylessCases,
   checkRandomBodies,
   countEvents as countEventsIn,
+  errorsOf,
   expectBodyRefused,
   expectFieldsNamed,
   expectProblem,
+  expectRequired,
   nested,
   notNullMostlyNumbers,
   randomBodies,
@@ -220,17 +222,21 @@ describe('bad input to the partner, proposal and partnership write endpoints', (
     const contact = { ...CONTACT, email: 'mariama.ba@ucad.sn' };
     const institution = { ...INSTITUTION, contact };
     const withContact = (value: unknown) => ({ ...INSTITUTION, contact: value });
-    // missing
-    await expectBadInput(to, {}, ['name', 'country', 'contact']);
-    await expectBadInput(to, without(institution, 'name'), ['name']);
-    await expectBadInput(to, without(institution, 'contact'), ['contact']);
-    await expectBadInput(to, withContact({}), ['contact.fullName', 'contact.email', 'contact.language']);
-    await expectBadInput(to, withContact(without(contact, 'email')), ['contact.email']);
+    // missing: one message each, that it is required
+    expectRequired(await expectBadInput(to, {}, ['name', 'country', 'contact']), ['name', 'country', 'contact']);
+    expectRequired(await expectBadInput(to, without(institution, 'name'), ['name']), ['name']);
+    expectRequired(await expectBadInput(to, without(institution, 'contact'), ['contact']), ['contact']);
+    const contactFields = ['contact.fullName', 'contact.email', 'contact.language'];
+    expectRequired(await expectBadInput(to, withContact({}), contactFields), contactFields);
+    expectRequired(await expectBadInput(to, withContact(without(contact, 'email')), ['contact.email']), ['contact.email']);
     // wrong-typed
-    await expectBadInput(to, { ...institution, name: 42, country: ['SN'] }, ['name', 'country']);
+    expect(errorsOf(await expectBadInput(to, { ...institution, name: 42, country: ['SN'] }, ['name', 'country']))).toEqual([
+      { field: 'country', message: 'country must be a valid ISO31661 Alpha2 code' },
+      { field: 'name', message: 'name must be a string' },
+    ]);
     await expectBadInput(to, { ...institution, website: 5 }, ['website']);
     await expectBadInput(to, withContact('Awa Diop <awa.diop@ucad.sn>'), ['contact']);
-    await expectBadInput(to, withContact(null), ['contact']);
+    expect(errorsOf(await expectBadInput(to, withContact(null), ['contact']))).toEqual([{ field: 'contact', message: 'contact must be an object' }]);
     await expectBadInput(to, withContact([]), ['contact']);
     await expectBadInput(to, withContact([contact]), ['contact']);
     await expectBadInput(to, withContact({ ...contact, email: 42, language: ['fr'] }), ['contact.email', 'contact.language']);
@@ -238,7 +244,7 @@ describe('bad input to the partner, proposal and partnership write endpoints', (
     await expectBadInput(to, { ...institution, status: 'active' }, ['status']);
     await expectBadInput(to, withContact({ ...contact, role: 'admin', password: 'x' }), ['contact.role', 'contact.password']);
     // out of range
-    await expectBadInput(to, { ...institution, name: 'x'.repeat(201) }, ['name']);
+    expect(errorsOf(await expectBadInput(to, { ...institution, name: 'x'.repeat(201) }, ['name']))).toEqual([{ field: 'name', message: 'name must be shorter than or equal to 200 characters' }]);
     await expectBadInput(to, { ...institution, name: '   ', country: 'XX' }, ['name', 'country']);
     await expectBadInput(to, { ...institution, website: 'ftp://ucad.sn' }, ['website']);
     await expectBadInput(to, { ...institution, website: 'www.ucad.sn' }, ['website']);
@@ -251,12 +257,19 @@ describe('bad input to the partner, proposal and partnership write endpoints', (
     await expectBadInput(to, { ...institution, website: 'https://www.ucad.sn/\ud800' }, ['website']);
     await expectBadInput(to, withContact({ ...contact, fullName: 'Awa \udfff', email: 'awa\ud800@ucad.sn' }), ['contact.fullName', 'contact.email']);
     // all at once
-    await expectBadInput(to, { ...without(institution, 'country'), name: 7, contact: { ...without(contact, 'language'), extra: true }, note: 'x' }, [
+    const allAtOnce = await expectBadInput(to, { ...without(institution, 'country'), name: 7, contact: { ...without(contact, 'language'), extra: true }, note: 'x' }, [
       'country',
       'name',
       'contact.language',
       'contact.extra',
       'note',
+    ]);
+    expect(errorsOf(allAtOnce)).toEqual([
+      { field: 'contact.extra', message: 'is not a known field' },
+      { field: 'contact.language', message: 'language is required' },
+      { field: 'country', message: 'country is required' },
+      { field: 'name', message: 'name must be a string' },
+      { field: 'note', message: 'is not a known field' },
     ]);
     // the e-mail of an existing account
     await expectRefused(to, withContact({ ...CONTACT, email: 'AWA.DIOP@ucad.sn' }), 409);
@@ -288,12 +301,16 @@ describe('bad input to the partner, proposal and partnership write endpoints', (
     const to = post('/api/proposals', asPartner);
     const withBudget = (budget: unknown) => ({ ...PROPOSAL, budget });
     // missing
-    await expectBadInput(to, {}, ['title', 'summary', 'sectors', 'countries', 'durationMonths']);
-    await expectBadInput(to, without(PROPOSAL, 'summary', 'durationMonths'), ['summary', 'durationMonths']);
-    await expectBadInput(to, withBudget({}), ['budget.amount', 'budget.currency']);
-    await expectBadInput(to, withBudget({ amount: 1000 }), ['budget.currency']);
-    // wrong-typed
-    await expectBadInput(to, { ...PROPOSAL, title: 42, summary: null }, ['title', 'summary']);
+    const required = ['title', 'summary', 'sectors', 'countries', 'durationMonths'];
+    expectRequired(await expectBadInput(to, {}, required), required);
+    expectRequired(await expectBadInput(to, without(PROPOSAL, 'summary', 'durationMonths'), ['summary', 'durationMonths']), ['summary', 'durationMonths']);
+    expectRequired(await expectBadInput(to, withBudget({}), ['budget.amount', 'budget.currency']), ['budget.amount', 'budget.currency']);
+    expectRequired(await expectBadInput(to, withBudget({ amount: 1000 }), ['budget.currency']), ['budget.currency']);
+    // wrong-typed: the kind of value it takes
+    expect(errorsOf(await expectBadInput(to, { ...PROPOSAL, title: 42, summary: null }, ['title', 'summary']))).toEqual([
+      { field: 'summary', message: 'summary must be a string' },
+      { field: 'title', message: 'title must be a string' },
+    ]);
     await expectBadInput(to, { ...PROPOSAL, sectors: 'healthcare' }, ['sectors']);
     await expectBadInput(to, { ...PROPOSAL, sectors: ['healthcare', 7] }, ['sectors']);
     await expectBadInput(to, { ...PROPOSAL, countries: [['SN']] }, ['countries']);

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { queueConnection } from '@passerelle/platform';
 import { REPORT_QUEUE } from '@passerelle/reporting';
-import { waitFor } from '@passerelle/testing';
+import { TEST_REDIS_URL, waitFor } from '@passerelle/testing';
 import { type AppProcess, runApp } from './support/processes';
 import { type Stack, startStack, tokenIn } from './support/stack';
 
@@ -32,14 +32,13 @@ const people = COUNTRIES.flatMap((country, i) =>
  * The worker (its own process) is killed with SIGKILL twice while it handles a concluded workshop's
  * report, and started again each time:
  *
- * 1. while the report job is active, before any ministry e-mail has arrived. If the kill lands before
- *    ReportCompiled is committed, this proves an interrupted compilation is redone and recorded once
- *    (the files and the event are one transaction). If the job was fast and ReportCompiled (perhaps some
- *    ReportDeliveryQueued) was already committed, it proves a restarted job does not compile again and
- *    resumes with the deliveries from the stored files. Either way no ministry has been written to yet.
- * 2. as soon as the first ministry e-mail has arrived at the SMTP server: most likely before the worker
- *    recorded ReportDeliverySent for it, so the restarted job meets that country's key in the mail ledger
- *    and records it sent without a second e-mail, and sends the others once.
+ * 1. while the report job is active and compiling, before ReportCompiled is committed: the test holds a
+ *    lock on report_files that the compiling transaction's first insert waits for. This proves an
+ *    interrupted compilation is redone and recorded once (the files and the event are one transaction).
+ * 2. once the first ministry e-mail has arrived whole at the SMTP server, whose answer to it is held
+ *    back until the kill: the worker cannot have recorded ReportDeliverySent for it, so the restarted job
+ *    meets that country's key in the mail ledger and records it sent without a second e-mail, and sends
+ *    the others once.
  *
  * In the end, after every report job has run (including the ones the dead workers held, handed over
  * once their locks lapsed): one ReportCompiled, one e-mail per ministry, every delivery sent.
@@ -48,15 +47,29 @@ describe('post-workshop reports when the worker crashes', () => {
   let stack: Stack;
   let queue: Queue;
   const workers: AppProcess[] = [];
+  /** The SMTP server keeps its answer to the first ministry e-mail back until this is called. */
+  let answerFirstMinistryMail: () => void = () => undefined;
+  const firstMinistryAnswer = new Promise<void>((resolve) => (answerFirstMinistryMail = resolve));
+  let holding = false;
 
   beforeAll(async () => {
-    stack = await startStack('report_crash', { worker: false });
-    const { connection, prefix } = queueConnection('redis://127.0.0.1:6379', new URL(stack.db.url).pathname.slice(1));
+    stack = await startStack('report_crash', {
+      worker: false,
+      smtp: {
+        holdAnswer: (mail) => {
+          if (holding || !mail.envelopeTo.some((to) => MINISTRY_EMAILS.has(to))) return undefined;
+          holding = true;
+          return firstMinistryAnswer;
+        },
+      },
+    });
+    const { connection, prefix } = queueConnection(TEST_REDIS_URL, new URL(stack.db.url).pathname.slice(1));
     queue = new Queue(REPORT_QUEUE, { connection, prefix });
   });
 
   afterAll(async () => {
     for (const worker of workers) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+    answerFirstMinistryMail();
     await queue?.close();
     await stack?.close();
   });
@@ -75,6 +88,14 @@ describe('post-workshop reports when the worker crashes', () => {
     (await sql<{ type: string; country: string | null }>("SELECT type, data->>'country' AS country FROM events WHERE stream_id = $1 ORDER BY position", [`report-${workshopId}`])).map(
       (e) => (e.country ? `${e.type}:${e.country}` : e.type),
     );
+  /** Backends of this test's database waiting for a lock on report_files. */
+  const waitingForReportFiles = async () =>
+    (
+      await sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+         WHERE l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND c.relname = 'report_files' AND NOT l.granted`,
+      )
+    )[0].n;
   const ministryMails = () => stack.smtp.received.filter((m) => m.envelopeTo.some((to) => MINISTRY_EMAILS.has(to)));
 
   function startWorker(): AppProcess {
@@ -117,23 +138,46 @@ describe('post-workshop reports when the worker crashes', () => {
       await stack.http.post(`/api/rsvp/${tokenIn(stack.smtp.to(person.email)[0].parsed.text ?? '')}`).send({ response: 'accept' }).expect(200);
     }
     await stack.http.post(`/api/workshops/${id}/start`).set(auth).expect(200);
-    await stack.http.post(`/api/workshops/${id}/conclude`).set(auth).expect(202);
 
-    // Kill 1: as soon as the report job is active.
-    await waitFor(async () => (await queue.getJobCounts('active')).active > 0, { timeoutMs: 30_000, intervalMs: 2, what: `the report job active (${worker.output()})` });
-    await kill(worker);
-    const atKill1 = await reportEvents(id);
+    // Kill 1: the report job active, its compiling transaction waiting for the lock held here.
+    const locker = new Client({ connectionString: stack.db.url });
+    await locker.connect();
+    let activeAtKill1 = 0;
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE report_files IN SHARE MODE');
+      await stack.http.post(`/api/workshops/${id}/conclude`).set(auth).expect(202);
+      await waitFor(
+        async () => {
+          activeAtKill1 = (await queue.getJobCounts('active')).active;
+          return activeAtKill1 > 0 && (await waitingForReportFiles()) > 0;
+        },
+        { timeoutMs: 60_000, intervalMs: 20, what: `the report job active and compiling (${worker.output()})` },
+      );
+      await kill(worker);
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
+    expect(activeAtKill1).toBe(1);
+    expect(await reportEvents(id)).toEqual([]);
     expect(ministryMails()).toHaveLength(0);
-    expect(atKill1.filter((t) => t === 'ReportCompiled').length).toBeLessThanOrEqual(1);
-    console.log(`kill 1 hit the report stream at: [${atKill1.join(', ')}]`);
 
-    // Kill 2: as soon as the first ministry e-mail has arrived (the dead worker's job is handed over once its lock lapses).
+    // Kill 2: the first ministry e-mail received whole, its answer held back (the dead worker's job is
+    // handed over once its lock lapses).
     worker = startWorker();
-    await waitFor(() => ministryMails().length > 0, { timeoutMs: 100_000, intervalMs: 1, what: `the first ministry e-mail (${worker.output()})` });
+    await waitFor(() => ministryMails().length > 0, { timeoutMs: 100_000, intervalMs: 5, what: `the first ministry e-mail (${worker.output()})` });
     await kill(worker);
-    const atKill2 = await reportEvents(id);
+    answerFirstMinistryMail();
     const mailedAtKill2 = ministryMails().map((m) => m.envelopeTo[0]);
-    console.log(`kill 2 hit the report stream at: [${atKill2.join(', ')}], with ${mailedAtKill2.length} ministry e-mail(s) received: ${mailedAtKill2.join(', ')}`);
+    expect(mailedAtKill2).toHaveLength(1);
+    const country = COUNTRIES.find((c) => CONTACTS[c].email === mailedAtKill2[0])!;
+    const atKill2 = await reportEvents(id);
+    expect(atKill2.filter((t) => t === 'ReportCompiled')).toHaveLength(1);
+    expect(atKill2).toContain(`ReportDeliveryQueued:${country}`);
+    expect(atKill2).not.toContain(`ReportDeliverySent:${country}`);
+    // Its key was committed with the final ".": the restarted job finds it there and sends nothing again.
+    expect(await sql('SELECT status FROM mail_ledger WHERE key = $1', [`report:${id}:${country}`])).toEqual([{ status: 'sent' }]);
 
     worker = startWorker();
     const report = await waitFor(
@@ -170,6 +214,6 @@ describe('post-workshop reports when the worker crashes', () => {
     }
     const final = (await stack.http.get(`/api/workshops/${id}/report`).set(auth).expect(200)).body;
     expect(final.deliveries.every((d: { status: string }) => d.status === 'sent')).toBe(true);
-    console.log(`final report stream: [${(await reportEvents(id)).join(', ')}]`);
+    expect((await reportEvents(id)).filter((t) => t === `ReportDeliverySent:${country}`)).toHaveLength(1);
   }, 360_000);
 });

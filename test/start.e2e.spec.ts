@@ -3,10 +3,8 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { MIGRATIONS } from '@passerelle/platform';
-import { dropTestDatabase, waitFor } from '@passerelle/testing';
+import { dropTestDatabase, testDatabaseUrl, waitFor } from '@passerelle/testing';
 import { runApp as run } from './support/processes';
-
-const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -28,7 +26,7 @@ async function query<T = Record<string, unknown>>(url: string, sql: string): Pro
 
 describe('starting the apps as processes', () => {
   const name = `passerelle_test_start_${process.pid}`;
-  const databaseUrl = SERVER_URL.replace(/\/[^/]*$/, `/${name}`);
+  const databaseUrl = testDatabaseUrl(name);
   const children: ChildProcess[] = [];
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { UsersService } from '@passerelle/platform';
+import { UsersService } from '@passerelle/accounts';
 import { type Stack, startStack } from './support/stack';
 
 const workshop = (title: string, startsOn = '2031-03-10') => ({
@@ -82,11 +82,11 @@ describe('HTTP conventions on workshops: ETag, If-Match, Idempotency-Key, X-Min-
     expect(badCursor.body.errors[0].field).toBe('cursor');
   });
 
-  it('answers 503 with Retry-After when the read model has not reached X-Min-Position in 5 s', async () => {
-    const started = Date.now();
+  // How long it waits (5 s) is checked with a clock in libs/platform's read-models spec.
+  it('answers 503 with Retry-After when the read model has not reached X-Min-Position in time', async () => {
     const response = await stack.http.get('/api/workshops').set(auth).set('X-Min-Position', String(Number.MAX_SAFE_INTEGER)).expect(503);
     expect(response.headers['retry-after']).toBe('1');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(4500);
+    expect(response.body).toMatchObject({ status: 503, detail: `The data has not yet reached position ${Number.MAX_SAFE_INTEGER}; try again shortly` });
     await stack.http.get('/api/workshops').set(auth).set('X-Min-Position', 'soon').expect(400);
   });
 

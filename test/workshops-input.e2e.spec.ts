@@ -6,9 +6,11 @@ import {
   bodylessCases,
   checkRandomBodies,
   countEvents as countEventsIn,
+  errorsOf,
   expectBodyRefused,
   expectFieldsNamed,
   expectProblem,
+  expectRequired,
   nested,
   notNull,
   randomBodies,
@@ -159,34 +161,47 @@ describe('bad input to the workshop and invitation write endpoints', () => {
 
   it('POST /api/workshops names exactly the missing, wrong-typed, unknown and out-of-range fields', async () => {
     const path = '/api/workshops';
-    // missing
-    await expectBadInput(path, {}, Object.keys(WORKSHOP));
-    await expectBadInput(path, without(WORKSHOP, 'title'), ['title']);
-    await expectBadInput(path, without(WORKSHOP, 'themes', 'endsOn'), ['themes', 'endsOn']);
-    // wrong-typed
-    await expectBadInput(path, { ...WORKSHOP, title: 42 }, ['title']);
-    await expectBadInput(path, { ...WORKSHOP, city: null }, ['city']);
+    // missing: one message each, that it is required
+    expectRequired(await expectBadInput(path, {}, Object.keys(WORKSHOP)), Object.keys(WORKSHOP));
+    expectRequired(await expectBadInput(path, without(WORKSHOP, 'title'), ['title']), ['title']);
+    expectRequired(await expectBadInput(path, without(WORKSHOP, 'themes', 'endsOn'), ['themes', 'endsOn']), ['themes', 'endsOn']);
+    // wrong-typed: the kind of value it takes
+    expect(errorsOf(await expectBadInput(path, { ...WORKSHOP, title: 42 }, ['title']))).toEqual([{ field: 'title', message: 'title must be a string' }]);
+    expect(errorsOf(await expectBadInput(path, { ...WORKSHOP, city: null }, ['city']))).toEqual([{ field: 'city', message: 'city must be a string' }]);
     await expectBadInput(path, { ...WORKSHOP, themes: 'healthcare' }, ['themes']);
     await expectBadInput(path, { ...WORKSHOP, themes: ['healthcare', 7] }, ['themes']);
     await expectBadInput(path, { ...WORKSHOP, themes: [['healthcare']] }, ['themes']);
-    await expectBadInput(path, { ...WORKSHOP, startsOn: 20301023, country: ['CN'] }, ['startsOn', 'country']);
+    const wrongTyped = await expectBadInput(path, { ...WORKSHOP, startsOn: 20301023, country: ['CN'] }, ['startsOn', 'country']);
+    expect(errorsOf(wrongTyped)).toEqual([
+      { field: 'country', message: 'country must be a valid ISO31661 Alpha2 code' },
+      { field: 'startsOn', message: 'startsOn must be a string' },
+    ]);
     // unknown
     await expectBadInput(path, { ...WORKSHOP, status: 'concluded' }, ['status']);
     await expectBadInput(path, { ...WORKSHOP, id: UNKNOWN_ID, budget: { amount: 1000 } }, ['id', 'budget']);
-    // out of range
-    await expectBadInput(path, { ...WORKSHOP, title: 'x'.repeat(201) }, ['title']);
-    await expectBadInput(path, { ...WORKSHOP, title: '   ' }, ['title']);
+    // out of range: present, so its own messages
+    expect(errorsOf(await expectBadInput(path, { ...WORKSHOP, title: 'x'.repeat(201) }, ['title']))).toEqual([{ field: 'title', message: 'title must be shorter than or equal to 200 characters' }]);
+    expect(errorsOf(await expectBadInput(path, { ...WORKSHOP, title: '   ' }, ['title']))).toEqual([{ field: 'title', message: 'title should not be empty' }]);
     await expectBadInput(path, { ...WORKSHOP, city: 'x'.repeat(101) }, ['city']);
     await expectBadInput(path, { ...WORKSHOP, country: 'XX' }, ['country']);
     await expectBadInput(path, { ...WORKSHOP, startsOn: '2030-02-30', endsOn: '2030-13-01' }, ['startsOn', 'endsOn']);
-    await expectBadInput(path, { ...WORKSHOP, startsOn: '23/10/2030' }, ['startsOn']);
+    expect(errorsOf(await expectBadInput(path, { ...WORKSHOP, startsOn: '23/10/2030' }, ['startsOn']))).toEqual([
+      { field: 'startsOn', message: 'startsOn must be a valid ISO 8601 date string' },
+      { field: 'startsOn', message: 'startsOn must be a date such as 2025-10-23' },
+    ]);
     await expectBadInput(path, { ...WORKSHOP, themes: Array.from({ length: 21 }, (_, i) => `theme ${i}`) }, ['themes']);
     await expectBadInput(path, { ...WORKSHOP, themes: ['x'.repeat(61)] }, ['themes']);
     await expectBadInput(path, { ...WORKSHOP, themes: [''] }, ['themes']);
     // text PostgreSQL cannot store
     await expectBadInput(path, { ...WORKSHOP, title: 'AI\u0000', hostInstitution: 'Institute \ud800', themes: ['health\udfff'] }, ['title', 'hostInstitution', 'themes']);
     // all at once
-    await expectBadInput(path, { ...without(WORKSHOP, 'city'), title: 7, country: 'XX', extra: true }, ['city', 'title', 'country', 'extra']);
+    const allAtOnce = await expectBadInput(path, { ...without(WORKSHOP, 'city'), title: 7, country: 'XX', extra: true }, ['city', 'title', 'country', 'extra']);
+    expect(errorsOf(allAtOnce)).toEqual([
+      { field: 'city', message: 'city is required' },
+      { field: 'country', message: 'country must be a valid ISO31661 Alpha2 code' },
+      { field: 'extra', message: 'is not a known field' },
+      { field: 'title', message: 'title must be a string' },
+    ]);
 
     const created = await post(path, { ...WORKSHOP, title: '  IA · 人工智能 · الذكاء الاصطناعي 🤖  ', themes: [] });
     expect(created.status).toBe(201);
@@ -194,8 +209,8 @@ describe('bad input to the workshop and invitation write endpoints', () => {
 
   it('POST /api/workshops/:id/sessions names exactly the missing, wrong-typed, unknown and out-of-range fields', async () => {
     const path = `/api/workshops/${f.planned}/sessions`;
-    await expectBadInput(path, {}, ['kind', 'title', 'startsAt', 'endsAt']);
-    await expectBadInput(path, without(SESSION, 'startsAt'), ['startsAt']);
+    expectRequired(await expectBadInput(path, {}, ['kind', 'title', 'startsAt', 'endsAt']), ['kind', 'title', 'startsAt', 'endsAt']);
+    expectRequired(await expectBadInput(path, without(SESSION, 'startsAt'), ['startsAt']), ['startsAt']);
     await expectBadInput(path, { ...SESSION, kind: 3 }, ['kind']);
     await expectBadInput(path, { ...SESSION, startsAt: 1918976400000, title: ['Foundations'] }, ['startsAt', 'title']);
     await expectBadInput(path, { ...SESSION, location: 5 }, ['location']);
@@ -215,13 +230,14 @@ describe('bad input to the workshop and invitation write endpoints', () => {
     const people = ['a', 'b', 'c', 'd'].map((name) => participant(`list-${name}`));
     const withPerson = (index: number, person: unknown) => ({ participants: people.map((p, i) => (i === index ? person : p)) });
     // missing
-    await expectBadInput(path, {}, ['participants']);
-    await expectBadInput(path, withPerson(3, without(people[3], 'email')), ['participants.3.email']);
-    await expectBadInput(path, { participants: [{}] }, ['fullName', 'email', 'country', 'organization', 'language'].map((field) => `participants.0.${field}`));
+    expectRequired(await expectBadInput(path, {}, ['participants']), ['participants']);
+    expectRequired(await expectBadInput(path, withPerson(3, without(people[3], 'email')), ['participants.3.email']), ['participants.3.email']);
+    const everyField = ['fullName', 'email', 'country', 'organization', 'language'].map((field) => `participants.0.${field}`);
+    expectRequired(await expectBadInput(path, { participants: [{}] }, everyField), everyField);
     // wrong-typed
     await expectBadInput(path, { participants: 'everyone' }, ['participants']);
     await expectBadInput(path, { participants: null }, ['participants']);
-    await expectBadInput(path, withPerson(3, { ...people[3], email: 42 }), ['participants.3.email']);
+    expect(errorsOf(await expectBadInput(path, withPerson(3, { ...people[3], email: 42 }), ['participants.3.email']))).toEqual([{ field: 'participants.3.email', message: 'email must be an email' }]);
     await expectBadInput(path, withPerson(2, { ...people[2], position: 12 }), ['participants.2.position']);
     await expectBadInput(path, withPerson(1, 'Participant b'), ['participants', 'participants.1']);
     await expectBadInput(path, withPerson(1, [people[1]]), ['participants']);

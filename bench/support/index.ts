@@ -2,3 +2,4 @@ export { median, balancedOrder, verdict, printTarget, type Verdict } from './rou
 export { cpuMs, cpuTicks, postgresCpu, processUsage, loadAverage, printMachine, type CpuTicks } from './proc';
 export { fmt, printTable, tableAsMeasured } from './table';
 export { withBenchDatabase, runBench } from './database';
+export { balancedRatios, printGain, GAIN_THAT_PAYS } from './gain';

@@ -34,6 +34,21 @@ export function fieldsOf(response: Response): string[] {
   return [...new Set(errors.map((error) => error.field))].sort();
 }
 
+/** The field errors of a problem+json, sorted by field (a field's own messages in their order). */
+export function errorsOf(response: Response): { field: string; message: string }[] {
+  const errors: { field: string; message: string }[] = Array.isArray(response.body?.errors) ? response.body.errors : [];
+  return [...errors].sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
+}
+
+/** What a missing field is told, `contact.email` by its own name: `email is required`. */
+export const requiredMessage = (field: string) => `${field.split('.').pop()} is required`;
+
+/** Each of `fields` was left out: one message each, that it is required (and nothing else named). */
+export function expectRequired(response: Response, fields: string[]): void {
+  expectFieldsNamed(response, fields);
+  expect(errorsOf(response)).toEqual([...fields].sort().map((field) => ({ field, message: requiredMessage(field) })));
+}
+
 /** A 400 validation problem+json naming exactly `fields`. */
 export function expectFieldsNamed(response: Response, fields: string[]): void {
   expect({ status: response.status, fields: fieldsOf(response) }).toEqual({ status: 400, fields: [...new Set(fields)].sort() });
@@ -75,6 +90,8 @@ export interface Case {
   deep?: { depth: number; open: string; close: string; inner: string };
   /** When the mutation makes the body invalid: the field a 400 must name (or one within or around it). */
   offending?: string;
+  /** When the mutation leaves out a field that must be there: the field, which must get one message, that it is required. */
+  required?: string;
 }
 
 /**
@@ -174,7 +191,7 @@ export function mutated(valid: unknown, rules: Rules, { tokenMax, notNull: notNu
     } else {
       options.push(changedTo(rule.type === 'list' ? notNullValue : otherType));
     }
-    if (!isItem) options.push(fc.constant({ what: 'dropped', body: change(valid, path, undefined, true), offending: rule.optional ? undefined : at }));
+    if (!isItem) options.push(fc.constant({ what: 'dropped', body: change(valid, path, undefined, true), offending: rule.optional ? undefined : at, required: rule.optional ? undefined : at }));
     if (rule.type === 'text' || rule.type === 'token') {
       const max = rule.type === 'text' ? rule.max : tokenMax;
       const anyText = rule.type === 'text' && rule.anyText;
@@ -211,7 +228,7 @@ export const randomBodies = (valid: unknown, rules: Rules, mutations: Mutations)
 /** An endpoint under random bodies: how to send one, how many requests so far (`{RUN}`), how many events. */
 export type RandomTarget = { send(text: string | undefined, idempotencyKey: string | undefined): PromiseLike<Response>; requests(): number; countEvents(): Promise<number> };
 
-/** 200 random bodies: never a 5xx, nothing refused appends an event, and an `offending` field is named. */
+/** 200 random bodies: never a 5xx, nothing refused appends an event, an `offending` field is named, a `required` one told so once. */
 export async function checkRandomBodies(to: RandomTarget, cases: fc.Arbitrary<Case>, expectations: (c: Case, response: Response) => void = () => undefined) {
   await fc.assert(
     fc.asyncProperty(cases, fc.boolean(), async (c, withKey) => {
@@ -230,6 +247,10 @@ export async function checkRandomBodies(to: RandomTarget, cases: fc.Arbitrary<Ca
         const fields = fieldsOf(response);
         const unrelated = fields.filter((field) => !(field === offending || offending.startsWith(`${field}.`) || field.startsWith(`${offending}.`)));
         expect({ status: response.status, named: fields.length > 0, unrelated }).toEqual({ status: 400, named: true, unrelated: [] });
+      }
+      if (c.required !== undefined) {
+        const required = c.required;
+        expect(errorsOf(response).filter((error) => error.field === required)).toEqual([{ field: required, message: requiredMessage(required) }]);
       }
       expectations(c, response);
     }),

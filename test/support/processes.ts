@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { TEST_REDIS_URL } from '@passerelle/testing';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -18,7 +19,7 @@ export function runApp(app: 'api' | 'worker', env: Record<string, string>): AppP
   const extra = (process.env.APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...extra, '-r', '@swc-node/register', `apps/${app}/src/main.ts`], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', REDIS_URL: TEST_REDIS_URL, ...env },
   });
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
-import { createTestDatabase, SmtpSink, type SmtpSinkOptions, testConfig, type TestDatabase } from '@passerelle/testing';
+import { createTestDatabase, type LogLines, SmtpSink, type SmtpSinkOptions, testConfig, type TestDatabase } from '@passerelle/testing';
 import { ADMIN, login } from './api';
 
 export interface Stack {
@@ -20,11 +20,19 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+export interface StackOptions {
+  env?: Record<string, string>;
+  smtp?: SmtpSinkOptions;
+  worker?: boolean;
+  /** Where the worker's log lines (info and above) go, for the test to read; else it logs nothing. */
+  workerLogs?: LogLines;
+}
+
 /**
  * The API and the worker in this process, on a fresh database, the real Redis (queues of their own)
  * and a real SMTP server started here. `token` is an admin's.
  */
-export async function startStack(label: string, options: { env?: Record<string, string>; smtp?: SmtpSinkOptions; worker?: boolean } = {}): Promise<Stack> {
+export async function startStack(label: string, options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase(label);
   const smtp = await new SmtpSink(options.smtp).start();
   const env: Record<string, string> = { SMTP_URL: smtp.url, MAIL_RETRY_DELAY_MS: '100', MAIL_ATTEMPTS: '20', ...options.env };
@@ -43,7 +51,8 @@ export async function startStack(label: string, options: { env?: Record<string, 
     token: await login(http, ADMIN.email, ADMIN.password),
     env,
     async startWorker() {
-      const worker = await createWorkerApp(testConfig(db.url, env));
+      const logs = options.workerLogs;
+      const worker = await createWorkerApp(testConfig(db.url, logs ? { ...env, LOG_LEVEL: 'info' } : env), { logDestination: logs });
       await worker.init();
       stack.worker = worker;
     },

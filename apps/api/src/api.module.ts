@@ -1,12 +1,14 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { LoginModule } from '@passerelle/accounts';
 import { InvitationsModule } from '@passerelle/invitations';
 import { AppConfig, PlatformHttpModule, PlatformModule, queueConnection } from '@passerelle/platform';
 import { PartnersModule } from '@passerelle/partners';
 import { PartnershipsModule } from '@passerelle/partnerships';
 import { ProposalsModule } from '@passerelle/proposals';
 import { ReportingModule } from '@passerelle/reporting';
+import { AccountsController } from './accounts/accounts.controller';
 import { MinistriesController } from './reporting/ministries.controller';
 import { ReportsController } from './reporting/reports.controller';
 import { WorkshopsModule } from '@passerelle/workshops';
@@ -29,6 +31,7 @@ export class ApiModule {
       imports: [
         PlatformModule.forRoot(config),
         PlatformHttpModule,
+        LoginModule,
         CqrsModule.forRoot(),
         BullModule.forRoot(queueConnection(config.REDIS_URL, config.QUEUE_PREFIX)),
         WorkshopsModule,
@@ -39,7 +42,7 @@ export class ApiModule {
         ReportingModule,
         QueueBoardModule,
       ],
-      controllers: [WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController, MinistriesController, ReportsController],
+      controllers: [AccountsController, WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController, MinistriesController, ReportsController],
       providers: [OperationsMetrics],
     };
   }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig, prepareDatabase } from '@passerelle/platform';
 import { createApiApp } from './create-api-app';
 
@@ -8,6 +9,7 @@ async function main(): Promise<void> {
   const app = await createApiApp(config);
   // Fastify listens on localhost only unless told: the API serves every interface, as before.
   await app.listen(config.PORT, '0.0.0.0');
+  new Logger('Api').log(`listening on http://0.0.0.0:${config.PORT} (API documentation at /docs)`);
 }
 
 main().catch((err) => {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig, prepareDatabase } from '@passerelle/platform';
 import { createWorkerApp } from './create-worker-app';
 
@@ -7,6 +8,7 @@ async function main(): Promise<void> {
   await prepareDatabase(config.DATABASE_URL);
   const app = await createWorkerApp(config);
   await app.init();
+  new Logger('Worker').log(`started: projections, reactors and queues (queue prefix ${config.QUEUE_PREFIX})`);
 }
 
 main().catch((err) => {

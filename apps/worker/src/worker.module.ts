@@ -1,33 +1,43 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import type { DestinationStream } from 'pino';
+import { AccountsModule } from '@passerelle/accounts';
 import { InvitationMailReactor, InvitationReadModelProjection, InvitationsWorkerModule } from '@passerelle/invitations';
 import { MailModule } from '@passerelle/mail';
 import { AppConfig, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
 import { InstitutionReadModelProjection, PartnerAccountsReactor, PartnersModule } from '@passerelle/partners';
 import { PartnershipPolicy, PartnershipReadModelProjection, PartnershipsModule } from '@passerelle/partnerships';
 import { ProposalNotificationsReactor, ProposalReadModelProjection, ProposalsModule } from '@passerelle/proposals';
-import { MinistryReadModelProjection, ReportingModule, ReportReactor } from '@passerelle/reporting';
+import { MinistryReadModelProjection, ReportingModule, ReportingWorkerModule, ReportReactor } from '@passerelle/reporting';
 import { WorkshopReadModelProjection, WorkshopsModule } from '@passerelle/workshops';
 import { NotificationMailProcessor } from './notifications/notification-mail.processor';
 import { InvitationMailProcessor } from './invitations/invitation-mail.processor';
 import { InvitationRemindersProcessor } from './invitations/invitation-reminders.processor';
 import { ReportProcessor } from './reporting/report.processor';
+import { MailAttemptsLog } from './mail/mail-attempts.log';
+import { SmtpStartCheck } from './mail/smtp-start-check';
+
+export interface WorkerOptions {
+  /** Where the worker's log lines go instead of stdout (tests read them there). */
+  logDestination?: DestinationStream;
+}
 
 /** The worker: projections and reactors (subscriptions of the event store) and the BullMQ processors. */
 @Module({})
 export class WorkerModule {
-  static register(config: AppConfig): DynamicModule {
+  static register(config: AppConfig, options: WorkerOptions = {}): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
-        PlatformModule.forRoot(config),
+        PlatformModule.forRoot(config, { logDestination: options.logDestination }),
         CqrsModule.forRoot(),
         BullModule.forRoot(queueConnection(config.REDIS_URL, config.QUEUE_PREFIX)),
         MailModule,
+        AccountsModule,
         InvitationsWorkerModule,
         PartnersModule,
-        ReportingModule,
+        ReportingWorkerModule,
         SubscriptionsModule.register(
           [
             WorkshopReadModelProjection,
@@ -45,7 +55,7 @@ export class WorkerModule {
           [WorkshopsModule, InvitationsWorkerModule, PartnersModule, ProposalsModule, PartnershipsModule, ReportingModule],
         ),
       ],
-      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor],
+      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor, MailAttemptsLog, SmtpStartCheck],
     };
   }
 }

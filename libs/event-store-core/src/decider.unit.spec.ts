@@ -16,6 +16,10 @@ describe('fold', () => {
       { type: 'Closed', data: { at: '2025-10-24' } },
     ];
     expect(fold(door, events)).toEqual({ status: 'closed', changes: 2 });
-    expect(fold(door, events)).toEqual(fold(door, events));
+    // In the order given: the last event decides the status.
+    expect(fold(door, [...events].reverse())).toEqual({ status: 'open', changes: 2 });
+    expect(fold(door, events.slice(0, 1))).toEqual({ status: 'open', changes: 1 });
+    // Each fold starts afresh from the initial state, not from an earlier fold's result.
+    expect(fold(door, events)).toEqual({ status: 'closed', changes: 2 });
   });
 });

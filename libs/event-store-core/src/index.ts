@@ -9,3 +9,4 @@ export type { CommandOptions, CommandResult, StreamChange } from './command-opti
 export { runCommand, handleCommand } from './command-handling';
 export { CommandSession, type DecideOptions } from './command-session';
 export { loadAggregate, type Aggregate } from './load-aggregate';
+export { streamKind, type StreamIdBuilder, type StreamIdParser } from './stream-kind';

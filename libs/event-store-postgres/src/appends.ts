@@ -34,13 +34,28 @@ function isVersionTaken(err: any): boolean {
   return err?.code === UNIQUE_VIOLATION && err?.constraint === STREAM_VERSION_CONSTRAINT;
 }
 
-/** Appends to one stream if it is at the expected version; `db` is the pool, or `options.client` inside a transaction. */
+/**
+ * The statement for an append: with `specialised`, the one made for its case (one event or several,
+ * alone or inside a larger transaction); without, the general one, which works in every case.
+ */
+function appendStatement(one: boolean, inTransaction: boolean, specialised: boolean): { name: string; text: string; one: boolean } {
+  if (!specialised) return { name: 'passerelle_append_in_transaction', text: APPEND_IN_TRANSACTION_SQL, one: false };
+  const name = `passerelle_append${one ? '_one' : ''}${inTransaction ? '_in_transaction' : ''}`;
+  if (inTransaction) return { name, text: one ? APPEND_ONE_IN_TRANSACTION_SQL : APPEND_IN_TRANSACTION_SQL, one };
+  return { name, text: one ? APPEND_ONE_ALONE_SQL : APPEND_ALONE_SQL, one };
+}
+
+/**
+ * Appends to one stream if it is at the expected version; `db` is the pool, or `options.client` inside a
+ * transaction. `specialised`: see `EventStoreOptions.specialisedAppends`.
+ */
 export async function appendToStream(
   db: Queryable,
   upcasters: UpcasterRegistry,
   streamId: string,
   events: NewEvent[],
   options: AppendOptions,
+  specialised = true,
 ): Promise<AppendResult> {
   if (events.length === 0) throw new Error('append needs at least one event');
   if (events.length >= MAX_EVENTS_PER_TRANSACTION) throw new Error(`append takes fewer than ${MAX_EVENTS_PER_TRANSACTION} events at once`);
@@ -60,14 +75,14 @@ export async function appendToStream(
     metadata.push(completeMetadata({ ...options.metadata, ...event.metadata }));
   }
   const metadataText = metadata.map((m) => JSON.stringify(m));
-  const one = events.length === 1;
+  const statement = appendStatement(events.length === 1, options.client !== undefined, specialised);
   let rows: { position: string; version: number; recorded_at: Date }[];
   try {
     // Named, so each connection plans it once: planning costs more than running it.
     const result = await runner.query<{ position: string; version: number; recorded_at: Date }>({
-      name: `passerelle_append${one ? '_one' : ''}${options.client ? '_in_transaction' : ''}`,
-      text: options.client ? (one ? APPEND_ONE_IN_TRANSACTION_SQL : APPEND_IN_TRANSACTION_SQL) : one ? APPEND_ONE_ALONE_SQL : APPEND_ALONE_SQL,
-      values: one
+      name: statement.name,
+      text: statement.text,
+      values: statement.one
         ? [streamId, category, ids[0], types[0], versions[0], data[0], metadataText[0], expected]
         : [streamId, category, ids, types, versions, data, metadataText, expected],
     });

@@ -7,3 +7,5 @@ export * from './subscription.types';
 export { SubscriptionRunner } from './subscription-runner';
 export { requestRebuild, requestReplay, listParked, readCheckpoints } from './subscription-admin';
 export { MAX_EVENTS_PER_TRANSACTION, NOTIFY_CHANNEL, SAFE_BOUND_SQL } from './sql';
+export { defineProjection, TypedConsumer } from './projection';
+export type { EventHandler, ProjectionDefinition, ProjectionHandlers, RunHandler, RunHandlers, StoredEventOf } from './projection';

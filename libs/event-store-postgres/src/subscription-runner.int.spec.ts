@@ -282,33 +282,53 @@ describe('SubscriptionRunner', () => {
     const otherProcess = new PostgresEventStore(otherPool, { notifyDelayMs: 0 });
     try {
       const { position } = await otherProcess.append('notified-1', [{ type: 'notified.Happened', data: {} }], { expectedVersion: 'no_stream' });
+      // The poll is a minute away: only the NOTIFY can bring the runner there within the wait.
       expect(await subject.waitForPosition(position, 5_000)).toBe(true);
+      expect((await projected('notified')).positions).toEqual([position]);
     } finally {
-      await waitFor(async () => true);
       otherProcess.close();
       await otherPool.end();
     }
   });
 
-  it('is woken at once by its own categories from another process, and passes other categories at its next poll', async () => {
-    const consumer: EventConsumer = { name: 'woken-by-category', categories: ['parcel'], handle: async () => undefined };
-    const subject = runner(consumer, { pollIntervalMs: 1_500 });
+  it('is woken by its own categories from another process, without waiting for its poll', async () => {
+    const consumer = recorder('woken-by-category', { categories: ['parcel'] });
+    // A poll a minute away: reaching the position within the wait below takes the NOTIFY.
+    const subject = runner(consumer, { pollIntervalMs: 60_000 });
     subject.start();
     await waitFor(() => subject.status === 'running');
     expect(await subject.waitForPosition(await lastPosition(), 10_000)).toBe(true);
     const otherPool = testPool(db.url, 1);
     const otherProcess = new PostgresEventStore(otherPool, { notifyDelayMs: 0 });
     try {
-      // Its own category, from another process: woken by the NOTIFY, well before its poll.
       const fromOther = await otherProcess.append('parcel-1', [{ type: 'Sent', data: {} }], { expectedVersion: 'no_stream' });
-      expect(await subject.waitForPosition(fromOther.position, 1_000)).toBe(true);
-      // Other categories, from this process and another: not woken for them, yet its stored checkpoint passes them.
+      expect(await subject.waitForPosition(fromOther.position, 10_000)).toBe(true);
+      expect((await projected('woken-by-category')).positions).toEqual([fromOther.position]);
+    } finally {
+      otherProcess.close();
+      await otherPool.end();
+    }
+  });
+
+  it('is not woken by other categories, yet its stored checkpoint passes them at its next poll', async () => {
+    const consumer = recorder('passes-other-categories', { categories: ['parcel'] });
+    const subject = runner(consumer, { pollIntervalMs: 300 });
+    subject.start();
+    await waitFor(() => subject.status === 'running');
+    const before = await lastPosition();
+    expect(await subject.waitForPosition(before, 10_000)).toBe(true);
+    const handledBefore = (await projected('passes-other-categories')).positions;
+    const otherPool = testPool(db.url, 1);
+    const otherProcess = new PostgresEventStore(otherPool, { notifyDelayMs: 0 });
+    try {
+      // Other categories, from this process and another.
       const last = await appendMany('letter', 5);
       const other = await otherProcess.append('letter-from-afar', [{ type: 'Sent', data: {} }], { expectedVersion: 'no_stream' });
-      await waitFor(async () => (await checkpoint('woken-by-category')) >= Math.max(last, other.position), {
-        timeoutMs: 5_000,
+      await waitFor(async () => (await checkpoint('passes-other-categories')) >= Math.max(last, other.position), {
+        timeoutMs: 10_000,
         what: 'the checkpoint past the other categories',
       });
+      expect((await projected('passes-other-categories')).positions).toEqual(handledBefore);
     } finally {
       otherProcess.close();
       await otherPool.end();

@@ -16,7 +16,7 @@ export interface EventConsumer {
   readonly batchSize?: number;
   /** Read only events of these stream categories (filtered in the database); the checkpoint moves past the rest. */
   readonly categories?: readonly string[];
-  /** Only these events reach `handle`; the checkpoint moves past the others all the same. */
+  /** Only these events reach `handle`; the checkpoint moves past the others all the same (TypedConsumer derives it from its handlers). */
   filter?(event: StoredEvent): boolean;
   /** `park` (the default): after the retries, set the event aside and go on. `stop`: stop the consumer. */
   readonly onError?: 'park' | 'stop';

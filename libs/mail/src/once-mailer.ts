@@ -21,7 +21,11 @@ export type MailOutcome =
 
 /** A refusal worth retrying: 4xx, a refused connection, a time-out. */
 export class TransientMailError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The mail's ledger key (ids only, never an address): which e-mail failed, for the logs. */
+    readonly mailKey?: string,
+  ) {
     super(message);
     this.name = 'TransientMailError';
   }
@@ -57,7 +61,7 @@ export class OnceMailer {
     try {
       connection = await this.pool.acquire();
     } catch (err) {
-      throw new TransientMailError(`Cannot reach the mail server: ${(err as Error).message}`);
+      throw new TransientMailError(`Cannot reach the mail server: ${(err as Error).message}`, key);
     }
     const body = new PassThrough();
     let finished = false;
@@ -87,7 +91,7 @@ export class OnceMailer {
         );
         return { status: 'rejected', reason: error!.message };
       }
-      throw new TransientMailError(error?.message ?? 'the mail server ended the session');
+      throw new TransientMailError(error?.message ?? 'the mail server ended the session', key);
     }
 
     // Claim the key in a transaction and send its COMMIT in the same turn of the event loop as the final
@@ -139,7 +143,7 @@ export class OnceMailer {
     if (code !== undefined || !dotSent) {
       // 4xx, or a failure before the message was complete: nothing was delivered; free the key for a retry.
       await this.db.query('DELETE FROM mail_ledger WHERE key = $1', [key]);
-      throw new TransientMailError(error.message);
+      throw new TransientMailError(error.message, key);
     }
     // The connection broke after the final ".": the server may have the message. Keep the key: never twice.
     await this.db.query("UPDATE mail_ledger SET status = 'uncertain', detail = $2, updated_at = now() WHERE key = $1", [key, error.message]);

@@ -13,7 +13,7 @@ export interface SmtpPoolOptions {
 export class SmtpPool {
   private readonly idle: SMTPConnection[] = [];
   private open = 0;
-  private readonly waiting: ((connection: SMTPConnection | Error) => void)[] = [];
+  private readonly waiting: { resolve: (connection: SMTPConnection) => void; reject: (err: Error) => void }[] = [];
   private closed = false;
 
   constructor(private readonly options: SmtpPoolOptions) {}
@@ -28,36 +28,39 @@ export class SmtpPool {
         return await this.connect();
       } catch (err) {
         this.open -= 1;
-        this.waiting.shift()?.(err as Error);
+        this.wakeOne();
         throw err;
       }
     }
-    return new Promise((resolve, reject) => this.waiting.push((c) => (c instanceof Error ? reject(c) : resolve(c))));
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
   release(connection: SMTPConnection, healthy: boolean): void {
     if (!healthy || this.closed) {
       this.open -= 1;
       connection.close();
-      const next = this.waiting.shift();
-      if (next && !this.closed) {
-        this.open += 1;
-        this.connect().then(next, (err) => {
-          this.open -= 1;
-          next(err);
-        });
-      }
+      this.wakeOne();
       return;
     }
     const next = this.waiting.shift();
-    if (next) next(connection);
+    if (next) next.resolve(connection);
     else this.idle.push(connection);
   }
 
   close(): void {
     this.closed = true;
     for (const connection of this.idle.splice(0)) connection.quit();
-    for (const waiter of this.waiting.splice(0)) waiter(new Error('The SMTP pool is closed'));
+    for (const waiter of this.waiting.splice(0)) waiter.reject(new Error('The SMTP pool is closed'));
+  }
+
+  /**
+   * A connection's place came free (it failed or was closed): the longest waiting caller tries for one
+   * itself, so each waiter gets a connection or its own connection error; none is left waiting with
+   * no connection open to free a place.
+   */
+  private wakeOne(): void {
+    const next = this.waiting.shift();
+    if (next) this.acquire().then(next.resolve, next.reject);
   }
 
   private connect(): Promise<SMTPConnection> {

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AccountsModule } from '@passerelle/accounts';
 import { NOTIFICATION_MAIL_QUEUE } from '@passerelle/mail';
 import { ChangeInstitutionHandler } from './application/change-institution';
 import { InstitutionReadModelProjection } from './infrastructure/institution-read-model.projection';
@@ -10,7 +11,7 @@ import { PartnerAccountsReactor } from './infrastructure/partner-accounts.reacto
 const queues = BullModule.registerQueue({ name: NOTIFICATION_MAIL_QUEUE });
 
 @Module({
-  imports: [CqrsModule, queues],
+  imports: [CqrsModule, AccountsModule, queues],
   providers: [ChangeInstitutionHandler, InstitutionQueries, InstitutionReadModelProjection, PartnerAccountsReactor],
   exports: [InstitutionQueries, InstitutionReadModelProjection, PartnerAccountsReactor, queues],
 })

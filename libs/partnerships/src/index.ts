@@ -2,7 +2,7 @@ export * from './domain/partnership.events';
 export * from './domain/partnership.commands';
 export { partnershipDecider, initialPartnershipState } from './domain/partnership.decider';
 export type { PartnershipState } from './domain/partnership.decider';
-export { ChangePartnership, partnershipStream, partnershipIdFor } from './application/change-partnership';
+export { ChangePartnership, partnershipStream, partnershipIdOf, partnershipIdFor } from './application/change-partnership';
 export { PartnershipQueries } from './infrastructure/partnership.queries';
 export type { PartnershipView } from './infrastructure/partnership.queries';
 export { PartnershipReadModelProjection, PARTNERSHIP_READ_MODEL } from './infrastructure/partnership-read-model.projection';

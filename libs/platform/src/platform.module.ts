@@ -2,37 +2,48 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { AccountsModule } from './accounts/accounts.module';
+import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source';
 import { eventStoreProvider, EventStorePool } from './database/event-store.provider';
 import { RedisConnection } from './database/redis.provider';
 import { HealthController } from './health/health.controller';
 import { ReadModels } from './http/read-models';
-import { ActivationTokens } from './accounts/activation-tokens';
 import { createLogger, loggingParams, PROCESS_LOGGER } from './logging/logging';
 import { MetricsController, MetricsRegistry } from './metrics/metrics';
+import { Clock, SystemClock } from './runtime/clock';
 
 /** What every app shares: configuration, logging, PostgreSQL (TypeORM and the event store), Redis, metrics. */
 @Module({})
 export class PlatformModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    const logger = createLogger(config);
+  /** `logDestination`: where the log lines go instead of stdout, as JSON (tests read them there). */
+  static forRoot(config: AppConfig, options: { logDestination?: DestinationStream } = {}): DynamicModule {
+    const logger = createLogger(config, options.logDestination ? { pretty: false, destination: options.logDestination } : undefined);
     return {
       module: PlatformModule,
       global: true,
-      imports: [LoggerModule.forRoot(loggingParams(logger)), TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL))],
-      providers: [{ provide: AppConfig, useValue: config }, { provide: PROCESS_LOGGER, useValue: logger }, EventStorePool, eventStoreProvider, RedisConnection, MetricsRegistry, ReadModels, ActivationTokens],
-      exports: [AppConfig, PROCESS_LOGGER, EventStorePool, PostgresEventStore, RedisConnection, MetricsRegistry, ReadModels, ActivationTokens],
+      imports: [LoggerModule.forRoot(loggingParams(logger)), TypeOrmModule.forRoot({ ...dataSourceOptions(config.DATABASE_URL), autoLoadEntities: true })],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: PROCESS_LOGGER, useValue: logger },
+        { provide: Clock, useClass: SystemClock },
+        EventStorePool,
+        eventStoreProvider,
+        RedisConnection,
+        MetricsRegistry,
+        ReadModels,
+      ],
+      exports: [AppConfig, PROCESS_LOGGER, Clock, EventStorePool, PostgresEventStore, RedisConnection, MetricsRegistry, ReadModels],
     };
   }
 }
 
-/** The HTTP side of the platform: accounts and login, the auth guard, /health and /metrics. */
+/** The HTTP side of the platform: the auth guard, /health and /metrics. */
 @Module({
-  imports: [AccountsModule, TerminusModule.forRoot({ logger: false })],
+  imports: [AuthModule, TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController, MetricsController],
-  exports: [AccountsModule],
+  exports: [AuthModule],
 })
 export class PlatformHttpModule {}

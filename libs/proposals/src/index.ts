@@ -2,7 +2,7 @@ export * from './domain/proposal.events';
 export * from './domain/proposal.commands';
 export { proposalDecider, initialProposalState } from './domain/proposal.decider';
 export type { ProposalState } from './domain/proposal.decider';
-export { ChangeProposal, proposalStream } from './application/change-proposal';
+export { ChangeProposal, proposalIdOf, proposalStream } from './application/change-proposal';
 export { ProposalQueries } from './infrastructure/proposal.queries';
 export type { ProposalView, ProposalDetail } from './infrastructure/proposal.queries';
 export { ProposalReadModelProjection, PROPOSAL_READ_MODEL } from './infrastructure/proposal-read-model.projection';

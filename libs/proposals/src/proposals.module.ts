@@ -1,8 +1,10 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AccountsModule } from '@passerelle/accounts';
 import { NOTIFICATION_MAIL_QUEUE } from '@passerelle/mail';
 import { ChangeProposalHandler } from './application/change-proposal';
+import { ProposalRecipients } from './application/proposal-recipients';
 import { ProposalNotificationsReactor } from './infrastructure/proposal-notifications.reactor';
 import { ProposalReadModelProjection } from './infrastructure/proposal-read-model.projection';
 import { ProposalQueries } from './infrastructure/proposal.queries';
@@ -10,8 +12,8 @@ import { ProposalQueries } from './infrastructure/proposal.queries';
 const queues = BullModule.registerQueue({ name: NOTIFICATION_MAIL_QUEUE });
 
 @Module({
-  imports: [CqrsModule, queues],
-  providers: [ChangeProposalHandler, ProposalQueries, ProposalReadModelProjection, ProposalNotificationsReactor],
+  imports: [CqrsModule, AccountsModule, queues],
+  providers: [ChangeProposalHandler, ProposalRecipients, ProposalQueries, ProposalReadModelProjection, ProposalNotificationsReactor],
   exports: [ProposalQueries, ProposalReadModelProjection, ProposalNotificationsReactor],
 })
 export class ProposalsModule {}

@@ -1,6 +1,10 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { MailModule } from '@passerelle/mail';
+import { CompileReportHandler } from './application/compile-report.handler';
+import { DeliverReportHandler } from './application/deliver-report.handler';
+import { QueueReportDeliveriesHandler } from './application/queue-report-deliveries.handler';
 import { ResendReportDeliveriesHandler } from './application/resend-report-deliveries';
 import { SetMinistryContactHandler } from './application/set-ministry-contact';
 import { MinistryReadModelProjection } from './infrastructure/ministry-read-model.projection';
@@ -17,3 +21,11 @@ const queues = BullModule.registerQueue({ name: REPORT_QUEUE });
   exports: [MinistryQueries, MinistryReadModelProjection, ReportQueries, ReportReactor, queues],
 })
 export class ReportingModule {}
+
+/** What the worker adds: compiling reports and sending them to the ministries (the BullMQ processor is the worker's own). */
+@Module({
+  imports: [ReportingModule, MailModule],
+  providers: [CompileReportHandler, QueueReportDeliveriesHandler, DeliverReportHandler],
+  exports: [ReportingModule, CompileReportHandler, QueueReportDeliveriesHandler, DeliverReportHandler],
+})
+export class ReportingWorkerModule {}

@@ -12,6 +12,11 @@ export interface SmtpSinkOptions {
   /** Answer RCPT TO for this address with this SMTP code (e.g. 550) instead of accepting it. */
   refuseRecipient?: (address: string) => number | null;
   port?: number;
+  /**
+   * Called for each message received whole: while the promise it returns is pending, the server keeps its
+   * answer ("250 OK") back, so the client cannot yet know the message was accepted.
+   */
+  holdAnswer?: (mail: ReceivedMail) => Promise<void> | undefined;
 }
 
 /**
@@ -51,8 +56,11 @@ export class SmtpSink {
           const raw = Buffer.concat(chunks);
           simpleParser(raw).then(
             (parsed) => {
-              this.received.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
-              callback();
+              const mail = { envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, parsed };
+              this.received.push(mail);
+              const held = this.options.holdAnswer?.(mail);
+              if (held) held.then(() => callback(), () => callback());
+              else callback();
             },
             (err) => callback(err),
           );

@@ -1,11 +1,12 @@
 import { type AppConfig, loadConfig } from '@passerelle/platform';
+import { TEST_REDIS_URL } from './test-servers';
 
 /** The configuration of an app under test: its own database, quiet logs, a known admin. */
 export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): AppConfig {
   return loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
-    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_URL: TEST_REDIS_URL,
     LOG_LEVEL: 'silent',
     PORT: '0',
     ADMIN_EMAIL: 'admin@passerelle.test',

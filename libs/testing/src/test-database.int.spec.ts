@@ -1,9 +1,10 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { createTestDatabase } from './test-database';
+import { TEST_REDIS_URL } from './test-servers';
 
 describe('createTestDatabase', () => {
-  const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const redis = new Redis(TEST_REDIS_URL);
   afterAll(() => redis.quit());
 
   it('drops the database and the Redis keys of its queue prefix, and nothing else', async () => {

@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { prepareDatabase, queueConnection } from '@passerelle/platform';
 
-const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { TEST_DATABASE_SERVER_URL as SERVER_URL, TEST_REDIS_URL as REDIS_URL, testDatabaseUrl } from './test-servers';
 
 export interface TestDatabase {
   name: string;
@@ -19,10 +18,9 @@ export interface TestDatabase {
  */
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const name = `passerelle_test_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  await prepareDatabase(url.toString());
-  return { name, url: url.toString(), drop: () => dropTestDatabase(name) };
+  const url = testDatabaseUrl(name);
+  await prepareDatabase(url);
+  return { name, url, drop: () => dropTestDatabase(name) };
 }
 
 export async function dropTestDatabase(name: string): Promise<void> {

@@ -1,8 +1,9 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { Roles, ValidationProblem } from '@passerelle/platform';
-import { uuid } from '../workshops/ids';
+import { ApiAnswers, Roles, ValidationProblem } from '@passerelle/platform';
+import { uuid } from '../common/uuid.pipe';
+import { AuditEventView } from './audit.views';
 
 /** Every event of one stream, with who did it and under which request: for admins. */
 @ApiTags('audit')
@@ -12,6 +13,7 @@ import { uuid } from '../workshops/ids';
 export class AuditController {
   constructor(private readonly store: PostgresEventStore) {}
 
+  @ApiAnswers('Read every event of one stream, with who did it and under which request (admins)', 200, [AuditEventView], [400, 401, 403, 404])
   @Get(':streamType/:id')
   async stream(@Param('streamType') streamType: string, @Param('id', uuid('id')) id: string) {
     if (!/^[a-z][a-z-]{0,39}$/.test(streamType)) {

@@ -1,9 +1,11 @@
 import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response } from 'fastify';
+import { ActivationTokens } from '@passerelle/accounts';
 import { escapeHtml } from '@passerelle/mail';
-import { ActivationTokens, ProblemException, Public } from '@passerelle/platform';
+import { ApiAnswers, ProblemException, Public } from '@passerelle/platform';
 import { ActivateDto } from './partners.dto';
+import { ActivatedView } from './partners.views';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -14,6 +16,7 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 export class ActivationController {
   constructor(private readonly tokens: ActivationTokens) {}
 
+  @ApiAnswers('Activate an account: choose its password with the e-mailed token', 200, ActivatedView, [400, 404, 410], { description: 'The token works once.' })
   @Post('api/auth/activate')
   @HttpCode(HttpStatus.OK)
   async activate(@Body() body: ActivateDto) {

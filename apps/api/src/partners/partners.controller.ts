@@ -3,11 +3,12 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
-import { ChangeInstitution, INSTITUTION_READ_MODEL, InstitutionQueries } from '@passerelle/partners';
-import { MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
-import { uuid } from '../workshops/ids';
-import { ListQueryDto } from '../workshops/workshops.dto';
+import { ChangeInstitution, INSTITUTION_READ_MODEL, institutionIdOf, InstitutionQueries } from '@passerelle/partners';
+import { ApiAnswers, MinPosition, READ_PROBLEMS, ReadModels, Roles, WRITE_PROBLEMS, WriteAnswerView, WriteOptions } from '@passerelle/platform';
+import { uuid } from '../common/uuid.pipe';
+import { ListQueryDto } from '../common/list-query.dto';
 import { ContactDto, RegisterInstitutionDto } from './partners.dto';
+import { InstitutionPageView, InstitutionView } from './partners.views';
 
 @ApiTags('partners')
 @ApiBearerAuth()
@@ -21,6 +22,7 @@ export class PartnersController {
   ) {}
 
   /** Registers an institution; its contact gets an account to activate from an e-mailed link (409 when an account has the e-mail). */
+  @ApiAnswers('Register a partner institution and its contact', 201, WriteAnswerView, [400, 401, 403, 409, 412, 422], { write: true, description: 'The contact is e-mailed a link to activate their account; 409 when an account has the e-mail address.' })
   @Post()
   async register(@Body() body: RegisterInstitutionDto, @WriteOptions() options: CommandOptions) {
     const institutionId = randomUUID();
@@ -32,18 +34,21 @@ export class PartnersController {
   }
 
   /** Another contact for the institution, activated the same way. */
+  @ApiAnswers('Add a contact to an institution', 201, WriteAnswerView, WRITE_PROBLEMS, { write: true, description: 'Activated the same way; 409 when an account has the e-mail address.' })
   @Post(':id/contacts')
   async addContact(@Param('id', uuid('id')) id: string, @Body() body: ContactDto, @WriteOptions() options: CommandOptions) {
     const result: CommandResult = await this.commands.execute(new ChangeInstitution(id, { type: 'AddContact', contact: { userId: randomUUID(), ...body }, at: now() }, options));
     return answer(result);
   }
 
+  @ApiAnswers('List partner institutions by name', 200, InstitutionPageView, [400, 401, 403, 503])
   @Get()
   async list(@Query() query: ListQueryDto, @MinPosition() minPosition?: number) {
     await this.readModels.reached([INSTITUTION_READ_MODEL], minPosition);
     return this.institutions.list(query.limit ?? 50, query.cursor);
   }
 
+  @ApiAnswers('Read a partner institution and its contacts', 200, InstitutionView, READ_PROBLEMS)
   @Get(':id')
   async detail(@Param('id', uuid('id')) id: string, @MinPosition() minPosition?: number) {
     await this.readModels.reached([INSTITUTION_READ_MODEL], minPosition);
@@ -54,4 +59,4 @@ export class PartnersController {
 }
 
 const now = () => new Date().toISOString();
-const answer = (result: CommandResult) => ({ id: result.streamId.replace(/^institution-/, ''), version: result.version, position: result.position });
+const answer = (result: CommandResult) => ({ id: institutionIdOf(result.streamId), version: result.version, position: result.position });

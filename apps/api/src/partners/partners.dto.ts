@@ -24,6 +24,7 @@ import {
 } from 'class-validator';
 import { IsEmailAddress, IsStorable, trim, upper, upperEach, IsLanguageTag } from '@passerelle/platform';
 import { RECOMMENDATIONS, type Recommendation } from '@passerelle/proposals';
+import { ListQueryDto } from '../common/list-query.dto';
 
 
 /**
@@ -148,15 +149,7 @@ export class ReviewDto {
 
 export const PROPOSAL_STATUSES = ['draft', 'submitted', 'changes_requested', 'approved', 'rejected', 'withdrawn'] as const;
 
-export class ProposalListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(500)
-  cursor?: string;
-
+export class ProposalListQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: PROPOSAL_STATUSES })
   @IsOptional() @IsIn(PROPOSAL_STATUSES)
   status?: (typeof PROPOSAL_STATUSES)[number];

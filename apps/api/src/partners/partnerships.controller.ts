@@ -3,11 +3,12 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
 import { ChangePartnership, PARTNERSHIP_READ_MODEL, type PartnershipCommand, PartnershipQueries } from '@passerelle/partnerships';
-import { type AuthUser, CurrentUser, MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
-import { uuid } from '../workshops/ids';
-import { ListQueryDto } from '../workshops/workshops.dto';
+import { ApiAnswers, type AuthUser, CurrentUser, MinPosition, ReadModels, Roles, WRITE_PROBLEMS, WriteAnswerView, WriteOptions } from '@passerelle/platform';
+import { uuid } from '../common/uuid.pipe';
+import { ListQueryDto } from '../common/list-query.dto';
 import { ReasonDto } from './partners.dto';
 import { ownInstitution } from './proposals.controller';
+import { PartnershipPageView, PartnershipView } from './partners.views';
 
 @ApiTags('partnerships')
 @ApiBearerAuth()
@@ -19,6 +20,7 @@ export class PartnershipsController {
     private readonly readModels: ReadModels,
   ) {}
 
+  @ApiAnswers('List partnerships, latest first (a partner sees its own institution\'s)', 200, PartnershipPageView, [400, 401, 503])
   @Get()
   @Roles('partner', 'staff', 'admin')
   async list(@Query() query: ListQueryDto, @CurrentUser() user: AuthUser, @MinPosition() minPosition?: number) {
@@ -26,6 +28,7 @@ export class PartnershipsController {
     return this.partnerships.list(ownInstitution(user), query.limit ?? 50, query.cursor);
   }
 
+  @ApiAnswers('Read a partnership', 200, PartnershipView, [400, 401, 404, 503])
   @Get(':id')
   @Roles('partner', 'staff', 'admin')
   async detail(@Param('id', uuid('id')) id: string, @CurrentUser() user: AuthUser, @MinPosition() minPosition?: number) {
@@ -35,6 +38,7 @@ export class PartnershipsController {
     return partnership;
   }
 
+  @ApiAnswers('Suspend a partnership (staff)', 200, WriteAnswerView, WRITE_PROBLEMS, { write: true })
   @Post(':id/suspend')
   @Roles('staff', 'admin')
   @HttpCode(HttpStatus.OK)
@@ -42,6 +46,7 @@ export class PartnershipsController {
     return this.change(id, { type: 'SuspendPartnership', reason: body.reason ?? null, at: now() }, options);
   }
 
+  @ApiAnswers('Resume a suspended partnership (staff)', 200, WriteAnswerView, WRITE_PROBLEMS, { write: true })
   @Post(':id/resume')
   @Roles('staff', 'admin')
   @HttpCode(HttpStatus.OK)
@@ -49,6 +54,7 @@ export class PartnershipsController {
     return this.change(id, { type: 'ResumePartnership', reason: body.reason ?? null, at: now() }, options);
   }
 
+  @ApiAnswers('Conclude a partnership (staff)', 200, WriteAnswerView, WRITE_PROBLEMS, { write: true })
   @Post(':id/conclude')
   @Roles('staff', 'admin')
   @HttpCode(HttpStatus.OK)

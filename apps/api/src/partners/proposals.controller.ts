@@ -4,11 +4,13 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { type CommandOptions, type CommandResult } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { AppConfig, type AuthUser, CurrentUser, MinPosition, ReadModels, Roles, ValidationProblem, WriteOptions } from '@passerelle/platform';
+import { ApiAnswers, AppConfig, type AuthUser, CurrentUser, MinPosition, ReadModels, Roles, ValidationProblem, WRITE_PROBLEMS, WriteAnswerView, WriteOptions } from '@passerelle/platform';
 import { workshopStream } from '@passerelle/workshops';
-import { ChangeProposal, type ProposalCommand, PROPOSAL_READ_MODEL, ProposalQueries } from '@passerelle/proposals';
-import { EmptyBody, uuid } from '../workshops/ids';
+import { ChangeProposal, type ProposalCommand, proposalIdOf, PROPOSAL_READ_MODEL, ProposalQueries } from '@passerelle/proposals';
+import { EmptyBody } from '../common/empty-body.pipe';
+import { uuid } from '../common/uuid.pipe';
 import { CommentDto, CreateProposalDto, EditProposalDto, ProposalListQueryDto, ReasonDto, RequiredReasonDto, ReviewDto } from './partners.dto';
+import { ProposalDetailView, ProposalPageView, ProposalWriteView } from './partners.views';
 
 /** Partners see and change only their own institution's proposals: anything else is 404. */
 @ApiTags('proposals')
@@ -23,6 +25,7 @@ export class ProposalsController {
     private readonly store: PostgresEventStore,
   ) {}
 
+  @ApiAnswers('Draft a proposal (partners)', 201, ProposalWriteView, [400, 401, 403, 412, 422], { write: true, description: 'Status `draft`.' })
   @Post()
   @Roles('partner')
   async create(@Body() body: CreateProposalDto, @CurrentUser() user: AuthUser, @WriteOptions() options: CommandOptions) {
@@ -34,6 +37,7 @@ export class ProposalsController {
     return { ...answer(result), status: 'draft' };
   }
 
+  @ApiAnswers('Edit a proposal in draft or sent back for changes (partners)', 200, ProposalWriteView, WRITE_PROBLEMS, { write: true, description: 'Any of the fields; null clears only workshopId and budget.' })
   @Patch(':id')
   @Roles('partner')
   async edit(@Param('id', uuid('id')) id: string, @Body() body: EditProposalDto, @CurrentUser() user: AuthUser, @WriteOptions() options: CommandOptions) {
@@ -41,6 +45,7 @@ export class ProposalsController {
     return answer(await this.change(id, { type: 'EditProposal', changes: body, editorId: user.id, at: now() }, options, user));
   }
 
+  @ApiAnswers('Submit a proposal for review (partners)', 200, ProposalWriteView, WRITE_PROBLEMS, { write: true })
   @Post(':id/submit')
   @Roles('partner')
   @HttpCode(HttpStatus.OK)
@@ -48,6 +53,7 @@ export class ProposalsController {
     return { ...answer(await this.change(id, { type: 'SubmitProposal', submitterId: user.id, at: now() }, options, user)), status: 'submitted' };
   }
 
+  @ApiAnswers('Withdraw a proposal (partners)', 200, ProposalWriteView, WRITE_PROBLEMS, { write: true })
   @Post(':id/withdraw')
   @Roles('partner')
   @HttpCode(HttpStatus.OK)
@@ -55,6 +61,7 @@ export class ProposalsController {
     return { ...answer(await this.change(id, { type: 'WithdrawProposal', reason: body.reason ?? null, actorId: user.id, at: now() }, options, user)), status: 'withdrawn' };
   }
 
+  @ApiAnswers('List proposals, newest first (a partner sees its own institution\'s)', 200, ProposalPageView, [400, 401, 503])
   @Get()
   @Roles('partner', 'staff', 'admin')
   async list(@Query() query: ProposalListQueryDto, @CurrentUser() user: AuthUser, @MinPosition() minPosition?: number) {
@@ -62,6 +69,7 @@ export class ProposalsController {
     return this.proposals.list(ownInstitution(user), query.status, query.limit ?? 50, query.cursor);
   }
 
+  @ApiAnswers('Read a proposal with its reviews, approvals and history', 200, ProposalDetailView, [400, 401, 404, 503])
   @Get(':id')
   @Roles('partner', 'staff', 'admin')
   async detail(@Param('id', uuid('id')) id: string, @CurrentUser() user: AuthUser, @MinPosition() minPosition?: number) {
@@ -71,12 +79,14 @@ export class ProposalsController {
     return proposal;
   }
 
+  @ApiAnswers('Review a proposal (staff; one review each per round)', 201, WriteAnswerView, WRITE_PROBLEMS, { write: true })
   @Post(':id/reviews')
   @Roles('staff', 'admin')
   async review(@Param('id', uuid('id')) id: string, @Body() body: ReviewDto, @CurrentUser() user: AuthUser, @WriteOptions() options: CommandOptions) {
     return answer(await this.change(id, { type: 'ReviewProposal', reviewerId: user.id, ...body, at: now() }, options, user));
   }
 
+  @ApiAnswers('Send a proposal back for changes (staff)', 200, ProposalWriteView, WRITE_PROBLEMS, { write: true })
   @Post(':id/request-changes')
   @Roles('staff', 'admin')
   @HttpCode(HttpStatus.OK)
@@ -84,6 +94,7 @@ export class ProposalsController {
     return { ...answer(await this.change(id, { type: 'RequestChanges', reviewerId: user.id, comment: body.comment, at: now() }, options, user)), status: 'changes_requested' };
   }
 
+  @ApiAnswers('Approve a proposal (staff)', 200, ProposalWriteView, WRITE_PROBLEMS, { write: true, description: 'Status `approved` once APPROVALS_REQUIRED distinct staff have approved, `submitted` until then.' })
   @Post(':id/approve')
   @Roles('staff', 'admin')
   @HttpCode(HttpStatus.OK)
@@ -93,6 +104,7 @@ export class ProposalsController {
     return { ...answer(result), status: approved ? 'approved' : 'submitted' };
   }
 
+  @ApiAnswers('Reject a proposal (staff)', 200, ProposalWriteView, WRITE_PROBLEMS, { write: true })
   @Post(':id/reject')
   @Roles('staff', 'admin')
   @HttpCode(HttpStatus.OK)
@@ -116,4 +128,4 @@ export class ProposalsController {
 /** A partner's institution, which limits what it sees; null for staff, who see everything. */
 export const ownInstitution = (user: AuthUser) => (user.role === 'partner' ? (user.institutionId ?? '00000000-0000-0000-0000-000000000000') : null);
 const now = () => new Date().toISOString();
-const answer = (result: CommandResult) => ({ id: result.streamId.replace(/^proposal-/, ''), version: result.version, position: result.position });
+const answer = (result: CommandResult) => ({ id: proposalIdOf(result.streamId), version: result.version, position: result.position });

@@ -4,8 +4,9 @@ import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, MaxLength, isISO31661Alpha2 } from 'class-validator';
 import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
-import { IsEmailAddress, IsStorable, MinPosition, ReadModels, Roles, ValidationProblem, WriteOptions, trim, IsLanguageTag } from '@passerelle/platform';
+import { ApiAnswers, IsEmailAddress, IsStorable, MinPosition, ReadModels, Roles, ValidationProblem, WriteOptions, trim, IsLanguageTag } from '@passerelle/platform';
 import { MINISTRY_READ_MODEL, MinistryQueries, SetMinistryContact } from '@passerelle/reporting';
+import { MinistryPageView, MinistrySetView } from './reporting.views';
 
 
 export class MinistryDto {
@@ -34,6 +35,7 @@ export class MinistriesController {
     private readonly readModels: ReadModels,
   ) {}
 
+  @ApiAnswers("Set a country's ministry contact, which receives its reports", 200, MinistrySetView, [400, 401, 403, 409, 412, 422], { write: true })
   @Put(':country')
   async set(@Param('country') country: string, @Body() body: MinistryDto, @WriteOptions() options: CommandOptions) {
     const code = country.toUpperCase();
@@ -42,6 +44,7 @@ export class MinistriesController {
     return { id: code, version: result.version, position: result.position };
   }
 
+  @ApiAnswers('List the ministry contacts by country', 200, MinistryPageView, [400, 401, 403, 503])
   @Get()
   async list(@MinPosition() minPosition?: number) {
     await this.readModels.reached([MINISTRY_READ_MODEL], minPosition);

@@ -1,13 +1,15 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import type { FastifyReply as Response } from 'fastify';
 import type { CommandOptions } from '@passerelle/event-store-core';
-import { IsLanguageTag, MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
+import { ApiAnswers, ApiProblems, IsLanguageTag, MinPosition, READ_PROBLEMS, ReadModels, Roles, WRITE_PROBLEMS, WriteOptions } from '@passerelle/platform';
 import { ReportQueries, ResendReportDeliveries, type ResendResult } from '@passerelle/reporting';
 import { WORKSHOP_READ_MODEL, WorkshopQueries } from '@passerelle/workshops';
-import { EmptyBody, uuid } from '../workshops/ids';
+import { EmptyBody } from '../common/empty-body.pipe';
+import { uuid } from '../common/uuid.pipe';
+import { DeliveriesResentView, ReportView } from './reporting.views';
 
 export class ReportFileQueryDto {
   @ApiPropertyOptional({ example: 'fr', description: 'the language of the file; English by default' })
@@ -18,6 +20,14 @@ export class ReportFileQueryDto {
   @IsOptional() @IsIn(['participants', 'proposals'])
   file?: 'participants' | 'proposals';
 }
+
+/** A report file: its bytes as an attachment, or a 404 until it is compiled in that language. */
+const ApiFileAnswer = (summary: string, contentType: string) =>
+  applyDecorators(
+    ApiOperation({ summary }),
+    ApiResponse({ status: 200, description: 'the file, as an attachment', content: { [contentType]: { schema: { type: 'string', format: 'binary' } } } }),
+    ApiProblems(400, 401, 403, 404),
+  );
 
 /** A workshop's report: compiled by the worker once the workshop is concluded, then sent to the ministries. */
 @ApiTags('reports')
@@ -32,22 +42,26 @@ export class ReportsController {
     private readonly readModels: ReadModels,
   ) {}
 
+  @ApiAnswers("Read a workshop's report: its status, files and deliveries to ministries", 200, ReportView, READ_PROBLEMS)
   @Get(':id/report')
   async report(@Param('id', uuid('id')) id: string, @MinPosition() minPosition?: number) {
     await this.exists(id, minPosition);
     return this.reports.view(id);
   }
 
+  @ApiFileAnswer('Download the report as PDF', 'application/pdf')
   @Get(':id/report.pdf')
   async pdf(@Param('id', uuid('id')) id: string, @Query() query: ReportFileQueryDto, @Res() response: Response) {
     await this.serve(id, 'pdf', query.language ?? 'en', response);
   }
 
+  @ApiFileAnswer('Download the participants (or, with ?file=proposals, the proposals) as CSV', 'text/csv')
   @Get(':id/report.csv')
   async csv(@Param('id', uuid('id')) id: string, @Query() query: ReportFileQueryDto, @Res() response: Response) {
     await this.serve(id, query.file === 'proposals' ? 'proposals-csv' : 'csv', query.language ?? 'en', response);
   }
 
+  @ApiAnswers('Queue again the failed deliveries of countries that now have a ministry contact', 200, DeliveriesResentView, WRITE_PROBLEMS, { write: true })
   @Post(':id/report/deliveries/resend')
   @HttpCode(HttpStatus.OK)
   async resend(@Param('id', uuid('id')) id: string, @Body(EmptyBody) _body: undefined, @WriteOptions() options: CommandOptions) {

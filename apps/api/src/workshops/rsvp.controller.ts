@@ -5,8 +5,9 @@ import type { FastifyReply as Response } from 'fastify';
 import { type CommandOptions, DomainError } from '@passerelle/event-store-core';
 import { formatDates, INVITATION_READ_MODEL, InvitationQueries, RespondToInvitation, RsvpTokens, type RsvpView } from '@passerelle/invitations';
 import { escapeHtml, MailTemplates } from '@passerelle/mail';
-import { Public, ReadModels, WriteOptions } from '@passerelle/platform';
+import { ApiAnswers, Public, ReadModels, WriteOptions } from '@passerelle/platform';
 import { RsvpDto } from './workshops.dto';
+import { RsvpAnswerView, RsvpInvitationView } from './workshops.views';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -23,6 +24,7 @@ export class RsvpController {
     private readonly readModels: ReadModels,
   ) {}
 
+  @ApiAnswers('Read the invitation an RSVP link is for', 200, RsvpInvitationView, [404])
   @Get('api/rsvp/:token')
   async read(@Param('token') token: string) {
     const view = await this.find(token);
@@ -34,6 +36,7 @@ export class RsvpController {
     };
   }
 
+  @ApiAnswers('Accept or decline an invitation', 200, RsvpAnswerView, [400, 404, 409, 412, 422], { write: true, description: 'The last answer before the workshop starts counts.' })
   @Post('api/rsvp/:token')
   @HttpCode(HttpStatus.OK)
   async answer(@Param('token') token: string, @Body() body: RsvpDto, @WriteOptions() options: CommandOptions) {

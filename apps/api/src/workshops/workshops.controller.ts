@@ -4,10 +4,13 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
 import { INVITATION_READ_MODEL, InvitationQueries, InviteParticipants, RecordAttendance } from '@passerelle/invitations';
-import { MinPosition, ReadModels, Roles, WriteOptions } from '@passerelle/platform';
-import { ChangeWorkshop, WORKSHOP_READ_MODEL, type WorkshopCommand, WorkshopQueries } from '@passerelle/workshops';
-import { AddSessionDto, AttendanceDto, CreateWorkshopDto, InvitationListQueryDto, InviteParticipantsDto, ListQueryDto, SolutionDto } from './workshops.dto';
-import { EmptyBody, uuid } from './ids';
+import { ApiAnswers, MinPosition, READ_PROBLEMS, ReadModels, Roles, WRITE_PROBLEMS, WriteAnswerView, WriteOptions } from '@passerelle/platform';
+import { ChangeWorkshop, WORKSHOP_READ_MODEL, type WorkshopCommand, workshopIdOf, WorkshopQueries } from '@passerelle/workshops';
+import { AddSessionDto, AttendanceDto, CreateWorkshopDto, InvitationListQueryDto, InviteParticipantsDto, SolutionDto } from './workshops.dto';
+import { ListQueryDto } from '../common/list-query.dto';
+import { EmptyBody } from '../common/empty-body.pipe';
+import { uuid } from '../common/uuid.pipe';
+import { InvitationPageView, InvitationsIssuedView, SessionAddedView, SolutionPresentedView, WorkshopDetailView, WorkshopPageView } from './workshops.views';
 
 @ApiTags('workshops')
 @ApiBearerAuth()
@@ -21,20 +24,23 @@ export class WorkshopsController {
     private readonly readModels: ReadModels,
   ) {}
 
+  @ApiAnswers('Plan a workshop', 201, WriteAnswerView, [400, 401, 403, 409, 412, 422], { write: true })
   @Post()
   async create(@Body() body: CreateWorkshopDto, @WriteOptions() options: CommandOptions) {
     const id = randomUUID();
     const result = await this.change(id, { type: 'PlanWorkshop', workshopId: id, ...body, at: now() }, options);
     // A repeated Idempotency-Key answers with the workshop the first request created.
-    return { ...answer(result), id: result.streamId.replace(/^workshop-/, '') };
+    return { ...answer(result), id: workshopIdOf(result.streamId) };
   }
 
+  @ApiAnswers('List workshops, latest start first', 200, WorkshopPageView, [400, 401, 403, 503])
   @Get()
   async list(@Query() query: ListQueryDto, @MinPosition() minPosition?: number) {
     await this.readModels.reached([WORKSHOP_READ_MODEL], minPosition);
     return this.workshops.list(query.limit ?? 50, query.cursor);
   }
 
+  @ApiAnswers('Read a workshop: sessions, solutions and invitations by status', 200, WorkshopDetailView, READ_PROBLEMS)
   @Get(':id')
   async detail(@Param('id', uuid('id')) id: string, @MinPosition() minPosition?: number) {
     await this.readModels.reached([WORKSHOP_READ_MODEL, INVITATION_READ_MODEL], minPosition);
@@ -43,6 +49,7 @@ export class WorkshopsController {
     return workshop;
   }
 
+  @ApiAnswers('Add a session to a workshop', 201, SessionAddedView, WRITE_PROBLEMS, { write: true })
   @Post(':id/sessions')
   async addSession(@Param('id', uuid('id')) id: string, @Body() body: AddSessionDto, @WriteOptions() options: CommandOptions) {
     const sessionId = randomUUID();
@@ -54,24 +61,28 @@ export class WorkshopsController {
     return { sessionId: added?.sessionId ?? sessionId, ...answer(result) };
   }
 
+  @ApiAnswers('Open registration', 200, WriteAnswerView, WRITE_PROBLEMS, { write: true })
   @Post(':id/open-registration')
   @HttpCode(HttpStatus.OK)
   async openRegistration(@Param('id', uuid('id')) id: string, @Body(EmptyBody) _body: undefined, @WriteOptions() options: CommandOptions) {
     return answer(await this.change(id, { type: 'OpenRegistration', at: now() }, options));
   }
 
+  @ApiAnswers('Start the workshop', 200, WriteAnswerView, WRITE_PROBLEMS, { write: true })
   @Post(':id/start')
   @HttpCode(HttpStatus.OK)
   async start(@Param('id', uuid('id')) id: string, @Body(EmptyBody) _body: undefined, @WriteOptions() options: CommandOptions) {
     return answer(await this.change(id, { type: 'StartWorkshop', at: now() }, options));
   }
 
+  @ApiAnswers('Conclude the workshop', 202, WriteAnswerView, WRITE_PROBLEMS, { write: true, description: 'The worker then compiles the report and sends it to the ministries.' })
   @Post(':id/conclude')
   @HttpCode(HttpStatus.ACCEPTED)
   async conclude(@Param('id', uuid('id')) id: string, @Body(EmptyBody) _body: undefined, @WriteOptions() options: CommandOptions) {
     return answer(await this.change(id, { type: 'ConcludeWorkshop', at: now() }, options));
   }
 
+  @ApiAnswers('Record a solution presented at a solutions-sharing session', 201, SolutionPresentedView, WRITE_PROBLEMS, { write: true })
   @Post(':id/solutions')
   async presentSolution(@Param('id', uuid('id')) id: string, @Body() body: SolutionDto, @WriteOptions() options: CommandOptions) {
     const solutionId = randomUUID();
@@ -80,6 +91,7 @@ export class WorkshopsController {
     return { solutionId: presented?.solutionId ?? solutionId, ...answer(result) };
   }
 
+  @ApiAnswers('Record who attended a session', 200, WriteAnswerView, WRITE_PROBLEMS, { write: true })
   @Post(':id/sessions/:sessionId/attendance')
   @HttpCode(HttpStatus.OK)
   async attendance(
@@ -92,6 +104,7 @@ export class WorkshopsController {
     return result;
   }
 
+  @ApiAnswers('Invite participants (1 to 1000)', 202, InvitationsIssuedView, WRITE_PROBLEMS, { description: 'One e-mail each, sent by the worker.' })
   @Post(':id/invitations')
   @HttpCode(HttpStatus.ACCEPTED)
   async invite(@Param('id', uuid('id')) id: string, @Body() body: InviteParticipantsDto, @WriteOptions() options: CommandOptions) {
@@ -100,6 +113,7 @@ export class WorkshopsController {
     return { items, position };
   }
 
+  @ApiAnswers("List a workshop's invitations", 200, InvitationPageView, READ_PROBLEMS)
   @Get(':id/invitations')
   async listInvitations(@Param('id', uuid('id')) id: string, @Query() query: InvitationListQueryDto, @MinPosition() minPosition?: number) {
     await this.readModels.reached([WORKSHOP_READ_MODEL, INVITATION_READ_MODEL], minPosition);
@@ -116,5 +130,5 @@ const now = () => new Date().toISOString();
 
 /** A write's answer (API.md): the workshop's id, its version and the position of the write. */
 function answer(result: CommandResult) {
-  return { id: result.streamId.replace(/^workshop-/, ''), version: result.version, position: result.position };
+  return { id: workshopIdOf(result.streamId), version: result.version, position: result.position };
 }

@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsIn,
-  IsInt,
   IsISO31661Alpha2,
   IsISO8601,
   IsNotEmpty,
@@ -13,13 +12,12 @@ import {
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { IsEmailAddress, IsStorable, trim, upper, IsLanguageTag } from '@passerelle/platform';
 import { SESSION_KINDS, type SessionKind } from '@passerelle/workshops';
+import { ListQueryDto } from '../common/list-query.dto';
 
 /** A full date and time with its offset: 2025-10-23T09:00:00Z or 2025-10-23T09:00:00+08:00. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -132,16 +130,6 @@ export class SolutionDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   sessionId: string;
-}
-
-export class ListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(500)
-  cursor?: string;
 }
 
 export const INVITATION_STATUSES = ['issued', 'emailed', 'bounced', 'accepted', 'declined'] as const;

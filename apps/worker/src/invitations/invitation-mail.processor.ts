@@ -3,7 +3,7 @@ import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { handleCommand, loadAggregate } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { MailTemplates, OnceMailer } from '@passerelle/mail';
+import { MailTemplates, OnceMailer, withoutAddresses } from '@passerelle/mail';
 import { AppConfig } from '@passerelle/platform';
 import { workshopStream, type WorkshopEvent } from '@passerelle/workshops';
 import {
@@ -68,7 +68,7 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
     const metadata = { actor: 'worker', correlationId: job.data.correlationId, causationId: job.data.eventId };
     const at = new Date().toISOString();
     if (outcome.status === 'rejected') {
-      this.logger.warn(`${kind} to ${issued.email} refused: ${outcome.reason}`);
+      this.logger.warn(`${kind} for invitation ${invitationId} refused: ${withoutAddresses(outcome.reason)}`);
       if (!reminder) {
         await handleCommand(this.store, invitationStream(invitationId), invitationDecider, { type: 'RecordEmailBounced', reason: outcome.reason, at }, { metadata, loaded: events });
       }

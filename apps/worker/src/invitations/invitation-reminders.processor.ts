@@ -11,7 +11,8 @@ import {
 } from '@passerelle/invitations';
 
 /**
- * Every hour (a BullMQ job scheduler, so one run per hour however many workers run), finds the
+ * Every REMINDER_CHECK_INTERVAL_SECONDS, an hour by default (a BullMQ job scheduler, so one run per
+ * interval however many workers run), finds the
  * invitations still unanswered REMINDER_DAYS_BEFORE days before their workshop and queues one reminder
  * each. The job id is the invitation's, and the mail ledger keys reminders by invitation: one reminder at most.
  */
@@ -29,7 +30,11 @@ export class InvitationRemindersProcessor extends WorkerHost implements OnApplic
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.schedule.upsertJobScheduler('find-due-reminders', { every: 3600_000 }, { name: 'find-due-reminders' });
+    await this.schedule.upsertJobScheduler(
+      'find-due-reminders',
+      { every: this.config.REMINDER_CHECK_INTERVAL_SECONDS * 1000 },
+      { name: 'find-due-reminders' },
+    );
   }
 
   process(): Promise<number> {

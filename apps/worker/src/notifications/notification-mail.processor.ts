@@ -1,9 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { ActivationTokens } from '@passerelle/accounts';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { MailTemplates, NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, OnceMailer } from '@passerelle/mail';
-import { ActivationTokens, AppConfig } from '@passerelle/platform';
+import { MailTemplates, NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, OnceMailer, withoutAddresses } from '@passerelle/mail';
+import { institutionStream } from '@passerelle/partners';
+import { AppConfig } from '@passerelle/platform';
 
 const DECISION_TEMPLATES: Record<string, string> = {
   ProposalApproved: 'proposal-approved',
@@ -54,13 +56,13 @@ export class NotificationMailProcessor extends WorkerHost implements OnModuleIni
     if (!contact) return 'no such contact';
     const rendered = this.templates.render(template, contact.language, { fullName: contact.fullName, ...values });
     const outcome = await this.mailer.send(`${kind}:${eventId}:${recipientUserId}`, { to: contact.email, ...rendered });
-    if (outcome.status === 'rejected') this.logger.warn(`${kind} to ${contact.email} refused: ${outcome.reason}`);
+    if (outcome.status === 'rejected') this.logger.warn(`${kind} for user ${recipientUserId} refused: ${withoutAddresses(outcome.reason)}`);
     return outcome.status;
   }
 
   /** The contact as the institution's own stream registered it (not a read model, which may lag). */
   private async contact(institutionId: string, userId: string): Promise<{ email: string; fullName: string; language: string } | null> {
-    const events = await this.store.readStream(`institution-${institutionId}`);
+    const events = await this.store.readStream(institutionStream(institutionId));
     for (const event of events) {
       const contact = event.data.contact as { userId: string; email: string; fullName: string; language: string } | undefined;
       if (contact?.userId === userId) return contact;

@@ -1,8 +1,9 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
+import { type CommandOptions, type CommandResult, streamKind } from '@passerelle/event-store-core';
 import type { Participant, RsvpResponse } from '../domain/invitation.events';
 
-export const invitationStream = (invitationId: string) => `invitation-${invitationId}`;
+/** `invitation-<invitationId>`, and back. */
+export const [invitationStream, invitationIdOf] = streamKind('invitation');
 
 export interface IssuedInvitation {
   id: string;

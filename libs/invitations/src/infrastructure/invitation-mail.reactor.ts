@@ -1,9 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import type { StoredEvent } from '@passerelle/event-store-core';
-import type { EventConsumer } from '@passerelle/event-store-postgres';
+import { type StoredEventOf, TypedConsumer } from '@passerelle/event-store-postgres';
 import { AppConfig, eventJobOptions } from '@passerelle/platform';
+import type { InvitationEvent } from '../domain/invitation.events';
 import { INVITATION_MAIL_QUEUE, type InvitationMailJob, invitationJobId } from './invitation-mail.queue';
 
 export const INVITATION_MAIL_REACTOR = 'invitation-mail-reactor';
@@ -14,27 +14,33 @@ export const INVITATION_MAIL_REACTOR = 'invitation-mail-reactor';
  * send after that. The checkpoint moves only after the jobs are in Redis.
  */
 @Injectable()
-export class InvitationMailReactor implements EventConsumer {
-  readonly name = INVITATION_MAIL_REACTOR;
-  readonly categories = ['invitation'];
-  readonly batchSize = 500;
-
-  constructor(
-    @InjectQueue(INVITATION_MAIL_QUEUE) private readonly queue: Queue<InvitationMailJob>,
-    private readonly config: AppConfig,
-  ) {}
-
-  filter(event: StoredEvent): boolean {
-    return event.type === 'InvitationIssued';
-  }
-
-  async handle(events: StoredEvent[]): Promise<void> {
-    await this.queue.addBulk(
-      events.map((event) => ({
-        name: 'invitation',
-        data: { invitationId: event.data.invitationId, eventId: event.id, correlationId: event.metadata.correlationId },
-        opts: eventJobOptions(this.config, invitationJobId(event.id)),
-      })),
-    );
+export class InvitationMailReactor extends TypedConsumer<InvitationEvent> {
+  constructor(@InjectQueue(INVITATION_MAIL_QUEUE) queue: Queue<InvitationMailJob>, config: AppConfig) {
+    const enqueue = async (events: StoredEventOf<InvitationEvent, 'InvitationIssued'>[]) => {
+      await queue.addBulk(
+        events.map((event) => ({
+          name: 'invitation',
+          data: { invitationId: event.data.invitationId, eventId: event.id, correlationId: event.metadata.correlationId },
+          opts: eventJobOptions(config, invitationJobId(event.id)),
+        })),
+      );
+    };
+    super({
+      name: INVITATION_MAIL_REACTOR,
+      categories: ['invitation'],
+      batchSize: 500,
+      handlers: {
+        InvitationIssued: (event) => enqueue([event]),
+        // The mail is sent once, at issue; reminders are queued by the reminder scheduler.
+        InvitationEmailed: null,
+        InvitationBounced: null,
+        InvitationAccepted: null,
+        InvitationDeclined: null,
+        InvitationReminded: null,
+        InvitationAttended: null,
+      },
+      // A bulk invitation's mails go to Redis in one round trip.
+      runHandlers: { InvitationIssued: enqueue },
+    });
   }
 }

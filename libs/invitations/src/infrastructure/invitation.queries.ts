@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, encodeCursor, EventStorePool } from '@passerelle/platform';
+import { decodeCursor, EventStorePool, keysetPage, ReadModels } from '@passerelle/platform';
+import { WORKSHOP_READ_MODEL } from '@passerelle/workshops';
 import type { InvitationStatus, Participant } from '../domain/invitation.events';
+import { INVITATION_READ_MODEL } from './invitation-read-model.projection';
 
 export interface InvitationView extends Participant {
   id: string;
@@ -25,7 +27,10 @@ export interface RsvpView {
 
 @Injectable()
 export class InvitationQueries {
-  constructor(private readonly pool: EventStorePool) {}
+  constructor(
+    private readonly pool: EventStorePool,
+    private readonly readModels: ReadModels,
+  ) {}
 
   async list(workshopId: string, status: InvitationStatus | undefined, limit: number, cursor?: string) {
     const after = decodeCursor(cursor, 2);
@@ -36,20 +41,34 @@ export class InvitationQueries {
        ORDER BY issued_at, id LIMIT $5`,
       [workshopId, status ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
     );
-    const items = result.rows.slice(0, limit).map(toView);
-    const last = result.rows[Math.min(limit, result.rows.length) - 1];
-    return {
-      items,
-      nextCursor: result.rows.length > limit ? encodeCursor([last.issued_at.toISOString(), last.id]) : null,
-    };
+    return keysetPage(result.rows, limit, ['issued_at', 'id'], toView);
   }
 
-  async idForTokenHash(tokenHash: string): Promise<{ invitationId: string; workshopId: string } | null> {
+  /**
+   * The e-mail with the link may reach its reader before the read models have the invitation (they are
+   * updated by other runners): a link not found is looked up once more after they have caught up. If they
+   * do not within the wait (no worker running), it stays not found.
+   */
+  private async foundOnceCaughtUp<T>(lookup: () => Promise<T | null>): Promise<T | null> {
+    const found = await lookup();
+    if (found) return found;
+    return (await this.readModels.caughtUp([INVITATION_READ_MODEL, WORKSHOP_READ_MODEL])) ? lookup() : null;
+  }
+
+  idForTokenHash(tokenHash: string): Promise<{ invitationId: string; workshopId: string } | null> {
+    return this.foundOnceCaughtUp(() => this.lookUpIdForTokenHash(tokenHash));
+  }
+
+  rsvp(tokenHash: string): Promise<RsvpView | null> {
+    return this.foundOnceCaughtUp(() => this.lookUpRsvp(tokenHash));
+  }
+
+  private async lookUpIdForTokenHash(tokenHash: string): Promise<{ invitationId: string; workshopId: string } | null> {
     const result = await this.pool.query('SELECT id, workshop_id FROM invitations WHERE token_hash = $1', [tokenHash]);
     return result.rows[0] ? { invitationId: result.rows[0].id, workshopId: result.rows[0].workshop_id } : null;
   }
 
-  async rsvp(tokenHash: string): Promise<RsvpView | null> {
+  private async lookUpRsvp(tokenHash: string): Promise<RsvpView | null> {
     const result = await this.pool.query(
       `SELECT i.id, i.full_name, i.language, i.status, w.id AS workshop_id, w.title, w.host_institution, w.city,
               to_char(w.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(w.ends_on, 'YYYY-MM-DD') AS ends_on, w.status AS workshop_status

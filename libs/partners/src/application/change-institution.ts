@@ -1,12 +1,13 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { PoolClient } from 'pg';
-import { type CommandOptions, type CommandResult, DomainError, handleCommand, runCommand } from '@passerelle/event-store-core';
+import { PartnerAccounts } from '@passerelle/accounts';
+import { type CommandOptions, type CommandResult, DomainError, handleCommand, runCommand, streamKind } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import type { PartnerInstitutionCommand } from '../domain/partner-institution.commands';
 import { partnerInstitutionDecider } from '../domain/partner-institution.decider';
 import type { InstitutionContact } from '../domain/partner-institution.events';
 
-export const institutionStream = (institutionId: string) => `institution-${institutionId}`;
+/** `institution-<institutionId>`, and back. */
+export const [institutionStream, institutionIdOf] = streamKind('institution');
 
 /** Any command on one partner institution. */
 export class ChangeInstitution extends Command<CommandResult> {
@@ -29,7 +30,10 @@ export class ChangeInstitution extends Command<CommandResult> {
  */
 @CommandHandler(ChangeInstitution)
 export class ChangeInstitutionHandler implements ICommandHandler<ChangeInstitution> {
-  constructor(private readonly store: PostgresEventStore) {}
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly accounts: PartnerAccounts,
+  ) {}
 
   execute({ institutionId, command, options }: ChangeInstitution): Promise<CommandResult> {
     const streamId = institutionStream(institutionId);
@@ -39,22 +43,11 @@ export class ChangeInstitutionHandler implements ICommandHandler<ChangeInstituti
     return runCommand(this.store, options, async (session) => {
       const result = await session.decide(streamId, partnerInstitutionDecider, command, { expectedVersion: options.expectedVersion });
       for (const event of result.events) {
-        await claimAccount(session.tx, event.data.contact as InstitutionContact, event.data.institutionId as string);
+        const { userId, email, fullName } = event.data.contact as InstitutionContact;
+        const claimed = await this.accounts.claim({ userId, email, fullName, institutionId: event.data.institutionId as string }, session.tx);
+        if (!claimed) throw new DomainError(`An account with this e-mail already exists: ${email}`, 'email_taken');
       }
       return result;
     });
   }
-}
-
-async function claimAccount(tx: Pick<PoolClient, 'query'>, contact: InstitutionContact, institutionId: string): Promise<void> {
-  if (!(await insertPartnerAccount(tx, contact, institutionId))) throw new DomainError(`An account with this e-mail already exists: ${contact.email}`, 'email_taken');
-}
-
-/** The contact's partner account, without a password; false when the e-mail (any case) or the id is taken. */
-export async function insertPartnerAccount(db: Pick<PoolClient, 'query'>, contact: InstitutionContact, institutionId: string): Promise<boolean> {
-  const inserted = await db.query(
-    `INSERT INTO users (id, email, full_name, role, institution_id) VALUES ($1, $2, $3, 'partner', $4) ON CONFLICT DO NOTHING RETURNING id`,
-    [contact.userId, contact.email, contact.fullName, institutionId],
-  );
-  return inserted.rowCount === 1;
 }

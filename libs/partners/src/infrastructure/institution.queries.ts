@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, encodeCursor, EventStorePool } from '@passerelle/platform';
+import { decodeCursor, EventStorePool, keysetPage } from '@passerelle/platform';
 import type { InstitutionContact } from '../domain/partner-institution.events';
 
 export interface InstitutionView {
@@ -22,9 +22,7 @@ export class InstitutionQueries {
       `SELECT * FROM partner_institutions WHERE $1::text IS NULL OR (name, id) > ($1::text, $2::uuid) ORDER BY name, id LIMIT $3`,
       [after?.[0] ?? null, after?.[1] ?? null, limit + 1],
     );
-    const items = result.rows.slice(0, limit).map(toView);
-    const last = items[items.length - 1];
-    return { items, nextCursor: result.rows.length > limit ? encodeCursor([last.name, last.id]) : null };
+    return keysetPage(result.rows, limit, ['name', 'id'], toView);
   }
 
   async get(id: string): Promise<InstitutionView | null> {

@@ -1,12 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { ActivationTokens, PartnerAccounts } from '@passerelle/accounts';
 import type { StoredEvent } from '@passerelle/event-store-core';
-import type { EventConsumer } from '@passerelle/event-store-postgres';
+import { TypedConsumer } from '@passerelle/event-store-postgres';
 import { NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, notificationJobId } from '@passerelle/mail';
-import { ACTIVATION_VALID_HOURS, ActivationTokens, AppConfig, eventJobOptions, EventStorePool } from '@passerelle/platform';
-import { insertPartnerAccount } from '../application/change-institution';
-import type { InstitutionContact } from '../domain/partner-institution.events';
+import { AppConfig, eventJobOptions } from '@passerelle/platform';
+import type { PartnerInstitutionEvent } from '../domain/partner-institution.events';
 
 export const PARTNER_ACCOUNTS_REACTOR = 'partner-accounts-reactor';
 
@@ -16,34 +16,21 @@ export const PARTNER_ACCOUNTS_REACTOR = 'partner-accounts-reactor';
  * activation token (hash and expiry), then the activation e-mail job. The account and token are
  * committed before the job is added, not in the checkpoint's transaction: the worker may take the job
  * at once, and a job that finds no account sends nothing (and, its id being fixed, is never added
- * again). Both inserts do nothing when repeated, so handling a batch again is harmless.
+ * again). Both inserts do nothing when repeated, so handling an event again is harmless.
  */
 @Injectable()
-export class PartnerAccountsReactor implements EventConsumer {
-  readonly name = PARTNER_ACCOUNTS_REACTOR;
-  readonly categories = ['institution'];
-
+export class PartnerAccountsReactor extends TypedConsumer<PartnerInstitutionEvent> {
   constructor(
-    @InjectQueue(NOTIFICATION_MAIL_QUEUE) private readonly queue: Queue<NotificationMailJob>,
-    private readonly tokens: ActivationTokens,
-    private readonly config: AppConfig,
-    private readonly pool: EventStorePool,
-  ) {}
-
-  filter(event: StoredEvent): boolean {
-    return event.type === 'InstitutionRegistered' || event.type === 'InstitutionContactAdded';
-  }
-
-  async handle(events: StoredEvent[]): Promise<void> {
-    const jobs = [];
-    for (const event of events) {
-      const contact = event.data.contact as InstitutionContact;
-      await insertPartnerAccount(this.pool, contact, event.data.institutionId as string);
-      await this.pool.query(
-        `INSERT INTO activation_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3::timestamptz + interval '${ACTIVATION_VALID_HOURS} hours')
-         ON CONFLICT DO NOTHING`,
-        [ActivationTokens.hash(this.tokens.tokenFor(contact.userId)), contact.userId, event.recordedAt],
-      );
+    @InjectQueue(NOTIFICATION_MAIL_QUEUE) queue: Queue<NotificationMailJob>,
+    tokens: ActivationTokens,
+    config: AppConfig,
+    accounts: PartnerAccounts,
+  ) {
+    const activate = async (event: StoredEvent<PartnerInstitutionEvent>) => {
+      const { contact, institutionId } = event.data;
+      const { userId, email, fullName } = contact;
+      await accounts.claim({ userId, email, fullName, institutionId });
+      await tokens.issue(userId, event.recordedAt);
       const data: NotificationMailJob = {
         kind: 'account-activation',
         streamId: event.streamId,
@@ -51,8 +38,12 @@ export class PartnerAccountsReactor implements EventConsumer {
         recipientUserId: contact.userId,
         correlationId: event.metadata.correlationId,
       };
-      jobs.push({ name: data.kind, data, opts: eventJobOptions(this.config, notificationJobId(data)) });
-    }
-    await this.queue.addBulk(jobs);
+      await queue.add(data.kind, data, eventJobOptions(config, notificationJobId(data)));
+    };
+    super({
+      name: PARTNER_ACCOUNTS_REACTOR,
+      categories: ['institution'],
+      handlers: { InstitutionRegistered: activate, InstitutionContactAdded: activate },
+    });
   }
 }

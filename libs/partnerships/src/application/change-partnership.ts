@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type CommandOptions, type CommandResult, handleCommand } from '@passerelle/event-store-core';
+import { type CommandOptions, type CommandResult, handleCommand, streamKind } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import type { PartnershipCommand } from '../domain/partnership.commands';
 import { partnershipDecider } from '../domain/partnership.decider';
 
-export const partnershipStream = (partnershipId: string) => `partnership-${partnershipId}`;
+/** `partnership-<partnershipId>`, and back. */
+export const [partnershipStream, partnershipIdOf] = streamKind('partnership');
 
 /** The partnership of an approved proposal has an id derived from the proposal's, so the policy can run twice. */
 export function partnershipIdFor(proposalId: string): string {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { handleCommand, type StoredEvent } from '@passerelle/event-store-core';
-import { type EventConsumer, PostgresEventStore } from '@passerelle/event-store-postgres';
-import { proposalStream } from '@passerelle/proposals';
+import { handleCommand } from '@passerelle/event-store-core';
+import { PostgresEventStore, TypedConsumer } from '@passerelle/event-store-postgres';
+import { type ProposalEvent, proposalStream } from '@passerelle/proposals';
 import { partnershipDecider } from '../domain/partnership.decider';
 import { partnershipIdFor, partnershipStream } from '../application/change-partnership';
 
@@ -13,29 +13,37 @@ export const PARTNERSHIP_POLICY = 'partnership-policy';
  * twice appends nothing, so a replay or a crash between the command and the checkpoint is harmless.
  */
 @Injectable()
-export class PartnershipPolicy implements EventConsumer {
-  readonly name = PARTNERSHIP_POLICY;
-  readonly categories = ['proposal'];
-  readonly batchSize = 50;
-
-  constructor(private readonly store: PostgresEventStore) {}
-
-  filter(event: StoredEvent): boolean {
-    return event.type === 'ProposalApproved';
-  }
-
-  async handle(events: StoredEvent[]): Promise<void> {
-    for (const event of events) {
-      const proposalId = event.data.proposalId as string;
-      const [drafted] = await this.store.readStream(proposalStream(proposalId), 1, undefined, 1);
-      const partnershipId = partnershipIdFor(proposalId);
-      await handleCommand(
-        this.store,
-        partnershipStream(partnershipId),
-        partnershipDecider,
-        { type: 'EstablishPartnership', partnershipId, proposalId, institutionId: drafted.data.institutionId, at: event.data.approvedAt },
-        { metadata: { actor: 'policy', correlationId: event.metadata.correlationId, causationId: event.id } },
-      );
-    }
+export class PartnershipPolicy extends TypedConsumer<ProposalEvent> {
+  constructor(store: PostgresEventStore) {
+    super({
+      name: PARTNERSHIP_POLICY,
+      categories: ['proposal'],
+      batchSize: 50,
+      handlers: {
+        ProposalApproved: async (event) => {
+          const proposalId = event.data.proposalId;
+          const [drafted] = await store.readStream<ProposalEvent>(proposalStream(proposalId), 1, undefined, 1);
+          if (drafted?.type !== 'ProposalDrafted') throw new Error(`Proposal ${proposalId} does not begin with ProposalDrafted`);
+          const partnershipId = partnershipIdFor(proposalId);
+          await handleCommand(
+            store,
+            partnershipStream(partnershipId),
+            partnershipDecider,
+            { type: 'EstablishPartnership', partnershipId, proposalId, institutionId: drafted.data.institutionId, at: event.data.approvedAt },
+            { metadata: { actor: 'policy', correlationId: event.metadata.correlationId, causationId: event.id } },
+          );
+        },
+        // Only an approval makes a partnership.
+        ProposalDrafted: null,
+        ProposalEdited: null,
+        ProposalSubmitted: null,
+        ProposalResubmitted: null,
+        ProposalWithdrawn: null,
+        ProposalReviewed: null,
+        ProposalChangesRequested: null,
+        ProposalApprovalRecorded: null,
+        ProposalRejected: null,
+      },
+    });
   }
 }

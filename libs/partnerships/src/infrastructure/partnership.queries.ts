@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, encodeCursor, EventStorePool } from '@passerelle/platform';
+import { decodeCursor, EventStorePool, keysetPage } from '@passerelle/platform';
 
 export interface PartnershipView {
   id: string;
@@ -22,9 +22,7 @@ export class PartnershipQueries {
        ORDER BY established_at DESC, id DESC LIMIT $4`,
       [institutionId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
     );
-    const items = result.rows.slice(0, limit).map(toView);
-    const last = items[items.length - 1];
-    return { items, nextCursor: result.rows.length > limit ? encodeCursor([last.establishedAt, last.id]) : null };
+    return keysetPage(result.rows, limit, ['established_at', 'id'], toView);
   }
 
   async get(id: string, institutionId: string | null): Promise<PartnershipView | null> {

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { FastifyRequest as Request } from 'fastify';
-import type { Role } from '../database/user.entity';
+import type { Role } from './roles';
 
 export interface AuthUser {
   id: string;

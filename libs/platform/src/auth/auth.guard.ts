@@ -2,8 +2,9 @@ import { type CanActivate, type ExecutionContext, HttpStatus, Injectable } from 
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { FastifyRequest as Request } from 'fastify';
-import type { Role } from '../database/user.entity';
+import type { Role } from './roles';
 import { ProblemException } from '../http/problem';
+import { Clock } from '../runtime/clock';
 import { type AuthUser, IS_PUBLIC, ROLES } from './auth.decorators';
 
 interface TokenClaims {
@@ -29,6 +30,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
+    private readonly clock: Clock,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -49,11 +51,12 @@ export class AuthGuard implements CanActivate {
 
   private async verify(token: string): Promise<TokenClaims> {
     const known = this.verified.get(token);
-    if (known && (known.exp === undefined || known.exp * 1000 > Date.now())) return known;
+    const now = this.clock.now();
+    if (known && (known.exp === undefined || known.exp * 1000 > now)) return known;
     if (known) this.verified.delete(token);
     let claims: TokenClaims;
     try {
-      claims = await this.jwt.verifyAsync<TokenClaims>(token);
+      claims = await this.jwt.verifyAsync<TokenClaims>(token, { clockTimestamp: Math.floor(now / 1000) });
     } catch {
       throw unauthorized('The access token is invalid or has expired');
     }

@@ -1,7 +1,9 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+/** "true" or "1", "false" or "0"; anything else is left as it is, for the validator to name. */
+const toBoolean = ({ value }: { value: unknown }) => ({ true: true, '1': true, false: false, '0': false })[String(value)] ?? value;
 
 /**
  * The process's configuration, read once from the environment at start and validated.
@@ -104,6 +106,33 @@ export class AppConfig {
   @Max(60)
   REMINDER_DAYS_BEFORE = 7;
 
+  /** How often the worker looks for invitations due a reminder (one run per interval across all workers). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  REMINDER_CHECK_INTERVAL_SECONDS = 3600;
+
+  /**
+   * Streams a process keeps after commanding them, so that the next command on one decides without
+   * reading it (proposals go through several commands in a row); 0 keeps none. At most 100 events each.
+   * `npm run bench:http` with BENCH_COMPARE=stream-cache measures what it gains.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  STREAM_CACHE_SIZE = 2000;
+
+  /**
+   * The invitation read model writes runs of InvitationIssued (a bulk invitation) and of
+   * InvitationEmailed as one statement each (true), or every event on its own (false).
+   * `npm run bench:invitations` measures what it gains.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  INVITATION_PROJECTION_BATCH_RUNS = true;
+
   /** The signing key in force: the configured one, or a fixed one in development and tests. */
   get jwtSecret(): string {
     return this.JWT_SECRET ?? 'passerelle-development-only-signing-key-0000';
@@ -138,6 +167,9 @@ const KEYS = [
   'MAIL_ATTEMPTS',
   'MAIL_RETRY_DELAY_MS',
   'REMINDER_DAYS_BEFORE',
+  'REMINDER_CHECK_INTERVAL_SECONDS',
+  'STREAM_CACHE_SIZE',
+  'INVITATION_PROJECTION_BATCH_RUNS',
 ] as const;
 
 /** Reads and validates the configuration; throws a ConfigError naming every bad variable. */

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       PORT: 3000,
       APP_BASE_URL: 'http://localhost:3000',
       APPROVALS_REQUIRED: 2,
+      REMINDER_CHECK_INTERVAL_SECONDS: 3600,
     });
     expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
   });
@@ -20,6 +21,13 @@ describe('loadConfig', () => {
     expect(config.PORT).toBe(8080);
     expect(config.APPROVALS_REQUIRED).toBe(3);
     expect(config.DATABASE_URL).toBe('postgresql://u:p@db:5432/x');
+  });
+
+  it('takes the reminder check interval in whole seconds, from one second to a day', () => {
+    expect(loadConfig({ REMINDER_CHECK_INTERVAL_SECONDS: '2' }).REMINDER_CHECK_INTERVAL_SECONDS).toBe(2);
+    for (const bad of ['0', '86401', 'hourly', '1.5']) {
+      expect(() => loadConfig({ REMINDER_CHECK_INTERVAL_SECONDS: bad })).toThrow(/REMINDER_CHECK_INTERVAL_SECONDS/);
+    }
   });
 
   it('names every bad variable', () => {
@@ -33,6 +41,21 @@ describe('loadConfig', () => {
       expect(message).toMatch(/REDIS_URL/);
       expect(message).toMatch(/APPROVALS_REQUIRED/);
     }
+  });
+
+  it('keeps 2,000 streams by default, none with STREAM_CACHE_SIZE=0, and refuses a size that is not a whole number of streams', () => {
+    expect(loadConfig({}).STREAM_CACHE_SIZE).toBe(2000);
+    expect(loadConfig({ STREAM_CACHE_SIZE: '0' }).STREAM_CACHE_SIZE).toBe(0);
+    expect(loadConfig({ STREAM_CACHE_SIZE: '500' }).STREAM_CACHE_SIZE).toBe(500);
+    for (const bad of ['-1', '2.5', 'lots']) expect(() => loadConfig({ STREAM_CACHE_SIZE: bad })).toThrow(/STREAM_CACHE_SIZE/);
+  });
+
+  it('batches the invitation projection\'s runs by default, and reads true/false or 1/0 for it', () => {
+    expect(loadConfig({}).INVITATION_PROJECTION_BATCH_RUNS).toBe(true);
+    expect(loadConfig({ INVITATION_PROJECTION_BATCH_RUNS: 'false' }).INVITATION_PROJECTION_BATCH_RUNS).toBe(false);
+    expect(loadConfig({ INVITATION_PROJECTION_BATCH_RUNS: '0' }).INVITATION_PROJECTION_BATCH_RUNS).toBe(false);
+    expect(loadConfig({ INVITATION_PROJECTION_BATCH_RUNS: 'true' }).INVITATION_PROJECTION_BATCH_RUNS).toBe(true);
+    expect(() => loadConfig({ INVITATION_PROJECTION_BATCH_RUNS: 'maybe' })).toThrow(/INVITATION_PROJECTION_BATCH_RUNS/);
   });
 
   it('requires JWT_SECRET in production', () => {

@@ -1,15 +1,12 @@
 import { Client } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations';
-import { UserEntity } from './user.entity';
-
-export const ENTITIES = [UserEntity];
-
+/** The database and its migrations; each context registers its own entities (TypeOrmModule.forFeature). */
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: ENTITIES,
+    entities: [],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,

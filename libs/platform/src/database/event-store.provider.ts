@@ -18,8 +18,7 @@ export class EventStorePool extends Pool implements OnApplicationShutdown {
 
 export const eventStoreProvider = {
   provide: PostgresEventStore,
-  inject: [EventStorePool],
-  // Streams commanded lately are kept, so that the next command on one need not read it (proposals go
-  // through several in a row); 2,000 of at most 100 events each.
-  useFactory: (pool: EventStorePool) => new PostgresEventStore(pool, { streamCacheSize: 2000 }),
+  inject: [EventStorePool, AppConfig],
+  // Streams commanded lately are kept (STREAM_CACHE_SIZE), so that the next command on one need not read it.
+  useFactory: (pool: EventStorePool, config: AppConfig) => new PostgresEventStore(pool, { streamCacheSize: config.STREAM_CACHE_SIZE }),
 };

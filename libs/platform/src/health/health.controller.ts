@@ -1,9 +1,17 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ProblemException } from '../http/problem';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../openapi/api-responses';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
 import { RedisConnection } from '../database/redis.provider';
+
+const CHECKS = { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] } } } };
+const HEALTH_SCHEMA = {
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string', example: 'ok' }, info: CHECKS, error: CHECKS, details: CHECKS },
+};
 
 /** Readiness: 200 when PostgreSQL and Redis answer, 503 naming the one that does not. */
 @ApiTags('operations')
@@ -18,7 +26,10 @@ export class HealthController {
 
   @Public()
   @Get()
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Readiness: whether PostgreSQL and Redis answer' })
+  @ApiResponse({ status: 200, description: 'ready', schema: HEALTH_SCHEMA })
+  @ApiProblems(503)
   async check() {
     try {
       return await this.health.check([() => this.postgres.pingCheck('postgres', { timeout: 2000 }), () => this.redisCheck()]);

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { type ArgumentMetadata, HttpException, HttpStatus, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { rememberValidationRules } from './validation-rules';
+import { messagesFor } from './validation-messages';
 
 export interface FieldError {
   field: string;
@@ -50,14 +51,14 @@ export class ValidationProblem extends ProblemException {
   }
 }
 
-/** class-validator errors as a flat list of dotted field paths (`contact.email`, `participants.3.country`). */
+/**
+ * class-validator errors as a flat list of dotted field paths (`contact.email`, `participants.3.country`),
+ * one message for a missing field (see messagesFor).
+ */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({
-      field,
-      message: message.replace(/^property \S+ should not exist$/, 'is not a known field'),
-    }));
+    const own = messagesFor(error).map((message) => ({ field, message }));
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
 }
@@ -107,7 +108,8 @@ export function validationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
     transform: true,
-    validationError: { target: false, value: false },
+    // The value tells a missing field from a wrong one; it is never sent back (flattenValidationErrors).
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => new ValidationProblem(flattenValidationErrors(errors)),
   });
 }

@@ -2,6 +2,7 @@ import { createParamDecorator, type ExecutionContext, HttpStatus, Injectable } f
 import type { FastifyRequest as Request } from 'fastify';
 import { SAFE_BOUND_SQL } from '@passerelle/event-store-postgres';
 import { EventStorePool } from '../database/event-store.provider';
+import { Clock } from '../runtime/clock';
 import { header } from './headers';
 import { ProblemException, ValidationProblem } from './problem';
 
@@ -16,7 +17,23 @@ export const MinPosition = createParamDecorator((_: unknown, context: ExecutionC
 /** Lets a read wait until the projections it reads have caught up with a client's write. */
 @Injectable()
 export class ReadModels {
-  constructor(private readonly pool: EventStorePool) {}
+  constructor(
+    private readonly pool: EventStorePool,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Whether every named projection has applied every event committed so far, waiting up to `timeoutMs`:
+   * for a lookup that found nothing but may simply have come before its read model (a link e-mailed a
+   * moment ago). False when they have not caught up by then (the worker may be down).
+   */
+  async caughtUp(projections: string[], timeoutMs = 2000): Promise<boolean> {
+    const head = await this.pool.query<{ position: string }>({
+      name: 'passerelle_read_models_head',
+      text: `SELECT coalesce(max(position), 0) AS position FROM events WHERE position < ${SAFE_BOUND_SQL}`,
+    });
+    return this.waitFor(projections, Number(head.rows[0].position), timeoutMs);
+  }
 
   /**
    * Resolves once every named projection has reached `position`: its checkpoint is there, or no event of
@@ -26,7 +43,20 @@ export class ReadModels {
    */
   async reached(projections: string[], position: number | undefined, timeoutMs = 5000): Promise<void> {
     if (position === undefined || position === 0) return;
-    const deadline = Date.now() + timeoutMs;
+    if (await this.waitFor(projections, position, timeoutMs)) return;
+    throw new ProblemException(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      'read-model-behind',
+      'Service Unavailable',
+      `The data has not yet reached position ${position}; try again shortly`,
+      undefined,
+      { 'Retry-After': '1' },
+    );
+  }
+
+  /** Whether the projections reached `position` within `timeoutMs` (see `reached`). */
+  private async waitFor(projections: string[], position: number, timeoutMs: number): Promise<boolean> {
+    const deadline = this.clock.now() + timeoutMs;
     for (let pause = 10; ; pause = Math.min(pause * 2, 100)) {
       const result = await this.pool.query<{ behind: number }>({
         name: 'passerelle_read_models_behind',
@@ -37,34 +67,9 @@ export class ReadModels {
              SELECT 1 FROM events e WHERE e.position > c.position AND e.position <= $2 AND e.category = ANY (c.categories)))`,
         values: [projections, position],
       });
-      if (result.rows[0].behind === 0) return;
-      if (Date.now() + pause > deadline) {
-        throw new ProblemException(
-          HttpStatus.SERVICE_UNAVAILABLE,
-          'read-model-behind',
-          'Service Unavailable',
-          `The data has not yet reached position ${position}; try again shortly`,
-          undefined,
-          { 'Retry-After': '1' },
-        );
-      }
+      if (result.rows[0].behind === 0) return true;
+      if (this.clock.now() + pause > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
-}
-
-/** Cursor pagination (API.md): `?limit=` 1..500, default 50; cursors are opaque to clients. */
-export function encodeCursor(values: (string | number)[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
-}
-
-export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | null {
-  if (cursor === undefined || cursor === '') return null;
-  try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string' || typeof v === 'number')) return values;
-  } catch {
-    // answered below
-  }
-  throw new ValidationProblem([{ field: 'cursor', message: 'is not a cursor returned by this list' }]);
 }

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Params } from 'nestjs-pino';
 import pino, { type Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
+import { logsGoToTerminal, prettyStream } from './pretty-output';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -24,16 +25,46 @@ export function correlationIdOf(request: IncomingMessage & { id?: unknown }): st
 /** Nest's token for the process's pino logger. */
 export const PROCESS_LOGGER = Symbol('PROCESS_LOGGER');
 
-/** The process's one pino logger: JSON lines, secrets redacted, the service on every line. */
-export function createLogger(config: Pick<AppConfig, 'LOG_LEVEL'>, destination?: pino.DestinationStream): Logger {
-  return pino(
-    {
-      level: config.LOG_LEVEL,
-      base: { pid: process.pid, hostname: hostname(), service: 'passerelle' },
-      redact: { paths: ['*.password', '*.passwordHash', '*.token', '*.headers.authorization', '*.headers.cookie'], censor: '[redacted]' },
+/**
+ * Nest's start-up chatter: one line per module loaded and per route mapped (about a hundred in all).
+ * Shown at debug; at info a start says where the API listens and that the worker runs.
+ */
+const STARTUP_CHATTER = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+
+const INFO = 30;
+
+const isStartupChatter = (first: unknown): boolean =>
+  typeof first === 'object' && first !== null && STARTUP_CHATTER.has((first as { context?: unknown }).context as string);
+
+/** Where the process's logs go: readable lines or JSON lines, on stdout unless a destination is given. */
+export interface LogOutput {
+  pretty: boolean;
+  destination?: pino.DestinationStream;
+  /** Colours in readable lines; by default when the terminal supports them. */
+  colorize?: boolean;
+}
+
+/**
+ * The process's one pino logger: secrets redacted, the service on every line; JSON lines, or readable
+ * lines when they go to a person's terminal (redaction happens before either is written).
+ */
+export function createLogger(
+  config: Pick<AppConfig, 'LOG_LEVEL' | 'NODE_ENV'>,
+  output: LogOutput = { pretty: logsGoToTerminal(config) },
+): Logger {
+  const destination = output.pretty ? prettyStream(output.destination, output.colorize) : output.destination;
+  const options: pino.LoggerOptions = {
+    level: config.LOG_LEVEL,
+    base: { pid: process.pid, hostname: hostname(), service: 'passerelle' },
+    redact: { paths: ['*.password', '*.passwordHash', '*.token', '*.headers.authorization', '*.headers.cookie'], censor: '[redacted]' },
+    hooks: {
+      logMethod(args, method, level) {
+        if (level === INFO && isStartupChatter(args[0])) return this.debug(...(args as Parameters<Logger['debug']>));
+        return method.apply(this, args);
+      },
     },
-    destination,
-  );
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /**

@@ -1,11 +1,12 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type CommandOptions, type CommandResult, type Decider, handleCommand, loadAggregate, PreconditionFailedError } from '@passerelle/event-store-core';
+import { type CommandOptions, type CommandResult, type Decider, handleCommand, loadAggregate, PreconditionFailedError, streamKind } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import type { ProposalCommand } from '../domain/proposal.commands';
 import { proposalDecider, proposalNotFound, type ProposalState } from '../domain/proposal.decider';
 import type { ProposalEvent } from '../domain/proposal.events';
 
-export const proposalStream = (proposalId: string) => `proposal-${proposalId}`;
+/** `proposal-<proposalId>`, and back. */
+export const [proposalStream, proposalIdOf] = streamKind('proposal');
 
 /**
  * Any command on one proposal. `institutionId` is set when a partner acts: a proposal of another

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { decodeCursor, encodeCursor, EventStorePool } from '@passerelle/platform';
+import { decodeCursor, EventStorePool, keysetPage } from '@passerelle/platform';
 import type { ProposalFields, ProposalStatus } from '../domain/proposal.events';
 import { proposalStream } from '../application/change-proposal';
 
@@ -37,9 +37,7 @@ export class ProposalQueries {
        ORDER BY created_at DESC, id DESC LIMIT $5`,
       [institutionId, status ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
     );
-    const items = result.rows.slice(0, limit).map(toView);
-    const last = items[items.length - 1];
-    return { items, nextCursor: result.rows.length > limit ? encodeCursor([last.createdAt, last.id]) : null };
+    return keysetPage(result.rows, limit, ['created_at', 'id'], toView);
   }
 
   async get(id: string, institutionId: string | null): Promise<ProposalDetail | null> {

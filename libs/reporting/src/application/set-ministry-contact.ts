@@ -1,10 +1,11 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type CommandOptions, type CommandResult, handleCommand } from '@passerelle/event-store-core';
+import { type CommandOptions, type CommandResult, handleCommand, streamKind } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import type { MinistryContact } from '../domain/ministry.events';
 import { ministryDecider } from '../domain/ministry.decider';
 
-export const ministryStream = (country: string) => `ministry-${country}`;
+/** `ministry-<country>`, and back. */
+export const [ministryStream, ministryCountryOf] = streamKind('ministry');
 
 export class SetMinistryContact extends Command<CommandResult> {
   constructor(

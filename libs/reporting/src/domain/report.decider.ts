@@ -1,4 +1,4 @@
-import { type Decider, DomainError, type NotStarted, refuse } from '@passerelle/event-store-core';
+import { type Decider, DomainError, type NotStarted, refuse, streamKind } from '@passerelle/event-store-core';
 import type { ReportCommand } from './report.commands';
 import type { ReportEvent, ReportFile, ReportRecipient } from './report.events';
 
@@ -72,4 +72,5 @@ export const reportDecider: Decider<ReportCommand, ReportState, ReportEvent> = {
   },
 };
 
-export const reportStream = (workshopId: string) => `report-${workshopId}`;
+/** `report-<workshopId>` (a workshop has one report), and back. */
+export const [reportStream, reportWorkshopIdOf] = streamKind('report');

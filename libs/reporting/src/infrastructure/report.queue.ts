@@ -1,5 +1,9 @@
 export const REPORT_QUEUE = 'report';
 
+/** The jobs' names: a workshop concluded (compile, then deliver), or a delivery queued (deliver). */
+export const REPORT_JOBS = { compile: 'compile', deliver: 'deliver' } as const;
+export type ReportJobName = (typeof REPORT_JOBS)[keyof typeof REPORT_JOBS];
+
 /** A report job: ids only; the processor compiles the report if it is not yet, then sends the deliveries queued. */
 export interface ReportJob {
   workshopId: string;

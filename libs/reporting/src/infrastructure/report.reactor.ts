@@ -2,8 +2,11 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { StoredEvent } from '@passerelle/event-store-core';
-import type { EventConsumer } from '@passerelle/event-store-postgres';
+import { TypedConsumer } from '@passerelle/event-store-postgres';
 import { AppConfig, eventJobOptions } from '@passerelle/platform';
+import type { WorkshopEvent } from '@passerelle/workshops';
+import { reportWorkshopIdOf } from '../domain/report.decider';
+import type { ReportEvent } from '../domain/report.events';
 import { REPORT_QUEUE, type ReportJob, reportJobId } from './report.queue';
 
 export const REPORT_REACTOR = 'report-reactor';
@@ -14,31 +17,30 @@ export const REPORT_REACTOR = 'report-reactor';
  * processor is idempotent (compiled once, each country's mail behind the ledger) whatever the job.
  */
 @Injectable()
-export class ReportReactor implements EventConsumer {
-  readonly name = REPORT_REACTOR;
-  readonly categories = ['workshop', 'report'];
-  readonly batchSize = 100;
-
-  constructor(
-    @InjectQueue(REPORT_QUEUE) private readonly queue: Queue<ReportJob>,
-    private readonly config: AppConfig,
-  ) {}
-
-  filter(event: StoredEvent): boolean {
-    return event.type === 'WorkshopConcluded' || event.type === 'ReportDeliveryQueued';
-  }
-
-  async handle(events: StoredEvent[]): Promise<void> {
-    await this.queue.addBulk(
-      events.map((event) => ({
-        name: event.type === 'WorkshopConcluded' ? 'compile' : 'deliver',
-        data: {
-          workshopId: event.type === 'WorkshopConcluded' ? (event.data.workshopId as string) : event.streamId.replace(/^report-/, ''),
-          eventId: event.id,
-          correlationId: event.metadata.correlationId,
-        },
-        opts: eventJobOptions(this.config, reportJobId(event.id)),
-      })),
-    );
+export class ReportReactor extends TypedConsumer<WorkshopEvent | ReportEvent> {
+  constructor(@InjectQueue(REPORT_QUEUE) queue: Queue<ReportJob>, config: AppConfig) {
+    const enqueue = async (name: 'compile' | 'deliver', workshopId: string, event: StoredEvent) => {
+      await queue.add(name, { workshopId, eventId: event.id, correlationId: event.metadata.correlationId }, eventJobOptions(config, reportJobId(event.id)));
+    };
+    super({
+      name: REPORT_REACTOR,
+      categories: ['workshop', 'report'],
+      batchSize: 100,
+      handlers: {
+        WorkshopConcluded: (event) => enqueue('compile', event.data.workshopId, event),
+        ReportDeliveryQueued: (event) => enqueue('deliver', reportWorkshopIdOf(event.streamId), event),
+        // The workshop's life before its end, and the report's own outcomes, ask for no job.
+        WorkshopPlanned: null,
+        WorkshopSessionAdded: null,
+        WorkshopRegistrationOpened: null,
+        WorkshopParticipantsInvited: null,
+        WorkshopStarted: null,
+        WorkshopAttendanceRecorded: null,
+        WorkshopSolutionPresented: null,
+        ReportCompiled: null,
+        ReportDeliverySent: null,
+        ReportDeliveryFailed: null,
+      },
+    });
   }
 }

@@ -1,8 +1,9 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
+import { type CommandOptions, type CommandResult, streamKind } from '@passerelle/event-store-core';
 import type { WorkshopCommand } from '../domain/workshop.commands';
 
-export const workshopStream = (workshopId: string) => `workshop-${workshopId}`;
+/** `workshop-<workshopId>`, and back. */
+export const [workshopStream, workshopIdOf] = streamKind('workshop');
 
 /** Any command on one workshop: they all take the same path (load, decide, append). */
 export class ChangeWorkshop extends Command<CommandResult> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, encodeCursor, EventStorePool } from '@passerelle/platform';
+import { decodeCursor, EventStorePool, keysetPage } from '@passerelle/platform';
 import type { SessionData, WorkshopPlan, WorkshopStatus } from '../domain/workshop.events';
 
 export interface WorkshopSummary extends WorkshopPlan {
@@ -29,9 +29,7 @@ export class WorkshopQueries {
        ORDER BY starts_on DESC, id DESC LIMIT $3`,
       [after?.[0] ?? null, after?.[1] ?? null, limit + 1],
     );
-    const rows = result.rows.slice(0, limit).map(toSummary);
-    const last = rows[rows.length - 1];
-    return { items: rows, nextCursor: result.rows.length > limit ? encodeCursor([last.startsOn, last.id]) : null };
+    return keysetPage(result.rows, limit, ['starts_on', 'id'], toSummary);
   }
 
   async get(id: string): Promise<WorkshopDetail | null> {

@@ -1,7 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { RedisConnection } from '../database/redis.provider';
-import { ProblemException } from '../http/problem';
+import { AppConfig, ProblemException, RedisConnection } from '@passerelle/platform';
 
 /**
  * Slows down password guessing: after LOGIN_MAX_FAILURES failed logins for one account, or four times

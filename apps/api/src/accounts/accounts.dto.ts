@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
-import { IsEmailAddress, IsStorable, trim } from '../http/validators';
+import { IsEmailAddress, IsStorable, trim } from '@passerelle/platform';
 
 
 export class LoginDto {

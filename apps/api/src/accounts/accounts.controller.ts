@@ -1,10 +1,8 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Ip, NotFoundException, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { type AuthUser, CurrentUser, Public, Roles } from '../auth/auth.decorators';
-import type { UserEntity } from '../database/user.entity';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuthService, type UserEntity, UsersService } from '@passerelle/accounts';
+import { ApiAnswers, type AuthUser, CurrentUser, Public, Roles } from '@passerelle/platform';
 import { CreateStaffDto, LoginAnswerView, LoginDto, UserView } from './accounts.dto';
-import { AuthService } from './auth.service';
-import { UsersService } from './users.service';
 
 export function toUserView(user: UserEntity): UserView {
   return { id: user.id, email: user.email, fullName: user.fullName, role: user.role, institutionId: user.institutionId };
@@ -18,27 +16,27 @@ export class AccountsController {
     private readonly users: UsersService,
   ) {}
 
+  @ApiAnswers('Log in: an access token for the Authorization header', 200, LoginAnswerView, [400, 401, 429], { description: 'Too many failed attempts for an account or from an address get 429s for a while.' })
   @Public()
   @Post('auth/login')
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: LoginAnswerView })
   login(@Body() body: LoginDto, @Ip() address: string): Promise<LoginAnswerView> {
     return this.auth.login(body.email, body.password, address);
   }
 
+  @ApiAnswers('Read the account logged in', 200, UserView, [401, 404])
   @Get('me')
   @ApiBearerAuth()
-  @ApiOkResponse({ type: UserView })
   async me(@CurrentUser() current: AuthUser): Promise<UserView> {
     const user = await this.users.findById(current.id);
     if (!user) throw new NotFoundException('This account no longer exists');
     return toUserView(user);
   }
 
+  @ApiAnswers('Create a staff account (admins)', 201, UserView, [400, 401, 403, 409], { description: '409 when an account has the e-mail address.' })
   @Post('staff')
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiCreatedResponse({ type: UserView })
   async createStaff(@Body() body: CreateStaffDto): Promise<UserView> {
     const user = await this.users.create({ email: body.email, fullName: body.fullName, password: body.password, role: 'staff' });
     return toUserView(user);

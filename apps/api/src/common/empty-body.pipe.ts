@@ -1,9 +1,5 @@
-import { ParseUUIDPipe, type PipeTransform } from '@nestjs/common';
+import type { PipeTransform } from '@nestjs/common';
 import { ValidationProblem } from '@passerelle/platform';
-
-/** A path id that must be a UUID: anything else is a 400 naming the parameter. */
-export const uuid = (field: string) =>
-  new ParseUUIDPipe({ exceptionFactory: () => new ValidationProblem([{ field, message: 'must be a UUID' }]) });
 
 /** The body of actions that take none: nothing, or an empty object; any field in it is unknown. */
 export class EmptyBody implements PipeTransform {

@@ -1,10 +1,10 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import * as argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
 import type { Repository } from 'typeorm';
-import { type Role, UserEntity } from '../database/user.entity';
-import { ProblemException } from '../http/problem';
+import { ProblemException, type Role } from '@passerelle/platform';
+import { hashPassword } from './password';
+import { UserEntity } from './user.entity';
 
 export interface NewUser {
   email: string;
@@ -66,8 +66,4 @@ export class UsersService {
       throw err;
     }
   }
-}
-
-export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
 }

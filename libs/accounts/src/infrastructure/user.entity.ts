@@ -1,7 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-
-export type Role = 'admin' | 'staff' | 'partner';
-export const ROLES: readonly Role[] = ['admin', 'staff', 'partner'];
+import type { Role } from '@passerelle/platform';
 
 /**
  * Accounts are kept in a table, not in the event store: credentials must be replaceable and

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { UsersService } from './users.service';
+import { AppConfig } from '@passerelle/platform';
+import { UsersService } from '../infrastructure/users.service';
 
 /** Creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD when no account has that e-mail. */
 @Injectable()

@@ -2,20 +2,12 @@ import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthGuard } from '../auth/auth.guard';
 import { AppConfig } from '../config/app-config';
-import { UserEntity } from '../database/user.entity';
-import { AccountsController } from './accounts.controller';
-import { AdminSeeder } from './admin.seeder';
-import { AuthService } from './auth.service';
-import { LoginThrottle } from './login-throttle';
-import { UsersService } from './users.service';
+import { AuthGuard } from './auth.guard';
 
-/** Accounts, login and the guard that every HTTP route passes. */
+/** Access tokens (signed and verified with JWT_SECRET) and the guard that every HTTP route passes. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([UserEntity]),
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -27,8 +19,7 @@ import { UsersService } from './users.service';
       }),
     }),
   ],
-  controllers: [AccountsController],
-  providers: [UsersService, AuthService, LoginThrottle, AdminSeeder, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [UsersService, AuthService, JwtModule],
+  providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [JwtModule],
 })
-export class AccountsModule {}
+export class AuthModule {}

@@ -1,9 +1,7 @@
 import { createHash, createHmac, hkdfSync } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { EventStorePool } from '../database/event-store.provider';
-import { ProblemException } from '../http/problem';
-import { hashPassword } from './users.service';
+import { AppConfig, EventStorePool, ProblemException } from '@passerelle/platform';
+import { hashPassword } from './password';
 
 export const ACTIVATION_VALID_HOURS = 72;
 
@@ -29,6 +27,18 @@ export class ActivationTokens {
 
   static hash(token: string): string {
     return createHash('sha256').update(token).digest('hex');
+  }
+
+  /**
+   * Stores the token of a new account, valid ACTIVATION_VALID_HOURS from `issuedAt`; doing it again does
+   * nothing, so a reactor may handle its events twice.
+   */
+  async issue(userId: string, issuedAt: Date): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO activation_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3::timestamptz + interval '${ACTIVATION_VALID_HOURS} hours')
+       ON CONFLICT DO NOTHING`,
+      [ActivationTokens.hash(this.tokenFor(userId)), userId, issuedAt],
+    );
   }
 
   /** Who the token is for, if it can still be used. */

@@ -1,11 +1,11 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import * as argon2 from 'argon2';
-import { AppConfig } from '../config/app-config';
-import type { UserEntity } from '../database/user.entity';
-import { ProblemException } from '../http/problem';
-import { LoginThrottle } from './login-throttle';
-import { hashPassword, UsersService } from './users.service';
+import { AppConfig, ProblemException } from '@passerelle/platform';
+import { LoginThrottle } from '../infrastructure/login-throttle';
+import { hashPassword } from '../infrastructure/password';
+import type { UserEntity } from '../infrastructure/user.entity';
+import { UsersService } from '../infrastructure/users.service';
 
 export interface LoginAnswer {
   accessToken: string;

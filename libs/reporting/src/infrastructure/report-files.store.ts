@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import type { ReportFile } from '../domain/report.events';
+
+const CONTENT_TYPES: Record<ReportFile['kind'], string> = { pdf: 'application/pdf', csv: 'text/csv; charset=utf-8', 'proposals-csv': 'text/csv; charset=utf-8' };
+
+/** A rendered file with its checksum, as ReportCompiled records it. */
+export interface RenderedFile extends ReportFile {
+  content: Buffer;
+}
+
+export function checksummed(kind: ReportFile['kind'], language: string, content: Buffer): RenderedFile {
+  return { kind, language, checksum: createHash('sha256').update(content).digest('hex'), content };
+}
+
+/**
+ * Stores a report's files in the caller's transaction (the one that records ReportCompiled, so the
+ * content is fixed then); files stored already are kept as they are.
+ */
+export async function storeReportFiles(tx: Pick<PoolClient, 'query'>, workshopId: string, files: RenderedFile[], createdAt: Date): Promise<void> {
+  for (const f of files) {
+    await tx.query(
+      `INSERT INTO report_files (workshop_id, kind, language, content_type, content, checksum, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (workshop_id, kind, language) DO NOTHING`,
+      [workshopId, f.kind, f.language, CONTENT_TYPES[f.kind], f.content, f.checksum, createdAt],
+    );
+  }
+}
