@@ -4,10 +4,8 @@
  */
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { Pool } from 'pg';
-import { type TestDatabase, waitFor } from '@passerelle/testing';
+import { type TestDatabase, waitFor, freePort } from '@passerelle/testing';
 import { type AppProcess, runApp } from '../test/support/processes';
 
 const PASSWORD = 'bench-partner-password';
@@ -27,14 +25,6 @@ export interface Load {
   p50?: number;
   p99?: number;
   non2xx?: number;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
 }
 
 /** An API process on the bench's database, answering on its base URL; `env` adds to or overrides its configuration. */

@@ -1,9 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { Client } from 'pg';
 import type request from 'supertest';
-import { waitFor } from '@passerelle/testing';
+import { waitFor, freePort } from '@passerelle/testing';
 import { type AppProcess, runApp } from './support/processes';
 import { type Stack, startStack } from './support/stack';
 
@@ -39,14 +37,6 @@ function expectProblem(answer: Answer, status: number, what: string): void {
   expectStatus(answer, status, what);
   expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
   expect(answer.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
 }
 
 describe('proposals and partnerships: isolation, roles, activation, secrets and concurrency', () => {

@@ -1,18 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { MIGRATIONS } from '@passerelle/platform';
-import { dropTestDatabase, testDatabaseUrl, waitFor } from '@passerelle/testing';
+import { dropTestDatabase, testDatabaseUrl, waitFor, freePort } from '@passerelle/testing';
 import { runApp as run } from './support/processes';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 async function query<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
   const client = new Client({ connectionString: url });

@@ -10,3 +10,4 @@ export { writeConcurrently } from './concurrent-writers';
 export type { CommittedWrite, WriteLoad, WriteLoadOptions } from './concurrent-writers';
 export { LogLines } from './log-lines';
 export type { LogLine } from './log-lines';
+export { freePort } from './free-port';
