@@ -1,13 +1,9 @@
 import type { Pool } from 'pg';
-import { createTestDatabase, testPool, type TestDatabase, type WriteLoad, writeConcurrently } from '@passerelle/testing';
+import { CATEGORY_CONSUMERS, createTestDatabase, LOAD_CATEGORIES, testPool, type TestDatabase, type WriteLoad, writeConcurrently } from '@passerelle/testing';
 import { PostgresEventStore, SubscriptionRunner } from './index';
 
-const CATEGORIES = ['alpha', 'bravo', 'charlie', 'delta', 'echo'];
-const CONSUMERS = [
-  { name: 'one-category', categories: ['bravo'] },
-  { name: 'two-categories', categories: ['alpha', 'delta'] },
-  { name: 'three-categories', categories: ['bravo', 'charlie', 'echo'] },
-];
+const CATEGORIES = LOAD_CATEGORIES;
+const CONSUMERS = CATEGORY_CONSUMERS;
 
 /**
  * The gap-safety proof on the path production consumers take: they declare categories, read through the

@@ -1,6 +1,14 @@
 import type { Pool } from 'pg';
 import type { PostgresEventStore } from '@passerelle/event-store-postgres';
 
+/** The categories the gap-safety load writes to, and consumers reading one, two and three of them. */
+export const LOAD_CATEGORIES = ['alpha', 'bravo', 'charlie', 'delta', 'echo'];
+export const CATEGORY_CONSUMERS = [
+  { name: 'one-category', categories: ['bravo'] },
+  { name: 'two-categories', categories: ['alpha', 'delta'] },
+  { name: 'three-categories', categories: ['bravo', 'charlie', 'echo'] },
+];
+
 /** One committed transaction: its events' ids, categories and positions, and the position of its last event. */
 export interface CommittedWrite {
   writer: number;

@@ -6,7 +6,7 @@ export { deciderSpec } from './decider-spec';
 export { SmtpSink } from './smtp-sink';
 export type { ReceivedMail, SmtpSinkOptions } from './smtp-sink';
 export { TEST_DATABASE_SERVER_URL, TEST_REDIS_URL, testDatabaseUrl } from './test-servers';
-export { writeConcurrently } from './concurrent-writers';
+export { CATEGORY_CONSUMERS, LOAD_CATEGORIES, writeConcurrently } from './concurrent-writers';
 export type { CommittedWrite, WriteLoad, WriteLoadOptions } from './concurrent-writers';
 export { LogLines } from './log-lines';
 export type { LogLine } from './log-lines';

@@ -1,16 +1,12 @@
 import type { Pool } from 'pg';
 import { PostgresEventStore, SubscriptionRunner } from '@passerelle/event-store-postgres';
-import { createTestDatabase, testConfig, testPool, type CommittedWrite, type TestDatabase, writeConcurrently } from '@passerelle/testing';
+import { CATEGORY_CONSUMERS, createTestDatabase, LOAD_CATEGORIES, testConfig, testPool, type CommittedWrite, type TestDatabase, writeConcurrently } from '@passerelle/testing';
 import { EventStorePool } from '../database/event-store.provider';
 import { ReadModels } from './read-models';
 import { SystemClock } from '../runtime/clock';
 
-const CATEGORIES = ['alpha', 'bravo', 'charlie', 'delta', 'echo'];
-const CONSUMERS = [
-  { name: 'one-category', categories: ['bravo'] },
-  { name: 'two-categories', categories: ['alpha', 'delta'] },
-  { name: 'three-categories', categories: ['bravo', 'charlie', 'echo'] },
-];
+const CATEGORIES = LOAD_CATEGORIES;
+const CONSUMERS = CATEGORY_CONSUMERS;
 
 /**
  * X-Min-Position under the gap-safety load: sixteen writers append to five categories, consumers of one,
