@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -9,6 +10,7 @@ import { AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source';
 import { eventStoreProvider, EventStorePool } from './database/event-store.provider';
 import { RedisConnection } from './database/redis.provider';
+import { RedisLinks } from './database/redis-links';
 import { HealthController } from './health/health.controller';
 import { ReadModels } from './http/read-models';
 import { createLogger, loggingParams, PROCESS_LOGGER } from './logging/logging';
@@ -24,7 +26,7 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       global: true,
-      imports: [LoggerModule.forRoot(loggingParams(logger)), TypeOrmModule.forRoot({ ...dataSourceOptions(config.DATABASE_URL), autoLoadEntities: true })],
+      imports: [DiscoveryModule, LoggerModule.forRoot(loggingParams(logger)), TypeOrmModule.forRoot({ ...dataSourceOptions(config.DATABASE_URL), autoLoadEntities: true })],
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: PROCESS_LOGGER, useValue: logger },
@@ -32,6 +34,7 @@ export class PlatformModule {
         EventStorePool,
         eventStoreProvider,
         RedisConnection,
+        RedisLinks,
         MetricsRegistry,
         ReadModels,
       ],

@@ -5,6 +5,9 @@ import { AppConfig } from '../config/app-config';
 /** The process's general-purpose Redis connection (health checks, rate limits). */
 @Injectable()
 export class RedisConnection extends Redis implements OnApplicationBootstrap, OnApplicationShutdown {
+  /** Set when the app closes the connection, so that closing is not taken for losing Redis. */
+  closedByApp = false;
+
   constructor(config: AppConfig) {
     super(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
     this.on('error', () => undefined);
@@ -25,6 +28,7 @@ export class RedisConnection extends Redis implements OnApplicationBootstrap, On
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closedByApp = true;
     this.disconnect();
   }
 }

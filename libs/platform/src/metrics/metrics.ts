@@ -1,12 +1,13 @@
 import { Controller, Get, Header, Injectable } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { Public } from '../auth/auth.decorators';
 
 /** One registry per application, so that several apps in one process (tests) do not collide. */
 @Injectable()
 export class MetricsRegistry extends Registry {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly redisReconnects: Counter<'connection'>;
 
   constructor() {
     super();
@@ -16,6 +17,12 @@ export class MetricsRegistry extends Registry {
       help: 'HTTP requests by method, route and status',
       labelNames: ['method', 'route', 'status'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this],
+    });
+    this.redisReconnects = new Counter({
+      name: 'redis_reconnects_total',
+      help: 'Times a Redis connection came back after being lost, by connection (general, queues)',
+      labelNames: ['connection'],
       registers: [this],
     });
   }
