@@ -47,6 +47,8 @@ export class HealthController {
 
   private async redisCheck() {
     const indicator = this.indicators.check('redis');
+    // A command sent while the connection is down waits in the client's offline queue: answer at once.
+    if (this.redis.status !== 'ready') return indicator.down({ message: `connection ${this.redis.status}` });
     try {
       const answer = await Promise.race([
         this.redis.ping(),
