@@ -26,6 +26,8 @@ export interface StackOptions {
   worker?: boolean;
   /** Where the worker's log lines (info and above) go, for the test to read; else it logs nothing. */
   workerLogs?: LogLines;
+  /** Where the API's log lines (info and above) go, for the test to read; else it logs nothing. */
+  apiLogs?: LogLines;
 }
 
 /**
@@ -36,7 +38,8 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
   const db = await createTestDatabase(label);
   const smtp = await new SmtpSink(options.smtp).start();
   const env: Record<string, string> = { SMTP_URL: smtp.url, MAIL_RETRY_DELAY_MS: '100', MAIL_ATTEMPTS: '20', ...options.env };
-  const api = await createApiApp(testConfig(db.url, env));
+  const apiLogs = options.apiLogs;
+  const api = await createApiApp(testConfig(db.url, apiLogs ? { ...env, LOG_LEVEL: 'info' } : env), { logDestination: apiLogs });
   await api.listen(0, '127.0.0.1');
   const baseUrl = await api.getUrl();
   env.APP_BASE_URL = baseUrl.replace('[::1]', 'localhost');

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import type { DestinationStream } from 'pino';
 import { LoginModule } from '@passerelle/accounts';
 import { InvitationsModule } from '@passerelle/invitations';
 import { AppConfig, PlatformHttpModule, PlatformModule, queueConnection } from '@passerelle/platform';
@@ -22,14 +23,19 @@ import { QueueBoardModule } from './operations/queue-board.module';
 import { RsvpController } from './workshops/rsvp.controller';
 import { WorkshopsController } from './workshops/workshops.controller';
 
+export interface ApiOptions {
+  /** Where the API's log lines go instead of stdout (tests read them there). */
+  logDestination?: DestinationStream;
+}
+
 /** The HTTP API. */
 @Module({})
 export class ApiModule {
-  static register(config: AppConfig): DynamicModule {
+  static register(config: AppConfig, options: ApiOptions = {}): DynamicModule {
     return {
       module: ApiModule,
       imports: [
-        PlatformModule.forRoot(config),
+        PlatformModule.forRoot(config, { logDestination: options.logDestination }),
         PlatformHttpModule,
         LoginModule,
         CqrsModule.forRoot(),

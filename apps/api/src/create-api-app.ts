@@ -1,11 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type AppConfig, configureHttpApp, createHttpAdapter } from '@passerelle/platform';
-import { ApiModule } from './api.module';
+import { ApiModule, type ApiOptions } from './api.module';
 
 /** The API application, configured and ready to listen: used by main.ts and by the end-to-end tests. */
-export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config), createHttpAdapter(), {
+export async function createApiApp(config: AppConfig, options: ApiOptions = {}): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config, options), createHttpAdapter(), {
     bufferLogs: true,
     abortOnError: false,
     bodyParser: false,
