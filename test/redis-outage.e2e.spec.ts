@@ -74,4 +74,10 @@ describe('Redis going away and coming back', () => {
     expect(consoleErrors).toEqual([]);
     for (const connection of CONNECTIONS) expect(await reconnects(stack, connection)).toBeGreaterThanOrEqual(1);
   });
+
+  it('does not take the worker closing its connections for losing Redis', async () => {
+    const lostBefore = transitions(workerLogs, 'lost').length;
+    await stack.stopWorker();
+    expect(transitions(workerLogs, 'lost')).toHaveLength(lostBefore);
+  });
 });
