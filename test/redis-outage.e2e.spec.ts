@@ -1,3 +1,4 @@
+import { RedisConnection } from '@passerelle/platform';
 import { LogLines, type LogLine, waitFor } from '@passerelle/testing';
 import { type Stack, startStack } from './support/stack';
 import { RedisServer } from './support/redis-server';
@@ -43,6 +44,8 @@ describe('Redis going away and coming back', () => {
   it('says so once per connection, answers 503 on /health while it lasts, and counts the reconnection', async () => {
     await stack.http.get('/health').expect(200);
 
+    let retries = 0;
+    stack.api.get(RedisConnection).on('reconnecting', () => retries++);
     await redis.kill();
     const down = await waitFor(
       async () => {
@@ -56,6 +59,8 @@ describe('Redis going away and coming back', () => {
       await waitFor(() => transitions(logs, 'lost').length >= CONNECTIONS.length, { timeoutMs: 15_000, what: 'a lost line per connection' });
     }
 
+    // Long enough for many failed retries (about 3 s: the queues' clients retry every second at first).
+    await waitFor(() => retries >= 10, { timeoutMs: 15_000, what: 'ten failed reconnection attempts' });
     await redis.restart();
     await waitFor(async () => (await stack.http.get('/health')).status === 200, { timeoutMs: 30_000, what: '/health to answer 200 again' });
     for (const logs of [apiLogs, workerLogs]) {
