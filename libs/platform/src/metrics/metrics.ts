@@ -1,12 +1,14 @@
 import { Controller, Get, Header, Injectable } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { Public } from '../auth/auth.decorators';
 
 /** One registry per application, so that several apps in one process (tests) do not collide. */
 @Injectable()
 export class MetricsRegistry extends Registry {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** Jobs (and job schedulers) the reconciler found missing from Redis and queued again, by kind. */
+  readonly reconciledJobs: Counter<'kind'>;
 
   constructor() {
     super();
@@ -16,6 +18,12 @@ export class MetricsRegistry extends Registry {
       help: 'HTTP requests by method, route and status',
       labelNames: ['method', 'route', 'status'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this],
+    });
+    this.reconciledJobs = new Counter({
+      name: 'reconciled_jobs_total',
+      help: 'Jobs the store says are due that Redis had lost, queued again by the reconciler, by kind',
+      labelNames: ['kind'],
       registers: [this],
     });
   }
