@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { DUE_INVITATION_MAILS_SQL, INVITATION_MAIL_QUEUE, invitationStream } from '@passerelle/invitations';
+import { DUE_INVITATION_MAILS_SQL, INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE, invitationStream } from '@passerelle/invitations';
 import { MetricsRegistry, queueConnection } from '@passerelle/platform';
 import { freePort, LogLines, waitFor } from '@passerelle/testing';
 import { ReconcileTimer } from '../apps/worker/src/reconcile/reconcile.timer';
@@ -15,6 +15,7 @@ describe('jobs Redis lost, queued again from the store', () => {
   let redis: OwnRedis;
   let stack: Stack;
   let mail: Queue;
+  let schedule: Queue;
   const logs = new LogLines();
 
   beforeAll(async () => {
@@ -22,10 +23,12 @@ describe('jobs Redis lost, queued again from the store', () => {
     stack = await startStack('reconcile', { env: { REDIS_URL: redis.url, RECONCILE_INTERVAL_SECONDS: '1' }, workerLogs: logs });
     const { connection, prefix } = queueConnection(redis.url, new URL(stack.db.url).pathname.slice(1));
     mail = new Queue(INVITATION_MAIL_QUEUE, { connection, prefix });
+    schedule = new Queue(INVITATION_REMINDERS_QUEUE, { connection, prefix });
   });
 
   afterAll(async () => {
     await mail?.close();
+    await schedule?.close();
     await stack?.close();
     await redis?.kill();
   });
@@ -88,6 +91,18 @@ describe('jobs Redis lost, queued again from the store', () => {
     expect(findings[0]).toMatchObject({ level: 40, jobId: expect.stringMatching(/^invitation\./), dueSince: expect.any(String) });
     const metric = await stack.worker!.get(MetricsRegistry).getSingleMetricAsString('reconciled_jobs_total');
     expect(metric).toMatch(new RegExp(`reconciled_jobs_total\\{kind="invitation-mail"\\} ${findings.length}`));
+    // The reminders' scheduler, lost with the rest, is back too.
+    await waitFor(() => schedule.getJobScheduler('find-due-reminders'), { what: 'the reminders scheduler back' });
+  });
+
+  it('creates the reminders job scheduler again within an interval when Redis lost it', async () => {
+    const found = () => logs.of('Reconciler').filter((line) => line.kind === 'invitation-reminders-scheduler').length;
+    const before = found();
+    expect(await schedule.getJobScheduler('find-due-reminders')).toBeTruthy();
+    await schedule.removeJobScheduler('find-due-reminders');
+    expect(await schedule.getJobScheduler('find-due-reminders')).toBeFalsy();
+    await waitFor(() => schedule.getJobScheduler('find-due-reminders'), { timeoutMs: 10_000, what: 'the scheduler back' });
+    expect(found()).toBe(before + 1);
   });
 
   it('queues nothing on a pass where no job is missing, and reads only the issued invitations through their partial index', async () => {

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { InvitationMailReconciled } from '@passerelle/invitations';
-import { AppConfig, JobReconciler, PROCESS_LOGGER, type ReconciledJobs, type ReconcilePass } from '@passerelle/platform';
+import { AppConfig, JobReconciler, PROCESS_LOGGER, type ReconciledJobs, type ReconciledScheduler, type ReconcilePass } from '@passerelle/platform';
+import { InvitationRemindersProcessor } from '../invitations/invitation-reminders.processor';
 
 /**
  * Runs the reconciler at start and every RECONCILE_INTERVAL_SECONDS: the jobs Redis lost (a restart
@@ -12,6 +13,7 @@ import { AppConfig, JobReconciler, PROCESS_LOGGER, type ReconciledJobs, type Rec
 export class ReconcileTimer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger: Logger;
   private readonly kinds: ReconciledJobs[];
+  private readonly schedulers: ReconciledScheduler[];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<ReconcilePass | undefined> | undefined;
 
@@ -20,9 +22,11 @@ export class ReconcileTimer implements OnApplicationBootstrap, OnApplicationShut
     private readonly config: AppConfig,
     @Inject(PROCESS_LOGGER) logger: Logger,
     invitationMail: InvitationMailReconciled,
+    reminders: InvitationRemindersProcessor,
   ) {
     this.logger = logger.child({ context: 'Reconciler' });
     this.kinds = [invitationMail];
+    this.schedulers = [reminders];
   }
 
   onApplicationBootstrap(): void {
@@ -38,7 +42,7 @@ export class ReconcileTimer implements OnApplicationBootstrap, OnApplicationShut
   /** One pass, unless the previous one is still running; resolves when it is over. */
   runPass(): Promise<ReconcilePass | undefined> {
     this.running ??= this.reconciler
-      .pass(this.kinds)
+      .pass(this.kinds, this.schedulers)
       .catch((err: Error) => {
         this.logger.warn({ reason: err.message }, `Reconcile pass failed, tried again in ${this.config.RECONCILE_INTERVAL_SECONDS} s: ${err.message}`);
         return undefined;
