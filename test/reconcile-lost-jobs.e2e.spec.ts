@@ -127,4 +127,19 @@ describe('jobs Redis lost, queued again from the store', () => {
     expect(plan).toContain('invitations_issued');
     await stack.smtp.start();
   });
+
+  it('skips its pass while another worker process holds the reconcile lock, and runs again once it is free', async () => {
+    const other = new Client({ connectionString: stack.db.url });
+    await other.connect();
+    try {
+      await other.query("SELECT pg_advisory_lock(hashtext('passerelle.reconcile-jobs'))");
+      const timer = stack.worker!.get(ReconcileTimer);
+      // A pass begun before the lock was taken may still finish; the next one must skip.
+      await waitFor(async () => (await timer.runPass())?.ran === false, { what: 'a skipped pass' });
+      await other.query("SELECT pg_advisory_unlock(hashtext('passerelle.reconcile-jobs'))");
+      expect(await timer.runPass()).toMatchObject({ ran: true });
+    } finally {
+      await other.end();
+    }
+  });
 });
