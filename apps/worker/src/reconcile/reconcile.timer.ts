@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { InvitationMailReconciled } from '@passerelle/invitations';
 import { AppConfig, JobReconciler, PROCESS_LOGGER, type ReconciledJobs, type ReconciledScheduler, type ReconcilePass } from '@passerelle/platform';
@@ -10,11 +10,12 @@ import { InvitationRemindersProcessor } from '../invitations/invitation-reminder
  * Passes never overlap in one process; the reconciler's lock keeps them one at a time across processes.
  */
 @Injectable()
-export class ReconcileTimer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReconcileTimer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger: Logger;
   private readonly kinds: ReconciledJobs[];
   private readonly schedulers: ReconciledScheduler[];
   private timer: NodeJS.Timeout | undefined;
+  private stopping = false;
   private running: Promise<ReconcilePass | undefined> | undefined;
 
   constructor(
@@ -34,9 +35,14 @@ export class ReconcileTimer implements OnApplicationBootstrap, OnApplicationShut
     this.timer = setInterval(() => void this.runPass(), this.config.RECONCILE_INTERVAL_SECONDS * 1000);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the pool and the queues close, so no pass is cut short by the shutdown itself; but a pass
+  // waiting for a Redis that is down does not hold the shutdown more than a few seconds.
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
-    await this.running;
+    let bound: NodeJS.Timeout | undefined;
+    await Promise.race([this.running, new Promise((resolve) => (bound = setTimeout(resolve, 5000).unref()))]);
+    clearTimeout(bound);
   }
 
   /** One pass, unless the previous one is still running; resolves when it is over. */
@@ -44,6 +50,7 @@ export class ReconcileTimer implements OnApplicationBootstrap, OnApplicationShut
     this.running ??= this.reconciler
       .pass(this.kinds, this.schedulers)
       .catch((err: Error) => {
+        if (this.stopping) return undefined;
         this.logger.warn({ reason: err.message }, `Reconcile pass failed, tried again in ${this.config.RECONCILE_INTERVAL_SECONDS} s: ${err.message}`);
         return undefined;
       })
