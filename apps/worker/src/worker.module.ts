@@ -5,7 +5,7 @@ import type { DestinationStream } from 'pino';
 import { AccountsModule } from '@passerelle/accounts';
 import { InvitationMailReactor, InvitationReadModelProjection, InvitationsWorkerModule } from '@passerelle/invitations';
 import { MailModule } from '@passerelle/mail';
-import { AppConfig, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
+import { AppConfig, JobReconciler, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
 import { InstitutionReadModelProjection, PartnerAccountsReactor, PartnersModule } from '@passerelle/partners';
 import { PartnershipPolicy, PartnershipReadModelProjection, PartnershipsModule } from '@passerelle/partnerships';
 import { ProposalNotificationsReactor, ProposalReadModelProjection, ProposalsModule } from '@passerelle/proposals';
@@ -17,6 +17,7 @@ import { InvitationRemindersProcessor } from './invitations/invitation-reminders
 import { ReportProcessor } from './reporting/report.processor';
 import { MailAttemptsLog } from './mail/mail-attempts.log';
 import { SmtpStartCheck } from './mail/smtp-start-check';
+import { ReconcileTimer } from './reconcile/reconcile.timer';
 
 export interface WorkerOptions {
   /** Where the worker's log lines go instead of stdout (tests read them there). */
@@ -55,7 +56,7 @@ export class WorkerModule {
           [WorkshopsModule, InvitationsWorkerModule, PartnersModule, ProposalsModule, PartnershipsModule, ReportingModule],
         ),
       ],
-      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor, MailAttemptsLog, SmtpStartCheck],
+      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor, MailAttemptsLog, SmtpStartCheck, JobReconciler, ReconcileTimer],
     };
   }
 }

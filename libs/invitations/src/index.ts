@@ -9,5 +9,6 @@ export type { InvitationView, RsvpView } from './infrastructure/invitation.queri
 export { InvitationReadModelProjection, INVITATION_READ_MODEL } from './infrastructure/invitation-read-model.projection';
 export { InvitationMailReactor, INVITATION_MAIL_REACTOR } from './infrastructure/invitation-mail.reactor';
 export * from './infrastructure/invitation-mail.queue';
+export { DUE_INVITATION_MAILS_SQL, InvitationMailReconciled } from './infrastructure/invitation-mail.reconciled';
 export { formatDates } from './application/format-dates';
 export { InvitationsModule, InvitationsWorkerModule } from './invitations.module';

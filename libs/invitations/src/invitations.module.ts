@@ -7,6 +7,7 @@ import { RespondToInvitationHandler } from './application/respond-to-invitation.
 import { RsvpTokens } from './application/rsvp-tokens';
 import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE } from './infrastructure/invitation-mail.queue';
 import { InvitationMailReactor } from './infrastructure/invitation-mail.reactor';
+import { InvitationMailReconciled } from './infrastructure/invitation-mail.reconciled';
 import { InvitationReadModelProjection } from './infrastructure/invitation-read-model.projection';
 import { InvitationQueries } from './infrastructure/invitation.queries';
 
@@ -20,10 +21,10 @@ const queues = BullModule.registerQueue({ name: INVITATION_MAIL_QUEUE }, { name:
 })
 export class InvitationsModule {}
 
-/** What the worker adds: the projection and the reactor that queues mail (the processors are the worker's own). */
+/** What the worker adds: the projection, the reactor that queues mail and its reconciled kind (the processors are the worker's own). */
 @Module({
   imports: [InvitationsModule],
-  providers: [InvitationReadModelProjection, InvitationMailReactor],
-  exports: [InvitationsModule, InvitationReadModelProjection, InvitationMailReactor],
+  providers: [InvitationReadModelProjection, InvitationMailReactor, InvitationMailReconciled],
+  exports: [InvitationsModule, InvitationReadModelProjection, InvitationMailReactor, InvitationMailReconciled],
 })
 export class InvitationsWorkerModule {}

@@ -1,7 +1,7 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { AppConfig, eventJobOptions } from '@passerelle/platform';
+import { AppConfig, eventJobOptions, type ReconciledScheduler } from '@passerelle/platform';
 import {
   INVITATION_MAIL_QUEUE,
   INVITATION_REMINDERS_QUEUE,
@@ -10,6 +10,8 @@ import {
   reminderJobId,
 } from '@passerelle/invitations';
 
+const SCHEDULER_ID = 'find-due-reminders';
+
 /**
  * Every REMINDER_CHECK_INTERVAL_SECONDS, an hour by default (a BullMQ job scheduler, so one run per
  * interval however many workers run), finds the
@@ -17,7 +19,8 @@ import {
  * each. The job id is the invitation's, and the mail ledger keys reminders by invitation: one reminder at most.
  */
 @Processor(INVITATION_REMINDERS_QUEUE)
-export class InvitationRemindersProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class InvitationRemindersProcessor extends WorkerHost implements OnModuleInit, ReconciledScheduler {
+  readonly kind = 'invitation-reminders-scheduler';
   private readonly logger = new Logger('InvitationReminders');
 
   constructor(
@@ -29,12 +32,20 @@ export class InvitationRemindersProcessor extends WorkerHost implements OnApplic
     super();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.schedule.upsertJobScheduler(
-      'find-due-reminders',
-      { every: this.config.REMINDER_CHECK_INTERVAL_SECONDS * 1000 },
-      { name: 'find-due-reminders' },
-    );
+  // Before any application bootstrap, so the reconciler's first pass finds the scheduler in place.
+  async onModuleInit(): Promise<void> {
+    await this.upsertScheduler();
+  }
+
+  /** Re-creates the scheduler if Redis lost it (the reconciler asks on each pass); true if it was missing. */
+  async ensure(): Promise<boolean> {
+    if (await this.schedule.getJobScheduler(SCHEDULER_ID)) return false;
+    await this.upsertScheduler();
+    return true;
+  }
+
+  private async upsertScheduler(): Promise<void> {
+    await this.schedule.upsertJobScheduler(SCHEDULER_ID, { every: this.config.REMINDER_CHECK_INTERVAL_SECONDS * 1000 }, { name: SCHEDULER_ID });
   }
 
   process(): Promise<number> {

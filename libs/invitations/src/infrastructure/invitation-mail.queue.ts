@@ -1,3 +1,5 @@
+import { eventJobOptions } from '@passerelle/platform';
+
 export const INVITATION_MAIL_QUEUE = 'invitation-mail';
 export const INVITATION_REMINDERS_QUEUE = 'invitation-reminders';
 
@@ -12,3 +14,15 @@ export interface InvitationMailJob {
 /** BullMQ refuses ':' in custom job ids. */
 export const invitationJobId = (eventId: string) => `invitation.${eventId}`;
 export const reminderJobId = (invitationId: string) => `reminder.${invitationId}`;
+
+/**
+ * The job that e-mails an invitation when it is issued: built here alone, so the reactor and the
+ * reconciler queue the same job under the same id.
+ */
+export function invitationMailJob(
+  config: { MAIL_ATTEMPTS: number; MAIL_RETRY_DELAY_MS: number },
+  issued: { invitationId: string; eventId: string; correlationId: string },
+) {
+  const data: InvitationMailJob = { invitationId: issued.invitationId, eventId: issued.eventId, correlationId: issued.correlationId };
+  return { name: 'invitation', data, opts: eventJobOptions(config, invitationJobId(issued.eventId)) };
+}

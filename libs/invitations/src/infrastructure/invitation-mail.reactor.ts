@@ -2,9 +2,9 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { type StoredEventOf, TypedConsumer } from '@passerelle/event-store-postgres';
-import { AppConfig, eventJobOptions } from '@passerelle/platform';
+import { AppConfig } from '@passerelle/platform';
 import type { InvitationEvent } from '../domain/invitation.events';
-import { INVITATION_MAIL_QUEUE, type InvitationMailJob, invitationJobId } from './invitation-mail.queue';
+import { INVITATION_MAIL_QUEUE, type InvitationMailJob, invitationMailJob } from './invitation-mail.queue';
 
 export const INVITATION_MAIL_REACTOR = 'invitation-mail-reactor';
 
@@ -18,11 +18,7 @@ export class InvitationMailReactor extends TypedConsumer<InvitationEvent> {
   constructor(@InjectQueue(INVITATION_MAIL_QUEUE) queue: Queue<InvitationMailJob>, config: AppConfig) {
     const enqueue = async (events: StoredEventOf<InvitationEvent, 'InvitationIssued'>[]) => {
       await queue.addBulk(
-        events.map((event) => ({
-          name: 'invitation',
-          data: { invitationId: event.data.invitationId, eventId: event.id, correlationId: event.metadata.correlationId },
-          opts: eventJobOptions(config, invitationJobId(event.id)),
-        })),
+        events.map((event) => invitationMailJob(config, { invitationId: event.data.invitationId, eventId: event.id, correlationId: event.metadata.correlationId })),
       );
     };
     super({

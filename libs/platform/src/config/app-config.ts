@@ -114,6 +114,16 @@ export class AppConfig {
   REMINDER_CHECK_INTERVAL_SECONDS = 3600;
 
   /**
+   * How often the worker checks that every piece of work the store says is due has its job in Redis
+   * (and that the job schedulers exist), queuing again what Redis lost; also once at start.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  RECONCILE_INTERVAL_SECONDS = 60;
+
+  /**
    * Streams a process keeps after commanding them, so that the next command on one decides without
    * reading it (proposals go through several commands in a row); 0 keeps none. At most 100 events each.
    * `npm run bench:http` with BENCH_COMPARE=stream-cache measures what it gains.
@@ -168,6 +178,7 @@ const KEYS = [
   'MAIL_RETRY_DELAY_MS',
   'REMINDER_DAYS_BEFORE',
   'REMINDER_CHECK_INTERVAL_SECONDS',
+  'RECONCILE_INTERVAL_SECONDS',
   'STREAM_CACHE_SIZE',
   'INVITATION_PROJECTION_BATCH_RUNS',
 ] as const;

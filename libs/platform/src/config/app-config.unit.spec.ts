@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       APP_BASE_URL: 'http://localhost:3000',
       APPROVALS_REQUIRED: 2,
       REMINDER_CHECK_INTERVAL_SECONDS: 3600,
+      RECONCILE_INTERVAL_SECONDS: 60,
     });
     expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
   });
@@ -27,6 +28,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ REMINDER_CHECK_INTERVAL_SECONDS: '2' }).REMINDER_CHECK_INTERVAL_SECONDS).toBe(2);
     for (const bad of ['0', '86401', 'hourly', '1.5']) {
       expect(() => loadConfig({ REMINDER_CHECK_INTERVAL_SECONDS: bad })).toThrow(/REMINDER_CHECK_INTERVAL_SECONDS/);
+    }
+  });
+
+  it('takes the reconcile interval in whole seconds, from one second to a day', () => {
+    expect(loadConfig({ RECONCILE_INTERVAL_SECONDS: '1' }).RECONCILE_INTERVAL_SECONDS).toBe(1);
+    for (const bad of ['0', '86401', 'often', '2.5']) {
+      expect(() => loadConfig({ RECONCILE_INTERVAL_SECONDS: bad })).toThrow(/RECONCILE_INTERVAL_SECONDS/);
     }
   });
 

@@ -8,6 +8,8 @@ import { Public } from '../auth/auth.decorators';
 export class MetricsRegistry extends Registry {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   readonly redisReconnects: Counter<'connection'>;
+  /** Jobs (and job schedulers) the reconciler found missing from Redis and queued again, by kind. */
+  readonly reconciledJobs: Counter<'kind'>;
 
   constructor() {
     super();
@@ -23,6 +25,12 @@ export class MetricsRegistry extends Registry {
       name: 'redis_reconnects_total',
       help: 'Times a Redis connection came back after being lost, by connection (general, queues)',
       labelNames: ['connection'],
+      registers: [this],
+    });
+    this.reconciledJobs = new Counter({
+      name: 'reconciled_jobs_total',
+      help: 'Jobs the store says are due that Redis had lost, queued again by the reconciler, by kind',
+      labelNames: ['kind'],
       registers: [this],
     });
   }

@@ -1,0 +1,62 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { InvitationMailReconciled } from '@passerelle/invitations';
+import { AppConfig, JobReconciler, PROCESS_LOGGER, type ReconciledJobs, type ReconciledScheduler, type ReconcilePass } from '@passerelle/platform';
+import { InvitationRemindersProcessor } from '../invitations/invitation-reminders.processor';
+
+/**
+ * Runs the reconciler at start and every RECONCILE_INTERVAL_SECONDS: the jobs Redis lost (a restart
+ * without persistence, a failover, an old snapshot) are queued again without a restart or an operator.
+ * Passes never overlap in one process; the reconciler's lock keeps them one at a time across processes.
+ */
+@Injectable()
+export class ReconcileTimer implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger: Logger;
+  private readonly kinds: ReconciledJobs[];
+  private readonly schedulers: ReconciledScheduler[];
+  private timer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private running: Promise<ReconcilePass | undefined> | undefined;
+
+  constructor(
+    private readonly reconciler: JobReconciler,
+    private readonly config: AppConfig,
+    @Inject(PROCESS_LOGGER) logger: Logger,
+    invitationMail: InvitationMailReconciled,
+    reminders: InvitationRemindersProcessor,
+  ) {
+    this.logger = logger.child({ context: 'Reconciler' });
+    this.kinds = [invitationMail];
+    this.schedulers = [reminders];
+  }
+
+  onApplicationBootstrap(): void {
+    void this.runPass();
+    this.timer = setInterval(() => void this.runPass(), this.config.RECONCILE_INTERVAL_SECONDS * 1000);
+  }
+
+  // Before the pool and the queues close, so no pass is cut short by the shutdown itself; but a pass
+  // waiting for a Redis that is down does not hold the shutdown more than a few seconds.
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    let bound: NodeJS.Timeout | undefined;
+    await Promise.race([this.running, new Promise((resolve) => (bound = setTimeout(resolve, 5000).unref()))]);
+    clearTimeout(bound);
+  }
+
+  /** One pass, unless the previous one is still running; resolves when it is over. */
+  runPass(): Promise<ReconcilePass | undefined> {
+    this.running ??= this.reconciler
+      .pass(this.kinds, this.schedulers)
+      .catch((err: Error) => {
+        if (this.stopping) return undefined;
+        this.logger.warn({ reason: err.message }, `Reconcile pass failed, tried again in ${this.config.RECONCILE_INTERVAL_SECONDS} s: ${err.message}`);
+        return undefined;
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+}
