@@ -3,7 +3,7 @@ import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { ActivationTokens } from '@passerelle/accounts';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { MailTemplates, NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, OnceMailer, withoutAddresses } from '@passerelle/mail';
+import { MailTemplates, NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, notificationLedgerKey, OnceMailer, withoutAddresses } from '@passerelle/mail';
 import { institutionStream } from '@passerelle/partners';
 import { AppConfig } from '@passerelle/platform';
 
@@ -55,7 +55,7 @@ export class NotificationMailProcessor extends WorkerHost implements OnModuleIni
     const contact = await this.contact(institutionId, recipientUserId);
     if (!contact) return 'no such contact';
     const rendered = this.templates.render(template, contact.language, { fullName: contact.fullName, ...values });
-    const outcome = await this.mailer.send(`${kind}:${eventId}:${recipientUserId}`, { to: contact.email, ...rendered });
+    const outcome = await this.mailer.send(notificationLedgerKey(job.data), { to: contact.email, ...rendered });
     if (outcome.status === 'rejected') this.logger.warn(`${kind} for user ${recipientUserId} refused: ${withoutAddresses(outcome.reason)}`);
     return outcome.status;
   }

@@ -4,8 +4,8 @@ import type { Queue } from 'bullmq';
 import { ActivationTokens, PartnerAccounts } from '@passerelle/accounts';
 import type { StoredEvent } from '@passerelle/event-store-core';
 import { TypedConsumer } from '@passerelle/event-store-postgres';
-import { NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, notificationJobId } from '@passerelle/mail';
-import { AppConfig, eventJobOptions } from '@passerelle/platform';
+import { NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, notificationMailJob } from '@passerelle/mail';
+import { AppConfig } from '@passerelle/platform';
 import type { PartnerInstitutionEvent } from '../domain/partner-institution.events';
 
 export const PARTNER_ACCOUNTS_REACTOR = 'partner-accounts-reactor';
@@ -31,14 +31,14 @@ export class PartnerAccountsReactor extends TypedConsumer<PartnerInstitutionEven
       const { userId, email, fullName } = contact;
       await accounts.claim({ userId, email, fullName, institutionId });
       await tokens.issue(userId, event.recordedAt);
-      const data: NotificationMailJob = {
+      const job = notificationMailJob(config, {
         kind: 'account-activation',
         streamId: event.streamId,
         eventId: event.id,
         recipientUserId: contact.userId,
         correlationId: event.metadata.correlationId,
-      };
-      await queue.add(data.kind, data, eventJobOptions(config, notificationJobId(data)));
+      });
+      await queue.add(job.name, job.data, job.opts);
     };
     super({
       name: PARTNER_ACCOUNTS_REACTOR,

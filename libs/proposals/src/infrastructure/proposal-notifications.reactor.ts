@@ -3,8 +3,8 @@ import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { StoredEvent } from '@passerelle/event-store-core';
 import { type ConsumerTransaction, TypedConsumer } from '@passerelle/event-store-postgres';
-import { NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, notificationJobId } from '@passerelle/mail';
-import { AppConfig, eventJobOptions } from '@passerelle/platform';
+import { NOTIFICATION_MAIL_QUEUE, type NotificationMailJob, notificationMailJob } from '@passerelle/mail';
+import { AppConfig } from '@passerelle/platform';
 import { ProposalRecipients } from '../application/proposal-recipients';
 import type { ProposalEvent } from '../domain/proposal.events';
 
@@ -18,18 +18,15 @@ export class ProposalNotificationsReactor extends TypedConsumer<ProposalEvent> {
       const jobs = [];
       // The accounts of the proposal's institution (created by the partner-accounts reactor at registration).
       for (const recipientUserId of await recipients.of(event.streamId, tx)) {
-        const data: NotificationMailJob = {
-          kind: 'proposal-decision',
-          streamId: event.streamId,
-          eventId: event.id,
-          recipientUserId,
-          correlationId: event.metadata.correlationId,
-        };
-        jobs.push({
-          name: data.kind,
-          data,
-          opts: eventJobOptions(config, notificationJobId(data)),
-        });
+        jobs.push(
+          notificationMailJob(config, {
+            kind: 'proposal-decision',
+            streamId: event.streamId,
+            eventId: event.id,
+            recipientUserId,
+            correlationId: event.metadata.correlationId,
+          }),
+        );
       }
       if (jobs.length) await queue.addBulk(jobs);
     };
