@@ -7,3 +7,5 @@ export * from './notification-mail.queue';
 export { mailAttemptFailure, nextRetryDelayMs, withoutAddresses } from './mail-attempt-failure';
 export type { FailedMailJob, MailAttemptFailure } from './mail-attempt-failure';
 export { probeSmtp, smtpServerOf } from './smtp-probe';
+export { unsentNotificationMails } from './due-notification-mails';
+export type { DueNotificationMail } from './due-notification-mails';

@@ -8,3 +8,4 @@ export type { InstitutionView } from './infrastructure/institution.queries';
 export { InstitutionReadModelProjection, INSTITUTION_READ_MODEL } from './infrastructure/institution-read-model.projection';
 export { PartnerAccountsReactor, PARTNER_ACCOUNTS_REACTOR } from './infrastructure/partner-accounts.reactor';
 export { PartnersModule } from './partners.module';
+export { ActivationMailReconciled, ACTIVATION_MAILS_CALLED_FOR_SQL } from './infrastructure/activation-mail.reconciled';

@@ -8,3 +8,4 @@ export type { ProposalView, ProposalDetail } from './infrastructure/proposal.que
 export { ProposalReadModelProjection, PROPOSAL_READ_MODEL } from './infrastructure/proposal-read-model.projection';
 export { ProposalNotificationsReactor, PROPOSAL_NOTIFICATIONS_REACTOR } from './infrastructure/proposal-notifications.reactor';
 export { ProposalsModule } from './proposals.module';
+export { DecisionMailReconciled, DECISION_MAILS_CALLED_FOR_SQL } from './infrastructure/decision-mail.reconciled';

@@ -1,6 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { InvitationMailReconciled } from '@passerelle/invitations';
+import { ActivationMailReconciled } from '@passerelle/partners';
+import { DecisionMailReconciled } from '@passerelle/proposals';
 import { AppConfig, JobReconciler, PROCESS_LOGGER, type ReconciledJobs, type ReconciledScheduler, type ReconcilePass } from '@passerelle/platform';
 import { InvitationRemindersProcessor } from '../invitations/invitation-reminders.processor';
 
@@ -24,9 +26,10 @@ export class ReconcileTimer implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(PROCESS_LOGGER) logger: Logger,
     invitationMail: InvitationMailReconciled,
     reminders: InvitationRemindersProcessor,
+    activationMail: ActivationMailReconciled, decisionMail: DecisionMailReconciled,
   ) {
     this.logger = logger.child({ context: 'Reconciler' });
-    this.kinds = [invitationMail];
+    this.kinds = [invitationMail, activationMail, decisionMail];
     this.schedulers = [reminders];
   }
 
