@@ -112,7 +112,7 @@ describe('jobs Redis lost, queued again from the store', () => {
     await waitFor(async () => (await pending()) === 100, { timeoutMs: 30_000, intervalMs: 50, what: 'the 100 jobs queued' });
     const before = (await stack.worker!.get(MetricsRegistry).getSingleMetricAsString('reconciled_jobs_total'));
     const pass = await waitFor(() => stack.worker!.get(ReconcileTimer).runPass(), { what: 'a pass that ran' });
-    expect(pass).toEqual({ ran: true, requeued: { 'invitation-mail': 0 } });
+    expect(pass).toEqual({ ran: true, requeued: { 'invitation-mail': 0, 'report-compile': 0, 'report-delivery': 0 } });
     expect(await stack.worker!.get(MetricsRegistry).getSingleMetricAsString('reconciled_jobs_total')).toBe(before);
     expect(await statuses(workshopId)).toEqual({ issued: 100 });
 

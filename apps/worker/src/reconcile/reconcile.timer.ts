@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { InvitationMailReconciled } from '@passerelle/invitations';
+import { ReportCompileReconciled, ReportDeliveryReconciled } from '@passerelle/reporting';
 import { AppConfig, JobReconciler, PROCESS_LOGGER, type ReconciledJobs, type ReconciledScheduler, type ReconcilePass } from '@passerelle/platform';
 import { InvitationRemindersProcessor } from '../invitations/invitation-reminders.processor';
 
@@ -23,10 +24,12 @@ export class ReconcileTimer implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly config: AppConfig,
     @Inject(PROCESS_LOGGER) logger: Logger,
     invitationMail: InvitationMailReconciled,
+    reportCompile: ReportCompileReconciled,
+    reportDelivery: ReportDeliveryReconciled,
     reminders: InvitationRemindersProcessor,
   ) {
     this.logger = logger.child({ context: 'Reconciler' });
-    this.kinds = [invitationMail];
+    this.kinds = [invitationMail, reportCompile, reportDelivery];
     this.schedulers = [reminders];
   }
 
