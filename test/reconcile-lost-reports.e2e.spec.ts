@@ -85,6 +85,10 @@ describe('report deliveries Redis lost, queued again from the store', () => {
     }, { timeoutMs: 30_000, intervalMs: 50, what: 'the compile job and the three deliver jobs delayed after failed attempts' });
     expect(logs.of('Reconciler')).toEqual([]);
 
+    // No attempt in flight when Redis is emptied (one could send once the mail server is up, before any
+    // pass): the queue paused and its active jobs over; FLUSHALL takes the pause away with the rest.
+    await queue.pause();
+    await waitFor(async () => (await queue.getJobCounts('active')).active === 0, { timeoutMs: 30_000, intervalMs: 20, what: 'no report job active' });
     const flusher = new Redis(redis.url);
     try {
       await flusher.flushall();

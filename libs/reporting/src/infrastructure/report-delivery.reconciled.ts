@@ -4,15 +4,19 @@ import type { Queue } from 'bullmq';
 import { AppConfig, type DueJob, EventStorePool, type ReconciledJobs } from '@passerelle/platform';
 import { reportWorkshopIdOf } from '../domain/report.decider';
 import { REPORT_JOBS, REPORT_QUEUE, type ReportJob, reportJob, reportJobId } from './report.queue';
+import { REPORT_REACTOR } from './report.reactor';
 
 /**
  * Report deliveries queued and not sent or failed since (a later event of their stream for the same
- * country), with their ReportDeliveryQueued event (whose id gives the job's). The queued events come
- * from the partial index `events_report_progress`, their outcomes from the stream's own index.
+ * country), with their ReportDeliveryQueued event (whose id gives the job's); $1 is the report reactor,
+ * whose checkpoint bounds the events read (a later one is still to be queued by the reactor itself,
+ * not missing). The queued events come from the partial index `events_report_progress`, their
+ * outcomes from the stream's own index.
  */
 export const DUE_REPORT_DELIVERIES_SQL = `SELECT q.stream_id, q.event_id, q.data->>'country' AS country, q.metadata->>'correlationId' AS correlation_id, q.recorded_at
   FROM events q
-  WHERE q.type = 'ReportDeliveryQueued'
+  WHERE q.position <= (SELECT position FROM subscription_checkpoints WHERE name = $1)
+    AND q.type = 'ReportDeliveryQueued'
     AND NOT EXISTS (SELECT 1 FROM events o
       WHERE o.stream_id = q.stream_id AND o.version > q.version
         AND o.type IN ('ReportDeliverySent', 'ReportDeliveryFailed') AND o.data->>'country' = q.data->>'country')`;
@@ -39,7 +43,7 @@ export class ReportDeliveryReconciled implements ReconciledJobs {
   ) {}
 
   async findDue(): Promise<DueReportDelivery[]> {
-    const result = await this.pool.query(DUE_REPORT_DELIVERIES_SQL);
+    const result = await this.pool.query(DUE_REPORT_DELIVERIES_SQL, [REPORT_REACTOR]);
     return result.rows.map((row) => {
       const workshopId = reportWorkshopIdOf(row.stream_id);
       return {
