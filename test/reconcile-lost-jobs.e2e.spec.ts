@@ -102,6 +102,8 @@ describe('jobs Redis lost, queued again from the store', () => {
     await schedule.removeJobScheduler('find-due-reminders');
     expect(await schedule.getJobScheduler('find-due-reminders')).toBeFalsy();
     await waitFor(() => schedule.getJobScheduler('find-due-reminders'), { timeoutMs: 10_000, what: 'the scheduler back' });
+    // The finding is logged once the re-creation has answered, which the test may see first.
+    await waitFor(() => found() > before, { timeoutMs: 10_000, what: 'the finding logged' });
     expect(found()).toBe(before + 1);
   });
 
