@@ -2,8 +2,9 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { MetricsRegistry, queueConnection } from '@passerelle/platform';
-import { REPORT_QUEUE } from '@passerelle/reporting';
+import { DUE_REPORT_COMPILES_SQL, DUE_REPORT_DELIVERIES_SQL, REPORT_QUEUE, REPORT_REACTOR, reportStream } from '@passerelle/reporting';
 import { freePort, LogLines, waitFor } from '@passerelle/testing';
+import { ReconcileTimer } from '../apps/worker/src/reconcile/reconcile.timer';
 import { OwnRedis } from './support/own-redis';
 import { type Stack, startStack } from './support/stack';
 
@@ -118,5 +119,28 @@ describe('report deliveries Redis lost, queued again from the store', () => {
     expect(logs.of('Reconciler').filter((line) => line.kind === 'report-compile')).toEqual([]);
     const metric = await stack.worker!.get(MetricsRegistry).getSingleMetricAsString('reconciled_jobs_total');
     expect(metric).toMatch(new RegExp(`reconciled_jobs_total\\{kind="report-delivery"\\} ${findings.length}`));
+  });
+
+  it('queues nothing on a pass where no report job is missing, and reads only the report progress events through their partial index', async () => {
+    const pass = await waitFor(() => stack.worker!.get(ReconcileTimer).runPass(), { what: 'a pass that ran' });
+    expect(pass).toMatchObject({ ran: true, requeued: { 'report-compile': 0, 'report-delivery': 0 } });
+
+    // A store with many other events: the plans go through the partial index (all of it rolled back).
+    const client = new Client({ connectionString: stack.db.url });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO events (position, event_id, stream_id, category, version, type, data, metadata)
+         SELECT (SELECT coalesce(max(position), 0) FROM events) + n, gen_random_uuid(), 'filler-' || n, 'filler', 1, 'FillerRecorded', '{}', '{}' FROM generate_series(1, 50000) n`,
+      );
+      await client.query('ANALYZE events');
+      const plan = async (text: string, values: unknown[]) => (await client.query(`EXPLAIN ${text}`, values)).rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(await plan(DUE_REPORT_COMPILES_SQL, [reportStream(''), REPORT_REACTOR])).toContain('events_report_progress');
+      expect(await plan(DUE_REPORT_DELIVERIES_SQL, [REPORT_REACTOR])).toContain('events_report_progress');
+    } finally {
+      await client.query('ROLLBACK');
+      await client.end();
+    }
   });
 });
