@@ -102,6 +102,8 @@ describe('jobs Redis lost, queued again from the store', () => {
     await schedule.removeJobScheduler('find-due-reminders');
     expect(await schedule.getJobScheduler('find-due-reminders')).toBeFalsy();
     await waitFor(() => schedule.getJobScheduler('find-due-reminders'), { timeoutMs: 10_000, what: 'the scheduler back' });
+    // The finding is logged once the re-creation has answered, which the test may see first.
+    await waitFor(() => found() > before, { timeoutMs: 10_000, what: 'the finding logged' });
     expect(found()).toBe(before + 1);
   });
 
@@ -112,8 +114,10 @@ describe('jobs Redis lost, queued again from the store', () => {
     await waitFor(async () => (await pending()) === 100, { timeoutMs: 30_000, intervalMs: 50, what: 'the 100 jobs queued' });
     const before = (await stack.worker!.get(MetricsRegistry).getSingleMetricAsString('reconciled_jobs_total'));
     const pass = await waitFor(() => stack.worker!.get(ReconcileTimer).runPass(), { what: 'a pass that ran' });
-    expect(pass).toMatchObject({ ran: true, requeued: { 'invitation-mail': 0 } });
-    expect(Object.values(pass!.requeued).filter((n) => n > 0)).toEqual([]);
+    expect(pass).toEqual({
+      ran: true,
+      requeued: { 'invitation-mail': 0, 'account-activation-mail': 0, 'proposal-decision-mail': 0, 'report-compile': 0, 'report-delivery': 0 },
+    });
     expect(await stack.worker!.get(MetricsRegistry).getSingleMetricAsString('reconciled_jobs_total')).toBe(before);
     expect(await statuses(workshopId)).toEqual({ issued: 100 });
 

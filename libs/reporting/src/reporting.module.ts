@@ -9,6 +9,8 @@ import { ResendReportDeliveriesHandler } from './application/resend-report-deliv
 import { SetMinistryContactHandler } from './application/set-ministry-contact';
 import { MinistryReadModelProjection } from './infrastructure/ministry-read-model.projection';
 import { MinistryQueries } from './infrastructure/ministry.queries';
+import { ReportCompileReconciled } from './infrastructure/report-compile.reconciled';
+import { ReportDeliveryReconciled } from './infrastructure/report-delivery.reconciled';
 import { ReportQueries } from './infrastructure/report.queries';
 import { REPORT_QUEUE } from './infrastructure/report.queue';
 import { ReportReactor } from './infrastructure/report.reactor';
@@ -22,10 +24,13 @@ const queues = BullModule.registerQueue({ name: REPORT_QUEUE });
 })
 export class ReportingModule {}
 
-/** What the worker adds: compiling reports and sending them to the ministries (the BullMQ processor is the worker's own). */
+/**
+ * What the worker adds: compiling reports and sending them to the ministries, and the report jobs the
+ * reconciler keeps in step with the store (the BullMQ processor is the worker's own).
+ */
 @Module({
   imports: [ReportingModule, MailModule],
-  providers: [CompileReportHandler, QueueReportDeliveriesHandler, DeliverReportHandler],
-  exports: [ReportingModule, CompileReportHandler, QueueReportDeliveriesHandler, DeliverReportHandler],
+  providers: [CompileReportHandler, QueueReportDeliveriesHandler, DeliverReportHandler, ReportCompileReconciled, ReportDeliveryReconciled],
+  exports: [ReportingModule, CompileReportHandler, QueueReportDeliveriesHandler, DeliverReportHandler, ReportCompileReconciled, ReportDeliveryReconciled],
 })
 export class ReportingWorkerModule {}

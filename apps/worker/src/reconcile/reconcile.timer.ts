@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { InvitationMailReconciled } from '@passerelle/invitations';
 import { ActivationMailReconciled } from '@passerelle/partners';
 import { DecisionMailReconciled } from '@passerelle/proposals';
+import { ReportCompileReconciled, ReportDeliveryReconciled } from '@passerelle/reporting';
 import { AppConfig, JobReconciler, PROCESS_LOGGER, type ReconciledJobs, type ReconciledScheduler, type ReconcilePass } from '@passerelle/platform';
 import { InvitationRemindersProcessor } from '../invitations/invitation-reminders.processor';
 
@@ -25,11 +26,14 @@ export class ReconcileTimer implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly config: AppConfig,
     @Inject(PROCESS_LOGGER) logger: Logger,
     invitationMail: InvitationMailReconciled,
+    activationMail: ActivationMailReconciled,
+    decisionMail: DecisionMailReconciled,
+    reportCompile: ReportCompileReconciled,
+    reportDelivery: ReportDeliveryReconciled,
     reminders: InvitationRemindersProcessor,
-    activationMail: ActivationMailReconciled, decisionMail: DecisionMailReconciled,
   ) {
     this.logger = logger.child({ context: 'Reconciler' });
-    this.kinds = [invitationMail, activationMail, decisionMail];
+    this.kinds = [invitationMail, activationMail, decisionMail, reportCompile, reportDelivery];
     this.schedulers = [reminders];
   }
 

@@ -1,3 +1,5 @@
+import { eventJobOptions } from '@passerelle/platform';
+
 export const REPORT_QUEUE = 'report';
 
 /** The jobs' names: a workshop concluded (compile, then deliver), or a delivery queued (deliver). */
@@ -14,3 +16,17 @@ export interface ReportJob {
 
 /** BullMQ refuses ':' in custom job ids. */
 export const reportJobId = (eventId: string) => `report.${eventId}`;
+
+/**
+ * The job an event asks for, as the reactor queues it and the reconciler queues it again: same name,
+ * data and deterministic id, so a job Redis still holds is never doubled.
+ */
+export function reportJob(
+  config: { MAIL_ATTEMPTS: number; MAIL_RETRY_DELAY_MS: number },
+  name: ReportJobName,
+  workshopId: string,
+  cause: { eventId: string; correlationId: string },
+) {
+  const data: ReportJob = { workshopId, eventId: cause.eventId, correlationId: cause.correlationId };
+  return { name, data, opts: eventJobOptions(config, reportJobId(cause.eventId)) };
+}

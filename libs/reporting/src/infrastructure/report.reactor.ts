@@ -3,11 +3,11 @@ import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { StoredEvent } from '@passerelle/event-store-core';
 import { TypedConsumer } from '@passerelle/event-store-postgres';
-import { AppConfig, eventJobOptions } from '@passerelle/platform';
+import { AppConfig } from '@passerelle/platform';
 import type { WorkshopEvent } from '@passerelle/workshops';
 import { reportWorkshopIdOf } from '../domain/report.decider';
 import type { ReportEvent } from '../domain/report.events';
-import { REPORT_QUEUE, type ReportJob, reportJobId } from './report.queue';
+import { REPORT_JOBS, REPORT_QUEUE, type ReportJob, reportJob, type ReportJobName } from './report.queue';
 
 export const REPORT_REACTOR = 'report-reactor';
 
@@ -19,16 +19,17 @@ export const REPORT_REACTOR = 'report-reactor';
 @Injectable()
 export class ReportReactor extends TypedConsumer<WorkshopEvent | ReportEvent> {
   constructor(@InjectQueue(REPORT_QUEUE) queue: Queue<ReportJob>, config: AppConfig) {
-    const enqueue = async (name: 'compile' | 'deliver', workshopId: string, event: StoredEvent) => {
-      await queue.add(name, { workshopId, eventId: event.id, correlationId: event.metadata.correlationId }, eventJobOptions(config, reportJobId(event.id)));
+    const enqueue = async (name: ReportJobName, workshopId: string, event: StoredEvent) => {
+      const job = reportJob(config, name, workshopId, { eventId: event.id, correlationId: event.metadata.correlationId });
+      await queue.add(job.name, job.data, job.opts);
     };
     super({
       name: REPORT_REACTOR,
       categories: ['workshop', 'report'],
       batchSize: 100,
       handlers: {
-        WorkshopConcluded: (event) => enqueue('compile', event.data.workshopId, event),
-        ReportDeliveryQueued: (event) => enqueue('deliver', reportWorkshopIdOf(event.streamId), event),
+        WorkshopConcluded: (event) => enqueue(REPORT_JOBS.compile, event.data.workshopId, event),
+        ReportDeliveryQueued: (event) => enqueue(REPORT_JOBS.deliver, reportWorkshopIdOf(event.streamId), event),
         // The workshop's life before its end, and the report's own outcomes, ask for no job.
         WorkshopPlanned: null,
         WorkshopSessionAdded: null,
