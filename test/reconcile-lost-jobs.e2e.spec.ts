@@ -5,6 +5,7 @@ import { MetricsRegistry, queueConnection } from '@passerelle/platform';
 import { freePort, LogLines, waitFor } from '@passerelle/testing';
 import { ReconcileTimer } from '../apps/worker/src/reconcile/reconcile.timer';
 import { OwnRedis } from './support/own-redis';
+import { queryRows } from './support/sql';
 import { type Stack, startStack } from './support/stack';
 
 /**
@@ -33,15 +34,7 @@ describe('jobs Redis lost, queued again from the store', () => {
     await redis?.kill();
   });
 
-  async function sql<T = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {
-    const client = new Client({ connectionString: stack.db.url });
-    await client.connect();
-    try {
-      return (await client.query(text, values)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  }
+  const sql = <T = Record<string, unknown>>(text: string, values: unknown[] = []) => queryRows<T>(stack.db.url, text, values);
 
   async function statuses(workshopId: string): Promise<Record<string, number>> {
     const rows = await sql<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM invitations WHERE workshop_id = $1 GROUP BY status', [workshopId]);

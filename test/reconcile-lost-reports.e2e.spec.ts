@@ -6,6 +6,7 @@ import { DUE_REPORT_COMPILES_SQL, DUE_REPORT_DELIVERIES_SQL, REPORT_QUEUE, REPOR
 import { freePort, LogLines, waitFor } from '@passerelle/testing';
 import { ReconcileTimer } from '../apps/worker/src/reconcile/reconcile.timer';
 import { OwnRedis } from './support/own-redis';
+import { queryRows } from './support/sql';
 import { type Stack, startStack } from './support/stack';
 
 /** Three participating countries, each with a ministry contact. */
@@ -43,15 +44,7 @@ describe('report deliveries Redis lost, queued again from the store', () => {
     await redis?.kill();
   });
 
-  async function sql<T = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {
-    const client = new Client({ connectionString: stack.db.url });
-    await client.connect();
-    try {
-      return (await client.query(text, values)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  }
+  const sql = <T = Record<string, unknown>>(text: string, values: unknown[] = []) => queryRows<T>(stack.db.url, text, values);
 
   const reportEvents = async (workshopId: string) =>
     (await sql<{ type: string; country: string | null }>("SELECT type, data->>'country' AS country FROM events WHERE stream_id = $1 ORDER BY position", [`report-${workshopId}`])).map(

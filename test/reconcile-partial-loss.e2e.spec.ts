@@ -1,9 +1,9 @@
 import { Queue } from 'bullmq';
-import { Client } from 'pg';
 import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE } from '@passerelle/invitations';
 import { queueConnection } from '@passerelle/platform';
 import { freePort, LogLines, waitFor } from '@passerelle/testing';
 import { OwnRedis } from './support/own-redis';
+import { queryRows } from './support/sql';
 import { type Stack, startStack } from './support/stack';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -37,15 +37,7 @@ describe('jobs Redis partly lost, queued again from the store', () => {
     await redis?.kill();
   });
 
-  async function sql<T = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {
-    const client = new Client({ connectionString: stack.db.url });
-    await client.connect();
-    try {
-      return (await client.query(text, values)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  }
+  const sql = <T = Record<string, unknown>>(text: string, values: unknown[] = []) => queryRows<T>(stack.db.url, text, values);
 
   async function emailed(workshopId: string): Promise<number> {
     const rows = await sql<{ n: number }>("SELECT count(*)::int AS n FROM invitations WHERE workshop_id = $1 AND status = 'emailed'", [workshopId]);

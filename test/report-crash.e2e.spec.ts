@@ -4,6 +4,7 @@ import { queueConnection } from '@passerelle/platform';
 import { REPORT_QUEUE } from '@passerelle/reporting';
 import { TEST_REDIS_URL, waitFor } from '@passerelle/testing';
 import { type AppProcess, runApp } from './support/processes';
+import { queryRows } from './support/sql';
 import { type Stack, startStack, tokenIn } from './support/stack';
 
 /** Five participating countries, each with a ministry contact: country i has i + 2 invited, i + 1 accepting. */
@@ -74,15 +75,7 @@ describe('post-workshop reports when the worker crashes', () => {
     await stack?.close();
   });
 
-  async function sql<T>(text: string, values: unknown[] = []): Promise<T[]> {
-    const client = new Client({ connectionString: stack.db.url });
-    await client.connect();
-    try {
-      return (await client.query(text, values)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  }
+  const sql = <T = Record<string, unknown>>(text: string, values: unknown[] = []) => queryRows<T>(stack.db.url, text, values);
 
   const reportEvents = async (workshopId: string) =>
     (await sql<{ type: string; country: string | null }>("SELECT type, data->>'country' AS country FROM events WHERE stream_id = $1 ORDER BY position", [`report-${workshopId}`])).map(
