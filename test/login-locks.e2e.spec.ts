@@ -74,9 +74,9 @@ describe('login locks: admins see and clear them', () => {
     const paged: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await api.http.get(LIST).query(cursor ? { limit: 1, cursor } : { limit: 1 }).set(admin).expect(200);
+      const page: { body: { items: LockItem[]; nextCursor: string | null } } = await api.http.get(LIST).query(cursor ? { limit: 1, cursor } : { limit: 1 }).set(admin).expect(200);
       expect(page.body.items.length).toBeLessThanOrEqual(1);
-      paged.push(...page.body.items.map((item: LockItem) => item.id));
+      paged.push(...page.body.items.map((item) => item.id));
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(paged).toEqual(all);

@@ -71,6 +71,11 @@ describe('login throttle: held back per source, no lock-out', () => {
     expect(await guessFrom(proxied.http, STAFF.email, '192.0.2.10', 1)).toEqual([429]);
   });
 
+  it('lets no more guesses through from a source than the limit, even sent all at once', async () => {
+    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => loginFrom(proxied.http, 'burst.target@institute.test', `parallel-guess-${i}`, '192.0.2.20')));
+    expect(burst.map((answer) => answer.status).sort()).toEqual([...times(5, 401), ...times(15, 429)]);
+  });
+
   it('ignores X-Forwarded-For without TRUST_PROXY: a spoofed new address does not start A afresh', async () => {
     expect(await guessFrom(direct.http, ADMIN.email, A, 5)).toEqual(times(5, 401));
     for (const spoofed of ['192.0.2.99', '198.51.100.77', A]) {
