@@ -3,6 +3,7 @@ import type request from 'supertest';
 import { AppConfig, queueConnection } from '@passerelle/platform';
 import { REPORT_QUEUE } from '@passerelle/reporting';
 import { ADMIN, type ApiUnderTest, login, startApi } from './support/api';
+import { queryRows } from './support/sql';
 
 const BOARD = '/admin/queues/api/queues';
 const ALL_QUEUES = ['invitation-mail', 'invitation-reminders', 'notification-mail', 'report'];
@@ -125,6 +126,26 @@ describe('the queue board: staff read it, admins act on it, the audit keeps what
         ['resume-all', admin.id],
       ]);
     }
+  });
+
+  it('tells the admin (503) when an action was carried out but could not be recorded, and records none of it', async () => {
+    const before = await Promise.all(ALL_QUEUES.map(audit));
+    // The database refuses queue events (a trigger raising an error), as it would when down.
+    await queryRows(
+      api.db.url,
+      `CREATE FUNCTION refuse_queue_events() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no queue events today'; END $$;
+       CREATE TRIGGER refuse_queue_events BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.stream_id LIKE 'queue-%') EXECUTE FUNCTION refuse_queue_events()`,
+    );
+    try {
+      const answer = await api.http.put(`${BOARD}/pause`).set(admin.auth).expect(503);
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(answer.body.detail).toMatch(/carried out/);
+    } finally {
+      await queryRows(api.db.url, 'DROP TRIGGER refuse_queue_events ON events; DROP FUNCTION refuse_queue_events()');
+    }
+    for (const queue of queues.values()) expect(await queue.isPaused()).toBe(true);
+    expect(await Promise.all(ALL_QUEUES.map(audit))).toEqual(before);
+    await api.http.put(`${BOARD}/resume`).set(admin.auth).expect(200);
   });
 
   it('answers a queue audit with a bad name as a 400 naming the id, and one nobody touched as a 404', async () => {
