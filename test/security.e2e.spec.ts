@@ -51,13 +51,13 @@ describe('security on a production-mode API: forged tokens, body limits, unknown
   });
 
   /** A representative endpoint of each role: who it is for, how to call it, and what it answers a good token. */
-  type Endpoint = { name: string; role: () => { id: string; email: string; role: string; institutionId?: string | null }; ok: number; send: (http: ReturnType<typeof request>) => request.Test };
-  /** What a write stored under a correlation id: events, or for staff accounts (kept outside the event store), users created meanwhile. */
-  const stored = async (name: string, id: string) => (name === 'POST /api/staff (admin)' ? (await queryRows<{ n: number }>(api.db.url, "SELECT count(*)::int AS n FROM users WHERE email LIKE 'probe-%'"))[0].n - staffBefore : eventsOf(api.db.url, id));
-  let staffBefore = 0;
+  type Endpoint = { name: string; role: () => { id: string; email: string; role: string; institutionId?: string | null }; ok: number; send: (http: ReturnType<typeof request>, correlation: string) => request.Test };
+  /** What a write stored under a correlation id: events, or for staff accounts (kept outside the event store), the account named after it. */
+  const stored = async (name: string, id: string) =>
+    name === 'POST /api/staff (admin)' ? (await queryRows<{ n: number }>(api.db.url, 'SELECT count(*)::int AS n FROM users WHERE email = $1', [`${id}@institute.test`]))[0].n : eventsOf(api.db.url, id);
   const ENDPOINTS: Endpoint[] = [
     { name: 'GET /api/me (any role)', role: () => staff, ok: 200, send: (http) => http.get('/api/me') },
-    { name: 'POST /api/staff (admin)', role: () => admin, ok: 201, send: (http) => http.post('/api/staff').send({ ...STAFF, email: `probe-${randomUUID()}@institute.test` }) },
+    { name: 'POST /api/staff (admin)', role: () => admin, ok: 201, send: (http, id) => http.post('/api/staff').send({ ...STAFF, email: `${id}@institute.test` }) },
     { name: 'GET /api/audit/:streamType/:id (admin)', role: () => admin, ok: 404, send: (http) => http.get(`/api/audit/workshop/${randomUUID()}`) },
     { name: 'GET /api/workshops (staff)', role: () => staff, ok: 200, send: (http) => http.get('/api/workshops') },
     { name: 'POST /api/workshops (staff)', role: () => staff, ok: 201, send: (http) => http.post('/api/workshops').send(WORKSHOP) },
@@ -86,23 +86,21 @@ describe('security on a production-mode API: forged tokens, body limits, unknown
 
   it.each(ENDPOINTS)('$name answers a token made with JWT_SECRET, and 401 to every forged or broken one, appending nothing', async ({ name, role, ok, send }) => {
     const claims = claimsOf(role());
-    staffBefore = (await queryRows<{ n: number }>(api.db.url, "SELECT count(*)::int AS n FROM users WHERE email LIKE 'probe-%'"))[0].n;
     const control = correlationId();
-    const good = await send(api.http).set('Authorization', `Bearer ${handMadeToken(claims, JWT_SECRET)}`).set('X-Correlation-Id', control);
+    const good = await send(api.http, control).set('Authorization', `Bearer ${handMadeToken(claims, JWT_SECRET)}`).set('X-Correlation-Id', control);
     expect({ name, status: good.status }).toEqual({ name, status: ok });
     const writes = name.startsWith('POST');
     if (writes) expect(await stored(name, control)).toBeGreaterThan(0);
-    staffBefore += name === 'POST /api/staff (admin)' ? 1 : 0;
 
     for (const [what, forge] of FORGERIES) {
       const id = correlationId();
-      const answer = await send(api.http).set('Authorization', `Bearer ${forge(claims)}`).set('X-Correlation-Id', id);
+      const answer = await send(api.http, id).set('Authorization', `Bearer ${forge(claims)}`).set('X-Correlation-Id', id);
       expectProblem(answer, 401, `${name}, ${what}`);
       expect(answer.headers['www-authenticate']).toBe('Bearer');
       if (writes) expect({ what, appended: await stored(name, id) }).toEqual({ what, appended: 0 });
     }
     for (const authorization of [undefined, 'Bearer', 'Bearer ', `Basic ${Buffer.from(`${ADMIN.email}:${ADMIN.password}`).toString('base64')}`, `Token ${handMadeToken(claims, JWT_SECRET)}`]) {
-      const test = send(api.http);
+      const test = send(api.http, correlationId());
       expectProblem(await (authorization === undefined ? test : test.set('Authorization', authorization)), 401, `${name}, Authorization: ${authorization}`);
     }
   });
