@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/create-api-app';
+import type { ApiOptions } from '../../apps/api/src/api.module';
 import { createTestDatabase, testConfig, type TestDatabase } from '@passerelle/testing';
 
 export interface ApiUnderTest {
@@ -11,9 +12,9 @@ export interface ApiUnderTest {
 }
 
 /** The real API app on its own fresh database, the real Redis, over HTTP on a random port. */
-export async function startApi(label: string, env: Record<string, string> = {}): Promise<ApiUnderTest> {
+export async function startApi(label: string, env: Record<string, string> = {}, options: ApiOptions = {}): Promise<ApiUnderTest> {
   const db = await createTestDatabase(label);
-  const app = await createApiApp(testConfig(db.url, env));
+  const app = await createApiApp(testConfig(db.url, env), options);
   await app.listen(0, '127.0.0.1');
   const http = request(app.getHttpServer());
   return {

@@ -5,3 +5,5 @@ export { hashPassword } from './infrastructure/password';
 export { PartnerAccounts, type PartnerContact } from './infrastructure/partner-accounts';
 export { ActivationTokens, ACTIVATION_VALID_HOURS } from './infrastructure/activation-tokens';
 export { AuthService, type LoginAnswer } from './application/auth.service';
+export { PasswordChange } from './application/password-change';
+export { AccountClosure } from './application/account-closure';
