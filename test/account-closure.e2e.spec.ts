@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { ActivationTokens, PartnerAccounts } from '@passerelle/accounts';
 import { createApiApp } from '../apps/api/src/create-api-app';
 import { LogLines, testConfig, waitFor } from '@passerelle/testing';
 import { ADMIN, type ApiUnderTest, login, startApi } from './support/api';
@@ -82,6 +84,18 @@ describe('password changes and closed accounts', () => {
     expect(refused.body).toEqual(wrongPassword.body);
     const line = logs.of('Accounts').find((entry) => (entry.accountClosed as { accountId?: string } | undefined)?.accountId === staff.id);
     expect(line).toMatchObject({ actor: adminId, correlationId: expect.any(String), accountClosed: { role: 'staff' } });
+  });
+
+  it('refuses the activation link of a partner account closed before it was used (410)', async () => {
+    const userId = randomUUID();
+    const contact = { userId, email: 'closed.early@ui.test', fullName: 'Closed Early', institutionId: randomUUID() };
+    expect(await api.app.get(PartnerAccounts).claim(contact)).toBe(true);
+    const tokens = api.app.get(ActivationTokens);
+    await tokens.issue(userId, new Date());
+    await api.http.post(`/api/accounts/${userId}/close`).set(admin).expect(200);
+    const refused = await api.http.post('/api/auth/activate').send({ token: tokens.tokenFor(userId), password: 'a-partner-password' }).expect(410);
+    expect(refused.body.detail).toMatch(/closed/);
+    await api.http.post('/api/auth/login').send({ email: contact.email, password: 'a-partner-password' }).expect(401);
   });
 
   it('answers 409 for a closed account or the admin\'s own, 404 for none, 403 to staff, 400 for a bad id', async () => {
