@@ -48,6 +48,11 @@ describe('answers as the OpenAPI document describes them', () => {
     await documented('POST /api/staff', http.post('/api/staff').set(admin).send({ email: 'docs.staff@institute.test', fullName: 'Docs Staff', password: STAFF_PASSWORD }), 201);
     const login = await documented('POST /api/auth/login', http.post('/api/auth/login').send({ email: 'docs.staff@institute.test', password: STAFF_PASSWORD }), 200);
     await documented('GET /api/me', http.get('/api/me').set({ Authorization: `Bearer ${login.accessToken}` }), 200);
+    const staffHeaders = { Authorization: `Bearer ${login.accessToken}` };
+    await documented('POST /api/me/password', http.post('/api/me/password').set(staffHeaders).send({ currentPassword: 'not-the-password', newPassword: 'staff-password-4567' }), 400);
+    await documented('POST /api/me/password', http.post('/api/me/password').set(staffHeaders).send({ currentPassword: STAFF_PASSWORD, newPassword: 'staff-password-4567' }), 200);
+    await documented('POST /api/accounts/{id}/close', http.post(`/api/accounts/${login.user.id}/close`).set(admin), 200);
+    await documented('POST /api/accounts/{id}/close', http.post(`/api/accounts/${login.user.id}/close`).set(admin), 409);
     await documented('POST /api/workshops', http.post('/api/workshops').set(admin).send({ title: 42 }), 400);
     await documented('GET /api/workshops/{id}', http.get('/api/workshops/0b7f3c1e-5a2d-4c8e-9f6a-1d2b3c4e5f60').set(admin), 404);
   });

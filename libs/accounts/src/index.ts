@@ -6,3 +6,5 @@ export { PartnerAccounts, type PartnerContact } from './infrastructure/partner-a
 export { ActivationTokens, ACTIVATION_VALID_HOURS } from './infrastructure/activation-tokens';
 export { AuthService, type LoginAnswer } from './application/auth.service';
 export { LoginLocksService, type LoginLockEntry } from './application/login-locks.service';
+export { PasswordChange } from './application/password-change';
+export { AccountClosure } from './application/account-closure';

@@ -39,12 +39,30 @@ export class CreateStaffDto {
   password: string;
 }
 
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024)
+  currentPassword: string;
+
+  @ApiProperty({ minLength: 12, description: 'At least 12 characters' })
+  @IsString()
+  @MinLength(12)
+  @MaxLength(1024)
+  newPassword: string;
+}
+
 export class UserView {
   @ApiProperty() id: string;
   @ApiProperty() email: string;
   @ApiProperty() fullName: string;
   @ApiProperty({ enum: ['admin', 'staff', 'partner'] }) role: string;
   @ApiPropertyOptional({ nullable: true }) institutionId: string | null;
+}
+
+export class ClosedAccountView extends UserView {
+  @ApiProperty({ format: 'date-time' }) closedAt: string;
 }
 
 export class LoginUserView {

@@ -1,17 +1,15 @@
-import { createSecretKey } from 'node:crypto';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
-import { JwtService } from '@nestjs/jwt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE } from '@passerelle/invitations';
 import { NOTIFICATION_MAIL_QUEUE } from '@passerelle/mail';
 import { REPORT_QUEUE } from '@passerelle/reporting';
-import { AppConfig, plainProblem, PROCESS_LOGGER } from '@passerelle/platform';
+import { AccessTokens, AppConfig, AuthModule, plainProblem, PROCESS_LOGGER } from '@passerelle/platform';
 import { OperationsModule, RecordQueueActions } from '@passerelle/operations';
 import { actionsOf, isBoardWrite } from './queue-board/board-actions';
 import { boardCookie, boardGate, type BoardUser, QUEUE_BOARD_ROUTE, readOnlyQueueList } from './queue-board/board-access';
@@ -42,14 +40,14 @@ class QueueBoardGuard implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly commands: CommandBus,
     @Inject(PROCESS_LOGGER) private readonly logger: Logger,
+    private readonly tokens: AccessTokens,
   ) {}
 
   onModuleInit(): void {
-    const jwt = new JwtService({ secret: createSecretKey(Buffer.from(this.config.jwtSecret)) as unknown as string, verifyOptions: { algorithms: ['HS256'] } });
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.addHook('onRequest', async (request, reply) => {
       if (boardRoute(request) === null) return;
-      const gate = await boardGate(jwt, request);
+      const gate = await boardGate(this.tokens, request);
       if ('user' in gate) {
         this.users.set(request, gate.user);
         return;
@@ -94,6 +92,7 @@ class QueueBoardGuard implements OnModuleInit {
 @Module({
   imports: [
     OperationsModule,
+    AuthModule,
     BullBoardModule.forRootAsync({
       useFactory: () => ({
         route: QUEUE_BOARD_ROUTE,

@@ -37,7 +37,8 @@ export class AuthService {
     const user = await this.users.findWithHash(email);
     const hash = user?.passwordHash ?? (await this.dummyHash);
     const valid = await argon2.verify(hash, password).catch(() => false);
-    if (!user || !user.passwordHash || !valid) {
+    // A closed account is refused as a wrong password is: the answer says nothing of which accounts exist.
+    if (!user || !user.passwordHash || !valid || user.closedAt) {
       await this.throttle.failed(attempt, user?.id ?? null);
       throw new ProblemException(HttpStatus.UNAUTHORIZED, 'invalid-credentials', 'Unauthorized', 'Wrong e-mail or password');
     }
@@ -45,9 +46,11 @@ export class AuthService {
     return this.issueToken(user);
   }
 
+  /** A token for the account under its current token generation; the role in it is for clients to read, never trusted. */
   async issueToken(user: UserEntity): Promise<LoginAnswer> {
     const accessToken = await this.jwt.signAsync({
       sub: user.id,
+      gen: user.tokenGeneration,
       email: user.email,
       role: user.role,
       institutionId: user.institutionId,

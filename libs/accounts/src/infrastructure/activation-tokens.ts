@@ -45,26 +45,29 @@ export class ActivationTokens {
   async pending(token: string): Promise<{ userId: string; email: string; fullName: string } | null> {
     const result = await this.pool.query(
       `SELECT u.id, u.email, u.full_name FROM activation_tokens t JOIN users u ON u.id = t.user_id
-       WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > now()`,
+       WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > now() AND u.closed_at IS NULL`,
       [ActivationTokens.hash(token)],
     );
     const row = result.rows[0];
     return row ? { userId: row.id, email: row.email, fullName: row.full_name } : null;
   }
 
-  /** Sets the account's password and spends the token, in one transaction. Unknown: 404; used or expired: 410. */
+  /** Sets the account's password and spends the token, in one transaction. Unknown: 404; used, expired or its account closed: 410. */
   async activate(token: string, password: string): Promise<{ userId: string; email: string }> {
     const hash = await hashPassword(password);
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const found = await client.query('SELECT user_id, used_at, expires_at < now() AS expired FROM activation_tokens WHERE token_hash = $1 FOR UPDATE', [
-        ActivationTokens.hash(token),
-      ]);
+      const found = await client.query(
+        `SELECT t.user_id, t.used_at, t.expires_at < now() AS expired, u.closed_at IS NOT NULL AS closed
+         FROM activation_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 FOR UPDATE OF t`,
+        [ActivationTokens.hash(token)],
+      );
       const row = found.rows[0];
       if (!row) throw new ProblemException(HttpStatus.NOT_FOUND, 'activation-unknown', 'Not Found', 'This activation link is not valid');
-      if (row.used_at || row.expired) {
-        throw new ProblemException(HttpStatus.GONE, 'activation-spent', 'Gone', row.used_at ? 'This activation link was already used' : 'This activation link has expired');
+      if (row.used_at || row.expired || row.closed) {
+        const why = row.closed ? 'The account of this activation link is closed' : row.used_at ? 'This activation link was already used' : 'This activation link has expired';
+        throw new ProblemException(HttpStatus.GONE, 'activation-spent', 'Gone', why);
       }
       await client.query('UPDATE activation_tokens SET used_at = now() WHERE token_hash = $1', [ActivationTokens.hash(token)]);
       const user = await client.query('UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1 RETURNING email', [row.user_id, hash]);

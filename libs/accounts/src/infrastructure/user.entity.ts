@@ -25,6 +25,14 @@ export class UserEntity {
   @Column('uuid', { name: 'institution_id', nullable: true })
   institutionId: string | null;
 
+  /** Set when an admin closes the account: its tokens stop working and it can no longer log in. */
+  @Column('timestamptz', { name: 'closed_at', nullable: true })
+  closedAt: Date | null;
+
+  /** Moved on by a password change or a closure; an access token carries the one it was issued under. */
+  @Column('integer', { name: 'token_generation', default: 0 })
+  tokenGeneration: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { In, type Repository } from 'typeorm';
-import { ProblemException, type Role } from '@passerelle/platform';
+import { EventStorePool, ProblemException, type Role } from '@passerelle/platform';
 import { hashPassword } from './password';
 import { UserEntity } from './user.entity';
 
@@ -17,7 +17,10 @@ export interface NewUser {
 
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly pool: EventStorePool,
+  ) {}
 
   findById(id: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ id });
@@ -34,6 +37,40 @@ export class UsersService {
       .addSelect('user.passwordHash')
       .where('lower(user.email) = lower(:email)', { email })
       .getOne();
+  }
+
+  /** The user and its password hash, by id. */
+  findWithHashById(id: string): Promise<UserEntity | null> {
+    return this.users.createQueryBuilder('user').addSelect('user.passwordHash').where('user.id = :id', { id }).getOne();
+  }
+
+  /**
+   * Replaces the password of an open account and moves its token generation on (revoking every token
+   * issued before): the new generation, or null if the account is gone or closed.
+   */
+  async replacePassword(id: string, password: string): Promise<number | null> {
+    const hash = await hashPassword(password);
+    const { rows } = await this.pool.query<{ token_generation: number }>(
+      `UPDATE users SET password_hash = $2, token_generation = token_generation + 1, updated_at = now()
+       WHERE id = $1 AND closed_at IS NULL RETURNING token_generation`,
+      [id, hash],
+    );
+    return rows[0]?.token_generation ?? null;
+  }
+
+  /**
+   * Closes the account and revokes its tokens: `closed` with the account, `already-closed`, or
+   * `unknown` when there is no account with this id.
+   */
+  async close(id: string): Promise<{ outcome: 'closed'; user: UserEntity } | { outcome: 'already-closed' | 'unknown' }> {
+    const { rows } = await this.pool.query(
+      `UPDATE users SET closed_at = now(), token_generation = token_generation + 1, updated_at = now()
+       WHERE id = $1 AND closed_at IS NULL RETURNING id`,
+      [id],
+    );
+    const user = await this.findById(id);
+    if (!user) return { outcome: 'unknown' };
+    return rows.length === 1 ? { outcome: 'closed', user } : { outcome: 'already-closed' };
   }
 
   /** Creates the user; an e-mail already in use is a 409. */

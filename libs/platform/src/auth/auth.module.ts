@@ -3,9 +3,14 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
+import { AccessTokens } from './access-tokens';
+import { AccountStandingCache } from './account-standing.cache';
 import { AuthGuard } from './auth.guard';
 
-/** Access tokens (signed and verified with JWT_SECRET) and the guard that every HTTP route passes. */
+/**
+ * Access tokens (signed and verified with JWT_SECRET) and the guard that every HTTP route passes. The
+ * accounts the guard reads come from an AccountDirectory that the accounts context provides globally.
+ */
 @Module({
   imports: [
     JwtModule.registerAsync({
@@ -19,7 +24,7 @@ import { AuthGuard } from './auth.guard';
       }),
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [JwtModule],
+  providers: [AccountStandingCache, AccessTokens, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [JwtModule, AccountStandingCache, AccessTokens],
 })
 export class AuthModule {}

@@ -46,6 +46,17 @@ export class AppConfig {
   @Min(60)
   JWT_TTL_SECONDS = 3600;
 
+  /**
+   * How long a process trusts what it read of an account (exists, role, institution, closed, token
+   * generation) before reading it again: a change made in the table, or by another API process, is
+   * honoured by every process within this many seconds. 0 reads the account on every request.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  ACCOUNT_CACHE_SECONDS = 5;
+
   @IsOptional()
   @IsEmail()
   ADMIN_EMAIL?: string;
@@ -187,6 +198,7 @@ const KEYS = [
   'APP_BASE_URL',
   'JWT_SECRET',
   'JWT_TTL_SECONDS',
+  'ACCOUNT_CACHE_SECONDS',
   'ADMIN_EMAIL',
   'ADMIN_PASSWORD',
   'APPROVALS_REQUIRED',

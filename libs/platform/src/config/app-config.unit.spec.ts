@@ -58,6 +58,13 @@ describe('loadConfig', () => {
     for (const bad of ['-1', '2.5', 'lots']) expect(() => loadConfig({ STREAM_CACHE_SIZE: bad })).toThrow(/STREAM_CACHE_SIZE/);
   });
 
+  it('trusts what it read of an account for 5 seconds by default, 0 to 300 as set, nothing else', () => {
+    expect(loadConfig({}).ACCOUNT_CACHE_SECONDS).toBe(5);
+    expect(loadConfig({ ACCOUNT_CACHE_SECONDS: '0' }).ACCOUNT_CACHE_SECONDS).toBe(0);
+    expect(loadConfig({ ACCOUNT_CACHE_SECONDS: '30' }).ACCOUNT_CACHE_SECONDS).toBe(30);
+    for (const bad of ['-1', '2.5', '301', 'soon']) expect(() => loadConfig({ ACCOUNT_CACHE_SECONDS: bad })).toThrow(/ACCOUNT_CACHE_SECONDS/);
+  });
+
   it('batches the invitation projection\'s runs by default, and reads true/false or 1/0 for it', () => {
     expect(loadConfig({}).INVITATION_PROJECTION_BATCH_RUNS).toBe(true);
     expect(loadConfig({ INVITATION_PROJECTION_BATCH_RUNS: 'false' }).INVITATION_PROJECTION_BATCH_RUNS).toBe(false);

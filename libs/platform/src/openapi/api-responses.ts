@@ -7,7 +7,7 @@ import { ProblemView } from './problem.view';
 /** The error statuses of the contract (API.md, "Conventions"), and what each means on a route. */
 const PROBLEMS = {
   400: 'invalid input: the fields at fault are named in `errors` (unknown fields too)',
-  401: 'no token, or a bad or expired one',
+  401: 'no token, or a bad, expired or revoked one (its account closed or gone, or its password changed since)',
   403: 'the role may not do this',
   404: 'not found, or not yours',
   409: 'the domain refuses (for example, the resource is not in a state that allows it)',

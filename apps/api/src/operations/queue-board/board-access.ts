@@ -1,12 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { JwtService } from '@nestjs/jwt';
-import type { Role } from '@passerelle/platform';
+import type { AccessTokens, Role } from '@passerelle/platform';
 import { isBoardWrite } from './board-actions';
 
 export const QUEUE_BOARD_ROUTE = '/admin/queues';
 export const BOARD_COOKIE = 'passerelle_board';
 
-/** Who is looking at the board, from the token the login gave them (the role of their account). */
+/** Who is looking at the board: the account of the token the login gave them, with the account's role now. */
 export interface BoardUser {
   id: string;
   role: Role;
@@ -26,7 +25,7 @@ export interface BoardRequest {
  * `/admin/queues?access_token=<token from login>` once: the token moves into an HttpOnly cookie scoped
  * to the board, and the address loses it.
  */
-export async function boardGate(jwt: JwtService, request: BoardRequest): Promise<BoardGate> {
+export async function boardGate(tokens: AccessTokens, request: BoardRequest): Promise<BoardGate> {
   const fromQuery = new URL(request.url, 'http://board').searchParams.get('access_token') ?? undefined;
   const header = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
   const cookie = (request.headers.cookie ?? '')
@@ -34,11 +33,12 @@ export async function boardGate(jwt: JwtService, request: BoardRequest): Promise
     .find((c) => c.startsWith(`${BOARD_COOKIE}=`))
     ?.slice(BOARD_COOKIE.length + 1);
   const token = fromQuery ?? header ?? cookie;
-  const claims = token ? await jwt.verifyAsync<{ sub: string; role: Role }>(token).catch(() => null) : null;
+  // As the API's guard sees it: the account's role now, and nothing for a revoked or closed account's token.
+  const claims = token ? await tokens.authenticate(token).catch(() => null) : null;
   if (!claims) return { status: 401, detail: 'Log in as staff and open /admin/queues?access_token=<accessToken>' };
   if (claims.role !== 'admin' && claims.role !== 'staff') return { status: 403, detail: 'The queues are for admin and staff' };
   if (isBoardWrite(request.method) && claims.role !== 'admin') return { status: 403, detail: 'Staff see the queues; only an admin may change them' };
-  return fromQuery ? { redirectWithCookie: fromQuery } : { user: { id: claims.sub, role: claims.role } };
+  return fromQuery ? { redirectWithCookie: fromQuery } : { user: { id: claims.id, role: claims.role } };
 }
 
 /** The board's cookie: HttpOnly, for the board's paths only, and Secure when the app is served over https. */
