@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Repository } from 'typeorm';
 import { ProblemException, type Role } from '@passerelle/platform';
 import { hashPassword } from './password';
+import { assertPasswordAccepted } from './password-policy';
 import { UserEntity } from './user.entity';
 
 export interface NewUser {
@@ -32,8 +33,9 @@ export class UsersService {
       .getOne();
   }
 
-  /** Creates the user; an e-mail already in use is a 409. */
+  /** Creates the user; a password the policy refuses is a 400, an e-mail already in use a 409. */
   async create(user: NewUser): Promise<UserEntity> {
+    if (user.password !== null) assertPasswordAccepted(user.password);
     const entity = this.users.create({
       id: user.id ?? randomUUID(),
       email: user.email.trim(),
