@@ -25,10 +25,10 @@ function commonPasswords(): Set<string> {
  * configured first admin. Common passwords are compared without regard to case or surrounding spaces.
  */
 export function passwordWeakness(password: string): string | null {
+  if (password.length > PASSWORD_MAX_LENGTH) return `must be at most ${PASSWORD_MAX_LENGTH} characters long`;
   if (password.trim() === '') return 'must not be only spaces';
   const lower = password.toLowerCase();
   if (new Set(lower).size === 1) return 'must not be one character repeated';
-  if (password.length > PASSWORD_MAX_LENGTH) return `must be at most ${PASSWORD_MAX_LENGTH} characters long`;
   // Before the length: "password" is better told common than short, or the next try is "password1234".
   if (commonPasswords().has(lower.trim())) return 'is one of the most common passwords: choose another';
   if (password.length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters long`;
