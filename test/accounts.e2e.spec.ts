@@ -126,7 +126,7 @@ describe('accounts over HTTP', () => {
     expect(nested.body.errors).toEqual([{ field: 'password', message: expect.stringMatching(/nested/) }]);
   });
 
-  it('slows password guessing: 429 with Retry-After after repeated failures for one account', async () => {
+  it('holds back password guessing from one source: 429 with Retry-After, right password included, after five failures on an account from it', async () => {
     const body = { email: 'target@institute.test', fullName: 'Target', password: 'the-right-password' };
     await api.http.post('/api/staff').set('Authorization', `Bearer ${adminToken}`).send(body).expect(201);
     for (let i = 0; i < 5; i += 1) {
@@ -136,7 +136,7 @@ describe('accounts over HTTP', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.body).toMatchObject({ status: 429, title: 'Too Many Requests' });
     await api.http.post('/api/auth/login').send({ email: 'TARGET@institute.test', password: body.password }).expect(429);
-    // Another account from the same address is not locked out by this one.
+    // Another account from the same source is not locked out by this one (other sources: login-throttle.e2e.spec.ts).
     await login(api.http, ADMIN.email, ADMIN.password);
   });
 

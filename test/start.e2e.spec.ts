@@ -60,10 +60,11 @@ describe('starting the apps as processes', () => {
   });
 
   it('refuses to start on bad configuration, naming the variables', async () => {
-    const bad = run('api', { PORT: 'eighty', DATABASE_URL: 'mysql://nope' });
+    const bad = run('api', { PORT: 'eighty', DATABASE_URL: 'mysql://nope', TRUST_PROXY: '10.0.0.2,proxy.internal' });
     children.push(bad.child);
     expect(await bad.exited).toEqual({ code: 1, signal: null });
     expect(bad.output()).toMatch(/PORT/);
     expect(bad.output()).toMatch(/DATABASE_URL/);
+    expect(bad.output()).toMatch(/TRUST_PROXY must be comma-separated IP addresses or CIDR ranges.*"proxy\.internal"/);
   });
 });

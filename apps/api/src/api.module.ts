@@ -10,6 +10,7 @@ import { PartnershipsModule } from '@passerelle/partnerships';
 import { ProposalsModule } from '@passerelle/proposals';
 import { ReportingModule } from '@passerelle/reporting';
 import { AccountsController } from './accounts/accounts.controller';
+import { LoginLocksController } from './accounts/login-locks.controller';
 import { MinistriesController } from './reporting/ministries.controller';
 import { ReportsController } from './reporting/reports.controller';
 import { WorkshopsModule } from '@passerelle/workshops';
@@ -48,7 +49,7 @@ export class ApiModule {
         ReportingModule,
         QueueBoardModule,
       ],
-      controllers: [AccountsController, WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController, MinistriesController, ReportsController],
+      controllers: [AccountsController, LoginLocksController, WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController, MinistriesController, ReportsController],
       providers: [OperationsMetrics],
     };
   }

@@ -5,7 +5,7 @@ import { ApiModule, type ApiOptions } from './api.module';
 
 /** The API application, configured and ready to listen: used by main.ts and by the end-to-end tests. */
 export async function createApiApp(config: AppConfig, options: ApiOptions = {}): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config, options), createHttpAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config, options), createHttpAdapter(config.trustedProxies), {
     bufferLogs: true,
     abortOnError: false,
     bodyParser: false,

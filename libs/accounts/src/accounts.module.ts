@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@passerelle/platform';
 import { AdminSeeder } from './application/admin.seeder';
 import { AuthService } from './application/auth.service';
+import { LoginLocksService } from './application/login-locks.service';
+import { LoginLocks } from './infrastructure/login-locks';
 import { ActivationTokens } from './infrastructure/activation-tokens';
 import { LoginThrottle } from './infrastructure/login-throttle';
 import { PartnerAccounts } from './infrastructure/partner-accounts';
@@ -19,10 +21,10 @@ const users = TypeOrmModule.forFeature([UserEntity]);
 })
 export class AccountsModule {}
 
-/** Logging in (with its throttle) and the first admin account: the API's side of accounts. */
+/** Logging in (with its throttle, which admins see and clear) and the first admin account: the API's side of accounts. */
 @Module({
   imports: [AccountsModule, AuthModule],
-  providers: [AuthService, LoginThrottle, AdminSeeder],
-  exports: [AccountsModule, AuthService],
+  providers: [AuthService, LoginThrottle, LoginLocks, LoginLocksService, AdminSeeder],
+  exports: [AccountsModule, AuthService, LoginLocksService],
 })
 export class LoginModule {}

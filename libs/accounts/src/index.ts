@@ -7,3 +7,4 @@ export { IsAcceptedPassword } from './infrastructure/accepted-password.decorator
 export { PartnerAccounts, type PartnerContact } from './infrastructure/partner-accounts';
 export { ActivationTokens, ACTIVATION_VALID_HOURS } from './infrastructure/activation-tokens';
 export { AuthService, type LoginAnswer } from './application/auth.service';
+export { LoginLocksService, type LoginLockEntry } from './application/login-locks.service';

@@ -8,6 +8,7 @@ import { RsvpTokens } from './application/rsvp-tokens';
 import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE } from './infrastructure/invitation-mail.queue';
 import { InvitationMailReactor } from './infrastructure/invitation-mail.reactor';
 import { InvitationMailReconciled } from './infrastructure/invitation-mail.reconciled';
+import { InvitationReminderReconciled } from './infrastructure/invitation-reminder.reconciled';
 import { InvitationReadModelProjection } from './infrastructure/invitation-read-model.projection';
 import { InvitationQueries } from './infrastructure/invitation.queries';
 
@@ -21,10 +22,10 @@ const queues = BullModule.registerQueue({ name: INVITATION_MAIL_QUEUE }, { name:
 })
 export class InvitationsModule {}
 
-/** What the worker adds: the projection, the reactor that queues mail and its reconciled kind (the processors are the worker's own). */
+/** What the worker adds: the projection, the reactor that queues mail and the reconciled kinds (the processors are the worker's own). */
 @Module({
   imports: [InvitationsModule],
-  providers: [InvitationReadModelProjection, InvitationMailReactor, InvitationMailReconciled],
-  exports: [InvitationsModule, InvitationReadModelProjection, InvitationMailReactor, InvitationMailReconciled],
+  providers: [InvitationReadModelProjection, InvitationMailReactor, InvitationMailReconciled, InvitationReminderReconciled],
+  exports: [InvitationsModule, InvitationReadModelProjection, InvitationMailReactor, InvitationMailReconciled, InvitationReminderReconciled],
 })
 export class InvitationsWorkerModule {}

@@ -16,7 +16,10 @@ export class AccountsController {
     private readonly users: UsersService,
   ) {}
 
-  @ApiAnswers('Log in: an access token for the Authorization header', 200, LoginAnswerView, [400, 401, 429], { description: 'Too many failed attempts for an account or from an address get 429s for a while.' })
+  @ApiAnswers('Log in: an access token for the Authorization header', 200, LoginAnswerView, [400, 401, 429], {
+    description:
+      'A source that failed too often on an account (or on many accounts) gets 429 with Retry-After for a while; an account many sources failed on answers more slowly (a few seconds at most), but a source that has not failed on it is never refused for that.',
+  })
   @Public()
   @Post('auth/login')
   @HttpCode(HttpStatus.OK)

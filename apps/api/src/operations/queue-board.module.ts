@@ -2,71 +2,98 @@ import { createSecretKey } from 'node:crypto';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { BullBoardModule } from '@bull-board/nestjs';
-import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import { CommandBus } from '@nestjs/cqrs';
 import { JwtService } from '@nestjs/jwt';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE } from '@passerelle/invitations';
 import { NOTIFICATION_MAIL_QUEUE } from '@passerelle/mail';
 import { REPORT_QUEUE } from '@passerelle/reporting';
-import { AppConfig, plainProblem } from '@passerelle/platform';
+import { AppConfig, plainProblem, PROCESS_LOGGER } from '@passerelle/platform';
+import { OperationsModule, RecordQueueActions } from '@passerelle/operations';
+import { actionsOf, isBoardWrite } from './queue-board/board-actions';
+import { boardCookie, boardGate, type BoardUser, QUEUE_BOARD_ROUTE, readOnlyQueueList } from './queue-board/board-access';
 
-export const QUEUE_BOARD_ROUTE = '/admin/queues';
-const COOKIE = 'passerelle_board';
+export { QUEUE_BOARD_ROUTE } from './queue-board/board-access';
 
-/** What the board answers instead of itself: a refusal, or the redirect that moves a token into the cookie. */
-type BoardGate = { status: 401 | 403; detail: string } | { redirectWithCookie: string } | null;
+/** The queues the board shows; "pause all" and "resume all" act on each of them. */
+export const BOARD_QUEUES = [INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE, NOTIFICATION_MAIL_QUEUE, REPORT_QUEUE] as const;
 
-/**
- * Only admin and staff see the queues. A browser opens `/admin/queues?access_token=<token from login>`
- * once: the token moves into an HttpOnly cookie scoped to the board, and the address loses it.
- */
-export async function boardGate(jwt: JwtService, url: string, headers: IncomingHttpHeaders): Promise<BoardGate> {
-  const fromQuery = new URL(url, 'http://board').searchParams.get('access_token') ?? undefined;
-  const header = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
-  const cookie = (headers.cookie ?? '').split(/;\s*/).find((c) => c.startsWith(`${COOKIE}=`))?.slice(COOKIE.length + 1);
-  const token = fromQuery ?? header ?? cookie;
-  const claims = token ? await jwt.verifyAsync<{ role: string }>(token).catch(() => null) : null;
-  if (!claims) return { status: 401, detail: 'Log in as staff and open /admin/queues?access_token=<accessToken>' };
-  if (claims.role !== 'admin' && claims.role !== 'staff') return { status: 403, detail: 'The queues are for admin and staff' };
-  return fromQuery ? { redirectWithCookie: fromQuery } : null;
+/** The route's pattern under the board (`''` for the board's page, `/api/queues/:queueName/pause`), or null off the board. */
+function boardRoute(request: FastifyRequest): string | null {
+  const route = request.routeOptions.url;
+  if (route === QUEUE_BOARD_ROUTE) return '';
+  return route?.startsWith(`${QUEUE_BOARD_ROUTE}/`) ? route.slice(QUEUE_BOARD_ROUTE.length) : null;
 }
 
 /**
- * Guards every route of the board, whatever the path under it: a hook on each request whose matched
- * route is the board's, before the board runs.
+ * Guards every route of the board, whatever the path under it (a hook on each request whose matched
+ * route is the board's, before the board runs), and records what an admin's writes did once the board
+ * has answered that they succeeded (a hook on the answer, before it leaves).
  */
 @Injectable()
 class QueueBoardGuard implements OnModuleInit {
+  private readonly users = new WeakMap<FastifyRequest, BoardUser>();
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly config: AppConfig,
+    private readonly commands: CommandBus,
+    @Inject(PROCESS_LOGGER) private readonly logger: Logger,
   ) {}
 
   onModuleInit(): void {
     const jwt = new JwtService({ secret: createSecretKey(Buffer.from(this.config.jwtSecret)) as unknown as string, verifyOptions: { algorithms: ['HS256'] } });
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.addHook('onRequest', async (request, reply) => {
-      const route = request.routeOptions.url;
-      if (route === undefined || (route !== QUEUE_BOARD_ROUTE && !route.startsWith(`${QUEUE_BOARD_ROUTE}/`))) return;
-      const gate = await boardGate(jwt, request.url, request.headers);
-      if (gate === null) return;
+      if (boardRoute(request) === null) return;
+      const gate = await boardGate(jwt, request);
+      if ('user' in gate) {
+        this.users.set(request, gate.user);
+        return;
+      }
       if ('redirectWithCookie' in gate) {
-        return reply
-          .code(303)
-          .header('Set-Cookie', `${COOKIE}=${gate.redirectWithCookie}; Path=${QUEUE_BOARD_ROUTE}; HttpOnly; SameSite=Strict`)
-          .header('Location', QUEUE_BOARD_ROUTE)
-          .send();
+        return reply.code(303).header('Set-Cookie', boardCookie(gate.redirectWithCookie, this.config.APP_BASE_URL)).header('Location', QUEUE_BOARD_ROUTE).send();
       }
       return reply.code(gate.status).type('application/problem+json').send(JSON.stringify(plainProblem(gate.status, gate.detail)));
     });
+    fastify.addHook('onSend', async (request, reply, payload: unknown) => {
+      const route = boardRoute(request);
+      const user = this.users.get(request);
+      if (route === null || user === undefined) return payload;
+      if (isBoardWrite(request.method)) return this.record(request, reply, route, user, payload);
+      const staffList = user.role !== 'admin' && route === '/api/queues' && reply.statusCode === 200 && typeof payload === 'string';
+      return staffList ? readOnlyQueueList(payload) : payload;
+    });
+  }
+
+  /**
+   * Records what a write did, only once the board answered 2xx: a refused or failed action (no such
+   * job, a job held by a worker) changed nothing and is not in the audit. The answer waits for the
+   * record; if it cannot be stored, the admin is told (503) and the log keeps the action.
+   */
+  private async record(request: FastifyRequest, reply: FastifyReply, route: string, user: BoardUser, payload: unknown): Promise<unknown> {
+    if (reply.statusCode < 200 || reply.statusCode >= 300) return payload;
+    const params = (request.params ?? {}) as Record<string, string | undefined>;
+    const actions = actionsOf({ method: request.method, route, params, answer: typeof payload === 'string' ? payload : '' }, BOARD_QUEUES);
+    const context = { actor: user.id, correlationId: String(request.id), causationId: null };
+    try {
+      await this.commands.execute(new RecordQueueActions(actions, context));
+      return payload;
+    } catch (err) {
+      this.logger.error({ err, actions, ...context }, 'A queue action was carried out but could not be recorded in the audit');
+      reply.code(503).type('application/problem+json');
+      return JSON.stringify(plainProblem(503, 'The action was carried out, but the audit could not record it: the API log keeps it'));
+    }
   }
 }
 
-/** Bull Board for the queues, at /admin/queues. */
+/** Bull Board for the queues, at /admin/queues: staff read it, admins act on it, and every action is in the audit. */
 @Module({
   imports: [
+    OperationsModule,
     BullBoardModule.forRootAsync({
       useFactory: () => ({
         route: QUEUE_BOARD_ROUTE,
@@ -74,12 +101,7 @@ class QueueBoardGuard implements OnModuleInit {
         boardOptions: { uiConfig: { boardTitle: 'Passerelle queues' } },
       }),
     }),
-    BullBoardModule.forFeature(
-      { name: INVITATION_MAIL_QUEUE, adapter: BullMQAdapter },
-      { name: INVITATION_REMINDERS_QUEUE, adapter: BullMQAdapter },
-      { name: NOTIFICATION_MAIL_QUEUE, adapter: BullMQAdapter },
-      { name: REPORT_QUEUE, adapter: BullMQAdapter },
-    ),
+    BullBoardModule.forFeature(...BOARD_QUEUES.map((name) => ({ name, adapter: BullMQAdapter }))),
   ],
   providers: [QueueBoardGuard],
 })

@@ -1,13 +1,14 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { AppConfig, eventJobOptions, type ReconciledScheduler } from '@passerelle/platform';
+import { AppConfig, Clock, type ReconciledScheduler } from '@passerelle/platform';
 import {
   INVITATION_MAIL_QUEUE,
   INVITATION_REMINDERS_QUEUE,
   type InvitationMailJob,
   InvitationQueries,
-  reminderJobId,
+  reminderDay,
+  reminderMailJob,
 } from '@passerelle/invitations';
 
 const SCHEDULER_ID = 'find-due-reminders';
@@ -17,6 +18,7 @@ const SCHEDULER_ID = 'find-due-reminders';
  * interval however many workers run), finds the
  * invitations still unanswered REMINDER_DAYS_BEFORE days before their workshop and queues one reminder
  * each. The job id is the invitation's, and the mail ledger keys reminders by invitation: one reminder at most.
+ * A reminder job Redis loses before it is sent is queued again by the reconciler, not left to the next run.
  */
 @Processor(INVITATION_REMINDERS_QUEUE)
 export class InvitationRemindersProcessor extends WorkerHost implements OnModuleInit, ReconciledScheduler {
@@ -28,6 +30,7 @@ export class InvitationRemindersProcessor extends WorkerHost implements OnModule
     @InjectQueue(INVITATION_MAIL_QUEUE) private readonly mail: Queue<InvitationMailJob>,
     private readonly invitations: InvitationQueries,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {
     super();
   }
@@ -49,20 +52,15 @@ export class InvitationRemindersProcessor extends WorkerHost implements OnModule
   }
 
   process(): Promise<number> {
-    return this.queueDueReminders(new Date().toISOString().slice(0, 10));
+    return this.queueDueReminders(reminderDay(this.clock.now()));
   }
 
   /** Queues the reminders due on `today` (YYYY-MM-DD); returns how many. */
   async queueDueReminders(today: string): Promise<number> {
     const due = await this.invitations.dueForReminder(today, this.config.REMINDER_DAYS_BEFORE);
     if (due.length === 0) return 0;
-    await this.mail.addBulk(
-      due.map((invitationId) => ({
-        name: 'reminder',
-        data: { invitationId, eventId: `reminder-${today}`, correlationId: `reminders-${today}` },
-        opts: eventJobOptions(this.config, reminderJobId(invitationId), 90),
-      })),
-    );
+    // The same job the reconciler queues again if Redis loses it (InvitationReminderReconciled).
+    await this.mail.addBulk(due.map(({ invitationId }) => reminderMailJob(this.config, invitationId, today)));
     this.logger.log(`Queued ${due.length} reminders`);
     return due.length;
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { InvitationMailReconciled } from '@passerelle/invitations';
+import { InvitationMailReconciled, InvitationReminderReconciled } from '@passerelle/invitations';
 import { ActivationMailReconciled } from '@passerelle/partners';
 import { DecisionMailReconciled } from '@passerelle/proposals';
 import { ReportCompileReconciled, ReportDeliveryReconciled } from '@passerelle/reporting';
@@ -26,6 +26,7 @@ export class ReconcileTimer implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly config: AppConfig,
     @Inject(PROCESS_LOGGER) logger: Logger,
     invitationMail: InvitationMailReconciled,
+    invitationReminder: InvitationReminderReconciled,
     activationMail: ActivationMailReconciled,
     decisionMail: DecisionMailReconciled,
     reportCompile: ReportCompileReconciled,
@@ -33,7 +34,7 @@ export class ReconcileTimer implements OnApplicationBootstrap, OnModuleDestroy {
     reminders: InvitationRemindersProcessor,
   ) {
     this.logger = logger.child({ context: 'Reconciler' });
-    this.kinds = [invitationMail, activationMail, decisionMail, reportCompile, reportDelivery];
+    this.kinds = [invitationMail, invitationReminder, activationMail, decisionMail, reportCompile, reportDelivery];
     this.schedulers = [reminders];
   }
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import * as argon2 from 'argon2';
@@ -25,16 +26,22 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
   ) {}
 
+  /**
+   * Checks the credentials, unless the throttle holds this source back (429). For an account under attack
+   * the attempt first waits the throttle's delay (a few seconds at most), before any database work, so
+   * waiting holds a timer and the request, no database connection.
+   */
   async login(email: string, password: string, address = 'unknown'): Promise<LoginAnswer> {
-    await this.throttle.check(email, address);
+    const attempt = await this.throttle.admit(email, address);
+    if (attempt.delayMs > 0) await sleep(attempt.delayMs);
     const user = await this.users.findWithHash(email);
     const hash = user?.passwordHash ?? (await this.dummyHash);
     const valid = await argon2.verify(hash, password).catch(() => false);
     if (!user || !user.passwordHash || !valid) {
-      await this.throttle.failed(email, address);
+      await this.throttle.failed(attempt, user?.id ?? null);
       throw new ProblemException(HttpStatus.UNAUTHORIZED, 'invalid-credentials', 'Unauthorized', 'Wrong e-mail or password');
     }
-    await this.throttle.succeeded(email);
+    await this.throttle.succeeded(attempt);
     return this.issueToken(user);
   }
 

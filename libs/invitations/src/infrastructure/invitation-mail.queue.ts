@@ -26,3 +26,16 @@ export function invitationMailJob(
   const data: InvitationMailJob = { invitationId: issued.invitationId, eventId: issued.eventId, correlationId: issued.correlationId };
   return { name: 'invitation', data, opts: eventJobOptions(config, invitationJobId(issued.eventId)) };
 }
+
+/** The day (UTC, YYYY-MM-DD) reminders are looked for on, at `now` (milliseconds since the epoch). */
+export const reminderDay = (now: number) => new Date(now).toISOString().slice(0, 10);
+
+/**
+ * The job that reminds an invitation's participant, as the reminders' scheduler queues it on `today`
+ * and the reconciler queues it again: built here alone, so both use the same name, data and id (one per
+ * invitation, never doubled while Redis holds it).
+ */
+export function reminderMailJob(config: { MAIL_ATTEMPTS: number; MAIL_RETRY_DELAY_MS: number }, invitationId: string, today: string) {
+  const data: InvitationMailJob = { invitationId, eventId: `reminder-${today}`, correlationId: `reminders-${today}` };
+  return { name: 'reminder', data, opts: eventJobOptions(config, reminderJobId(invitationId), 90) };
+}

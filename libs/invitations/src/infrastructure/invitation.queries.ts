@@ -25,6 +25,12 @@ export interface RsvpView {
   workshop: { id: string; title: string; hostInstitution: string; city: string; startsOn: string; endsOn: string; status: string };
 }
 
+/** An invitation due for its reminder, and since which day. */
+export interface DueReminder {
+  invitationId: string;
+  dueOn: string;
+}
+
 /** One workshop's invitations, in the order they were issued. */
 const INVITATIONS: KeysetList = { name: 'workshop-invitations', columns: [['issued_at', 'timestamp'], ['id', 'uuid']] };
 
@@ -91,16 +97,20 @@ export class InvitationQueries {
     };
   }
 
-  /** Invitations still unanswered whose workshop starts within `days` days of `today` and has not started. */
-  async dueForReminder(today: string, days: number): Promise<string[]> {
+  /**
+   * Invitations still unanswered, issued before `today`, whose workshop starts within `days` days of
+   * `today` and has not started; with the day each became due (YYYY-MM-DD).
+   */
+  async dueForReminder(today: string, days: number): Promise<DueReminder[]> {
     const result = await this.pool.query(
-      `SELECT i.id FROM invitations i JOIN workshops w ON w.id = i.workshop_id
+      `SELECT i.id, to_char(GREATEST(w.starts_on - $2::int, i.issued_at::date + 1), 'YYYY-MM-DD') AS due_on
+       FROM invitations i JOIN workshops w ON w.id = i.workshop_id
        WHERE i.status IN ('issued', 'emailed') AND i.reminded_at IS NULL AND w.status = 'registration_open'
          AND w.starts_on <= $1::date + $2::int AND w.starts_on > $1::date
          AND i.issued_at < $1::date`,
       [today, days],
     );
-    return result.rows.map((row) => row.id);
+    return result.rows.map((row) => ({ invitationId: row.id, dueOn: row.due_on }));
   }
 }
 

@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsProxyList, parseProxyList } from './trust-proxy';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 /** "true" or "1", "false" or "0"; anything else is left as it is, for the validator to name. */
@@ -64,7 +65,10 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  /** Failed logins for one account (four times as many for one address) before 429s. */
+  /**
+   * Failed logins for one account from one source before that source gets 429s for it (four times as
+   * many from one source on any accounts); as many for an account from everywhere start the slow-down.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -75,6 +79,18 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   LOGIN_LOCK_SECONDS = 900;
+
+  /** Cap of the wait before each login for an account under attack (it doubles from 250 ms); 0: no wait. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  LOGIN_DELAY_MAX_MS = 3000;
+
+  /** Reverse proxies whose X-Forwarded-For is believed (IP addresses, CIDR ranges); unset: none. */
+  @IsOptional()
+  @IsProxyList()
+  TRUST_PROXY?: string;
 
   /** Queue keys are prefixed with {QUEUE_PREFIX}: one hash tag, so a Redis Cluster keeps them together. */
   @Matches(/^[a-z0-9_-]{1,80}$/)
@@ -144,6 +160,11 @@ export class AppConfig {
   @IsBoolean()
   INVITATION_PROJECTION_BATCH_RUNS = true;
 
+  /** TRUST_PROXY as a list, for the HTTP server: empty when no proxy is trusted. */
+  get trustedProxies(): string[] {
+    return parseProxyList(this.TRUST_PROXY);
+  }
+
   /** The signing key in force: the configured one, or a fixed one in development and tests. */
   get jwtSecret(): string {
     return this.JWT_SECRET ?? 'passerelle-development-only-signing-key-0000';
@@ -178,6 +199,8 @@ const KEYS = [
   'LOG_LEVEL',
   'LOGIN_MAX_FAILURES',
   'LOGIN_LOCK_SECONDS',
+  'LOGIN_DELAY_MAX_MS',
+  'TRUST_PROXY',
   'QUEUE_PREFIX',
   'MAIL_CONCURRENCY',
   'MAIL_ATTEMPTS',

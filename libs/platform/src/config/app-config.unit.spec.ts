@@ -75,4 +75,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ADMIN_EMAIL: 'a@b.org' })).toThrow(/ADMIN_EMAIL and ADMIN_PASSWORD/);
     expect(() => loadConfig({ ADMIN_EMAIL: 'a@b.org', ADMIN_PASSWORD: 'short' })).toThrow(/ADMIN_PASSWORD/);
   });
+
+  it('trusts no proxy by default, and reads TRUST_PROXY as a list of addresses and CIDR ranges', () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1' }).trustedProxies).toEqual(['127.0.0.1']);
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.2, 192.168.0.0/16 ,fd00::/8,::1 ' }).trustedProxies).toEqual(['10.0.0.2', '192.168.0.0/16', 'fd00::/8', '::1']);
+  });
+
+  it('stops at start on a TRUST_PROXY that is not a list of addresses or ranges, naming it and the bad entry', () => {
+    for (const bad of ['proxy.example.org', '10.0.0.1,', '10.0.0.0/33', '10.0.0.300', 'fd00::/129', '10.0.0.0/8/1', 'true', '*']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY must be comma-separated IP addresses or CIDR ranges/);
+    }
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.1,gateway' })).toThrow(/not an address or range: "gateway"/);
+  });
+
+  it('caps the login slow-down at 3 s by default, from none to 10 s', () => {
+    expect(loadConfig({}).LOGIN_DELAY_MAX_MS).toBe(3000);
+    expect(loadConfig({ LOGIN_DELAY_MAX_MS: '0' }).LOGIN_DELAY_MAX_MS).toBe(0);
+    for (const bad of ['-1', '10001', 'slow']) expect(() => loadConfig({ LOGIN_DELAY_MAX_MS: bad })).toThrow(/LOGIN_DELAY_MAX_MS/);
+  });
 });

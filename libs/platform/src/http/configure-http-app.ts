@@ -16,9 +16,14 @@ import { refuseDeepNesting } from './nesting-limit';
 const BODY_LIMIT = 2 * 1024 * 1024;
 const FORM_LIMIT = 100 * 1024;
 
-/** The HTTP server under Nest, before any route: request ids, body size, trailing slashes, early errors. */
-export function createHttpAdapter(): FastifyAdapter {
+/**
+ * The HTTP server under Nest, before any route: request ids, body size, trailing slashes, early errors,
+ * and the client's address (`request.ip`): the socket's peer, or the address forwarded by a reverse proxy
+ * in `trustedProxies` (X-Forwarded-For, read from the right, as far as the proxies named go).
+ */
+export function createHttpAdapter(trustedProxies: string[] = []): FastifyAdapter {
   return new FastifyAdapter({
+    trustProxy: trustedProxies.length > 0 ? trustedProxies : false,
     // The correlation id is the request's id: the request logger and every appended event carry it.
     genReqId: correlationIdOf,
     bodyLimit: BODY_LIMIT,

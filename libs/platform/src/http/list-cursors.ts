@@ -32,6 +32,11 @@ export class ListCursors {
     );
   }
 
+  /** The next cursor of a list whose page is not built from rows (a list read from Redis): the last item's sort values. */
+  next(list: KeysetList, values: CursorValues, binding: CursorBinding = {}): string {
+    return sealCursor(this.key, list.name, binding, values);
+  }
+
   /** One page of rows fetched with `LIMIT limit + 1`, its next cursor sealed for the same list and binding. */
   page<Row extends Record<string, unknown>, Item>(list: KeysetList, rows: Row[], limit: number, toItem: (row: Row) => Item, binding: CursorBinding = {}): Page<Item> {
     const columns = list.columns.map(([column]) => column as keyof Row & string);
