@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { ListCursors } from '@passerelle/platform';
 import { LogLines } from '@passerelle/testing';
 import { ADMIN, type ApiUnderTest, startApi } from './support/api';
 import { guessFrom, loginFrom, times } from './support/login-attempts';
@@ -84,6 +86,22 @@ describe('login locks: admins see and clear them', () => {
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['limit']);
     const badCursor = await api.http.get(LIST).query({ cursor: 'not-a-cursor' }).set(admin).expect(400);
     expect(badCursor.body.errors).toEqual([{ field: 'cursor', message: expect.any(String) }]);
+  });
+
+  it('refuses a crafted cursor, a changed one and one sealed for another list, naming cursor', async () => {
+    const first = (await api.http.get(LIST).query({ limit: 1 }).set(admin).expect(200)).body.nextCursor as string;
+    const [payload, seal] = first.split('.');
+    const [untilMs, id] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const sealedElsewhere = api.app.get(ListCursors).next({ name: 'workshops', columns: [] }, [untilMs, id]);
+    for (const cursor of [
+      Buffer.from(JSON.stringify(['not-a-date', randomUUID()])).toString('base64'),
+      Buffer.from(JSON.stringify([untilMs, id])).toString('base64url'),
+      `${Buffer.from(JSON.stringify([untilMs + 1, id])).toString('base64url')}.${seal}`,
+      sealedElsewhere,
+    ]) {
+      const refused = await api.http.get(LIST).query({ cursor }).set(admin);
+      expect({ cursor, status: refused.status, errors: refused.body.errors }).toEqual({ cursor, status: 400, errors: [{ field: 'cursor', message: expect.any(String) }] });
+    }
   });
 
   it('is for admins only: 403 for staff, 401 without a token', async () => {

@@ -20,7 +20,9 @@ export { SubscriptionHost, SubscriptionsModule, EVENT_CONSUMERS } from './subscr
 export { WriteOptions, parseIfMatch } from './http/write-options';
 export type { WriteAnswer } from './http/write-headers';
 export { ReadModels, MinPosition } from './http/read-models';
-export { encodeCursor, decodeCursor, keysetPage, type Page } from './http/keyset-pagination';
+export { keysetPage, type Page, type CursorValues } from './http/keyset-pagination';
+export { ListCursors, type KeysetList } from './http/list-cursors';
+export type { CursorBinding, CursorKind } from './http/cursor-seal';
 export { queueConnection, eventJobOptions } from './database/queue-connection';
 export { IsStorable, IsEmailAddress, IsLanguageTag, trim, upper, upperEach } from './http/validators';
 export { Clock, SystemClock } from './runtime/clock';

@@ -12,6 +12,7 @@ import { eventStoreProvider, EventStorePool } from './database/event-store.provi
 import { RedisConnection } from './database/redis.provider';
 import { RedisLinks } from './database/redis-links';
 import { HealthController } from './health/health.controller';
+import { ListCursors } from './http/list-cursors';
 import { ReadModels } from './http/read-models';
 import { createLogger, loggingParams, PROCESS_LOGGER } from './logging/logging';
 import { MetricsController, MetricsRegistry } from './metrics/metrics';
@@ -37,8 +38,9 @@ export class PlatformModule {
         RedisLinks,
         MetricsRegistry,
         ReadModels,
+        ListCursors,
       ],
-      exports: [AppConfig, PROCESS_LOGGER, Clock, EventStorePool, PostgresEventStore, RedisConnection, MetricsRegistry, ReadModels],
+      exports: [AppConfig, PROCESS_LOGGER, Clock, EventStorePool, PostgresEventStore, RedisConnection, MetricsRegistry, ReadModels, ListCursors],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsAcceptedPassword } from '@passerelle/accounts';
 import { IsEmailAddress, IsStorable, trim } from '@passerelle/platform';
 
 
@@ -32,10 +33,9 @@ export class CreateStaffDto {
   @MaxLength(200)
   fullName: string;
 
-  @ApiProperty({ minLength: 12, description: 'At least 12 characters' })
+  @ApiProperty({ minLength: 12, maxLength: 1024, description: 'At least 12 characters; not a common password, one character repeated or only spaces' })
   @IsString()
-  @MinLength(12)
-  @MaxLength(1024)
+  @IsAcceptedPassword()
   password: string;
 }
 
@@ -46,10 +46,9 @@ export class ChangePasswordDto {
   @MaxLength(1024)
   currentPassword: string;
 
-  @ApiProperty({ minLength: 12, description: 'At least 12 characters' })
+  @ApiProperty({ minLength: 12, maxLength: 1024, description: 'At least 12 characters; not a common password, one character repeated or only spaces' })
   @IsString()
-  @MinLength(12)
-  @MaxLength(1024)
+  @IsAcceptedPassword()
   newPassword: string;
 }
 

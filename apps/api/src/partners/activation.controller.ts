@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response } from 'fastify';
-import { ActivationTokens } from '@passerelle/accounts';
+import { ActivationTokens, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordWeakness } from '@passerelle/accounts';
 import { escapeHtml } from '@passerelle/mail';
 import { ApiAnswers, ProblemException, Public } from '@passerelle/platform';
 import { ActivateDto } from './partners.dto';
@@ -38,11 +38,8 @@ export class ActivationController {
     response.send(
       layout(
         'Activate your account',
-        `<p>Welcome, ${escapeHtml(pending.fullName)}. Choose a password (12 characters or more) for ${escapeHtml(pending.email)}.</p>
-         <form method="post" action="/activate/${escapeHtml(token)}">
-           <label>Password <input type="password" name="password" id="password" minlength="12" required autocomplete="new-password"></label>
-           <button type="submit" id="activate">Activate</button>
-         </form>`,
+        `<p>Welcome, ${escapeHtml(pending.fullName)}. Choose a password for ${escapeHtml(pending.email)}: ${PASSWORD_MIN_LENGTH} characters or more,
+         not a common password, not one character repeated.</p>${passwordForm(token)}`,
       ),
     );
   }
@@ -53,8 +50,11 @@ export class ActivationController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   async pageActivate(@Param('token') token: string, @Body() body: Record<string, unknown>, @Res() response: Response) {
     const password = typeof body?.password === 'string' ? body.password : '';
-    if (!TOKEN.test(token) || password.length < 12 || password.length > 1024) {
-      response.status(400).send(layout('Activate your account', '<p>The password must have 12 characters or more. Go back and try again.</p>'));
+    const weakness = TOKEN.test(token) ? passwordWeakness(password) : 'cannot be set from this link';
+    if (weakness) {
+      // The form again, with why the password was refused, so that the person can choose another at once.
+      const form = TOKEN.test(token) ? passwordForm(token) : '';
+      response.status(400).send(layout('Activate your account', `<p class="error" id="error" role="alert">The password ${escapeHtml(weakness)}.</p>${form}`));
       return;
     }
     try {
@@ -67,11 +67,18 @@ export class ActivationController {
   }
 }
 
+function passwordForm(token: string): string {
+  return `<form method="post" action="/activate/${escapeHtml(token)}">
+           <label>Password <input type="password" name="password" id="password" minlength="${PASSWORD_MIN_LENGTH}" maxlength="${PASSWORD_MAX_LENGTH}" required autocomplete="new-password"></label>
+           <button type="submit" id="activate">Activate</button>
+         </form>`;
+}
+
 function layout(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,Arial,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
-h1{color:#0b3d6e;font-size:1.5rem}input{display:block;margin:.5rem 0 1rem;padding:.5rem;font-size:1rem;width:100%;box-sizing:border-box}
+h1{color:#0b3d6e;font-size:1.5rem}.error{color:#a4000f;font-weight:600}input{display:block;margin:.5rem 0 1rem;padding:.5rem;font-size:1rem;width:100%;box-sizing:border-box}
 button{font-size:1rem;padding:.6rem 1.4rem;border:0;border-radius:4px;background:#0b5cad;color:#fff;cursor:pointer}</style></head>
 <body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 }

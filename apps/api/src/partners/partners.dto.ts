@@ -18,12 +18,12 @@ import {
   Max,
   MaxLength,
   Min,
-  MinLength,
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { IsEmailAddress, IsStorable, trim, upper, upperEach, IsLanguageTag } from '@passerelle/platform';
 import { RECOMMENDATIONS, type Recommendation } from '@passerelle/proposals';
+import { IsAcceptedPassword } from '@passerelle/accounts';
 import { ListQueryDto } from '../common/list-query.dto';
 
 
@@ -160,7 +160,7 @@ export class ActivateDto {
   @IsString() @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'token must be the token from the activation link' })
   token: string;
 
-  @ApiProperty({ minLength: 12 })
-  @IsString() @MinLength(12) @MaxLength(1024)
+  @ApiProperty({ minLength: 12, maxLength: 1024, description: 'At least 12 characters; not a common password, one character repeated or only spaces' })
+  @IsString() @IsAcceptedPassword()
   password: string;
 }

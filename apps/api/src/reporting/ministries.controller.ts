@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
@@ -6,6 +6,7 @@ import { IsNotEmpty, IsString, MaxLength, isISO31661Alpha2 } from 'class-validat
 import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
 import { ApiAnswers, IsEmailAddress, IsStorable, MinPosition, ReadModels, Roles, ValidationProblem, WriteOptions, trim, IsLanguageTag } from '@passerelle/platform';
 import { MINISTRY_READ_MODEL, MinistryQueries, SetMinistryContact } from '@passerelle/reporting';
+import { ListQueryDto } from '../common/list-query.dto';
 import { MinistryPageView, MinistrySetView } from './reporting.views';
 
 
@@ -46,8 +47,8 @@ export class MinistriesController {
 
   @ApiAnswers('List the ministry contacts by country', 200, MinistryPageView, [400, 401, 403, 503])
   @Get()
-  async list(@MinPosition() minPosition?: number) {
+  async list(@Query() query: ListQueryDto, @MinPosition() minPosition?: number) {
     await this.readModels.reached([MINISTRY_READ_MODEL], minPosition);
-    return { items: await this.ministries.list(), nextCursor: null };
+    return this.ministries.list(query.cursor);
   }
 }

@@ -1,11 +1,14 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { type CommandContext, decodeCursor, encodeCursor, type Page, ProblemException, ValidationProblem } from '@passerelle/platform';
+import { type CommandContext, type KeysetList, ListCursors, type Page, ProblemException, ValidationProblem } from '@passerelle/platform';
 import { type LoginLock, LoginLocks } from '../infrastructure/login-locks';
 import { parseLockId } from '../infrastructure/login-throttle-keys';
 import { UsersService } from '../infrastructure/users.service';
 
 /** Hashes are shown cut to this many hex digits: enough to tell entries apart, and never an address. */
 const SHOWN_HASH = 12;
+
+/** Those ending first first. */
+const LOGIN_LOCKS: KeysetList = { name: 'login-locks', columns: [['untilMs', 'integer'], ['id', 'text']] };
 
 /** A throttle entry as admins see it. */
 export interface LoginLockEntry {
@@ -27,18 +30,16 @@ export class LoginLocksService {
   constructor(
     private readonly locks: LoginLocks,
     private readonly users: UsersService,
+    private readonly cursors: ListCursors,
   ) {}
 
   async list(limit: number, cursor: string | undefined): Promise<Page<LoginLockEntry>> {
-    const after = decodeCursor(cursor, 2);
-    if (after && (typeof after[0] !== 'number' || typeof after[1] !== 'string')) {
-      throw new ValidationProblem([{ field: 'cursor', message: 'is not a cursor returned by this list' }]);
-    }
+    const after = this.cursors.after(LOGIN_LOCKS, cursor);
     const page = await this.locks.page(limit, after ? { untilMs: after[0] as number, id: after[1] as string } : null);
     const emails = await this.emailsOf(page.locks);
     return {
       items: page.locks.map((lock) => entry(lock, emails)),
-      nextCursor: page.next ? encodeCursor([page.next.untilMs, page.next.id]) : null,
+      nextCursor: page.next ? this.cursors.next(LOGIN_LOCKS, [page.next.untilMs, page.next.id]) : null,
     };
   }
 

@@ -2,6 +2,7 @@ import { createHash, createHmac, hkdfSync } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { AppConfig, EventStorePool, ProblemException } from '@passerelle/platform';
 import { hashPassword } from './password';
+import { assertPasswordAccepted } from './password-policy';
 
 export const ACTIVATION_VALID_HOURS = 72;
 
@@ -52,8 +53,9 @@ export class ActivationTokens {
     return row ? { userId: row.id, email: row.email, fullName: row.full_name } : null;
   }
 
-  /** Sets the account's password and spends the token, in one transaction. Unknown: 404; used, expired or its account closed: 410. */
+  /** Sets the account's password and spends the token, in one transaction. A refused password: 400; unknown: 404; used, expired or its account closed: 410. */
   async activate(token: string, password: string): Promise<{ userId: string; email: string }> {
+    assertPasswordAccepted(password);
     const hash = await hashPassword(password);
     const client = await this.pool.connect();
     try {

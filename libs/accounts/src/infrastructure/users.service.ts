@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { In, type Repository } from 'typeorm';
 import { EventStorePool, ProblemException, type Role } from '@passerelle/platform';
 import { hashPassword } from './password';
+import { assertPasswordAccepted } from './password-policy';
 import { UserEntity } from './user.entity';
 
 export interface NewUser {
@@ -49,6 +50,7 @@ export class UsersService {
    * issued before): the new generation, or null if the account is gone or closed.
    */
   async replacePassword(id: string, password: string): Promise<number | null> {
+    assertPasswordAccepted(password);
     const hash = await hashPassword(password);
     const { rows } = await this.pool.query<{ token_generation: number }>(
       `UPDATE users SET password_hash = $2, token_generation = token_generation + 1, updated_at = now()
@@ -73,8 +75,9 @@ export class UsersService {
     return rows.length === 1 ? { outcome: 'closed', user } : { outcome: 'already-closed' };
   }
 
-  /** Creates the user; an e-mail already in use is a 409. */
+  /** Creates the user; a password the policy refuses is a 400, an e-mail already in use a 409. */
   async create(user: NewUser): Promise<UserEntity> {
+    if (user.password !== null) assertPasswordAccepted(user.password);
     const entity = this.users.create({
       id: user.id ?? randomUUID(),
       email: user.email.trim(),

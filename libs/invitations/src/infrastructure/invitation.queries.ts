@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, EventStorePool, keysetPage, ReadModels } from '@passerelle/platform';
+import { EventStorePool, type KeysetList, ListCursors, ReadModels } from '@passerelle/platform';
 import { WORKSHOP_READ_MODEL } from '@passerelle/workshops';
 import type { InvitationStatus, Participant } from '../domain/invitation.events';
 import { INVITATION_READ_MODEL } from './invitation-read-model.projection';
@@ -31,15 +31,20 @@ export interface DueReminder {
   dueOn: string;
 }
 
+/** One workshop's invitations, in the order they were issued. */
+const INVITATIONS: KeysetList = { name: 'workshop-invitations', columns: [['issued_at', 'timestamp'], ['id', 'uuid']] };
+
 @Injectable()
 export class InvitationQueries {
   constructor(
     private readonly pool: EventStorePool,
     private readonly readModels: ReadModels,
+    private readonly cursors: ListCursors,
   ) {}
 
   async list(workshopId: string, status: InvitationStatus | undefined, limit: number, cursor?: string) {
-    const after = decodeCursor(cursor, 2);
+    const binding = { workshopId, status };
+    const after = this.cursors.after(INVITATIONS, cursor, binding);
     const result = await this.pool.query(
       `SELECT * FROM invitations
        WHERE workshop_id = $1 AND ($2::text IS NULL OR status = $2)
@@ -47,7 +52,7 @@ export class InvitationQueries {
        ORDER BY issued_at, id LIMIT $5`,
       [workshopId, status ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
     );
-    return keysetPage(result.rows, limit, ['issued_at', 'id'], toView);
+    return this.cursors.page(INVITATIONS, result.rows, limit, toView, binding);
   }
 
   /**

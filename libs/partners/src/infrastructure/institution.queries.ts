@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, EventStorePool, keysetPage } from '@passerelle/platform';
+import { EventStorePool, type KeysetList, ListCursors } from '@passerelle/platform';
 import type { InstitutionContact } from '../domain/partner-institution.events';
 
 export interface InstitutionView {
@@ -12,17 +12,23 @@ export interface InstitutionView {
   version: number;
 }
 
+/** By name. */
+const INSTITUTIONS: KeysetList = { name: 'partner-institutions', columns: [['name', 'text'], ['id', 'uuid']] };
+
 @Injectable()
 export class InstitutionQueries {
-  constructor(private readonly pool: EventStorePool) {}
+  constructor(
+    private readonly pool: EventStorePool,
+    private readonly cursors: ListCursors,
+  ) {}
 
   async list(limit: number, cursor?: string) {
-    const after = decodeCursor(cursor, 2);
+    const after = this.cursors.after(INSTITUTIONS, cursor);
     const result = await this.pool.query(
       `SELECT * FROM partner_institutions WHERE $1::text IS NULL OR (name, id) > ($1::text, $2::uuid) ORDER BY name, id LIMIT $3`,
       [after?.[0] ?? null, after?.[1] ?? null, limit + 1],
     );
-    return keysetPage(result.rows, limit, ['name', 'id'], toView);
+    return this.cursors.page(INSTITUTIONS, result.rows, limit, toView);
   }
 
   async get(id: string): Promise<InstitutionView | null> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, EventStorePool, keysetPage } from '@passerelle/platform';
+import { EventStorePool, type KeysetList, ListCursors } from '@passerelle/platform';
 
 export interface PartnershipView {
   id: string;
@@ -10,19 +10,27 @@ export interface PartnershipView {
   version: number;
 }
 
+/** Newest first. */
+const PARTNERSHIPS: KeysetList = { name: 'partnerships', columns: [['established_at', 'timestamp'], ['id', 'uuid']] };
+
 @Injectable()
 export class PartnershipQueries {
-  constructor(private readonly pool: EventStorePool) {}
+  constructor(
+    private readonly pool: EventStorePool,
+    private readonly cursors: ListCursors,
+  ) {}
 
+  /** `institutionId` limits the list to one institution's partnerships (a partner's view); its cursors are bound to it. */
   async list(institutionId: string | null, limit: number, cursor?: string) {
-    const after = decodeCursor(cursor, 2);
+    const binding = { institutionId };
+    const after = this.cursors.after(PARTNERSHIPS, cursor, binding);
     const result = await this.pool.query(
       `SELECT * FROM partnerships WHERE ($1::uuid IS NULL OR institution_id = $1)
          AND ($2::timestamptz IS NULL OR (established_at, id) < ($2::timestamptz, $3::uuid))
        ORDER BY established_at DESC, id DESC LIMIT $4`,
       [institutionId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
     );
-    return keysetPage(result.rows, limit, ['established_at', 'id'], toView);
+    return this.cursors.page(PARTNERSHIPS, result.rows, limit, toView, binding);
   }
 
   async get(id: string, institutionId: string | null): Promise<PartnershipView | null> {

@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { IsProxyList, parseProxyList } from './trust-proxy';
@@ -178,6 +179,11 @@ export class AppConfig {
   /** The signing key in force: the configured one, or a fixed one in development and tests. */
   get jwtSecret(): string {
     return this.JWT_SECRET ?? 'passerelle-development-only-signing-key-0000';
+  }
+
+  /** The key that signs list cursors: derived from the signing key under its own label, never the key itself. */
+  get cursorSigningKey(): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.jwtSecret, 'passerelle', 'list-cursor', 32));
   }
 }
 

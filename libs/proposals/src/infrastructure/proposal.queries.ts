@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { decodeCursor, EventStorePool, keysetPage } from '@passerelle/platform';
+import { EventStorePool, type KeysetList, ListCursors } from '@passerelle/platform';
 import type { ProposalFields, ProposalStatus } from '../domain/proposal.events';
 import { proposalStream } from '../application/change-proposal';
 
@@ -20,16 +20,21 @@ export interface ProposalDetail extends ProposalView {
   history: { type: string; version: number; at: string; actor: string | null }[];
 }
 
+/** Newest first. */
+const PROPOSALS: KeysetList = { name: 'proposals', columns: [['created_at', 'timestamp'], ['id', 'uuid']] };
+
 @Injectable()
 export class ProposalQueries {
   constructor(
     private readonly pool: EventStorePool,
     private readonly store: PostgresEventStore,
+    private readonly cursors: ListCursors,
   ) {}
 
-  /** Newest first; `institutionId` limits the list to one institution's proposals (a partner's view). */
+  /** Newest first; `institutionId` limits the list to one institution's proposals (a partner's view). Cursors are bound to both filters. */
   async list(institutionId: string | null, status: ProposalStatus | undefined, limit: number, cursor?: string) {
-    const after = decodeCursor(cursor, 2);
+    const binding = { institutionId, status };
+    const after = this.cursors.after(PROPOSALS, cursor, binding);
     const result = await this.pool.query(
       `SELECT * FROM proposals
        WHERE ($1::uuid IS NULL OR institution_id = $1) AND ($2::text IS NULL OR status = $2)
@@ -37,7 +42,7 @@ export class ProposalQueries {
        ORDER BY created_at DESC, id DESC LIMIT $5`,
       [institutionId, status ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
     );
-    return keysetPage(result.rows, limit, ['created_at', 'id'], toView);
+    return this.cursors.page(PROPOSALS, result.rows, limit, toView, binding);
   }
 
   async get(id: string, institutionId: string | null): Promise<ProposalDetail | null> {

@@ -1,14 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { EventStorePool } from '@passerelle/platform';
+import { EventStorePool, type KeysetList, ListCursors, type Page } from '@passerelle/platform';
 import type { MinistryContact } from '../domain/ministry.events';
+
+export type MinistryView = MinistryContact & { updatedAt: string; version: number };
+
+/** One page holds every country (there are fewer than 500), so this list never gives a cursor and takes none. */
+const MINISTRIES: KeysetList = { name: 'ministries', columns: [] };
 
 @Injectable()
 export class MinistryQueries {
-  constructor(private readonly pool: EventStorePool) {}
+  constructor(
+    private readonly pool: EventStorePool,
+    private readonly cursors: ListCursors,
+  ) {}
 
-  async list(): Promise<(MinistryContact & { updatedAt: string; version: number })[]> {
+  /** Every ministry contact by country; a cursor (none was ever given) is a 400 like on every list. */
+  async list(cursor?: string): Promise<Page<MinistryView>> {
+    this.cursors.after(MINISTRIES, cursor);
     const result = await this.pool.query('SELECT * FROM ministries ORDER BY country');
-    return result.rows.map((row) => ({
+    const items = result.rows.map((row) => ({
       country: row.country,
       ministryName: row.ministry_name,
       email: row.email,
@@ -16,5 +26,6 @@ export class MinistryQueries {
       updatedAt: row.updated_at.toISOString(),
       version: row.version,
     }));
+    return { items, nextCursor: null };
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, EventStorePool, keysetPage } from '@passerelle/platform';
+import { EventStorePool, type KeysetList, ListCursors } from '@passerelle/platform';
 import type { SessionData, WorkshopPlan, WorkshopStatus } from '../domain/workshop.events';
 
 export interface WorkshopSummary extends WorkshopPlan {
@@ -17,19 +17,25 @@ export interface WorkshopDetail extends WorkshopSummary {
 const COLUMNS = `id, title, host_institution, city, country, to_char(starts_on, 'YYYY-MM-DD') AS starts_on,
   to_char(ends_on, 'YYYY-MM-DD') AS ends_on, themes, status, sessions, version`;
 
+/** Latest first. */
+const WORKSHOPS: KeysetList = { name: 'workshops', columns: [['starts_on', 'date'], ['id', 'uuid']] };
+
 @Injectable()
 export class WorkshopQueries {
-  constructor(private readonly pool: EventStorePool) {}
+  constructor(
+    private readonly pool: EventStorePool,
+    private readonly cursors: ListCursors,
+  ) {}
 
   async list(limit: number, cursor?: string): Promise<{ items: WorkshopSummary[]; nextCursor: string | null }> {
-    const after = decodeCursor(cursor, 2);
+    const after = this.cursors.after(WORKSHOPS, cursor);
     const result = await this.pool.query(
       `SELECT ${COLUMNS} FROM workshops
        WHERE $1::date IS NULL OR (starts_on, id) < ($1::date, $2::uuid)
        ORDER BY starts_on DESC, id DESC LIMIT $3`,
       [after?.[0] ?? null, after?.[1] ?? null, limit + 1],
     );
-    return keysetPage(result.rows, limit, ['starts_on', 'id'], toSummary);
+    return this.cursors.page(WORKSHOPS, result.rows, limit, toSummary);
   }
 
   async get(id: string): Promise<WorkshopDetail | null> {
