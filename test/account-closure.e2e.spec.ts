@@ -58,13 +58,17 @@ describe('password changes and closed accounts', () => {
     await login(api.http, 'changes.password@institute.test', 'a-new-long-password');
   });
 
-  it('refuses a wrong current password or a short new one with a 400 naming the field, and changes nothing', async () => {
+  it('refuses a wrong current password or a short or weak new one with a 400 naming the field, and changes nothing', async () => {
     const staff = await staffMember('keeps.password@institute.test');
     const wrong = await api.http.post('/api/me/password').set(staff.headers).send({ currentPassword: 'not-my-password', newPassword: 'a-new-long-password' }).expect(400);
     expect(wrong.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(wrong.body.errors).toEqual([{ field: 'currentPassword', message: expect.any(String) }]);
     const short = await api.http.post('/api/me/password').set(staff.headers).send({ currentPassword: 'a-long-staff-password', newPassword: 'short' }).expect(400);
     expect(short.body.errors.map((e: { field: string }) => e.field)).toEqual(['newPassword']);
+    for (const weak of ['passwordpassword', 'bbbbbbbbbbbbbb', ' '.repeat(12)]) {
+      const refused = await api.http.post('/api/me/password').set(staff.headers).send({ currentPassword: 'a-long-staff-password', newPassword: weak }).expect(400);
+      expect(refused.body.errors).toEqual([{ field: 'newPassword', message: expect.any(String) }]);
+    }
     const missing = await api.http.post('/api/me/password').set(staff.headers).send({}).expect(400);
     expect(new Set(missing.body.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['currentPassword', 'newPassword']));
     await api.http.get('/api/me').set(staff.headers).expect(200);
