@@ -31,3 +31,5 @@ export { PROCESS_LOGGER } from './logging/logging';
 export { JobReconciler, type ReconcilePass } from './reconcile/job-reconciler';
 export { missingJobIds } from './reconcile/missing-jobs';
 export type { DueJob, ReconciledJobs, ReconciledScheduler } from './reconcile/reconciled-jobs';
+export { setCookie, servedOverHttps, type CookieOptions } from './http/cookies';
+export { CREDENTIALS, redactedUrl } from './logging/credentials';
