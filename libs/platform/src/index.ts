@@ -33,3 +33,4 @@ export { missingJobIds } from './reconcile/missing-jobs';
 export type { DueJob, ReconciledJobs, ReconciledScheduler } from './reconcile/reconciled-jobs';
 export { setCookie, servedOverHttps, type CookieOptions } from './http/cookies';
 export { CREDENTIALS, redactedUrl } from './logging/credentials';
+export { cspNonce } from './http/security-headers';

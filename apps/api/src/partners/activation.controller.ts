@@ -3,7 +3,7 @@ import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response } from 'fastify';
 import { ActivationTokens } from '@passerelle/accounts';
 import { escapeHtml } from '@passerelle/mail';
-import { ApiAnswers, ProblemException, Public } from '@passerelle/platform';
+import { ApiAnswers, cspNonce, ProblemException, Public } from '@passerelle/platform';
 import { ActivateDto } from './partners.dto';
 import { ActivatedView } from './partners.views';
 
@@ -32,11 +32,12 @@ export class ActivationController {
   async page(@Param('token') token: string, @Res() response: Response) {
     const pending = TOKEN.test(token) ? await this.tokens.pending(token) : null;
     if (!pending) {
-      response.status(404).send(layout('Activation', '<p>This activation link is not valid, was already used, or has expired. Ask the programme team for a new one.</p>'));
+      response.status(404).send(layout(cspNonce(response), 'Activation', '<p>This activation link is not valid, was already used, or has expired. Ask the programme team for a new one.</p>'));
       return;
     }
     response.send(
       layout(
+        cspNonce(response),
         'Activate your account',
         `<p>Welcome, ${escapeHtml(pending.fullName)}. Choose a password (12 characters or more) for ${escapeHtml(pending.email)}.</p>
          <form method="post" action="/activate/${escapeHtml(token)}">
@@ -54,23 +55,24 @@ export class ActivationController {
   async pageActivate(@Param('token') token: string, @Body() body: Record<string, unknown>, @Res() response: Response) {
     const password = typeof body?.password === 'string' ? body.password : '';
     if (!TOKEN.test(token) || password.length < 12 || password.length > 1024) {
-      response.status(400).send(layout('Activate your account', '<p>The password must have 12 characters or more. Go back and try again.</p>'));
+      response.status(400).send(layout(cspNonce(response), 'Activate your account', '<p>The password must have 12 characters or more. Go back and try again.</p>'));
       return;
     }
     try {
       await this.tokens.activate(token, password);
-      response.send(layout('Account activated', '<p>Your account is active. You can now log in with your e-mail address and this password.</p>'));
+      response.send(layout(cspNonce(response), 'Account activated', '<p>Your account is active. You can now log in with your e-mail address and this password.</p>'));
     } catch (err) {
       if (!(err instanceof ProblemException)) throw err;
-      response.status(err.getStatus()).send(layout('Activation', `<p>${escapeHtml(err.detail)}.</p>`));
+      response.status(err.getStatus()).send(layout(cspNonce(response), 'Activation', `<p>${escapeHtml(err.detail)}.</p>`));
     }
   }
 }
 
-function layout(title: string, body: string): string {
+/** The page around `body`; its style carries the answer's nonce, which the Content-Security-Policy allows. */
+function layout(nonce: string, title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,Arial,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
+<style nonce="${nonce}">body{font-family:system-ui,Arial,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
 h1{color:#0b3d6e;font-size:1.5rem}input{display:block;margin:.5rem 0 1rem;padding:.5rem;font-size:1rem;width:100%;box-sizing:border-box}
 button{font-size:1rem;padding:.6rem 1.4rem;border:0;border-radius:4px;background:#0b5cad;color:#fff;cursor:pointer}</style></head>
 <body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;

@@ -5,7 +5,7 @@ import type { FastifyReply as Response } from 'fastify';
 import { type CommandOptions, DomainError } from '@passerelle/event-store-core';
 import { formatDates, INVITATION_READ_MODEL, InvitationQueries, RespondToInvitation, RsvpTokens, type RsvpView } from '@passerelle/invitations';
 import { escapeHtml, MailTemplates } from '@passerelle/mail';
-import { ApiAnswers, Public, ReadModels, WriteOptions } from '@passerelle/platform';
+import { ApiAnswers, cspNonce, Public, ReadModels, WriteOptions } from '@passerelle/platform';
 import { RsvpDto } from './workshops.dto';
 import { RsvpAnswerView, RsvpInvitationView } from './workshops.views';
 
@@ -54,10 +54,10 @@ export class RsvpController {
     if (after && /^\d{1,16}$/.test(after)) await this.readModels.reached([INVITATION_READ_MODEL], Number(after)).catch(() => undefined);
     const view = TOKEN.test(token) ? await this.invitations.rsvp(RsvpTokens.hash(token)) : null;
     if (!view) {
-      response.status(404).send(this.layout('en', this.templates.label('rsvp-page', 'en', 'notFound'), ''));
+      response.status(404).send(this.layout(cspNonce(response), 'en', this.templates.label('rsvp-page', 'en', 'notFound'), ''));
       return;
     }
-    response.send(this.render(token, view));
+    response.send(this.render(cspNonce(response), token, view));
   }
 
   @ApiExcludeEndpoint()
@@ -86,7 +86,7 @@ export class RsvpController {
     return view;
   }
 
-  private render(token: string, view: RsvpView): string {
+  private render(nonce: string, token: string, view: RsvpView): string {
     const language = this.templates.languages('rsvp-page').includes(view.language) ? view.language : 'en';
     const label = (name: string) => this.templates.label('rsvp-page', language, name);
     const open = view.workshop.status === 'planned' || view.workshop.status === 'registration_open';
@@ -106,15 +106,18 @@ export class RsvpController {
              <button type="submit" name="response" value="decline" id="decline" class="secondary">${escapeHtml(label('decline'))}</button>
            </form>`
         : '';
-    return this.layout(language, view.workshop.title, `${html}${buttons}`, open ? view.status : 'closed');
+    return this.layout(nonce, language, view.workshop.title, `${html}${buttons}`, open ? view.status : 'closed');
   }
 
-  /** The page around `body`; `title` is its heading too, so a page without a body (the wrong link) still says what happened. */
-  private layout(language: string, title: string, body: string, state = ''): string {
+  /**
+   * The page around `body`; `title` is its heading too, so a page without a body (the wrong link) still
+   * says what happened. Its style carries the answer's nonce, which the Content-Security-Policy allows.
+   */
+  private layout(nonce: string, language: string, title: string, body: string, state = ''): string {
     return `<!doctype html>
 <html lang="${escapeHtml(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>
+<style nonce="${nonce}">
 body{font-family:system-ui,Arial,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
 h1{font-size:1.5rem;line-height:1.3;margin:0 0 1.5rem;color:#0b3d73}
 .status{font-weight:600;margin:1.5rem 0;padding:.75rem 1rem;border-left:4px solid #0b5cad;background:#eef4fb;border-radius:0 4px 4px 0}

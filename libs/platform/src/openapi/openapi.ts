@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
+/** The routes of the OpenAPI UI's page (swagger-ui's own, with its inline styles). */
+export const OPENAPI_PAGES = ['/docs', '/docs/', '/docs/index.html'];
+
 /** Serves the OpenAPI UI at /docs and the document at /docs-json. */
 export function setupOpenApi(app: INestApplication): void {
   const config = new DocumentBuilder()
@@ -10,5 +13,12 @@ export function setupOpenApi(app: INestApplication): void {
     .addBearerAuth()
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
+    customSiteTitle: 'Passerelle API',
+    // Without swagger-ui's top bar, whose logo brings an inline <style> of its own that the
+    // Content-Security-Policy refuses (the page's fixed styles are allowed by their hashes).
+    swaggerOptions: { layout: 'BaseLayout' },
+  });
 }
