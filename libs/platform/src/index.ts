@@ -34,3 +34,5 @@ export type { DueJob, ReconciledJobs, ReconciledScheduler } from './reconcile/re
 export { setCookie, servedOverHttps, type CookieOptions } from './http/cookies';
 export { CREDENTIALS, redactedUrl } from './logging/credentials';
 export { cspNonce } from './http/security-headers';
+export { ApiPage } from './openapi/api-pages';
+export type { OpenApiPaths } from './openapi/openapi';

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response } from 'fastify';
 import { ActivationTokens } from '@passerelle/accounts';
 import { escapeHtml } from '@passerelle/mail';
-import { ApiAnswers, cspNonce, ProblemException, Public } from '@passerelle/platform';
+import { ApiAnswers, ApiPage, cspNonce, ProblemException, Public } from '@passerelle/platform';
 import { ActivateDto } from './partners.dto';
 import { ActivatedView } from './partners.views';
 
@@ -24,7 +24,10 @@ export class ActivationController {
     return { id: userId, email, activated: true };
   }
 
-  @ApiExcludeEndpoint()
+  @ApiPage('The page an activation e-mail links to: choose a password', {
+    200: 'the page with its form',
+    404: 'a page saying the link is not valid, was used or has expired',
+  })
   @Get('activate/:token')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
@@ -48,7 +51,14 @@ export class ActivationController {
     );
   }
 
-  @ApiExcludeEndpoint()
+  @ApiPage('Choose the password from the page (its form); the token works once', {
+    200: 'a page saying the account is active',
+    400: 'a page asking for a password of 12 characters or more',
+    404: 'a page saying the link is not valid',
+    410: 'a page saying the link was already used or has expired',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ schema: { type: 'object', required: ['password'], properties: { password: { type: 'string', minLength: 12, maxLength: 1024 } } } })
   @Post('activate/:token')
   @HttpCode(HttpStatus.OK)
   @Header('Content-Type', 'text/html; charset=utf-8')

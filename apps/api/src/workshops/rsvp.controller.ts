@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Header, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response } from 'fastify';
 import { type CommandOptions, DomainError } from '@passerelle/event-store-core';
 import { formatDates, INVITATION_READ_MODEL, InvitationQueries, RespondToInvitation, RsvpTokens, type RsvpView } from '@passerelle/invitations';
 import { escapeHtml, MailTemplates } from '@passerelle/mail';
-import { ApiAnswers, cspNonce, Public, ReadModels, WriteOptions } from '@passerelle/platform';
+import { ApiAnswers, ApiPage, ApiProblems, cspNonce, Public, ReadModels, WriteOptions } from '@passerelle/platform';
 import { RsvpDto } from './workshops.dto';
 import { RsvpAnswerView, RsvpInvitationView } from './workshops.views';
 
@@ -45,7 +45,10 @@ export class RsvpController {
     return { id: result.invitationId, version: result.version, position: result.position, status: body.response === 'accept' ? 'accepted' : 'declined' };
   }
 
-  @ApiExcludeEndpoint()
+  @ApiPage('The page an invitation e-mail links to: the workshop, and Accept / Decline', {
+    200: 'the page, in the invitation\'s language',
+    404: 'a page saying the link is not valid',
+  })
   @Get('rsvp/:token')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
@@ -60,7 +63,10 @@ export class RsvpController {
     response.send(this.render(cspNonce(response), token, view));
   }
 
-  @ApiExcludeEndpoint()
+  @ApiPage('Accept or decline from the page (its form)', { 303: 'back to the page, which shows the answer (`?after=<position>`)' })
+  @ApiProblems(400)
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ schema: { type: 'object', required: ['response'], properties: { response: { type: 'string', enum: ['accept', 'decline'] } } } })
   @Post('rsvp/:token')
   async pageAnswer(@Param('token') token: string, @Body() body: Record<string, unknown>, @WriteOptions() options: CommandOptions, @Res() response: Response) {
     const choice = body?.response;

@@ -6,7 +6,7 @@ import { Logger as NestLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { MetricsRegistry } from '../metrics/metrics';
 import { AppConfig } from '../config/app-config';
-import { OPENAPI_PAGES, setupOpenApi } from '../openapi/openapi';
+import { OPENAPI_PAGES, type OpenApiPaths, setupOpenApi } from '../openapi/openapi';
 import { servedOverHttps } from './cookies';
 import { securityHeaders } from './security-headers';
 import { ProblemDetailsFilter } from './problem-details.filter';
@@ -41,7 +41,7 @@ export function createHttpAdapter(trustedProxies: string[] = []): FastifyAdapter
 }
 
 /** What every HTTP app needs once it is created: logging, body parsing, security headers, validation, problem+json errors, metrics, OpenAPI. */
-export async function configureHttpApp(app: NestFastifyApplication): Promise<INestApplication> {
+export async function configureHttpApp(app: NestFastifyApplication, options: { openApiPaths?: OpenApiPaths } = {}): Promise<INestApplication> {
   app.useLogger(app.get(NestLogger));
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   parseBodies(fastify);
@@ -63,7 +63,7 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<INe
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
-  setupOpenApi(app);
+  setupOpenApi(app, options.openApiPaths);
   return app;
 }
 
