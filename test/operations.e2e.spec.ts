@@ -1,7 +1,10 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+import type { FastifyInstance } from 'fastify';
 import { Pool } from 'pg';
+import request from 'supertest';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { waitFor } from '@passerelle/testing';
+import { createTestDatabase, testConfig, waitFor } from '@passerelle/testing';
+import { createApiApp } from '../apps/api/src/create-api-app';
 import { subscriptionLag } from '../apps/api/src/operations/operations-metrics';
 import { type ApiUnderTest, startApi } from './support/api';
 
@@ -15,6 +18,18 @@ interface OpenApiOperation {
 interface OpenApiDocument {
   paths: Record<string, Record<string, OpenApiOperation>>;
   components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+}
+
+/** The API as in production, and every route it registers (HEAD aside), as `METHOD /path/{param}`. */
+async function startProductionApi(label: string, env: Record<string, string>) {
+  const db = await createTestDatabase(label);
+  const app = await createApiApp(testConfig(db.url, { NODE_ENV: 'production', JWT_SECRET: 'a-production-signing-key-of-32-characters', ...env }));
+  const routes = new Set<string>();
+  (app.getHttpAdapter().getInstance() as unknown as FastifyInstance).addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.add(`${method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+  });
+  await app.listen(0, '127.0.0.1');
+  return { http: request(app.getHttpServer()), routes, close: async () => (await app.close(), await db.drop()) };
 }
 
 describe('operations endpoints', () => {
@@ -66,18 +81,21 @@ describe('operations endpoints', () => {
     expect(operations.length).toBeGreaterThanOrEqual(40);
     const gaps = operations.flatMap(({ route, operation }) => {
       const codes = Object.keys(operation.responses ?? {});
-      const successes = codes.filter((code) => /^2\d\d$/.test(code));
+      // A page for people answers HTML, or a redirect to a page; its errors may be pages too.
+      const page = codes.some((code) => code === '303' || operation.responses[code].content?.['text/html']);
+      const successes = codes.filter((code) => /^2\d\d$/.test(code) || (page && code === '303'));
       const errors = codes.filter((code) => /^[45]\d\d$/.test(code));
       const found: string[] = [];
       if (!operation.summary?.trim()) found.push('no summary');
       if (successes.length === 0) found.push('no success answer');
-      for (const code of successes) {
+      for (const code of successes.filter((code) => code !== '303')) {
         const schemas = Object.values(operation.responses[code].content ?? {}).map((content) => content.schema);
         if (schemas.length === 0 || schemas.some((schema) => !schema)) found.push(`${code} without a schema`);
       }
       if (errors.length === 0) found.push('no error answer');
       for (const code of errors) {
         const content = operation.responses[code].content ?? {};
+        if (page && Object.keys(content).join() === 'text/html') continue;
         if (Object.keys(content).join() !== 'application/problem+json' || content['application/problem+json'].schema?.$ref !== problem) found.push(`${code} not a problem+json`);
       }
       // What every route of its kind can answer.
@@ -102,6 +120,48 @@ describe('operations endpoints', () => {
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     expect(response.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} \d+/);
     expect(response.text).toMatch(/process_cpu_user_seconds_total/);
+  });
+
+  describe('in production', () => {
+    const token = 'metrics-token-Zr8vQ2mX4kLw';
+    let production: Awaited<ReturnType<typeof startProductionApi>>;
+
+    beforeAll(async () => {
+      production = await startProductionApi('operations_production', { METRICS_TOKEN: token });
+    });
+
+    afterAll(async () => {
+      await production?.close();
+    });
+
+    it('answers /metrics only with METRICS_TOKEN as a bearer token, 401 without it or with another; /docs stays open', async () => {
+      const refused = [undefined, 'Bearer wrong-token', `Bearer ${token.slice(0, -1)}x`, `Bearer ${token}x`, `Basic ${token}`, token];
+      for (const authorization of refused) {
+        const answer = await (authorization === undefined ? production.http.get('/metrics') : production.http.get('/metrics').set('Authorization', authorization));
+        expect({ authorization, status: answer.status, type: answer.headers['content-type'], challenge: answer.headers['www-authenticate'] }).toEqual({
+          authorization,
+          status: 401,
+          type: expect.stringMatching(/^application\/problem\+json/),
+          challenge: 'Bearer realm="metrics"',
+        });
+        expect(answer.text).not.toContain('process_cpu');
+      }
+      const scraped = await production.http.get('/metrics').set('Authorization', `Bearer ${token}`).expect(200);
+      expect(scraped.headers['content-type']).toMatch(/^text\/plain/);
+      expect(scraped.text).toMatch(/process_cpu_user_seconds_total/);
+      await production.http.get('/docs').expect(200);
+      await production.http.get('/docs-json').expect(200);
+    });
+
+    it('lists in the OpenAPI document every route it serves (the documentation UI and the queue board\'s own API aside), and none it does not', async () => {
+      const document = (await production.http.get('/docs-json').expect(200)).body as OpenApiDocument;
+      const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+      const served = [...production.routes].filter((route) => !/^[A-Z]+ \/docs/.test(route) && !/^[A-Z]+ \/admin\/queues\/./.test(route));
+      expect(served.length).toBeGreaterThanOrEqual(50);
+      expect(served.filter((route) => !documented.includes(route))).toEqual([]);
+      expect(documented.filter((route) => !production.routes.has(route))).toEqual([]);
+      expect(documented).toEqual(expect.arrayContaining(['GET /metrics', 'GET /rsvp/{token}', 'POST /rsvp/{token}', 'GET /activate/{token}', 'POST /activate/{token}', 'GET /admin/queues']));
+    });
   });
 
   it('reports each subscription\'s lag in events of its own categories, not only in sparse positions', async () => {

@@ -1,22 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { waitFor } from '@passerelle/testing';
+import { type Browser, computedStyle, cspViolations, launchChromium } from './support/browser';
 import { type Stack, startStack } from './support/stack';
-
-/** Debian's `chromium` package; .ci/run installs it on a machine without it. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = '/tmp/rsvp-page.png';
 
 const PARTICIPANT = {
@@ -45,31 +30,15 @@ function escapeRegExp(text: string): string {
 
 describe('the RSVP page in a real browser', () => {
   let stack: Stack | undefined;
-  let context: BrowserContext | undefined;
-  let profile: string | undefined;
+  let browser: Browser | undefined;
 
   beforeAll(async () => {
-    // Fails, not skips: without the browser this test cannot say anything about the page.
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y --no-install-recommends chromium); .ci/run does this`);
-    }
-    profile = mkdtempSync(path.join(tmpdir(), 'passerelle-rsvp-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      timeout: 30_000,
-      locale: 'fr-FR',
-      viewport: { width: 1024, height: 768 },
-    });
-    context.setDefaultTimeout(15_000);
-    context.setDefaultNavigationTimeout(15_000);
+    browser = await launchChromium('fr-FR');
     stack = await startStack('rsvp-browser');
   });
 
   afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await stack?.close();
   });
 
@@ -92,7 +61,8 @@ describe('the RSVP page in a real browser', () => {
     if (!link) throw new Error(`No RSVP link starting with ${s.env.APP_BASE_URL} in the e-mail: ${text}`);
     const [url, token] = link;
 
-    const page: Page = await context!.newPage();
+    const page: Page = await browser!.context.newPage();
+    const violations = await cspViolations(page);
     const opened = await page.goto(url);
     expect(opened?.status()).toBe(200);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
@@ -106,6 +76,8 @@ describe('the RSVP page in a real browser', () => {
     expect(await page.locator('.status').innerText()).toBe('Participerez-vous ?');
     expect(await page.locator('#accept').innerText()).toBe('Accepter');
     expect(await page.locator('#decline').innerText()).toBe('Décliner');
+    // Its style applies under the Content-Security-Policy, which refuses nothing on the page.
+    expect(await computedStyle(page, 'h1', 'color')).toBe('rgb(11, 61, 115)');
 
     // Accept: the form posts, the answer redirects back to the page, which shows the new status.
     await page.click('#accept');
@@ -130,11 +102,12 @@ describe('the RSVP page in a real browser', () => {
     expect(declined.body.status).toBe('declined');
     const declinedList = await s.http.get(`/api/workshops/${id}/invitations`).set(auth).expect(200);
     expect(declinedList.body.items[0]).toMatchObject({ email: PARTICIPANT.email, status: 'declined' });
+    expect(await violations()).toEqual([]);
     await page.close();
   });
 
   it('tells someone with a wrong link that it is not valid, instead of showing an empty page', async () => {
-    const page = await context!.newPage();
+    const page = await browser!.context.newPage();
     const opened = await page.goto(`${stack!.env.APP_BASE_URL}/rsvp/not-a-token`);
     expect(opened?.status()).toBe(404);
     expect(await page.locator('main').innerText()).toContain('This link is not valid');

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type AppConfig, configureHttpApp, createHttpAdapter } from '@passerelle/platform';
 import { ApiModule, type ApiOptions } from './api.module';
+import { QUEUE_BOARD_OPENAPI } from './operations/queue-board.openapi';
 
 /** The API application, configured and ready to listen: used by main.ts and by the end-to-end tests. */
 export async function createApiApp(config: AppConfig, options: ApiOptions = {}): Promise<NestFastifyApplication> {
@@ -12,6 +13,6 @@ export async function createApiApp(config: AppConfig, options: ApiOptions = {}):
     // Otherwise a client's idle keep-alive connection holds the process open after SIGTERM.
     forceCloseConnections: true,
   });
-  await configureHttpApp(app);
+  await configureHttpApp(app, { openApiPaths: QUEUE_BOARD_OPENAPI });
   return app;
 }

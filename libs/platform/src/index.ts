@@ -33,3 +33,8 @@ export { PROCESS_LOGGER } from './logging/logging';
 export { JobReconciler, type ReconcilePass } from './reconcile/job-reconciler';
 export { missingJobIds } from './reconcile/missing-jobs';
 export type { DueJob, ReconciledJobs, ReconciledScheduler } from './reconcile/reconciled-jobs';
+export { setCookie, servedOverHttps, type CookieOptions } from './http/cookies';
+export { CREDENTIALS, redactedUrl } from './logging/credentials';
+export { cspNonce } from './http/security-headers';
+export { ApiPage } from './openapi/api-pages';
+export type { OpenApiPaths } from './openapi/openapi';

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Header, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response } from 'fastify';
 import { type CommandOptions, DomainError } from '@passerelle/event-store-core';
 import { formatDates, INVITATION_READ_MODEL, InvitationQueries, RespondToInvitation, RsvpTokens, type RsvpView } from '@passerelle/invitations';
 import { escapeHtml, MailTemplates } from '@passerelle/mail';
-import { ApiAnswers, Public, ReadModels, WriteOptions } from '@passerelle/platform';
+import { ApiAnswers, ApiPage, ApiProblems, cspNonce, Public, ReadModels, WriteOptions } from '@passerelle/platform';
 import { RsvpDto } from './workshops.dto';
 import { RsvpAnswerView, RsvpInvitationView } from './workshops.views';
 
@@ -45,7 +45,10 @@ export class RsvpController {
     return { id: result.invitationId, version: result.version, position: result.position, status: body.response === 'accept' ? 'accepted' : 'declined' };
   }
 
-  @ApiExcludeEndpoint()
+  @ApiPage('The page an invitation e-mail links to: the workshop, and Accept / Decline', {
+    200: 'the page, in the invitation\'s language',
+    404: 'a page saying the link is not valid',
+  })
   @Get('rsvp/:token')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
@@ -54,13 +57,16 @@ export class RsvpController {
     if (after && /^\d{1,16}$/.test(after)) await this.readModels.reached([INVITATION_READ_MODEL], Number(after)).catch(() => undefined);
     const view = TOKEN.test(token) ? await this.invitations.rsvp(RsvpTokens.hash(token)) : null;
     if (!view) {
-      response.status(404).send(this.layout('en', this.templates.label('rsvp-page', 'en', 'notFound'), ''));
+      response.status(404).send(this.layout(cspNonce(response), 'en', this.templates.label('rsvp-page', 'en', 'notFound'), ''));
       return;
     }
-    response.send(this.render(token, view));
+    response.send(this.render(cspNonce(response), token, view));
   }
 
-  @ApiExcludeEndpoint()
+  @ApiPage('Accept or decline from the page (its form)', { 303: 'back to the page, which shows the answer (`?after=<position>`)' })
+  @ApiProblems(400)
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ schema: { type: 'object', required: ['response'], properties: { response: { type: 'string', enum: ['accept', 'decline'] } } } })
   @Post('rsvp/:token')
   async pageAnswer(@Param('token') token: string, @Body() body: Record<string, unknown>, @WriteOptions() options: CommandOptions, @Res() response: Response) {
     const choice = body?.response;
@@ -86,7 +92,7 @@ export class RsvpController {
     return view;
   }
 
-  private render(token: string, view: RsvpView): string {
+  private render(nonce: string, token: string, view: RsvpView): string {
     const language = this.templates.languages('rsvp-page').includes(view.language) ? view.language : 'en';
     const label = (name: string) => this.templates.label('rsvp-page', language, name);
     const open = view.workshop.status === 'planned' || view.workshop.status === 'registration_open';
@@ -106,15 +112,18 @@ export class RsvpController {
              <button type="submit" name="response" value="decline" id="decline" class="secondary">${escapeHtml(label('decline'))}</button>
            </form>`
         : '';
-    return this.layout(language, view.workshop.title, `${html}${buttons}`, open ? view.status : 'closed');
+    return this.layout(nonce, language, view.workshop.title, `${html}${buttons}`, open ? view.status : 'closed');
   }
 
-  /** The page around `body`; `title` is its heading too, so a page without a body (the wrong link) still says what happened. */
-  private layout(language: string, title: string, body: string, state = ''): string {
+  /**
+   * The page around `body`; `title` is its heading too, so a page without a body (the wrong link) still
+   * says what happened. Its style carries the answer's nonce, which the Content-Security-Policy allows.
+   */
+  private layout(nonce: string, language: string, title: string, body: string, state = ''): string {
     return `<!doctype html>
 <html lang="${escapeHtml(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>
+<style nonce="${nonce}">
 body{font-family:system-ui,Arial,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
 h1{font-size:1.5rem;line-height:1.3;margin:0 0 1.5rem;color:#0b3d73}
 .status{font-weight:600;margin:1.5rem 0;padding:.75rem 1rem;border-left:4px solid #0b5cad;background:#eef4fb;border-radius:0 4px 4px 0}

@@ -58,6 +58,12 @@ export class AppConfig {
   @Max(300)
   ACCOUNT_CACHE_SECONDS = 5;
 
+  /** The bearer token /metrics requires in production; unset, /metrics is open (expose it only on the internal network). */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters long' })
+  METRICS_TOKEN?: string;
+
   @IsOptional()
   @IsEmail()
   ADMIN_EMAIL?: string;
@@ -205,6 +211,7 @@ const KEYS = [
   'JWT_SECRET',
   'JWT_TTL_SECONDS',
   'ACCOUNT_CACHE_SECONDS',
+  'METRICS_TOKEN',
   'ADMIN_EMAIL',
   'ADMIN_PASSWORD',
   'APPROVALS_REQUIRED',

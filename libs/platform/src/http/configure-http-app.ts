@@ -5,7 +5,10 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { Logger as NestLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { MetricsRegistry } from '../metrics/metrics';
-import { setupOpenApi } from '../openapi/openapi';
+import { AppConfig } from '../config/app-config';
+import { OPENAPI_PAGES, type OpenApiPaths, setupOpenApi } from '../openapi/openapi';
+import { servedOverHttps } from './cookies';
+import { securityHeaders } from './security-headers';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { correlationIdOf, logRequest, PROCESS_LOGGER } from '../logging/logging';
 import { plainProblem, ProblemException, validationPipe } from './problem';
@@ -37,12 +40,13 @@ export function createHttpAdapter(trustedProxies: string[] = []): FastifyAdapter
   });
 }
 
-/** What every HTTP app needs once it is created: logging, body parsing, validation, problem+json errors, metrics, OpenAPI. */
-export async function configureHttpApp(app: NestFastifyApplication): Promise<INestApplication> {
+/** What every HTTP app needs once it is created: logging, body parsing, security headers, validation, problem+json errors, metrics, OpenAPI. */
+export async function configureHttpApp(app: NestFastifyApplication, options: { openApiPaths?: OpenApiPaths } = {}): Promise<INestApplication> {
   app.useLogger(app.get(NestLogger));
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   parseBodies(fastify);
   writeHeaders(fastify);
+  securityHeaders(fastify, { https: servedOverHttps(app.get(AppConfig)), fixedPages: OPENAPI_PAGES });
   await app.register(formBody as never, { bodyLimit: FORM_LIMIT } as never);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Correlation-Id', request.id);
@@ -59,7 +63,7 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<INe
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
-  setupOpenApi(app);
+  setupOpenApi(app, options.openApiPaths);
   return app;
 }
 

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Params } from 'nestjs-pino';
 import pino, { type Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
+import { ADDRESS_KEYS, REDACTED, redactedUrl, redactPaths } from './credentials';
 import { logsGoToTerminal, prettyStream } from './pretty-output';
 
 const CORRELATION_HEADER = 'x-correlation-id';
@@ -44,9 +45,21 @@ export interface LogOutput {
   colorize?: boolean;
 }
 
+/** An address logged anywhere (`url`, `path`, `req.url`) loses its secrets. */
+const addressSerializer = (value: unknown) => (typeof value === 'string' ? redactedUrl(value) : value);
+const requestSerializer = (req: unknown) =>
+  typeof req === 'object' && req !== null && typeof (req as { url?: unknown }).url === 'string'
+    ? { ...req, url: redactedUrl((req as { url: string }).url) }
+    : req;
+const SERIALIZERS: Record<string, (value: unknown) => unknown> = {
+  req: requestSerializer,
+  ...Object.fromEntries(ADDRESS_KEYS.map((key) => [key, addressSerializer])),
+};
+
 /**
- * The process's one pino logger: secrets redacted, the service on every line; JSON lines, or readable
- * lines when they go to a person's terminal (redaction happens before either is written).
+ * The process's one pino logger: credentials redacted (the one list in credentials.ts: fields, headers,
+ * and the secrets in any logged address), the service on every line; JSON lines, or readable lines when
+ * they go to a person's terminal (redaction happens before either is written).
  */
 export function createLogger(
   config: Pick<AppConfig, 'LOG_LEVEL' | 'NODE_ENV'>,
@@ -56,7 +69,8 @@ export function createLogger(
   const options: pino.LoggerOptions = {
     level: config.LOG_LEVEL,
     base: { pid: process.pid, hostname: hostname(), service: 'passerelle' },
-    redact: { paths: ['*.password', '*.passwordHash', '*.token', '*.headers.authorization', '*.headers.cookie'], censor: '[redacted]' },
+    redact: { paths: redactPaths(), censor: REDACTED },
+    serializers: SERIALIZERS,
     hooks: {
       logMethod(args, method, level) {
         if (level === INFO && isStartupChatter(args[0])) return this.debug(...(args as Parameters<Logger['debug']>));
@@ -77,11 +91,6 @@ export function loggingParams(logger: Logger): Params {
   return { pinoHttp: { logger }, forRoutes: [] };
 }
 
-/** Links sent by e-mail carry secrets in their path: keep them out of the logs. */
-export function redactedUrl(url: string): string {
-  return url.replace(/\/(rsvp|activate)\/[^/?#]+/g, '/$1/[redacted]');
-}
-
 const UNLOGGED = /^\/(health|metrics)(\?|$)/;
 
 /**
@@ -93,7 +102,8 @@ export function logRequest(logger: Logger, request: FastifyRequest, reply: Fasti
   const failed = reply.statusCode >= 500;
   if (!logger.isLevelEnabled(failed ? 'error' : 'info') || UNLOGGED.test(request.url)) return;
   const line = {
-    req: { id: request.id, method: request.method, url: redactedUrl(request.url), remoteAddress: request.ip },
+    // The logger's serializer redacts the address (credentials.ts).
+    req: { id: request.id, method: request.method, url: request.url, remoteAddress: request.ip },
     res: { statusCode: reply.statusCode },
     responseTime: Math.round(reply.elapsedTime),
   };

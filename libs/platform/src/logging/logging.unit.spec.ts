@@ -63,6 +63,19 @@ describe('the process logger', () => {
     expect(text).not.toContain('{"level"');
   });
 
+  it('redacts the credentials of any logged address and header, whoever logs them', async () => {
+    const out = collector();
+    const logger = createLogger(config, { pretty: false, destination: out.stream });
+    logger.error({ path: '/api/rsvp/rsvp-Qz7-secret?after=3', correlationId: 'c-1' }, 'Unhandled error');
+    logger.info({ url: '/admin/queues?access_token=jwt-Xk2-secret' }, 'an address');
+    logger.info({ req: { url: '/activate/act-Lm4-secret', headers: { authorization: 'Bearer jwt-Pp1-secret', cookie: 'passerelle_board=jwt-Cc3-secret' } }, res: { headers: { 'set-cookie': 'passerelle_board=jwt-Sc5-secret' } } }, 'headers');
+    const [error, address, headers] = (await out.linesWhen(3)).map((line) => JSON.parse(line));
+    expect(error).toMatchObject({ path: '/api/rsvp/[redacted]?after=3', correlationId: 'c-1' });
+    expect(address.url).toBe('/admin/queues?access_token=[redacted]');
+    expect(headers).toMatchObject({ req: { url: '/activate/[redacted]', headers: { authorization: '[redacted]', cookie: '[redacted]' } }, res: { headers: { 'set-cookie': '[redacted]' } } });
+    expect(out.text()).not.toMatch(/secret/);
+  });
+
   it("shows Nest's start-up chatter (modules loaded, routes mapped) at debug, not at info", async () => {
     const chatter = (logger: ReturnType<typeof createLogger>) => {
       logger.info({ context: 'RouterExplorer' }, 'Mapped {/api/workshops, POST} route');

@@ -1,7 +1,10 @@
-import { Controller, Get, Header, Injectable } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Controller, Get, Header, Headers, Injectable } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { Public } from '../auth/auth.decorators';
+import { AppConfig } from '../config/app-config';
+import { ApiProblems } from '../openapi/api-responses';
+import { MetricsAccess } from './metrics-access';
 
 /** One registry per application, so that several apps in one process (tests) do not collide. */
 @Injectable()
@@ -36,15 +39,31 @@ export class MetricsRegistry extends Registry {
   }
 }
 
-@ApiExcludeController()
+/** Prometheus scrapes; in production with METRICS_TOKEN set, only with that token (see MetricsAccess). */
+@ApiTags('operations')
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: MetricsRegistry) {}
+  private readonly access: MetricsAccess;
+
+  constructor(
+    private readonly metrics: MetricsRegistry,
+    config: AppConfig,
+  ) {
+    this.access = new MetricsAccess(config);
+  }
 
   @Public()
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  scrape(): Promise<string> {
+  @ApiOperation({
+    summary: 'Prometheus metrics',
+    description: 'Open in development; in production with METRICS_TOKEN set, send it as `Authorization: Bearer <METRICS_TOKEN>`.',
+  })
+  @ApiBearerAuth()
+  @ApiResponse({ status: 200, description: 'the metrics, in the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiProblems(401)
+  scrape(@Headers('authorization') authorization: string | undefined): Promise<string> {
+    this.access.check(authorization);
     return this.metrics.metrics();
   }
 }
