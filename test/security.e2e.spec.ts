@@ -39,6 +39,12 @@ describe('security on a production-mode API: forged tokens, body limits, unknown
     await api.http.post('/api/staff').set('Authorization', `Bearer ${admin.token}`).send(STAFF).expect(201);
     const staffLogin = await api.http.post('/api/auth/login').send({ email: STAFF.email, password: STAFF.password }).expect(200);
     staff = { ...staffLogin.body.user, token: staffLogin.body.accessToken };
+    // A partner account as activation leaves it (tokens are checked against their account on each request).
+    await queryRows(api.db.url, "INSERT INTO users (id, email, full_name, role, institution_id) VALUES ($1, $2, 'Probe Partner', 'partner', $3)", [
+      partner.id,
+      partner.email,
+      partner.institutionId,
+    ]);
   });
 
   afterAll(async () => {

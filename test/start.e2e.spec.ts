@@ -38,7 +38,7 @@ describe('starting the apps as processes', () => {
         const response = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
         return response?.status === 200;
       },
-      { timeoutMs: 30_000, intervalMs: 100, what: `the API to answer /health (output: ${api.output()})` },
+      { timeoutMs: 60_000, intervalMs: 100, what: `the API to answer /health (output: ${api.output()})` },
     );
     const migrations = await query<{ name: string }>(databaseUrl, 'SELECT name FROM migrations ORDER BY id');
     expect(migrations.map((m) => m.name)).toEqual(MIGRATIONS.map((migration) => new migration().name));
