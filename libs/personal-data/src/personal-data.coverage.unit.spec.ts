@@ -38,7 +38,9 @@ function subjectProblems(type: string, context: string, field: PersonalField, re
   const { subject } = field;
   const [owner, subjectPath] = typeof subject === 'string' ? [type, subject] : [subject.fromEvent, subject.path];
   const ownerEntry = registry.get(owner);
-  if (!ownerEntry || ownerEntry.context !== context) return [`${type}.${field.path} names its subject in ${owner}, which ${context} does not declare`];
+  if (!ownerEntry || ownerEntry.context !== context) {
+    return [`${type}.${field.path} names its subject in ${owner}, which ${context} does not declare`];
+  }
   if (!ownerEntry.fields.personal.some((other) => other.path === subjectPath)) {
     return [`${type}.${field.path} names its subject at ${owner}.${subjectPath}, which is not declared personal`];
   }
@@ -56,7 +58,9 @@ describe('personal data declarations (STYLE.md habit 5)', () => {
 
   it('finds every events file of every context, and event types in each', () => {
     const relative = files.map((file) => path.relative(root, file));
-    expect(relative).toEqual(expect.arrayContaining(['libs/invitations/src/domain/invitation.events.ts', 'libs/reporting/src/domain/report.events.ts']));
+    expect(relative).toEqual(
+      expect.arrayContaining(['libs/invitations/src/domain/invitation.events.ts', 'libs/reporting/src/domain/report.events.ts']),
+    );
     expect(relative.filter((file) => !found.some((event) => event.file === file))).toEqual([]);
     expect(found.find((event) => event.type === 'InvitationIssued')?.paths).toEqual(expect.arrayContaining(['fullName', 'email', 'position']));
     expect(found.find((event) => event.type === 'WorkshopParticipantsInvited')?.paths).toContain('invitations[].email');
@@ -69,14 +73,16 @@ describe('personal data declarations (STYLE.md habit 5)', () => {
   describe('names what is wrong', () => {
     const issued = { file: 'x.events.ts', union: 'InvitationEvent', type: 'InvitationIssued' };
     const declaredPaths = found.find((event) => event.type === 'InvitationIssued')!.paths;
+    const issuedOnly: PersonalDataRegistry = new Map([['InvitationIssued', PERSONAL_DATA_REGISTRY.get('InvitationIssued')!]]);
 
     it('a string field in neither list', () => {
-      const problems = coverageProblems([{ ...issued, paths: [...declaredPaths, 'nickname'] }], new Map([['InvitationIssued', PERSONAL_DATA_REGISTRY.get('InvitationIssued')!]]));
+      const problems = coverageProblems([{ ...issued, paths: [...declaredPaths, 'nickname'] }], issuedOnly);
       expect(problems).toEqual(['InvitationIssued.nickname is a string field declared neither personal nor notPersonal']);
     });
 
     it('a declared field the event no longer has', () => {
-      const problems = coverageProblems([{ ...issued, paths: declaredPaths.filter((field) => field !== 'position') }], new Map([['InvitationIssued', PERSONAL_DATA_REGISTRY.get('InvitationIssued')!]]));
+      const withoutPosition = declaredPaths.filter((field) => field !== 'position');
+      const problems = coverageProblems([{ ...issued, paths: withoutPosition }], issuedOnly);
       expect(problems).toEqual(['InvitationIssued.position is declared but is no string field of its data (stale)']);
     });
 
@@ -84,7 +90,11 @@ describe('personal data declarations (STYLE.md habit 5)', () => {
       const registry = new Map([
         ['Greeted', { context: 'greetings', fields: { personal: [{ path: 'name', subject: 'address' }], notPersonal: ['address'] } }],
       ]);
-      const problems = coverageProblems([{ ...issued, type: 'Waved', paths: ['id'] }, { ...issued, type: 'Greeted', paths: ['name', 'address'] }], registry);
+      const events = [
+        { ...issued, type: 'Waved', paths: ['id'] },
+        { ...issued, type: 'Greeted', paths: ['name', 'address'] },
+      ];
+      const problems = coverageProblems(events, registry);
       expect(problems).toEqual([
         'Waved (x.events.ts) is in no context\'s personal-data declaration',
         'Greeted.name names its subject at Greeted.address, which is not declared personal',

@@ -25,7 +25,11 @@ describe('the registry of personal data', () => {
   });
 
   it('finds the declaration of an event type and the context that declared it', () => {
-    expect(PERSONAL_DATA_REGISTRY.get('InstitutionContactAdded')).toEqual({ context: 'partners', fields: partnerInstitutionPersonalData.InstitutionContactAdded });
-    expect(PERSONAL_DATA_REGISTRY.get('InvitationIssued')?.fields.personal.map((field) => field.path)).toEqual(['fullName', 'email', 'organization', 'position']);
+    expect(PERSONAL_DATA_REGISTRY.get('InstitutionContactAdded')).toEqual({
+      context: 'partners',
+      fields: partnerInstitutionPersonalData.InstitutionContactAdded,
+    });
+    const issued = PERSONAL_DATA_REGISTRY.get('InvitationIssued');
+    expect(issued?.fields.personal.map((field) => field.path)).toEqual(['fullName', 'email', 'organization', 'position']);
   });
 });

@@ -39,7 +39,8 @@ export function findEventsFiles(root: string): string[] {
 export function eventStringFields(root: string, files: string[]): EventStringFields[] {
   // Loaded here, not at the top: the other helpers of this library do not pay for the compiler.
   const ts: typeof TypeScript = require('typescript');
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  const host = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} };
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.json'), {}, host);
   const program = ts.createProgram(files, { ...(config?.options ?? {}), types: [], noEmit: true });
   const checker = program.getTypeChecker();
 
