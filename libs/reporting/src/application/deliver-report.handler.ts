@@ -6,8 +6,9 @@ import { EventStorePool } from '@passerelle/platform';
 import { type ReportDelivery, reportDecider, reportStream } from '../domain/report.decider';
 import { loadReportModel } from '../report/report.loader';
 import type { ReportModel } from '../report/report.model';
-import { renderMinistryFiles, type RenderedMinistryFiles } from '../report/report.render';
+import type { RenderedMinistryFiles } from '../report/report.render';
 import { reportTexts } from '../report/report.texts';
+import { MinistryEditions } from './ministry-editions';
 
 /**
  * Sends each queued delivery of a report to its ministry, once: the mail ledger's key is the workshop
@@ -23,6 +24,7 @@ import { reportTexts } from '../report/report.texts';
 @Injectable()
 export class DeliverReportHandler {
   private readonly logger = new Logger('Report');
+  private readonly editions = new MinistryEditions();
 
   constructor(
     private readonly store: PostgresEventStore,
@@ -37,8 +39,8 @@ export class DeliverReportHandler {
     const { state } = await loadAggregate(this.store, reportStream(workshopId), reportDecider);
     if (state.status === 'none') return 0; // not compiled: nothing queued
     const queued = Object.values(state.deliveries).filter((d) => d.status === 'queued');
-    // CPU work (a second or so per few countries for a large workshop): done in a worker thread.
-    const editions = await renderMinistryFiles(model, queued.map(({ country, language }) => ({ country, language })), new Date(state.compiledAt));
+    // CPU work (a second or so per few countries for a large workshop): done in a worker thread, once.
+    const editions = await this.editions.of(model, queued.map(({ country, language }) => ({ country, language })), new Date(state.compiledAt));
     let sent = 0;
     for (const [i, delivery] of queued.entries()) {
       sent += (await this.deliver(workshopId, model, delivery, editions[i], metadata)) ? 1 : 0;
