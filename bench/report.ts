@@ -7,14 +7,15 @@
  * French, the PDF, the participants CSV and the proposals CSV; the worker's report_files insert and
  * ministry lookups are left out), and the loader's queries alone (same SQL, same repeatable-read
  * snapshot, no model building and no rendering). Prints a table, the ratio, peak memory and the PDFs'
- * page counts and sizes, and drops the database (also on failure or Ctrl-C). Exits 0 whatever the
+ * page counts and sizes, then times a ministry's edition as the worker renders it at delivery (and all
+ * 50 countries' once), and drops the database (also on failure or Ctrl-C). Exits 0 whatever the
  * figures: it is a measurement, not a test.
  */
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Pool } from 'pg';
-import { loadReportModel, renderParticipantsCsv, renderProposalsCsv, renderReportPdf } from '@passerelle/reporting';
+import { loadReportModel, ministryEdition, renderParticipantsCsv, renderProposalsCsv, renderReportPdf } from '@passerelle/reporting';
 import { fmt, loadAverage, median, printMachine, printTable, runBench, withBenchDatabase } from './support';
 
 const PARTICIPANTS = 1000;
@@ -225,6 +226,34 @@ const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 /** Pages of a pdfkit document: its page objects (pdfkit writes object dictionaries uncompressed). */
 const pageCount = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
 
+/**
+ * A ministry's edition (aggregate figures, its own country's page and participants), as the worker renders
+ * it at delivery: the largest country's, timed ROUNDS times; then every country's once, which is what
+ * rendering them all at compile time would add to the compile.
+ */
+async function ministryEditions(pool: Pool): Promise<void> {
+  const model = await loadReportModel(pool, WORKSHOP_ID);
+  const edition = async (country: string) => {
+    const start = performance.now();
+    const pdf = await renderReportPdf(ministryEdition(model, country), 'en', { createdAt: CREATED_AT, country });
+    renderParticipantsCsv(ministryEdition(model, country), 'en', { emails: false });
+    return { ms: performance.now() - start, pdf };
+  };
+  const largest = [...model.countries].sort((a, b) => b.invited - a.invited)[0].country;
+  const times: number[] = [];
+  let pages = 0;
+  for (let i = 0; i < ROUNDS; i++) {
+    collect();
+    const { ms, pdf } = await edition(largest);
+    times.push(ms);
+    pages = pageCount(pdf);
+  }
+  let all = 0;
+  for (const { country } of model.countries) all += (await edition(country)).ms;
+  console.log(`\nministry edition (at delivery), ${largest}, en, PDF of ${pages} pages and CSV: min ${fmt(Math.min(...times), 1)} ms, median ${fmt(median(times), 1)} ms (n ${times.length});` +
+    ` all ${model.countries.length} countries' editions once: ${fmt(all, 0)} ms (what rendering them at compile time would add, per language)`);
+}
+
 async function bench(url: string): Promise<void> {
   const pool = new Pool({ connectionString: url, max: 2, application_name: 'bench' }).on('error', () => undefined);
   try {
@@ -299,6 +328,7 @@ async function bench(url: string): Promise<void> {
     }
     const same = compiles.every((c) => Object.entries(c.files).every(([name, content]) => content.equals(files[name])));
     console.log(`  byte-identical across the ${compiles.length} timed compiles: ${same ? 'yes' : 'NO'}`);
+    await ministryEditions(pool);
     console.log(`\nload average ${loadAverage()} at the end`);
   } finally {
     await pool.end();

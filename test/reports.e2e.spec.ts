@@ -80,7 +80,7 @@ describe('post-workshop reports, end to end', () => {
     await stack?.close();
   });
 
-  it('compiles the report once, sends each ministry its country\'s e-mail with the PDF and CSV, and resends a failed delivery', async () => {
+  it('compiles the report once, sends each ministry its country\'s e-mail with its edition of the PDF and CSV, and resends a failed delivery', async () => {
     const auth = { Authorization: `Bearer ${stack.token}` };
     const created = await stack.http
       .post('/api/workshops')
@@ -152,15 +152,23 @@ describe('post-workshop reports, end to end', () => {
         expect(subject).toBe(`Workshop report: AI for public services, Shanghai (${name})`);
         expect(text).toContain(`For ${name}: ${inv} participants invited, ${accepted} accepted, ${pres} present.`);
       }
+      // The ministry's edition: the aggregate figures and its own country's page and participants, no addresses.
+      const stem = `report-2030-10-23-${country.toLowerCase()}-${contact.language}`;
+      expect(attachments.map((a) => a.filename).sort()).toEqual([`${stem}-participants.csv`, `${stem}.pdf`]);
       const pdf = attachments.find((a) => a.contentType === 'application/pdf');
       const csv = attachments.find((a) => a.contentType.startsWith('text/csv'));
       expect(pdf && csv).toBeTruthy();
       const words = flat(pdfText(pdf!.content));
       expect(people).toHaveLength(27);
-      for (const other of COUNTRIES) expect(words).toContain(flat(SHARES[contact.language][other]));
+      for (const other of COUNTRIES) {
+        if (other === country) expect(words).toContain(flat(SHARES[contact.language][other]));
+        else expect(words).not.toContain(flat(SHARES[contact.language][other]));
+      }
       const rows = parseCsv(csv!.content.toString('utf8').replace(/^\uFEFF/, ''));
-      expect(rows).toHaveLength(people.length + 1);
-      expect(rows.slice(1).map((r) => r[4]).sort()).toEqual(people.map((p) => p.email).sort());
+      const own = people.filter((p) => p.country === country);
+      expect(rows).toHaveLength(own.length + 1);
+      expect(rows.slice(1).map((r) => r[3]).sort()).toEqual(own.map((p) => p.fullName).sort());
+      for (const p of people) expect(csv!.content.toString('utf8')).not.toContain(p.email);
     }
 
     const pdf = await stack.http.get(`/api/workshops/${id}/report.pdf?language=fr`).set(auth).buffer(true).parse((res, done) => {
@@ -169,10 +177,14 @@ describe('post-workshop reports, end to end', () => {
       res.on('end', () => done(null, Buffer.concat(chunks)));
     }).expect(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
-    expect(Buffer.compare(pdf.body as Buffer, stack.smtp.to(CONTACTS.EG.email)[0].parsed.attachments.find((a) => a.contentType === 'application/pdf')!.content)).toBe(0);
+    // The staff's download keeps everything: every country's page, every participant with their address.
+    const staffWords = flat(pdfText(pdf.body as Buffer));
+    for (const other of COUNTRIES) expect(staffWords).toContain(flat(SHARES.fr[other]));
     const csv = await stack.http.get(`/api/workshops/${id}/report.csv`).set(auth).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    expect(parseCsv(csv.text.replace(/^\uFEFF/, ''))).toHaveLength(people.length + 1);
+    const staffRows = parseCsv(csv.text.replace(/^\uFEFF/, ''));
+    expect(staffRows).toHaveLength(people.length + 1);
+    expect(staffRows.slice(1).map((r) => r[4]).sort()).toEqual(people.map((p) => p.email).sort());
     await stack.http.get(`/api/workshops/${id}/report.pdf?language=zh`).set(auth).expect(404);
 
     await stack.http.put(`/api/ministries/${LATE.country}`).set(auth).send({ ministryName: LATE.ministryName, email: LATE.email, language: LATE.language }).expect(200);
@@ -191,7 +203,8 @@ describe('post-workshop reports, end to end', () => {
     expect(done.deliveries.find((d: { country: string }) => d.country === 'KZ')).toMatchObject({ email: LATE.email, language: 'en' });
     const kz = stack.smtp.to(LATE.email)[0].parsed;
     expect(kz.text).toContain('For Kazakhstan: 5 participants invited, 4 accepted, 3 present.');
-    expect(kz.attachments.map((a) => a.contentType.split(';')[0]).sort()).toEqual(['application/pdf', 'text/csv']);
+    expect(kz.attachments.map((a) => a.filename).sort()).toEqual(['report-2030-10-23-kz-en-participants.csv', 'report-2030-10-23-kz-en.pdf']);
+    expect(flat(pdfText(kz.attachments.find((a) => a.contentType === 'application/pdf')!.content))).toContain(SHARES.en.KZ);
     // No other ministry heard again.
     expect(ministryMails()).toHaveLength(6);
     for (const contact of Object.values(CONTACTS)) expect(stack.smtp.to(contact.email)).toHaveLength(1);

@@ -13,6 +13,9 @@ export { loadReportModel, ReportWorkshopNotFound } from './report/report.loader'
 export { renderReportPdf } from './report/report.pdf';
 export type { RenderReportOptions } from './report/report.pdf';
 export { renderParticipantsCsv, renderProposalsCsv, toCsv, csvField } from './report/report.csv';
+export type { ParticipantsCsvOptions } from './report/report.csv';
+export { ministryEdition } from './report/report.ministry';
+export type { MinistryFilesRequest } from './report/report.ministry';
 export { reportTexts, reportTemplatesDir } from './report/report.texts';
 export type { ReportTexts } from './report/report.texts';
 export * from './domain/report.events';
@@ -28,8 +31,8 @@ export { DUE_REPORT_COMPILES_SQL, ReportCompileReconciled } from './infrastructu
 export { DUE_REPORT_DELIVERIES_SQL, ReportDeliveryReconciled } from './infrastructure/report-delivery.reconciled';
 export type { ReportJob, ReportJobName } from './infrastructure/report.queue';
 export { ReportReactor, REPORT_REACTOR } from './infrastructure/report.reactor';
-export { renderReportFiles } from './report/report.render';
-export type { RenderedReportFile } from './report/report.render';
+export { renderReportFiles, renderMinistryFiles } from './report/report.render';
+export type { RenderedReportFile, RenderedMinistryFiles } from './report/report.render';
 export { CompileReportHandler } from './application/compile-report.handler';
 export { QueueReportDeliveriesHandler } from './application/queue-report-deliveries.handler';
 export { DeliverReportHandler } from './application/deliver-report.handler';

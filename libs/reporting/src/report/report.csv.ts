@@ -20,28 +20,38 @@ export function toCsv(rows: (string | number)[][]): string {
   return BOM + rows.map((row) => row.map(csvField).join(',') + '\r\n').join('');
 }
 
+export interface ParticipantsCsvOptions {
+  templatesDir?: string;
+  /** Whether the e-mail column is written: the staff's file has it, a ministry's file never does. */
+  emails?: boolean;
+}
+
 /**
- * One row per invitation: country (code and name), organisation, full name, e-mail, position,
- * invitation status, the number of sessions attended and their titles (in programme order, separated
- * by "; "). Headers and names in `language` (English by default); rows in the model's order.
+ * One row per invitation: country (code and name), organisation, full name, e-mail (unless `emails` is
+ * false), position, invitation status, the number of sessions attended and their titles (in programme
+ * order, separated by "; "). Headers and names in `language` (English by default); rows in the model's order.
  */
-export function renderParticipantsCsv(model: ReportModel, language = 'en', templatesDir?: string): string {
-  const t = reportTexts(language, templatesDir);
+export function renderParticipantsCsv(model: ReportModel, language = 'en', options: ParticipantsCsvOptions = {}): string {
+  const t = reportTexts(language, options.templatesDir);
+  const emails = options.emails ?? true;
   const titles = new Map(model.sessions.map((s) => [s.sessionId, s.title]));
   const header = ['csv.countryCode', 'csv.country', 'csv.organization', 'csv.fullName', 'csv.email', 'csv.position', 'csv.status', 'csv.sessionsAttended', 'csv.sessions'];
+  const keep = (_: unknown, column: number) => emails || header[column] !== 'csv.email';
   return toCsv([
-    header.map((key) => t.label(key)),
-    ...model.participants.map((p) => [
-      p.country,
-      t.country(p.country),
-      p.organization,
-      p.fullName,
-      p.email,
-      p.position ?? '',
-      t.labelOr(`status.${p.status}`, p.status),
-      p.sessionsAttended.length,
-      p.sessionsAttended.map((id) => titles.get(id) ?? id).join('; '),
-    ]),
+    header.map((key) => t.label(key)).filter(keep),
+    ...model.participants.map((p) =>
+      [
+        p.country,
+        t.country(p.country),
+        p.organization,
+        p.fullName,
+        p.email,
+        p.position ?? '',
+        t.labelOr(`status.${p.status}`, p.status),
+        p.sessionsAttended.length,
+        p.sessionsAttended.map((id) => titles.get(id) ?? id).join('; '),
+      ].filter(keep),
+    ),
   ]);
 }
 

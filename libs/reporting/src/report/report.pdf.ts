@@ -12,6 +12,8 @@ export interface RenderReportOptions {
   createdAt: Date;
   /** Where `<language>.json` label files are; `templates/report/` of the project by default. */
   templatesDir?: string;
+  /** A ministry's edition (see ministryEdition): of the country pages, only this country's. */
+  country?: string;
 }
 
 /** pdfkit is loaded on the first render, not when the library is imported (it takes a fifth of a second). */
@@ -26,7 +28,8 @@ const FONT_FILES = {
 /**
  * The report as a PDF in one language: a title page with key figures and contents, the workshop and its
  * sessions, solutions presented, participants by country (table and chart), proposals and partnerships
- * by sector (table and chart) and by country, then one page per participating country.
+ * by sector (table and chart) and by country, then one page per participating country (only
+ * `options.country`'s in a ministry's edition).
  *
  * The same model, language and `createdAt` always give the same bytes: the fonts are embedded from a
  * package, the document ID is a hash of the model and language rather than of the clock, and the only
@@ -86,10 +89,11 @@ export async function renderReportPdf(model: ReportModel, language: string, opti
   section(t.label('section.solutions'), () => solutionsSection(layout, model, t), true);
   section(t.label('section.participants'), () => participantsSection(layout, shown, t));
   section(t.label('section.proposals'), () => proposalsSection(layout, shown, t));
-  if (countries.length) {
+  const paged = options.country === undefined ? countries : countries.filter((c) => c.country === options.country);
+  if (paged.length) {
     entries.push({ title: t.label('section.countries'), page: doc.bufferedPageRange().count, level: 1 });
     const parent = doc.outline.addItem(t.label('section.countries'));
-    for (const figures of countries) {
+    for (const figures of paged) {
       layout.newPage();
       entries.push({ title: t.country(figures.country), page: doc.bufferedPageRange().count - 1, level: 2 });
       parent.addItem(t.country(figures.country));
