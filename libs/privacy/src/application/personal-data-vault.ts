@@ -69,6 +69,11 @@ export class PersonalDataVault {
     return this.subjects.findSubject(email);
   }
 
+  /** The subject of this id (living or erased); undefined when there is none. */
+  subject(subjectId: string): Promise<SubjectRecord | undefined> {
+    return this.subjects.subject(subjectId);
+  }
+
   /** The subject's key: from the cache while it is fresh and the LISTEN connection is up, else from the key database. */
   async subjectKey(subjectId: string): Promise<SubjectKeyState> {
     const cached = this.cache.get(subjectId);

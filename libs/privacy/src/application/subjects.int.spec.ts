@@ -40,6 +40,9 @@ describe('subjects and their keys in the key database', () => {
     expect(await one.findOrCreateSubject('  ana.souza@EXAMPLE.ORG ')).toBe(id);
     expect(await two.findOrCreateSubject('ANA.SOUZA@example.org')).toBe(id);
     expect(await two.findSubject('ana.souza@example.org')).toEqual({ subjectId: id, erased: false });
+    expect(await two.subject(id)).toEqual({ subjectId: id, erased: false });
+    expect(await two.subject('6f1c0f1e-6a55-4b7e-9d55-1b1f2f3e4d5c')).toBeUndefined();
+    expect(await two.subject("'; DROP TABLE subjects; --")).toBeUndefined();
     expect(await one.findOrCreateSubject('ana.souza@example.com')).not.toBe(id);
     expect(await one.findSubject('nobody@example.org')).toBeUndefined();
     expect(await one.findOrCreateSubject('jose\u0301@exemplo.br')).toBe(await two.findOrCreateSubject('JOSÉ@exemplo.br'));
@@ -61,6 +64,7 @@ describe('subjects and their keys in the key database', () => {
     const id = await one.findOrCreateSubject('siti@kemlu.go.id');
     expect(await one.destroyKey(id)).toMatchObject({ outcome: 'destroyed', subjectId: id });
     expect(await two.findSubject('SITI@kemlu.go.id')).toMatchObject({ subjectId: id, erased: true, erasedAt: expect.any(Date) });
+    expect(await two.subject(id)).toMatchObject({ subjectId: id, erased: true, erasedAt: expect.any(Date) });
     const again = await two.findOrCreateSubject('siti@kemlu.go.id');
     expect(again).not.toBe(id);
     expect(await one.findSubject('siti@kemlu.go.id')).toEqual({ subjectId: again, erased: false });

@@ -13,9 +13,17 @@ export interface SubjectRecord {
 }
 
 /**
- * Subjects by address, through the blind index, in the key database: the address itself is stored
- * nowhere here. A subject's id is a random UUID and its key 32 random bytes, both made when the
- * address is first seen.
+ * Subjects by address, through the blind index: the address itself is stored nowhere here. A
+ * subject's id is a random UUID and its key 32 random bytes, both made when the address is first seen.
+ *
+ * Why the registry (blind index -> subject id) lives in the key database, not the event database:
+ * - a subject and its key are made in one INSERT, so there is never a subject without a key or a key
+ *   without a subject, and the partial unique index on the blind index makes find-or-create race-safe;
+ * - the blind index is only as strong as its key, which lives (wrapped) in this database: a copy of
+ *   the event database alone holds neither, so it cannot even say whether a given address is a subject;
+ * - erasure touches one database: the key goes, the tombstone (id, blind index, destroyed_at) stays,
+ *   so "GET /api/privacy/subjects?email=" still answers `erased` for that address.
+ * The event database keeps only subject ids (in clear, beside each encrypted field).
  */
 export class SubjectRegistry {
   constructor(
