@@ -18,3 +18,4 @@ export type { SubjectRecord } from './infrastructure/subject-registry';
 export { PersonalDataVault, type VaultOptions } from './application/personal-data-vault';
 export { vaultOptions } from './application/vault-options';
 export { rotateMasterKey, type RotationOptions, type RotationProgress } from './application/rotate-master-key';
+export { PrivacyModule } from './infrastructure/privacy.module';
