@@ -31,6 +31,7 @@ export async function rotateMasterKey(options: RotationOptions): Promise<Rotatio
   const target = masterKey(options.newMasterKey);
   const batchSize = options.batchSize ?? 500;
   const pool = new Pool({ connectionString: options.keysDatabaseUrl, max: 1 });
+  pool.on('error', () => undefined); // an idle connection's error; the next query reports it
   const progress: RotationProgress = { subjectKeys: 0, serverKeys: 0 };
   try {
     progress.serverKeys = await inTransaction(pool, (client) => rewrapServerKeys(client, ring, target.id));

@@ -7,19 +7,25 @@ export const LISTENER_APPLICATION_NAME = 'passerelle-privacy-listener';
 
 const FIRST_RETRY_MS = 100;
 const LAST_RETRY_MS = 5_000;
+/** A connection cut without a word (a network partition) is noticed by a ping this often, answered within the timeout. */
+const PING_INTERVAL_MS = 10_000;
+const PING_TIMEOUT_MS = 5_000;
 
 /**
  * Keeps a connection to the key database LISTENing for destroyed keys and evicts each from the
  * process's cache the moment its notice arrives. The cache is open only while the connection
  * listens: when it drops (error, server restart, terminated backend), the cache is emptied and
  * closed at once, every key is read from the database meanwhile, and the listener reconnects with
- * a growing pause (0.1 s to 5 s); once LISTEN is in force again, the cache reopens, empty.
+ * a growing pause (0.1 s to 5 s); once LISTEN is in force again, the cache reopens, empty. A
+ * connection that dies silently is caught by TCP keep-alive and a ping every 10 s (5 s to answer);
+ * until then the cache time (PRIVACY_KEY_CACHE_SECONDS) bounds how long a destroyed key may be served.
  */
 export class KeyEvictionListener {
   private client?: Client;
   private stopped = false;
   private retryMs = FIRST_RETRY_MS;
   private retryTimer?: NodeJS.Timeout;
+  private pingTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly keysDatabaseUrl: string,
@@ -44,6 +50,7 @@ export class KeyEvictionListener {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.pingTimer);
     this.cache.clear({ closed: true });
     const client = this.client;
     this.client = undefined;
@@ -51,7 +58,12 @@ export class KeyEvictionListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.keysDatabaseUrl, application_name: LISTENER_APPLICATION_NAME });
+    const client = new Client({
+      connectionString: this.keysDatabaseUrl,
+      application_name: LISTENER_APPLICATION_NAME,
+      keepAlive: true,
+      query_timeout: PING_TIMEOUT_MS,
+    });
     client.on('notification', (message) => {
       if (message.channel === KEY_DESTROYED_CHANNEL && message.payload) this.cache.evict(message.payload);
     });
@@ -67,6 +79,9 @@ export class KeyEvictionListener {
     }
     if (this.stopped || this.client !== client) return;
     this.retryMs = FIRST_RETRY_MS;
+    clearInterval(this.pingTimer);
+    this.pingTimer = setInterval(() => client.query('SELECT 1').catch((err: Error) => this.lost(client, err)), PING_INTERVAL_MS);
+    this.pingTimer.unref();
     this.cache.reopen();
   }
 
@@ -74,6 +89,7 @@ export class KeyEvictionListener {
   private lost(client: Client, err: Error): void {
     if (this.client !== client) return;
     this.client = undefined;
+    clearInterval(this.pingTimer);
     this.cache.clear({ closed: true });
     client.end().catch(() => undefined);
     if (this.stopped) return;
