@@ -78,10 +78,10 @@ describe('the password policy on every way a password is chosen', () => {
 
   it('the API refuses to start with a common ADMIN_PASSWORD, naming it', async () => {
     const api = runApp('api', { DATABASE_URL: stack.db.url, PORT: '0', ADMIN_EMAIL: 'root@passerelle.test', ADMIN_PASSWORD: 'passwordpassword', QUEUE_PREFIX: `${new URL(stack.db.url).pathname.slice(1)}_start` });
-    const exited = await Promise.race([api.exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 30_000).unref())]);
+    const exited = await Promise.race([api.exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 90_000).unref())]);
     if (exited === 'still running') api.child.kill('SIGKILL');
     expect(exited).toEqual({ code: 1, signal: null });
     expect(api.output()).toContain('ADMIN_PASSWORD is one of the most common passwords');
     await stack.http.post('/api/auth/login').send({ email: 'root@passerelle.test', password: 'passwordpassword' }).expect(401);
-  }, 40_000);
+  }, 100_000);
 });

@@ -5,7 +5,7 @@ import type { DestinationStream } from 'pino';
 import { AccountsModule } from '@passerelle/accounts';
 import { InvitationMailReactor, InvitationReadModelProjection, InvitationsWorkerModule } from '@passerelle/invitations';
 import { MailModule } from '@passerelle/mail';
-import { AppConfig, JobReconciler, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
+import { AppConfig, IdsOnlyWorker, JobReconciler, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
 import { ActivationMailReconciled, InstitutionReadModelProjection, PartnerAccountsReactor, PartnersModule } from '@passerelle/partners';
 import { PartnershipPolicy, PartnershipReadModelProjection, PartnershipsModule } from '@passerelle/partnerships';
 import { DecisionMailReconciled, ProposalNotificationsReactor, ProposalReadModelProjection, ProposalsModule } from '@passerelle/proposals';
@@ -28,6 +28,8 @@ export interface WorkerOptions {
 @Module({})
 export class WorkerModule {
   static register(config: AppConfig, options: WorkerOptions = {}): DynamicModule {
+    // Every processor runs in a worker that keeps addresses out of what its jobs leave in Redis.
+    BullModule.workerClass = IdsOnlyWorker;
     return {
       module: WorkerModule,
       imports: [

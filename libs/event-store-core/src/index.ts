@@ -10,3 +10,4 @@ export { runCommand, handleCommand } from './command-handling';
 export { CommandSession, type DecideOptions } from './command-session';
 export { loadAggregate, type Aggregate } from './load-aggregate';
 export { streamKind, type StreamIdBuilder, type StreamIdParser } from './stream-kind';
+export * from './personal-data';

@@ -13,3 +13,4 @@ export { DUE_INVITATION_MAILS_SQL, InvitationMailReconciled } from './infrastruc
 export { InvitationReminderReconciled } from './infrastructure/invitation-reminder.reconciled';
 export { formatDates } from './application/format-dates';
 export { InvitationsModule, InvitationsWorkerModule } from './invitations.module';
+export { invitationPersonalData } from './domain/invitation.personal-data';

@@ -4,7 +4,9 @@ export { MailTemplates, defaultTemplatesDir, escapeHtml } from './templates';
 export type { RenderedMail } from './templates';
 export { MailModule } from './mail.module';
 export * from './notification-mail.queue';
-export { mailAttemptFailure, nextRetryDelayMs, withoutAddresses } from './mail-attempt-failure';
+export { mailAttemptFailure, nextRetryDelayMs } from './mail-attempt-failure';
+/** Mail servers quote the recipient in their answers: the one function that strikes addresses out. */
+export { withoutAddresses } from '@passerelle/platform';
 export type { FailedMailJob, MailAttemptFailure } from './mail-attempt-failure';
 export { probeSmtp, smtpServerOf } from './smtp-probe';
 export { unsentNotificationMails } from './due-notification-mails';

@@ -1,3 +1,4 @@
+import { withoutAddresses } from '@passerelle/platform';
 import { TransientMailError } from './once-mailer';
 
 /** What a failed attempt of a mail job tells about itself (BullMQ's Job, as its `failed` event gives it). */
@@ -45,11 +46,6 @@ export function nextRetryDelayMs(backoff: FailedMailJob['opts']['backoff'], atte
   if (typeof backoff === 'number') return backoff;
   const delay = backoff.delay ?? 0;
   return backoff.type === 'exponential' ? Math.round(2 ** (attemptsMade - 1) * delay) : delay;
-}
-
-/** Mail servers quote the recipient in their answers ("550 5.1.1 <a@b>: unknown"): keep it out of logs. */
-export function withoutAddresses(text: string): string {
-  return text.replace(/[^\s<>()[\]"',;:]+@[^\s<>()[\]"',;:]+/g, '[address]');
 }
 
 /** The string fields of a job named `...Id` (jobs carry ids only). */

@@ -1,4 +1,5 @@
-import { mailAttemptFailure, nextRetryDelayMs, withoutAddresses } from './mail-attempt-failure';
+import { withoutAddresses } from '@passerelle/platform';
+import { mailAttemptFailure, nextRetryDelayMs } from './mail-attempt-failure';
 import { TransientMailError } from './once-mailer';
 
 describe('the log line of a failed mail attempt', () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { Pool } from 'pg';
+import { withoutAddresses } from '@passerelle/platform';
 import { composeMail } from './compose';
 import { SmtpPool } from './smtp-pool';
 
@@ -16,17 +17,17 @@ export type MailOutcome =
   | { status: 'sent'; messageId: string }
   /** The ledger already holds this key: it was sent before (or its sending was interrupted after commit). */
   | { status: 'already-sent'; messageId: string }
-  /** The server refused it for good (5xx): not to be retried. */
+  /** The server refused it for good (5xx): not to be retried. `reason` is its answer, addresses struck out. */
   | { status: 'rejected'; reason: string };
 
-/** A refusal worth retrying: 4xx, a refused connection, a time-out. */
+/** A refusal worth retrying: 4xx, a refused connection, a time-out. Its message never holds an address. */
 export class TransientMailError extends Error {
   constructor(
     message: string,
     /** The mail's ledger key (ids only, never an address): which e-mail failed, for the logs. */
     readonly mailKey?: string,
   ) {
-    super(message);
+    super(withoutAddresses(message));
     this.name = 'TransientMailError';
   }
 }
@@ -87,9 +88,9 @@ export class OnceMailer {
       if (code !== undefined && code >= 500) {
         await this.db.query(
           `INSERT INTO mail_ledger (key, message_id, recipient, status, detail) VALUES ($1, $2, $3, 'rejected', $4) ON CONFLICT (key) DO NOTHING`,
-          [key, messageId, mail.to, error!.message],
+          [key, messageId, mail.to, withoutAddresses(error!.message)],
         );
-        return { status: 'rejected', reason: error!.message };
+        return { status: 'rejected', reason: withoutAddresses(error!.message) };
       }
       throw new TransientMailError(error?.message ?? 'the mail server ended the session', key);
     }
@@ -137,8 +138,8 @@ export class OnceMailer {
     if (!error) return { status: 'sent', messageId };
     const code = error.responseCode;
     if (code !== undefined && code >= 500) {
-      await this.db.query("UPDATE mail_ledger SET status = 'rejected', detail = $2, updated_at = now() WHERE key = $1", [key, error.message]);
-      return { status: 'rejected', reason: error.message };
+      await this.db.query("UPDATE mail_ledger SET status = 'rejected', detail = $2, updated_at = now() WHERE key = $1", [key, withoutAddresses(error.message)]);
+      return { status: 'rejected', reason: withoutAddresses(error.message) };
     }
     if (code !== undefined || !dotSent) {
       // 4xx, or a failure before the message was complete: nothing was delivered; free the key for a retry.
@@ -146,7 +147,7 @@ export class OnceMailer {
       throw new TransientMailError(error.message, key);
     }
     // The connection broke after the final ".": the server may have the message. Keep the key: never twice.
-    await this.db.query("UPDATE mail_ledger SET status = 'uncertain', detail = $2, updated_at = now() WHERE key = $1", [key, error.message]);
+    await this.db.query("UPDATE mail_ledger SET status = 'uncertain', detail = $2, updated_at = now() WHERE key = $1", [key, withoutAddresses(error.message)]);
     return { status: 'already-sent', messageId };
   }
 

@@ -9,3 +9,4 @@ export { InstitutionReadModelProjection, INSTITUTION_READ_MODEL } from './infras
 export { PartnerAccountsReactor, PARTNER_ACCOUNTS_REACTOR } from './infrastructure/partner-accounts.reactor';
 export { PartnersModule } from './partners.module';
 export { ActivationMailReconciled, ACTIVATION_MAILS_CALLED_FOR_SQL } from './infrastructure/activation-mail.reconciled';
+export { partnerInstitutionPersonalData } from './domain/partner-institution.personal-data';

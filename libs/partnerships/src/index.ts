@@ -8,3 +8,4 @@ export type { PartnershipView } from './infrastructure/partnership.queries';
 export { PartnershipReadModelProjection, PARTNERSHIP_READ_MODEL } from './infrastructure/partnership-read-model.projection';
 export { PartnershipPolicy, PARTNERSHIP_POLICY } from './infrastructure/partnership-policy';
 export { PartnershipsModule } from './partnerships.module';
+export { partnershipPersonalData } from './domain/partnership.personal-data';

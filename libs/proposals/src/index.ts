@@ -9,3 +9,4 @@ export { ProposalReadModelProjection, PROPOSAL_READ_MODEL } from './infrastructu
 export { ProposalNotificationsReactor, PROPOSAL_NOTIFICATIONS_REACTOR } from './infrastructure/proposal-notifications.reactor';
 export { ProposalsModule } from './proposals.module';
 export { DecisionMailReconciled, DECISION_MAILS_CALLED_FOR_SQL } from './infrastructure/decision-mail.reconciled';
+export { proposalPersonalData } from './domain/proposal.personal-data';

@@ -34,3 +34,4 @@ export { CompileReportHandler } from './application/compile-report.handler';
 export { QueueReportDeliveriesHandler } from './application/queue-report-deliveries.handler';
 export { DeliverReportHandler } from './application/deliver-report.handler';
 export { reportJobMetadata } from './application/report-job-metadata';
+export { reportingPersonalData } from './domain/reporting.personal-data';

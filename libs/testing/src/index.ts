@@ -12,3 +12,5 @@ export type { CommittedWrite, WriteLoad, WriteLoadOptions } from './concurrent-w
 export { LogLines } from './log-lines';
 export type { LogLine } from './log-lines';
 export { freePort } from './free-port';
+export { eventStringFields, findEventsFiles } from './event-string-fields';
+export type { EventStringFields } from './event-string-fields';

@@ -9,8 +9,11 @@ export interface ReceivedMail {
 }
 
 export interface SmtpSinkOptions {
-  /** Answer RCPT TO for this address with this SMTP code (e.g. 550) instead of accepting it. */
-  refuseRecipient?: (address: string) => number | null;
+  /**
+   * Answer RCPT TO for this address with this SMTP code (e.g. 550) instead of accepting it; or with a
+   * code and the text after it, as real servers answer ("550 5.1.1 <address>: Recipient address rejected").
+   */
+  refuseRecipient?: (address: string) => number | { code: number; text: string } | null;
   port?: number;
   /**
    * Called for each message received whole: while the promise it returns is pending, the server keeps its
@@ -45,8 +48,9 @@ export class SmtpSink {
       size: 50 * 1024 * 1024,
       onRcptTo: (address, _session, callback) => {
         this.recipientAttempts.set(address.address, (this.recipientAttempts.get(address.address) ?? 0) + 1);
-        const code = this.options.refuseRecipient?.(address.address);
-        if (code) return callback(Object.assign(new Error(`${code} recipient refused`), { responseCode: code }));
+        const refusal = this.options.refuseRecipient?.(address.address);
+        if (typeof refusal === 'number') return callback(Object.assign(new Error(`${refusal} recipient refused`), { responseCode: refusal }));
+        if (refusal) return callback(Object.assign(new Error(refusal.text), { responseCode: refusal.code }));
         callback();
       },
       onData: (stream, session, callback) => {

@@ -7,3 +7,4 @@ export { WorkshopQueries } from './infrastructure/workshop.queries';
 export type { WorkshopSummary, WorkshopDetail } from './infrastructure/workshop.queries';
 export { WorkshopReadModelProjection, WORKSHOP_READ_MODEL } from './infrastructure/workshop-read-model.projection';
 export { WorkshopsModule } from './workshops.module';
+export { workshopPersonalData } from './domain/workshop.personal-data';

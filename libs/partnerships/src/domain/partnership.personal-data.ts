@@ -1,0 +1,15 @@
+import type { PersonalDataDeclaration } from '@passerelle/event-store-core';
+import type { PartnershipEvent } from './partnership.events';
+
+/**
+ * Which fields of a partnership's events are personal (STYLE.md habit 5): none. A partnership is between
+ * the programme and an institution; the reasons staff give for suspending, resuming or concluding it are
+ * about that partnership, not about a person, and the staff member who gave them is in the metadata as an
+ * account id.
+ */
+export const partnershipPersonalData: PersonalDataDeclaration<PartnershipEvent> = {
+  PartnershipEstablished: { personal: [], notPersonal: ['partnershipId', 'proposalId', 'institutionId', 'establishedAt'] },
+  PartnershipSuspended: { personal: [], notPersonal: ['partnershipId', 'reason', 'suspendedAt'] },
+  PartnershipResumed: { personal: [], notPersonal: ['partnershipId', 'reason', 'resumedAt'] },
+  PartnershipConcluded: { personal: [], notPersonal: ['partnershipId', 'reason', 'concludedAt'] },
+};

@@ -1,0 +1,1 @@
+export { PERSONAL_DATA_REGISTRY } from './personal-data.registry';
