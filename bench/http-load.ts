@@ -32,7 +32,7 @@ export async function startApi(db: TestDatabase, env: Record<string, string> = {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const api = runApp('api', {
-    DATABASE_URL: db.url, PORT: String(port), LOG_LEVEL: 'error', NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!', QUEUE_PREFIX: db.name, ...env,
+    DATABASE_URL: db.url, PORT: String(port), LOG_LEVEL: 'error', NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!', PRIVACY_MASTER_KEY: 'YmVuY2gtbWFzdGVyLWtleS1iZW5jaC1tYXN0ZXIta2U=', QUEUE_PREFIX: db.name, ...env,
   });
   await waitFor(async () => (await fetch(`${base}/health`).catch(() => null))?.ok, { timeoutMs: 60_000, intervalMs: 200, what: `the API (${api.output()})` });
   return { api, base };

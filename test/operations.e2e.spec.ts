@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { FastifyInstance } from 'fastify';
 import { Pool } from 'pg';
@@ -23,7 +24,7 @@ interface OpenApiDocument {
 /** The API as in production, and every route it registers (HEAD aside), as `METHOD /path/{param}`. */
 async function startProductionApi(label: string, env: Record<string, string>) {
   const db = await createTestDatabase(label);
-  const app = await createApiApp(testConfig(db.url, { NODE_ENV: 'production', JWT_SECRET: 'a-production-signing-key-of-32-characters', ...env }));
+  const app = await createApiApp(testConfig(db.url, { NODE_ENV: 'production', JWT_SECRET: 'a-production-signing-key-of-32-characters', PRIVACY_MASTER_KEY: randomBytes(32).toString('base64'), ...env }));
   const routes = new Set<string>();
   (app.getHttpAdapter().getInstance() as unknown as FastifyInstance).addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.add(`${method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);

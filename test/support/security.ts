@@ -13,7 +13,9 @@ export const JWT_SECRET = randomBytes(36).toString('base64url');
 /** The key the app falls back to in development and tests (AppConfig.jwtSecret): never in force in production. */
 export const DEVELOPMENT_KEY = 'passerelle-development-only-signing-key-0000';
 /** The environment of a production-mode app (see libs/platform/src/config/app-config.ts). */
-export const PRODUCTION_ENV = { NODE_ENV: 'production', JWT_SECRET };
+/** The master key of this run only: production also refuses to start without one (PRIVACY_MASTER_KEY). */
+export const PRIVACY_MASTER_KEY = randomBytes(32).toString('base64');
+export const PRODUCTION_ENV = { NODE_ENV: 'production', JWT_SECRET, PRIVACY_MASTER_KEY };
 
 const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const HASHES: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };

@@ -1,5 +1,6 @@
 export { createTestDatabase, dropTestDatabase, testPool } from './test-database';
 export type { TestDatabase } from './test-database';
+export { createTestKeysDatabase } from './test-keys-database';
 export { waitFor } from './wait-for';
 export { testConfig } from './test-config';
 export { deciderSpec } from './decider-spec';

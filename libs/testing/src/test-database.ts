@@ -29,6 +29,8 @@ export async function dropTestDatabase(name: string): Promise<void> {
   await admin.connect();
   try {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    // Its key database (createTestKeysDatabase), if a test made one.
+    if (!name.endsWith('_keys')) await admin.query(`DROP DATABASE IF EXISTS "${name}_keys" WITH (FORCE)`);
   } finally {
     await admin.end();
   }

@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { DEVELOPMENT_MASTER_KEY, defaultKeysDatabaseUrl, keysDatabaseProblems, parseMasterKey, privacyKeyProblems, splitKeyList } from './privacy-keys';
 import { IsProxyList, parseProxyList } from './trust-proxy';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
@@ -177,6 +178,38 @@ export class AppConfig {
   @IsBoolean()
   INVITATION_PROJECTION_BATCH_RUNS = true;
 
+  /**
+   * The key database (subject keys, blind-index key): never the event database, so that a copy of one
+   * alone reveals no one. Unset: DATABASE_URL's server, database `<name>_keys`.
+   */
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  KEYS_DATABASE_URL?: string;
+
+  /** Wraps every subject key and the blind-index key: 32 random bytes, base64. Required in production. */
+  @IsOptional()
+  @IsString()
+  PRIVACY_MASTER_KEY?: string;
+
+  /** Master keys being rotated away from, comma-separated: still unwrap, never wrap. */
+  @IsOptional()
+  @IsString()
+  PRIVACY_PREVIOUS_MASTER_KEYS?: string;
+
+  /** How long a process keeps a subject key it unwrapped (an erasure evicts it at once through NOTIFY). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  PRIVACY_KEY_CACHE_SECONDS = 60;
+
+  /** At most this many subject keys cached per process (least recently used leave first). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  PRIVACY_KEY_CACHE_SIZE = 10_000;
+
   /** TRUST_PROXY as a list, for the HTTP server: empty when no proxy is trusted. */
   get trustedProxies(): string[] {
     return parseProxyList(this.TRUST_PROXY);
@@ -185,6 +218,21 @@ export class AppConfig {
   /** The signing key in force: the configured one, or a fixed one in development and tests. */
   get jwtSecret(): string {
     return this.JWT_SECRET ?? 'passerelle-development-only-signing-key-0000';
+  }
+
+  /** The key database's address: KEYS_DATABASE_URL, or the main database's name with `_keys`. */
+  get keysDatabaseUrl(): string {
+    return this.KEYS_DATABASE_URL ?? defaultKeysDatabaseUrl(this.DATABASE_URL);
+  }
+
+  /** The master key in force: the configured one, or a fixed one in development and tests. */
+  get privacyMasterKey(): Buffer {
+    return (this.PRIVACY_MASTER_KEY && parseMasterKey(this.PRIVACY_MASTER_KEY)) || DEVELOPMENT_MASTER_KEY;
+  }
+
+  /** The master keys still accepted for unwrapping during a rotation. */
+  get privacyPreviousMasterKeys(): Buffer[] {
+    return splitKeyList(this.PRIVACY_PREVIOUS_MASTER_KEYS).flatMap((text) => parseMasterKey(text) ?? []);
   }
 
   /** The key that signs list cursors: derived from the signing key under its own label, never the key itself. */
@@ -229,6 +277,11 @@ const KEYS = [
   'RECONCILE_INTERVAL_SECONDS',
   'STREAM_CACHE_SIZE',
   'INVITATION_PROJECTION_BATCH_RUNS',
+  'KEYS_DATABASE_URL',
+  'PRIVACY_MASTER_KEY',
+  'PRIVACY_PREVIOUS_MASTER_KEYS',
+  'PRIVACY_KEY_CACHE_SECONDS',
+  'PRIVACY_KEY_CACHE_SIZE',
 ] as const;
 
 /** Reads and validates the configuration; throws a ConfigError naming every bad variable. */
@@ -245,6 +298,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ),
   );
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) problems.push('JWT_SECRET is required in production');
+  problems.push(...privacyKeyProblems(config), ...keysDatabaseProblems(config.DATABASE_URL, config.KEYS_DATABASE_URL));
   if (Boolean(config.ADMIN_EMAIL) !== Boolean(config.ADMIN_PASSWORD)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither');
   }

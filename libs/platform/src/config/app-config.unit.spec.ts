@@ -75,7 +75,7 @@ describe('loadConfig', () => {
 
   it('requires JWT_SECRET in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required/);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).jwtSecret).toBe('x'.repeat(32));
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), PRIVACY_MASTER_KEY: 'k'.repeat(43) + '=' }).jwtSecret).toBe('x'.repeat(32));
   });
 
   it('takes a METRICS_TOKEN of 16 characters or more, and none by default', () => {

@@ -1,13 +1,23 @@
 import { Client } from 'pg';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
 import { MIGRATIONS } from './migrations';
+/** A database's list of migrations, and the advisory lock under which processes starting together apply them once. */
+export interface MigrationSet {
+  migrations: Array<new () => MigrationInterface>;
+  lockId: number;
+}
+
+const MIGRATION_LOCK = 0x7061726d;
+/** The main (event) database's migrations; the key database has its own set (libs/privacy). */
+export const MAIN_MIGRATIONS: MigrationSet = { migrations: MIGRATIONS, lockId: MIGRATION_LOCK };
+
 /** The database and its migrations; each context registers its own entities (TypeOrmModule.forFeature). */
-export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+export function dataSourceOptions(databaseUrl: string, set: MigrationSet = MAIN_MIGRATIONS): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
     entities: [],
-    migrations: MIGRATIONS,
+    migrations: set.migrations,
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
@@ -15,19 +25,18 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   };
 }
 
-const MIGRATION_LOCK = 0x7061726d;
-
 /**
- * Creates the database if it is missing and applies pending migrations, holding an advisory lock so
- * that processes starting together apply them once. Returns the names of the migrations applied.
+ * Creates the database if it is missing and applies pending migrations (the main set unless told
+ * otherwise), holding an advisory lock so that processes starting together apply them once. Returns
+ * the names of the migrations applied.
  */
-export async function prepareDatabase(databaseUrl: string): Promise<string[]> {
+export async function prepareDatabase(databaseUrl: string, set: MigrationSet = MAIN_MIGRATIONS): Promise<string[]> {
   await createDatabaseIfMissing(databaseUrl);
   const lock = new Client({ connectionString: databaseUrl });
   await lock.connect();
-  const dataSource = new DataSource(dataSourceOptions(databaseUrl));
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl, set));
   try {
-    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await lock.query('SELECT pg_advisory_lock($1)', [set.lockId]);
     await dataSource.initialize();
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((migration) => migration.name);
