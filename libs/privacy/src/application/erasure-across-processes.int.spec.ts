@@ -84,7 +84,8 @@ describe('erasure seen by every process', () => {
 
     const before = problems.length;
     await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2', [keysDb.name, LISTENER_APPLICATION_NAME]);
-    await waitFor(() => problems.length > before, { what: 'the LISTEN connection to be lost' });
+    // Every vault's listener is cut, and each logs it: wait for this reader's own cache to be emptied.
+    await waitFor(() => problems.length > before && reader.cachedKeys === 0, { what: "the LISTEN connection to be lost and the reader's cache emptied" });
     // No NOTIFY here: only the emptied cache can make the key unreadable now.
     await destroySilently(subjectId);
     expect(await reader.decrypt(sealed, context)).toEqual({ status: 'erased', subjectId });
