@@ -1,12 +1,12 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { DUE_INVITATION_MAILS_SQL, INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE, invitationStream } from '@passerelle/invitations';
-import { MetricsRegistry, queueConnection } from '@passerelle/platform';
-import { freePort, LogLines, waitFor } from '@passerelle/testing';
+import { MetricsRegistry } from '@passerelle/platform';
+import { LogLines, waitFor } from '@passerelle/testing';
 import { ReconcileTimer } from '../apps/worker/src/reconcile/reconcile.timer';
-import { OwnRedis } from './support/own-redis';
-import { queryRows } from './support/sql';
-import { type Stack, startStack } from './support/stack';
+import type { OwnRedis } from './support/own-redis';
+import { type OwnRedisStack, startStackWithOwnRedis } from './support/own-redis-stack';
+import type { Stack } from './support/stack';
 
 /**
  * Redis may forget; the store never does. The worker runs on a Redis of this test's own, which is
@@ -19,22 +19,20 @@ describe('jobs Redis lost, queued again from the store', () => {
   let schedule: Queue;
   const logs = new LogLines();
 
+  let own: OwnRedisStack;
+
   beforeAll(async () => {
-    redis = await new OwnRedis(await freePort()).start();
-    stack = await startStack('reconcile', { env: { REDIS_URL: redis.url, RECONCILE_INTERVAL_SECONDS: '1', MAIL_RETRY_DELAY_MS: '10000' }, workerLogs: logs });
-    const { connection, prefix } = queueConnection(redis.url, new URL(stack.db.url).pathname.slice(1));
-    mail = new Queue(INVITATION_MAIL_QUEUE, { connection, prefix });
-    schedule = new Queue(INVITATION_REMINDERS_QUEUE, { connection, prefix });
+    own = await startStackWithOwnRedis('reconcile', { env: { RECONCILE_INTERVAL_SECONDS: '1', MAIL_RETRY_DELAY_MS: '10000' }, workerLogs: logs });
+    ({ redis, stack } = own);
+    mail = own.queue(INVITATION_MAIL_QUEUE);
+    schedule = own.queue(INVITATION_REMINDERS_QUEUE);
   });
 
   afterAll(async () => {
-    await mail?.close();
-    await schedule?.close();
-    await stack?.close();
-    await redis?.kill();
+    await own?.close();
   });
 
-  const sql = <T = Record<string, unknown>>(text: string, values: unknown[] = []) => queryRows<T>(stack.db.url, text, values);
+  const sql = <T = Record<string, unknown>>(text: string, values: unknown[] = []) => own.sql<T>(text, values);
 
   async function statuses(workshopId: string): Promise<Record<string, number>> {
     const rows = await sql<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM invitations WHERE workshop_id = $1 GROUP BY status', [workshopId]);

@@ -1,10 +1,11 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { NOTIFICATION_MAIL_QUEUE } from '@passerelle/mail';
-import { MetricsRegistry, queueConnection } from '@passerelle/platform';
-import { freePort, LogLines, waitFor } from '@passerelle/testing';
+import { MetricsRegistry } from '@passerelle/platform';
+import { LogLines, waitFor } from '@passerelle/testing';
 import { ReconcileTimer } from '../apps/worker/src/reconcile/reconcile.timer';
-import { OwnRedis } from './support/own-redis';
-import { type Stack, startStack } from './support/stack';
+import type { OwnRedis } from './support/own-redis';
+import { type OwnRedisStack, startStackWithOwnRedis } from './support/own-redis-stack';
+import type { Stack } from './support/stack';
 
 /**
  * Activation and decision e-mails whose delayed jobs Redis lost (SIGKILLed, started again empty): the
@@ -16,17 +17,16 @@ describe('notification e-mails Redis lost, queued again from the store', () => {
   let mail: Queue;
   const logs = new LogLines();
 
+  let own: OwnRedisStack;
+
   beforeAll(async () => {
-    redis = await new OwnRedis(await freePort()).start();
-    stack = await startStack('reconcile_notify', { env: { REDIS_URL: redis.url, RECONCILE_INTERVAL_SECONDS: '1' }, workerLogs: logs });
-    const { connection, prefix } = queueConnection(redis.url, new URL(stack.db.url).pathname.slice(1));
-    mail = new Queue(NOTIFICATION_MAIL_QUEUE, { connection, prefix });
+    own = await startStackWithOwnRedis('reconcile_notify', { env: { RECONCILE_INTERVAL_SECONDS: '1' }, workerLogs: logs });
+    ({ redis, stack } = own);
+    mail = own.queue(NOTIFICATION_MAIL_QUEUE);
   });
 
   afterAll(async () => {
-    await mail?.close();
-    await stack?.close();
-    await redis?.kill();
+    await own?.close();
   });
 
   const admin = () => ({ Authorization: `Bearer ${stack.token}` });

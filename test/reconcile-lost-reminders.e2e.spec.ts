@@ -1,13 +1,12 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE, reminderDay, reminderJobId } from '@passerelle/invitations';
-import { queueConnection } from '@passerelle/platform';
-import { freePort, LogLines, waitFor } from '@passerelle/testing';
+import { LogLines, waitFor } from '@passerelle/testing';
 import { InvitationRemindersProcessor } from '../apps/worker/src/invitations/invitation-reminders.processor';
 import { ReconcileTimer } from '../apps/worker/src/reconcile/reconcile.timer';
-import { OwnRedis } from './support/own-redis';
-import { queryRows } from './support/sql';
-import { type Stack, startStack } from './support/stack';
+import type { OwnRedis } from './support/own-redis';
+import { type OwnRedisStack, startStackWithOwnRedis } from './support/own-redis-stack';
+import type { Stack } from './support/stack';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const RECONCILE_LOCK = "hashtext('passerelle.reconcile-jobs')";
@@ -25,25 +24,23 @@ describe('reminder jobs Redis lost, queued again from the store', () => {
   const people = ['quiet', 'silent'].map((name, i) => ({ fullName: name, email: `${name}@ministry.gov.test`, country: 'KZ', organization: 'Ministry', language: i ? 'fr' : 'en' }));
   const reminders = (email: string) => stack.smtp.to(email).filter((m) => /^(Reminder|Rappel)/.test(m.parsed.subject ?? ''));
 
+  let own: OwnRedisStack;
+
   beforeAll(async () => {
-    redis = await new OwnRedis(await freePort()).start();
-    stack = await startStack('reconcile_reminders', {
-      env: { REDIS_URL: redis.url, RECONCILE_INTERVAL_SECONDS: '1', REMINDER_DAYS_BEFORE: '7', REMINDER_CHECK_INTERVAL_SECONDS: '86400' },
+    own = await startStackWithOwnRedis('reconcile_reminders', {
+      env: { RECONCILE_INTERVAL_SECONDS: '1', REMINDER_DAYS_BEFORE: '7', REMINDER_CHECK_INTERVAL_SECONDS: '86400' },
       workerLogs: logs,
     });
-    const { connection, prefix } = queueConnection(redis.url, new URL(stack.db.url).pathname.slice(1));
-    mail = new Queue(INVITATION_MAIL_QUEUE, { connection, prefix });
-    schedule = new Queue(INVITATION_REMINDERS_QUEUE, { connection, prefix });
+    ({ redis, stack } = own);
+    mail = own.queue(INVITATION_MAIL_QUEUE);
+    schedule = own.queue(INVITATION_REMINDERS_QUEUE);
   });
 
   afterAll(async () => {
-    await mail?.close();
-    await schedule?.close();
-    await stack?.close();
-    await redis?.kill();
+    await own?.close();
   });
 
-  const sql = <T = Record<string, unknown>>(text: string, values: unknown[] = []) => queryRows<T>(stack.db.url, text, values);
+  const sql = <T = Record<string, unknown>>(text: string, values: unknown[] = []) => own.sql<T>(text, values);
   /** Runs of the scheduled look for due reminders completed so far. */
   const runs = async () => (await schedule.getJobCounts('completed')).completed;
   let invitationIds: string[] = [];

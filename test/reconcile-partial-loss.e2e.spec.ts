@@ -1,10 +1,9 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE } from '@passerelle/invitations';
-import { queueConnection } from '@passerelle/platform';
-import { freePort, LogLines, waitFor } from '@passerelle/testing';
-import { OwnRedis } from './support/own-redis';
-import { queryRows } from './support/sql';
-import { type Stack, startStack } from './support/stack';
+import { LogLines, waitFor } from '@passerelle/testing';
+import type { OwnRedis } from './support/own-redis';
+import { type OwnRedisStack, startStackWithOwnRedis } from './support/own-redis-stack';
+import type { Stack } from './support/stack';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
@@ -19,25 +18,23 @@ describe('jobs Redis partly lost, queued again from the store', () => {
   let schedule: Queue;
   const logs = new LogLines();
 
+  let own: OwnRedisStack;
+
   beforeAll(async () => {
-    redis = await new OwnRedis(await freePort()).start();
-    stack = await startStack('reconcile_partial', {
-      env: { REDIS_URL: redis.url, RECONCILE_INTERVAL_SECONDS: '1', REMINDER_DAYS_BEFORE: '7', REMINDER_CHECK_INTERVAL_SECONDS: '1' },
+    own = await startStackWithOwnRedis('reconcile_partial', {
+      env: { RECONCILE_INTERVAL_SECONDS: '1', REMINDER_DAYS_BEFORE: '7', REMINDER_CHECK_INTERVAL_SECONDS: '1' },
       workerLogs: logs,
     });
-    const { connection, prefix } = queueConnection(redis.url, new URL(stack.db.url).pathname.slice(1));
-    mail = new Queue(INVITATION_MAIL_QUEUE, { connection, prefix });
-    schedule = new Queue(INVITATION_REMINDERS_QUEUE, { connection, prefix });
+    ({ redis, stack } = own);
+    mail = own.queue(INVITATION_MAIL_QUEUE);
+    schedule = own.queue(INVITATION_REMINDERS_QUEUE);
   });
 
   afterAll(async () => {
-    await mail?.close();
-    await schedule?.close();
-    await stack?.close();
-    await redis?.kill();
+    await own?.close();
   });
 
-  const sql = <T = Record<string, unknown>>(text: string, values: unknown[] = []) => queryRows<T>(stack.db.url, text, values);
+  const sql = <T = Record<string, unknown>>(text: string, values: unknown[] = []) => own.sql<T>(text, values);
 
   async function emailed(workshopId: string): Promise<number> {
     const rows = await sql<{ n: number }>("SELECT count(*)::int AS n FROM invitations WHERE workshop_id = $1 AND status = 'emailed'", [workshopId]);

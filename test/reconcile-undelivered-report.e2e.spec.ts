@@ -1,12 +1,11 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { queueConnection } from '@passerelle/platform';
 import { CompileReportHandler, DUE_REPORT_COMPILES_SQL, REPORT_QUEUE, REPORT_REACTOR, reportStream } from '@passerelle/reporting';
-import { freePort, LogLines, waitFor } from '@passerelle/testing';
+import { LogLines, waitFor } from '@passerelle/testing';
 import { ReconcileTimer } from '../apps/worker/src/reconcile/reconcile.timer';
-import { OwnRedis } from './support/own-redis';
-import { queryRows } from './support/sql';
-import { type Stack, startStack } from './support/stack';
+import type { OwnRedis } from './support/own-redis';
+import { type OwnRedisStack, startStackWithOwnRedis } from './support/own-redis-stack';
+import type { Stack } from './support/stack';
 
 /** Three participating countries with a ministry contact, and one (KZ) without. */
 const CONTACTS: Record<string, { ministryName: string; email: string; language: string }> = {
@@ -35,20 +34,19 @@ describe('a compiled report whose deliveries were never queued, after Redis lost
   let queue: Queue;
   const logs = new LogLines();
 
+  let own: OwnRedisStack;
+
   beforeAll(async () => {
-    redis = await new OwnRedis(await freePort()).start();
-    stack = await startStack('reconcile_undelivered', { env: { REDIS_URL: redis.url, RECONCILE_INTERVAL_SECONDS: '1' }, workerLogs: logs });
-    const { connection, prefix } = queueConnection(redis.url, new URL(stack.db.url).pathname.slice(1));
-    queue = new Queue(REPORT_QUEUE, { connection, prefix });
+    own = await startStackWithOwnRedis('reconcile_undelivered', { env: { RECONCILE_INTERVAL_SECONDS: '1' }, workerLogs: logs });
+    ({ redis, stack } = own);
+    queue = own.queue(REPORT_QUEUE);
   });
 
   afterAll(async () => {
-    await queue?.close();
-    await stack?.close();
-    await redis?.kill();
+    await own?.close();
   });
 
-  const sql = <T = Record<string, unknown>>(text: string, values: unknown[] = []) => queryRows<T>(stack.db.url, text, values);
+  const sql = <T = Record<string, unknown>>(text: string, values: unknown[] = []) => own.sql<T>(text, values);
   const reportEvents = async (workshopId: string) =>
     (await sql<{ type: string; country: string | null }>("SELECT type, data->>'country' AS country FROM events WHERE stream_id = $1 ORDER BY position", [reportStream(workshopId)])).map(
       (e) => (e.country ? `${e.type}:${e.country}` : e.type),
