@@ -45,7 +45,7 @@ export class ChangeInstitutionHandler implements ICommandHandler<ChangeInstituti
       for (const event of result.events) {
         const { userId, email, fullName } = event.data.contact as InstitutionContact;
         const claimed = await this.accounts.claim({ userId, email, fullName, institutionId: event.data.institutionId as string }, session.tx);
-        if (!claimed) throw new DomainError(`An account with this e-mail already exists: ${email}`, 'email_taken');
+        if (!claimed) throw new DomainError('An account with this e-mail address already exists', 'email_taken');
       }
       return result;
     });

@@ -43,9 +43,11 @@ export class AppConfig {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
   JWT_SECRET?: string;
 
+  /** At most 12 hours (OWASP ASVS 3.3.2): a person logs in again at least twice a day. */
   @Transform(toInt)
   @IsInt()
   @Min(60)
+  @Max(43_200)
   JWT_TTL_SECONDS = 3600;
 
   /**

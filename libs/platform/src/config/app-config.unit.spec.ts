@@ -31,6 +31,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes an access token lifetime from a minute to 12 hours', () => {
+    expect(loadConfig({ JWT_TTL_SECONDS: '43200' }).JWT_TTL_SECONDS).toBe(43_200);
+    for (const bad of ['59', '43201', '86400', 'a day']) {
+      expect(() => loadConfig({ JWT_TTL_SECONDS: bad })).toThrow(/JWT_TTL_SECONDS/);
+    }
+  });
+
   it('takes the reconcile interval in whole seconds, from one second to a day', () => {
     expect(loadConfig({ RECONCILE_INTERVAL_SECONDS: '1' }).RECONCILE_INTERVAL_SECONDS).toBe(1);
     for (const bad of ['0', '86401', 'often', '2.5']) {
