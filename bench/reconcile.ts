@@ -8,6 +8,9 @@
  * the due query's plan (EXPLAIN ANALYZE BUFFERS) and database time, a whole pass through the real
  * JobReconciler, its Redis round trips (counted on the queue's connection here, not in the library) and
  * the jobs it queued again (must be 0). A plain count(*) over invitations is the baseline.
+ *
+ * The invitations belong to many workshops (bench/reconcile-reminders.ts: few open and starting soon),
+ * so each case also plans the reminders' due query, which the reconciler runs on every pass too.
  */
 import { performance } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
@@ -24,6 +27,7 @@ import {
 } from '@passerelle/invitations';
 import { type AppConfig, EventStorePool, JobReconciler, MetricsRegistry, queueConnection } from '@passerelle/platform';
 import { TEST_REDIS_URL } from '@passerelle/testing';
+import { fillWorkshops, measureReminders, type ReminderResult, WORKSHOP_MIX, WORKSHOPS } from './reconcile-reminders';
 import { fmt, printMachine, printTable, runBench, withBenchDatabase } from './support';
 
 const N = Math.max(1, Number(process.env.BENCH_INVITATIONS ?? 100_000));
@@ -66,24 +70,24 @@ function countRoundTrips(client: Redis): { reset(): void; count(): { roundTrips:
 }
 
 async function fill(db: Client): Promise<void> {
-  // One workshop, N invitations: stream invitation-<id>, version 1, positions 1..N, as the store appends them.
+  // N invitations dealt among the workshops: stream invitation-<id>, version 1, positions 1..N, as the store appends them.
+  await fillWorkshops(db);
   await db.query(`CREATE TEMP TABLE bench_ids AS
-    SELECT n, gen_random_uuid() AS id, gen_random_uuid() AS event_id, gen_random_uuid() AS correlation_id FROM generate_series(1, $1::int) n`, [N]);
-  const workshop = '00000000-0000-4000-8000-000000000001';
+    SELECT n, gen_random_uuid() AS id, gen_random_uuid() AS event_id, gen_random_uuid() AS correlation_id, w.id AS workshop_id
+      FROM generate_series(1, $1::int) n JOIN bench_workshops w ON w.k = n % $2::int`, [N, WORKSHOPS]);
   await db.query(
     `INSERT INTO events (position, event_id, stream_id, category, version, type, data, metadata)
      SELECT n, event_id, $1 || id::text, 'invitation', 1, 'InvitationIssued',
-            jsonb_build_object('invitationId', id, 'workshopId', $2::text, 'email', 'p' || n || '@ministry.gov.test'),
+            jsonb_build_object('invitationId', id, 'workshopId', workshop_id, 'email', 'p' || n || '@ministry.gov.test'),
             jsonb_build_object('correlationId', correlation_id)
        FROM bench_ids`,
-    [invitationStream(''), workshop],
+    [invitationStream('')],
   );
   await db.query(
     `INSERT INTO invitations (id, workshop_id, full_name, email, country, organization, language, token_hash, status, issued_at, emailed_at, version)
-     SELECT id, $1, 'Participant ' || n, 'p' || n || '@ministry.gov.test', 'FR', 'Ministry', 'fr', md5(id::text), 'emailed',
-            now() - interval '1 hour', now(), 2
+     SELECT id, workshop_id, 'Participant ' || n, 'p' || n || '@ministry.gov.test', 'FR', 'Ministry', 'fr', md5(id::text), 'emailed',
+            now() - interval '30 days', now(), 2
        FROM bench_ids`,
-    [workshop],
   );
   await db.query('VACUUM ANALYZE events');
   await db.query('VACUUM ANALYZE invitations');
@@ -128,7 +132,7 @@ async function main(): Promise<void> {
     const queue = new Queue<InvitationMailJob>(INVITATION_MAIL_QUEUE, queueConnection(TEST_REDIS_URL, dbName));
     try {
       printMachine((await db.query('SHOW server_version')).rows[0].server_version);
-      console.log(`${fmt(N)} invitations, one InvitationIssued event each; Redis queue prefix ${queueConnection(TEST_REDIS_URL, dbName).prefix}\n`);
+      console.log(`${fmt(N)} invitations, one InvitationIssued event each; ${WORKSHOP_MIX}; Redis queue prefix ${queueConnection(TEST_REDIS_URL, dbName).prefix}\n`);
       let t0 = performance.now();
       await fill(db);
       console.log(`filled in ${fmt((performance.now() - t0) / 1000, 1)} s\n`);
@@ -144,7 +148,9 @@ async function main(): Promise<void> {
       console.log(`baseline: SELECT count(*) FROM invitations, ${fmt(countMs, 1)} ms of database time\n`);
 
       const results: CaseResult[] = [];
+      const reminders: ReminderResult[] = [];
       results.push(await measureCase('(a) all e-mailed', db, reconciler, kind, counter));
+      reminders.push(await measureReminders('(a) all e-mailed', db));
 
       await db.query(`UPDATE invitations SET status = 'issued', emailed_at = NULL, version = 1`);
       await db.query('VACUUM ANALYZE invitations');
@@ -159,6 +165,7 @@ async function main(): Promise<void> {
       }
       console.log(`${fmt(N)} mail jobs put in Redis in ${fmt((performance.now() - t0) / 1000, 1)} s\n`);
       results.push(await measureCase('(b) all issued, jobs in Redis', db, reconciler, kind, counter));
+      reminders.push(await measureReminders('(b) all issued, jobs in Redis', db));
 
       printTable(
         ['case', 'due', 'due query DB ms', 'findDue ms', 'pass ms', 'Redis round trips', 'Redis commands', 'requeued'],
@@ -172,6 +179,11 @@ async function main(): Promise<void> {
             `${fmt(r.roundTrips)} Redis round trips (target <= ${fmt(maxTrips)}), ${fmt(r.requeued)} queued again (target 0)`,
         );
       }
+      console.log();
+      printTable(
+        ['case', 'reminders due', "reminders' due query DB ms", 'baseline count(*) DB ms'],
+        reminders.map((r) => [r.label, fmt(r.due), fmt(r.planMs, 2), fmt(countMs, 1)]),
+      );
     } finally {
       await queue.close();
       await pool.end();

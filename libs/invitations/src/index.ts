@@ -4,7 +4,7 @@ export { invitationDecider, initialInvitationState } from './domain/invitation.d
 export type { InvitationState } from './domain/invitation.decider';
 export * from './application/invitation-commands';
 export { RsvpTokens } from './application/rsvp-tokens';
-export { InvitationQueries } from './infrastructure/invitation.queries';
+export { DUE_REMINDERS_SQL, InvitationQueries } from './infrastructure/invitation.queries';
 export type { DueReminder, InvitationView, RsvpView } from './infrastructure/invitation.queries';
 export { InvitationReadModelProjection, INVITATION_READ_MODEL } from './infrastructure/invitation-read-model.projection';
 export { InvitationMailReactor, INVITATION_MAIL_REACTOR } from './infrastructure/invitation-mail.reactor';

@@ -31,6 +31,16 @@ export interface DueReminder {
   dueOn: string;
 }
 
+/**
+ * The reminders due on $1 (today, a date) for workshops starting within $2 days: exported for the
+ * reconcile bench, which plans this very statement.
+ */
+export const DUE_REMINDERS_SQL = `SELECT i.id, to_char(GREATEST(w.starts_on - $2::int, i.issued_at::date + 1), 'YYYY-MM-DD') AS due_on
+  FROM invitations i JOIN workshops w ON w.id = i.workshop_id
+  WHERE i.status IN ('issued', 'emailed') AND i.reminded_at IS NULL AND w.status = 'registration_open'
+    AND w.starts_on <= $1::date + $2::int AND w.starts_on > $1::date
+    AND i.issued_at < $1::date`;
+
 /** One workshop's invitations, in the order they were issued. */
 const INVITATIONS: KeysetList = { name: 'workshop-invitations', columns: [['issued_at', 'timestamp'], ['id', 'uuid']] };
 
@@ -102,14 +112,7 @@ export class InvitationQueries {
    * `today` and has not started; with the day each became due (YYYY-MM-DD).
    */
   async dueForReminder(today: string, days: number): Promise<DueReminder[]> {
-    const result = await this.pool.query(
-      `SELECT i.id, to_char(GREATEST(w.starts_on - $2::int, i.issued_at::date + 1), 'YYYY-MM-DD') AS due_on
-       FROM invitations i JOIN workshops w ON w.id = i.workshop_id
-       WHERE i.status IN ('issued', 'emailed') AND i.reminded_at IS NULL AND w.status = 'registration_open'
-         AND w.starts_on <= $1::date + $2::int AND w.starts_on > $1::date
-         AND i.issued_at < $1::date`,
-      [today, days],
-    );
+    const result = await this.pool.query(DUE_REMINDERS_SQL, [today, days]);
     return result.rows.map((row) => ({ invitationId: row.id, dueOn: row.due_on }));
   }
 }
