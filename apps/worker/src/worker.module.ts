@@ -5,7 +5,7 @@ import type { DestinationStream } from 'pino';
 import { AccountsModule } from '@passerelle/accounts';
 import { InvitationMailReactor, InvitationReadModelProjection, InvitationsWorkerModule } from '@passerelle/invitations';
 import { MailModule } from '@passerelle/mail';
-import { AppConfig, IdsOnlyWorker, JobReconciler, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
+import { AppConfig, IdempotencyKeyPurge, IdsOnlyWorker, JobReconciler, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
 import { ActivationMailReconciled, InstitutionReadModelProjection, PartnerAccountsReactor, PartnersModule } from '@passerelle/partners';
 import { PartnershipPolicy, PartnershipReadModelProjection, PartnershipsModule } from '@passerelle/partnerships';
 import { DecisionMailReconciled, ProposalNotificationsReactor, ProposalReadModelProjection, ProposalsModule } from '@passerelle/proposals';
@@ -18,6 +18,7 @@ import { ReportProcessor } from './reporting/report.processor';
 import { MailAttemptsLog } from './mail/mail-attempts.log';
 import { SmtpStartCheck } from './mail/smtp-start-check';
 import { ReconcileTimer } from './reconcile/reconcile.timer';
+import { IdempotencyKeyPurgeTimer } from './idempotency/idempotency-key-purge.timer';
 
 export interface WorkerOptions {
   /** Where the worker's log lines go instead of stdout (tests read them there). */
@@ -58,7 +59,7 @@ export class WorkerModule {
           [WorkshopsModule, InvitationsWorkerModule, PartnersModule, ProposalsModule, PartnershipsModule, ReportingModule],
         ),
       ],
-      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor, MailAttemptsLog, SmtpStartCheck, JobReconciler, ReconcileTimer, ActivationMailReconciled, DecisionMailReconciled],
+      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor, MailAttemptsLog, SmtpStartCheck, JobReconciler, ReconcileTimer, IdempotencyKeyPurge, IdempotencyKeyPurgeTimer, ActivationMailReconciled, DecisionMailReconciled],
     };
   }
 }

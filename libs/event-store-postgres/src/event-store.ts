@@ -12,7 +12,7 @@ import {
 import { type AppendedCategories, AppendNotifier } from './append-notifier';
 import { type AppendOptions, appendToNewStreams, appendToStream } from './appends';
 import { categoryOf, type Queryable } from './event-rows';
-import { runOnce } from './idempotency';
+import { DEFAULT_IDEMPOTENCY_KEY_HOURS, runOnce } from './idempotency';
 import { EventReads } from './reads';
 import { StreamCache } from './stream-cache';
 
@@ -27,6 +27,8 @@ export interface EventStoreOptions {
    * refusal is decided again on a fresh read, since another process may have moved the stream on.
    */
   streamCacheSize?: number;
+  /** Hours an Idempotency-Key replays its first answer (24, the default); after that the key is new again. */
+  idempotencyKeyHours?: number;
   /**
    * Appends with the statement made for each case (true, the default): one event with plain parameters
    * rather than arrays, and an append that is its own transaction without looking for the transaction's
@@ -46,6 +48,7 @@ export class PostgresEventStore implements EventStore<PoolClient> {
   private readonly notifier: AppendNotifier;
   private readonly cache: StreamCache;
   private readonly specialisedAppends: boolean;
+  private readonly idempotencyKeyHours: number;
   /** Categories appended through each open transaction's client, announced at its commit. */
   private readonly inTransaction = new WeakMap<object, Set<string>>();
 
@@ -58,6 +61,7 @@ export class PostgresEventStore implements EventStore<PoolClient> {
     this.notifier = new AppendNotifier(pool, this.instance, options);
     this.cache = new StreamCache(options.streamCacheSize ?? 0);
     this.specialisedAppends = options.specialisedAppends ?? true;
+    this.idempotencyKeyHours = options.idempotencyKeyHours ?? DEFAULT_IDEMPOTENCY_KEY_HOURS;
   }
 
   async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -137,9 +141,10 @@ export class PostgresEventStore implements EventStore<PoolClient> {
   /**
    * Runs `work` once per (scope, key). A repeat with the same fingerprint returns the first result
    * without running `work`; a repeat with another fingerprint is refused. A failed `work` leaves no key.
+   * A key older than `idempotencyKeyHours` is new again.
    */
   idempotent<T>(scope: string, key: string, requestFingerprint: string, work: (client: PoolClient) => Promise<T>): Promise<{ result: T; replayed: boolean }> {
-    return this.transaction((client) => runOnce(client, scope, key, requestFingerprint, work));
+    return this.transaction((client) => runOnce(client, scope, key, requestFingerprint, work, this.idempotencyKeyHours));
   }
 
   /** The events of a stream as this process last commanded it, if kept (see `streamCacheSize`). */

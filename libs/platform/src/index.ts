@@ -33,6 +33,7 @@ export { ApiAnswers, ApiProblems, READ_PROBLEMS, WRITE_PROBLEMS } from './openap
 export type { ProblemStatus } from './openapi/api-responses';
 export { FieldErrorView, ProblemView, WriteAnswerView } from './openapi/problem.view';
 export { PROCESS_LOGGER } from './logging/logging';
+export { IdempotencyKeyPurge, type IdempotencyKeyPurgePass } from './idempotency/idempotency-key-purge';
 export { JobReconciler, type ReconcilePass } from './reconcile/job-reconciler';
 export { missingJobIds } from './reconcile/missing-jobs';
 export type { DueJob, ReconciledJobs, ReconciledScheduler } from './reconcile/reconciled-jobs';

@@ -161,6 +161,16 @@ export class AppConfig {
   RECONCILE_INTERVAL_SECONDS = 60;
 
   /**
+   * Hours an Idempotency-Key replays its first answer (which may name people, e.g. invitees' addresses);
+   * after that the key is treated as new, and the worker deletes it. From 1 hour to 30 days.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  IDEMPOTENCY_KEY_HOURS = 24;
+
+  /**
    * Streams a process keeps after commanding them, so that the next command on one decides without
    * reading it (proposals go through several commands in a row); 0 keeps none. At most 100 events each.
    * `npm run bench:http` with BENCH_COMPARE=stream-cache measures what it gains.
@@ -277,6 +287,7 @@ const KEYS = [
   'REMINDER_DAYS_BEFORE',
   'REMINDER_CHECK_INTERVAL_SECONDS',
   'RECONCILE_INTERVAL_SECONDS',
+  'IDEMPOTENCY_KEY_HOURS',
   'STREAM_CACHE_SIZE',
   'INVITATION_PROJECTION_BATCH_RUNS',
   'KEYS_DATABASE_URL',

@@ -45,6 +45,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps Idempotency-Keys 24 hours unless told from 1 hour to 30 days', () => {
+    expect(loadConfig({}).IDEMPOTENCY_KEY_HOURS).toBe(24);
+    expect(loadConfig({ IDEMPOTENCY_KEY_HOURS: '720' }).IDEMPOTENCY_KEY_HOURS).toBe(720);
+    for (const bad of ['0', '721', 'a day', '1.5']) {
+      expect(() => loadConfig({ IDEMPOTENCY_KEY_HOURS: bad })).toThrow(/IDEMPOTENCY_KEY_HOURS/);
+    }
+  });
+
   it('names every bad variable', () => {
     try {
       loadConfig({ PORT: 'eighty', REDIS_URL: 'http://nope', APPROVALS_REQUIRED: '0' });

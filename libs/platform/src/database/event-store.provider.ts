@@ -20,5 +20,5 @@ export const eventStoreProvider = {
   provide: PostgresEventStore,
   inject: [EventStorePool, AppConfig],
   // Streams commanded lately are kept (STREAM_CACHE_SIZE), so that the next command on one need not read it.
-  useFactory: (pool: EventStorePool, config: AppConfig) => new PostgresEventStore(pool, { streamCacheSize: config.STREAM_CACHE_SIZE }),
+  useFactory: (pool: EventStorePool, config: AppConfig) => new PostgresEventStore(pool, { streamCacheSize: config.STREAM_CACHE_SIZE, idempotencyKeyHours: config.IDEMPOTENCY_KEY_HOURS }),
 };
