@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { IdempotencyKeyPurge, type IdempotencyKeyPurgePass, PROCESS_LOGGER } from '@passerelle/platform';
+import { PeriodicPass } from '../common/periodic-pass';
 
 /** Keys expire by the hour (IDEMPOTENCY_KEY_HOURS), so an hourly purge keeps none much past its time. */
 const PURGE_INTERVAL_MS = 3_600_000;
@@ -12,46 +13,34 @@ const PURGE_INTERVAL_MS = 3_600_000;
 @Injectable()
 export class IdempotencyKeyPurgeTimer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger: Logger;
-  private timer: NodeJS.Timeout | undefined;
-  private stopping = false;
-  private running: Promise<IdempotencyKeyPurgePass | undefined> | undefined;
+  private readonly passes: PeriodicPass<IdempotencyKeyPurgePass>;
 
   constructor(
     private readonly purge: IdempotencyKeyPurge,
     @Inject(PROCESS_LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ context: 'IdempotencyKeyPurge' });
+    this.passes = new PeriodicPass(
+      async () => {
+        const pass = await this.purge.pass();
+        if (pass.deleted > 0) this.logger.info({ deleted: pass.deleted }, `Deleted ${pass.deleted} expired Idempotency-Keys`);
+        return pass;
+      },
+      PURGE_INTERVAL_MS,
+      (err) => this.logger.warn({ reason: err.message }, `Idempotency-Key purge failed, tried again in an hour: ${err.message}`),
+    );
   }
 
   onApplicationBootstrap(): void {
-    void this.runPass();
-    this.timer = setInterval(() => void this.runPass(), PURGE_INTERVAL_MS);
+    this.passes.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    let bound: NodeJS.Timeout | undefined;
-    await Promise.race([this.running, new Promise((resolve) => (bound = setTimeout(resolve, 5000).unref()))]);
-    clearTimeout(bound);
+  onModuleDestroy(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** One pass, unless the previous one is still running; resolves when it is over. */
   runPass(): Promise<IdempotencyKeyPurgePass | undefined> {
-    this.running ??= this.purge
-      .pass()
-      .then((pass) => {
-        if (pass.deleted > 0) this.logger.info({ deleted: pass.deleted }, `Deleted ${pass.deleted} expired Idempotency-Keys`);
-        return pass;
-      })
-      .catch((err: Error) => {
-        if (this.stopping) return undefined;
-        this.logger.warn({ reason: err.message }, `Idempotency-Key purge failed, tried again in an hour: ${err.message}`);
-        return undefined;
-      })
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
+    return this.passes.run();
   }
 }

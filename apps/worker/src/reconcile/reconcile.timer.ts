@@ -5,6 +5,7 @@ import { ActivationMailReconciled } from '@passerelle/partners';
 import { DecisionMailReconciled } from '@passerelle/proposals';
 import { ReportCompileReconciled, ReportDeliveryReconciled } from '@passerelle/reporting';
 import { AppConfig, JobReconciler, PROCESS_LOGGER, type ReconciledJobs, type ReconciledScheduler, type ReconcilePass } from '@passerelle/platform';
+import { PeriodicPass } from '../common/periodic-pass';
 import { InvitationRemindersProcessor } from '../invitations/invitation-reminders.processor';
 
 /**
@@ -17,9 +18,7 @@ export class ReconcileTimer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger: Logger;
   private readonly kinds: ReconciledJobs[];
   private readonly schedulers: ReconciledScheduler[];
-  private timer: NodeJS.Timeout | undefined;
-  private stopping = false;
-  private running: Promise<ReconcilePass | undefined> | undefined;
+  private readonly passes: PeriodicPass<ReconcilePass>;
 
   constructor(
     private readonly reconciler: JobReconciler,
@@ -36,35 +35,25 @@ export class ReconcileTimer implements OnApplicationBootstrap, OnModuleDestroy {
     this.logger = logger.child({ context: 'Reconciler' });
     this.kinds = [invitationMail, invitationReminder, activationMail, decisionMail, reportCompile, reportDelivery];
     this.schedulers = [reminders];
+    this.passes = new PeriodicPass(
+      () => this.reconciler.pass(this.kinds, this.schedulers),
+      this.config.RECONCILE_INTERVAL_SECONDS * 1000,
+      (err) => this.logger.warn({ reason: err.message }, `Reconcile pass failed, tried again in ${this.config.RECONCILE_INTERVAL_SECONDS} s: ${err.message}`),
+    );
   }
 
   onApplicationBootstrap(): void {
-    void this.runPass();
-    this.timer = setInterval(() => void this.runPass(), this.config.RECONCILE_INTERVAL_SECONDS * 1000);
+    this.passes.start();
   }
 
   // Before the pool and the queues close, so no pass is cut short by the shutdown itself; but a pass
   // waiting for a Redis that is down does not hold the shutdown more than a few seconds.
-  async onModuleDestroy(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    let bound: NodeJS.Timeout | undefined;
-    await Promise.race([this.running, new Promise((resolve) => (bound = setTimeout(resolve, 5000).unref()))]);
-    clearTimeout(bound);
+  onModuleDestroy(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** One pass, unless the previous one is still running; resolves when it is over. */
   runPass(): Promise<ReconcilePass | undefined> {
-    this.running ??= this.reconciler
-      .pass(this.kinds, this.schedulers)
-      .catch((err: Error) => {
-        if (this.stopping) return undefined;
-        this.logger.warn({ reason: err.message }, `Reconcile pass failed, tried again in ${this.config.RECONCILE_INTERVAL_SECONDS} s: ${err.message}`);
-        return undefined;
-      })
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
+    return this.passes.run();
   }
 }
