@@ -7,6 +7,7 @@ import { LogLines, waitFor } from '@passerelle/testing';
 import { ReconcileTimer } from '../apps/worker/src/reconcile/reconcile.timer';
 import type { OwnRedis } from './support/own-redis';
 import { type OwnRedisStack, startStackWithOwnRedis } from './support/own-redis-stack';
+import { reportEvents as readReportEvents } from './support/report-events';
 import type { Stack } from './support/stack';
 
 /** Three participating countries, each with a ministry contact. */
@@ -45,10 +46,7 @@ describe('report deliveries Redis lost, queued again from the store', () => {
 
   const sql = <T = Record<string, unknown>>(text: string, values: unknown[] = []) => own.sql<T>(text, values);
 
-  const reportEvents = async (workshopId: string) =>
-    (await sql<{ type: string; country: string | null }>("SELECT type, data->>'country' AS country FROM events WHERE stream_id = $1 ORDER BY position", [`report-${workshopId}`])).map(
-      (e) => (e.country ? `${e.type}:${e.country}` : e.type),
-    );
+  const reportEvents = (workshopId: string) => readReportEvents(stack.db.url, workshopId);
   const ministryMails = () => stack.smtp.received.filter((m) => m.envelopeTo.some((to) => MINISTRY_EMAILS.includes(to)));
 
   it('e-mails each ministry its report once after FLUSHALL while the deliveries were queued, with no restart and no command', async () => {

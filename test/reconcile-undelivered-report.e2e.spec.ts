@@ -5,6 +5,7 @@ import { LogLines, waitFor } from '@passerelle/testing';
 import { ReconcileTimer } from '../apps/worker/src/reconcile/reconcile.timer';
 import type { OwnRedis } from './support/own-redis';
 import { type OwnRedisStack, startStackWithOwnRedis } from './support/own-redis-stack';
+import { reportEvents as readReportEvents } from './support/report-events';
 import type { Stack } from './support/stack';
 
 /** Three participating countries with a ministry contact, and one (KZ) without. */
@@ -47,10 +48,7 @@ describe('a compiled report whose deliveries were never queued, after Redis lost
   });
 
   const sql = <T = Record<string, unknown>>(text: string, values: unknown[] = []) => own.sql<T>(text, values);
-  const reportEvents = async (workshopId: string) =>
-    (await sql<{ type: string; country: string | null }>("SELECT type, data->>'country' AS country FROM events WHERE stream_id = $1 ORDER BY position", [reportStream(workshopId)])).map(
-      (e) => (e.country ? `${e.type}:${e.country}` : e.type),
-    );
+  const reportEvents = (workshopId: string) => readReportEvents(stack.db.url, workshopId);
   const ministryMails = () => stack.smtp.received.filter((m) => m.envelopeTo.some((to) => MINISTRY_EMAILS.includes(to)));
 
   it('e-mails each ministry its report exactly once, the compile job queued again from the store', async () => {
