@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { DestinationStream } from 'pino';
 import { LoginModule } from '@passerelle/accounts';
 import { InvitationsModule } from '@passerelle/invitations';
+import { PersonalDataModule } from '@passerelle/personal-data';
 import { AppConfig, PlatformHttpModule, PlatformModule, queueConnection } from '@passerelle/platform';
 import { PartnersModule } from '@passerelle/partners';
 import { PartnershipsModule } from '@passerelle/partnerships';
@@ -37,6 +38,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         PlatformModule.forRoot(config, { logDestination: options.logDestination }),
+        PersonalDataModule,
         PlatformHttpModule,
         LoginModule,
         CqrsModule.forRoot(),

@@ -11,3 +11,4 @@ export { CommandSession, type DecideOptions } from './command-session';
 export { loadAggregate, type Aggregate } from './load-aggregate';
 export { streamKind, type StreamIdBuilder, type StreamIdParser } from './stream-kind';
 export * from './personal-data';
+export * from './personal-data-codec';

@@ -33,6 +33,10 @@ export interface StoredEventRecord {
   schemaVersion: number;
   metadata: EventMetadata;
   recordedAt: Date;
+  /** The data subjects this event names (ids only), when it has personal fields. */
+  subjectIds?: readonly string[];
+  /** True when a personal field of this event read as `[erased]`: its subject's key is destroyed. */
+  personalDataErased?: boolean;
 }
 
 /**

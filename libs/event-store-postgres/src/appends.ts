@@ -5,10 +5,11 @@ import {
   type EventMetadata,
   type ExpectedVersion,
   type NewEvent,
+  type PersonalDataCodec,
   type StoredEvent,
   type UpcasterRegistry,
 } from '@passerelle/event-store-core';
-import { categoryOf, completeMetadata, expectedNumber, type Queryable, toStored } from './event-rows';
+import { categoryOf, completeMetadata, expectedNumber, type Queryable, recordSubjects, toStored } from './event-rows';
 import {
   APPEND_ALONE_SQL,
   APPEND_IN_TRANSACTION_SQL,
@@ -34,6 +35,21 @@ function isVersionTaken(err: any): boolean {
   return err?.code === UNIQUE_VIOLATION && err?.constraint === STREAM_VERSION_CONSTRAINT;
 }
 
+/** Each event's data as stored (sealed by `codec`, when there is one) and the subjects it names. */
+async function sealAll(codec: PersonalDataCodec | undefined, db: Queryable, targets: { streamId: string; event: NewEvent }[]): Promise<{ data: string[]; subjectIds: string[][] }> {
+  const data: string[] = [];
+  const subjectIds: string[][] = [];
+  for (const { streamId, event } of targets) {
+    const sealed = codec ? await codec.seal({ streamId, type: event.type, data: event.data ?? null }, db) : { data: event.data ?? null, subjectIds: [] };
+    data.push(JSON.stringify(sealed.data));
+    subjectIds.push([...sealed.subjectIds]);
+  }
+  // The subject-to-stream index, written first (see recordSubjects).
+  const pairs = targets.flatMap(({ streamId }, i) => subjectIds[i].map((subjectId) => [subjectId, streamId] as const));
+  await recordSubjects(db, pairs.map((p) => p[1]), pairs.map((p) => p[0]));
+  return { data, subjectIds };
+}
+
 /**
  * The statement for an append: with `specialised`, the one made for its case (one event or several,
  * alone or inside a larger transaction); without, the general one, which works in every case.
@@ -56,6 +72,7 @@ export async function appendToStream(
   events: NewEvent[],
   options: AppendOptions,
   specialised = true,
+  codec?: PersonalDataCodec,
 ): Promise<AppendResult> {
   if (events.length === 0) throw new Error('append needs at least one event');
   if (events.length >= MAX_EVENTS_PER_TRANSACTION) throw new Error(`append takes fewer than ${MAX_EVENTS_PER_TRANSACTION} events at once`);
@@ -65,15 +82,14 @@ export async function appendToStream(
   const ids: string[] = [];
   const types: string[] = [];
   const versions: number[] = [];
-  const data: string[] = [];
   const metadata: EventMetadata[] = [];
   for (const event of events) {
     ids.push(event.id ?? randomUUID());
     types.push(event.type);
     versions.push(event.schemaVersion ?? upcasters.currentVersion(event.type));
-    data.push(JSON.stringify(event.data ?? null));
     metadata.push(completeMetadata({ ...options.metadata, ...event.metadata }));
   }
+  const { data, subjectIds } = await sealAll(codec, runner, events.map((event) => ({ streamId, event })));
   const metadataText = metadata.map((m) => JSON.stringify(m));
   const statement = appendStatement(events.length === 1, options.client !== undefined, specialised);
   let rows: { position: string; version: number; recorded_at: Date }[];
@@ -96,7 +112,7 @@ export async function appendToStream(
     throw new ConcurrencyError(streamId, options.expectedVersion, Number(found.rows[0].version));
   }
   const stored = rows.map((row, i) =>
-    toStored(upcasters, {
+    withSubjects(subjectIds[i], toStored(upcasters, {
       position: row.position,
       event_id: ids[i],
       stream_id: streamId,
@@ -107,7 +123,7 @@ export async function appendToStream(
       data: events[i].data ?? null,
       metadata: metadata[i],
       recorded_at: row.recorded_at,
-    }),
+    })),
   );
   const last = stored[stored.length - 1];
   return { streamId, version: last.version, position: last.position, events: stored };
@@ -122,6 +138,7 @@ export async function appendToNewStreams(
   upcasters: UpcasterRegistry,
   streams: { streamId: string; events: NewEvent[] }[],
   options: { metadata?: Partial<EventMetadata>; client: Queryable },
+  codec?: PersonalDataCodec,
 ): Promise<AppendResult[]> {
   const rows = streams.flatMap(({ streamId, events }) => events.map((event, i) => ({ streamId, event, version: i + 1 })));
   if (rows.length === 0) return [];
@@ -130,12 +147,13 @@ export async function appendToNewStreams(
   const types = rows.map((r) => r.event.type);
   const versions = rows.map((r) => r.event.schemaVersion ?? upcasters.currentVersion(r.event.type));
   const metadata = rows.map((r) => JSON.stringify(completeMetadata({ ...options.metadata, ...r.event.metadata })));
+  const sealed = await sealAll(codec, options.client, rows.map((r) => ({ streamId: r.streamId, event: r.event })));
   let result;
   try {
     result = await options.client.query<{ position: string; stream_id: string; version: number; recorded_at: Date }>({
       name: 'passerelle_append_new_streams',
       text: APPEND_NEW_STREAMS_SQL,
-      values: [ids, rows.map((r) => r.streamId), rows.map((r) => categoryOf(r.streamId)), rows.map((r) => r.version), types, versions, rows.map((r) => JSON.stringify(r.event.data ?? null)), metadata],
+      values: [ids, rows.map((r) => r.streamId), rows.map((r) => categoryOf(r.streamId)), rows.map((r) => r.version), types, versions, sealed.data, metadata],
     });
   } catch (err) {
     if (isVersionTaken(err)) throw new ConcurrencyError('(several new streams)', 'no_stream', null);
@@ -143,7 +161,7 @@ export async function appendToNewStreams(
   }
   const byStream = new Map<string, StoredEvent[]>();
   result.rows.forEach((row, i) => {
-    const stored = toStored(upcasters, {
+    const stored = withSubjects(sealed.subjectIds[i], toStored(upcasters, {
       position: row.position,
       event_id: ids[i],
       stream_id: row.stream_id,
@@ -154,7 +172,7 @@ export async function appendToNewStreams(
       data: rows[i].event.data ?? null,
       metadata: JSON.parse(metadata[i]),
       recorded_at: row.recorded_at,
-    });
+    }));
     byStream.set(row.stream_id, [...(byStream.get(row.stream_id) ?? []), stored]);
   });
   return streams.map(({ streamId }) => {
@@ -162,4 +180,10 @@ export async function appendToNewStreams(
     const last = events[events.length - 1];
     return { streamId, version: last?.version ?? 0, position: last?.position ?? 0, events };
   });
+}
+
+/** An appended event keeps its data as given (never sealed) and says whom it names. */
+function withSubjects(subjectIds: string[], event: StoredEvent): StoredEvent {
+  if (subjectIds.length > 0) event.subjectIds = subjectIds;
+  return event;
 }

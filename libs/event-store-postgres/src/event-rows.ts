@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import type { EventMetadata, ExpectedVersion, StoredEvent, UpcasterRegistry } from '@passerelle/event-store-core';
+import type { EventMetadata, ExpectedVersion, PersonalDataCodec, StoredEvent, UpcasterRegistry } from '@passerelle/event-store-core';
 
 /** Something that runs queries: the store's pool or a client inside a transaction. */
 export type Queryable = Pick<PoolClient, 'query'>;
@@ -45,6 +45,28 @@ export function toStored(upcasters: UpcasterRegistry, row: EventRow): StoredEven
     metadata: row.metadata,
     recordedAt: row.recorded_at,
   };
+}
+
+/**
+ * A row as an event in its current shape, its personal fields opened by `codec` first (they are sealed in
+ * the shape they were written in, so they are opened before upcasting).
+ */
+export async function toOpened(upcasters: UpcasterRegistry, codec: PersonalDataCodec | undefined, row: EventRow): Promise<StoredEvent> {
+  if (!codec) return toStored(upcasters, row);
+  const opened = await codec.open({ streamId: row.stream_id, type: row.type, data: row.data });
+  const event = toStored(upcasters, { ...row, data: opened.data });
+  if (opened.subjectIds.length > 0) event.subjectIds = opened.subjectIds;
+  if (opened.erased) event.personalDataErased = true;
+  return event;
+}
+
+/** Records which subjects a stream names (before the events themselves: a failed append leaves a harmless extra row). */
+export async function recordSubjects(db: Queryable, streamIds: string[], subjectIds: string[]): Promise<void> {
+  if (subjectIds.length === 0) return;
+  await db.query(
+    `INSERT INTO subject_streams (subject_id, stream_id) SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT DO NOTHING`,
+    [subjectIds, streamIds],
+  );
 }
 
 export function expectedNumber(expected: ExpectedVersion): number | null {

@@ -6,6 +6,7 @@ import {
   type EventMetadata,
   type EventStore,
   type NewEvent,
+  type PersonalDataCodec,
   type StoredEvent,
   UpcasterRegistry,
 } from '@passerelle/event-store-core';
@@ -37,6 +38,11 @@ export interface EventStoreOptions {
    * shows the specialised statements 10% faster (its "specialised vs general appends" comparison).
    */
   specialisedAppends?: boolean;
+  /**
+   * Seals the personal fields of events as they are appended and opens them as they are read (issue 20).
+   * Without it, data is stored as given.
+   */
+  personalData?: PersonalDataCodec;
 }
 
 /** An append-only event store on PostgreSQL. It knows streams and events, no domain words. */
@@ -49,6 +55,7 @@ export class PostgresEventStore implements EventStore<PoolClient> {
   private readonly cache: StreamCache;
   private readonly specialisedAppends: boolean;
   private readonly idempotencyKeyHours: number;
+  private readonly codec?: PersonalDataCodec;
   /** Categories appended through each open transaction's client, announced at its commit. */
   private readonly inTransaction = new WeakMap<object, Set<string>>();
 
@@ -57,7 +64,8 @@ export class PostgresEventStore implements EventStore<PoolClient> {
     options: EventStoreOptions = {},
   ) {
     this.upcasters = options.upcasters ?? new UpcasterRegistry();
-    this.reads = new EventReads(this.upcasters);
+    this.codec = options.personalData;
+    this.reads = new EventReads(this.upcasters, this.codec);
     this.notifier = new AppendNotifier(pool, this.instance, options);
     this.cache = new StreamCache(options.streamCacheSize ?? 0);
     this.specialisedAppends = options.specialisedAppends ?? true;
@@ -65,7 +73,7 @@ export class PostgresEventStore implements EventStore<PoolClient> {
   }
 
   async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    const result = await appendToStream(this.pool, this.upcasters, streamId, events, options, this.specialisedAppends);
+    const result = await appendToStream(this.pool, this.upcasters, streamId, events, options, this.specialisedAppends, this.codec);
     if (options.client) this.inTransaction.get(options.client)?.add(categoryOf(streamId));
     else this.notifier.announce([categoryOf(streamId)]);
     return result;
@@ -79,7 +87,7 @@ export class PostgresEventStore implements EventStore<PoolClient> {
     streams: { streamId: string; events: NewEvent[] }[],
     options: { metadata?: Partial<EventMetadata>; client: Queryable },
   ): Promise<AppendResult[]> {
-    const results = await appendToNewStreams(this.upcasters, streams, options);
+    const results = await appendToNewStreams(this.upcasters, streams, options, this.codec);
     const appended = this.inTransaction.get(options.client);
     if (results.length > 0) for (const { streamId } of streams) appended?.add(categoryOf(streamId));
     return results;
@@ -159,6 +167,11 @@ export class PostgresEventStore implements EventStore<PoolClient> {
 
   forgetStream(streamId: string): void {
     this.cache.forget(streamId);
+  }
+
+  /** Forgets every kept stream: after an erasure, none may keep a person's data in clear. */
+  forgetAllStreams(): void {
+    this.cache.clear();
   }
 
   /** Called after events may have become visible, in this process, with their categories (null: not known). */

@@ -1,10 +1,17 @@
-import type { DomainEvent, StoredEvent, UpcasterRegistry } from '@passerelle/event-store-core';
-import { type EventRow, type Queryable, toPosition, toStored } from './event-rows';
+import type { DomainEvent, PersonalDataCodec, StoredEvent, UpcasterRegistry } from '@passerelle/event-store-core';
+import { type EventRow, type Queryable, toOpened, toPosition } from './event-rows';
 import { EVENT_COLUMNS, HEAD_POSITION_SQL, READ_ALL_SQL, READ_CATEGORIES_SQL, READ_STREAM_SQL, STREAM_VERSION_SQL } from './sql';
 
 /** The store's reads, each on the pool or on a client inside a transaction. */
 export class EventReads {
-  constructor(private readonly upcasters: UpcasterRegistry) {}
+  constructor(
+    private readonly upcasters: UpcasterRegistry,
+    private readonly codec?: PersonalDataCodec,
+  ) {}
+
+  private open(rows: EventRow[]): Promise<StoredEvent[]> {
+    return Promise.all(rows.map((row) => toOpened(this.upcasters, this.codec, row)));
+  }
 
   /** A stream's events from `fromVersion`, at most `limit` of them (all when null), typed as the events `E` the caller expects there. */
   async readStream<E extends DomainEvent = DomainEvent<string, any>>(
@@ -15,7 +22,7 @@ export class EventReads {
   ): Promise<StoredEvent<E>[]> {
     const result = await db.query<EventRow>({ name: 'passerelle_read_stream', text: READ_STREAM_SQL, values: [streamId, fromVersion, limit] });
     // The stream's id says what it holds: its events are the caller's to name.
-    return result.rows.map((row) => toStored(this.upcasters, row) as StoredEvent<E>);
+    return (await this.open(result.rows)) as StoredEvent<E>[];
   }
 
   async streamVersion(db: Queryable, streamId: string): Promise<number> {
@@ -29,7 +36,7 @@ export class EventReads {
    */
   async readAll(db: Queryable, after: number, limit: number): Promise<StoredEvent[]> {
     const result = await db.query<EventRow>({ name: 'passerelle_read_all', text: READ_ALL_SQL, values: [after, limit] });
-    return result.rows.map((row) => toStored(this.upcasters, row));
+    return this.open(result.rows);
   }
 
   /**
@@ -48,7 +55,7 @@ export class EventReads {
       values: [after, limit, categories],
     });
     const bound = toPosition(result.rows[0].bound);
-    const events = result.rows.filter((row) => row.position !== null).map((row) => toStored(this.upcasters, row));
+    const events = await this.open(result.rows.filter((row) => row.position !== null));
     // `beyond`: events at or above the bound exist (written by transactions that started after one still open).
     return { events, bound, beyond: result.rows[0].beyond !== null };
   }
@@ -61,6 +68,6 @@ export class EventReads {
 
   async readEventAt(db: Queryable, position: number): Promise<StoredEvent | null> {
     const result = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position = $1`, [position]);
-    return result.rows[0] ? toStored(this.upcasters, result.rows[0]) : null;
+    return result.rows[0] ? toOpened(this.upcasters, this.codec, result.rows[0]) : null;
   }
 }

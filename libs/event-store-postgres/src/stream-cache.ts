@@ -32,4 +32,8 @@ export class StreamCache {
   forget(streamId: string): void {
     this.streams.delete(streamId);
   }
+
+  clear(): void {
+    this.streams.clear();
+  }
 }

@@ -1,1 +1,2 @@
 export { PERSONAL_DATA_REGISTRY } from './personal-data.registry';
+export { PersonalDataModule } from './personal-data.module';

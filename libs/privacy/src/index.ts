@@ -2,7 +2,7 @@
  * Personal data that can be erased (issue 20, foundation): data subjects known by a blind index of
  * their address, a key of their own kept wrapped in a separate key database, field encryption bound
  * to stream, event type and field, a per-process key cache evicted everywhere on erasure (NOTIFY),
- * and master-key rotation without downtime. Not yet wired into the event store or any context.
+ * and master-key rotation without downtime; EventFieldEncryption seals and opens events' personal fields.
  */
 export { normaliseEmail } from './domain/email-address';
 export { blindIndex } from './domain/blind-index';
@@ -19,3 +19,4 @@ export { PersonalDataVault, type VaultOptions } from './application/personal-dat
 export { vaultOptions } from './application/vault-options';
 export { rotateMasterKey, type RotationOptions, type RotationProgress } from './application/rotate-master-key';
 export { PrivacyModule } from './infrastructure/privacy.module';
+export { EventFieldEncryption, UNREADABLE } from './application/event-field-encryption';

@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { prepareDatabase, queueConnection } from '@passerelle/platform';
+import { prepareKeysDatabase } from '@passerelle/privacy';
 
 import { TEST_DATABASE_SERVER_URL as SERVER_URL, TEST_REDIS_URL as REDIS_URL, testDatabaseUrl } from './test-servers';
 
@@ -12,7 +13,8 @@ export interface TestDatabase {
 }
 
 /**
- * A fresh database for one spec file, migrated like production. Names always contain "test",
+ * A fresh database for one spec file, migrated like production, with its key database beside it
+ * (`<name>_keys`, where AppConfig looks by default), as `npm start` prepares both. Names always contain "test",
  * and drop() refuses any other name, so a test can never empty a real database. The name is also the
  * queue prefix of the apps under test (testConfig): drop() deletes their Redis keys as well.
  */
@@ -20,6 +22,7 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const name = `passerelle_test_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   const url = testDatabaseUrl(name);
   await prepareDatabase(url);
+  await prepareKeysDatabase(testDatabaseUrl(`${name}_keys`));
   return { name, url, drop: () => dropTestDatabase(name) };
 }
 

@@ -1,5 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
+import { PERSONAL_DATA_CODEC, type PersonalDataCodec } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { AppConfig } from '../config/app-config';
 
@@ -18,7 +19,9 @@ export class EventStorePool extends Pool implements OnApplicationShutdown {
 
 export const eventStoreProvider = {
   provide: PostgresEventStore,
-  inject: [EventStorePool, AppConfig],
+  inject: [EventStorePool, AppConfig, { token: PERSONAL_DATA_CODEC, optional: true }],
   // Streams commanded lately are kept (STREAM_CACHE_SIZE), so that the next command on one need not read it.
-  useFactory: (pool: EventStorePool, config: AppConfig) => new PostgresEventStore(pool, { streamCacheSize: config.STREAM_CACHE_SIZE, idempotencyKeyHours: config.IDEMPOTENCY_KEY_HOURS }),
+  // Personal fields are sealed by the app's PersonalDataModule, when it imports one (both apps do).
+  useFactory: (pool: EventStorePool, config: AppConfig, personalData?: PersonalDataCodec) =>
+    new PostgresEventStore(pool, { streamCacheSize: config.STREAM_CACHE_SIZE, idempotencyKeyHours: config.IDEMPOTENCY_KEY_HOURS, personalData }),
 };

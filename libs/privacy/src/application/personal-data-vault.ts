@@ -104,6 +104,14 @@ export class PersonalDataVault {
     return outcome;
   }
 
+  /**
+   * Told of every destroyed key, in this process or (through NOTIFY) another: for whatever else the
+   * process keeps of a person (the event store's stream cache, the codec's address memo).
+   */
+  onKeyDestroyed(listener: (subjectId: string) => void): () => void {
+    return this.cache.onEvict(listener);
+  }
+
   /** Whether the cache is in use (its LISTEN connection is up). */
   get listening(): boolean {
     return this.listener.listening;

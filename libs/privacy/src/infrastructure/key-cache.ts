@@ -45,6 +45,15 @@ export class KeyCache {
   evict(subjectId: string): void {
     this.evictions++;
     this.entries.delete(subjectId);
+    for (const listener of this.evictionListeners) listener(subjectId);
+  }
+
+  private readonly evictionListeners = new Set<(subjectId: string) => void>();
+
+  /** Told of every eviction (a destroyed key, here or in another process); returns how to stop. */
+  onEvict(listener: (subjectId: string) => void): () => void {
+    this.evictionListeners.add(listener);
+    return () => this.evictionListeners.delete(listener);
   }
 
   /** Forgets every key; with `closed`, serves and keeps none until `reopen()`. */

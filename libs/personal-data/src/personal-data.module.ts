@@ -1,0 +1,38 @@
+import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { PERSONAL_DATA_CODEC } from '@passerelle/event-store-core';
+import { PostgresEventStore } from '@passerelle/event-store-postgres';
+import { EventFieldEncryption, PersonalDataVault, PrivacyModule } from '@passerelle/privacy';
+import { PERSONAL_DATA_REGISTRY } from './personal-data.registry';
+
+/** Once a key is destroyed anywhere, this process's kept streams (which hold data in clear) are dropped. */
+@Injectable()
+class ForgetStreamsOnErasure implements OnModuleInit {
+  constructor(
+    private readonly vault: PersonalDataVault,
+    private readonly store: PostgresEventStore,
+  ) {}
+
+  onModuleInit(): void {
+    this.vault.onKeyDestroyed(() => this.store.forgetAllStreams());
+  }
+}
+
+/**
+ * Personal fields encrypted in the event store (issue 20): the process's vault and the codec the event
+ * store seals and opens events with (PERSONAL_DATA_CODEC), from every context's declaration. Global, so
+ * that the platform's event store finds the codec; an app imports it once.
+ */
+@Global()
+@Module({
+  imports: [PrivacyModule],
+  providers: [
+    {
+      provide: PERSONAL_DATA_CODEC,
+      inject: [PersonalDataVault],
+      useFactory: (vault: PersonalDataVault) => new EventFieldEncryption(vault, PERSONAL_DATA_REGISTRY),
+    },
+    ForgetStreamsOnErasure,
+  ],
+  exports: [PERSONAL_DATA_CODEC, PrivacyModule],
+})
+export class PersonalDataModule {}

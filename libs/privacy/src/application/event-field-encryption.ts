@@ -1,0 +1,187 @@
+import {
+  type CodecEvent,
+  type CodecQueryable,
+  ERASED,
+  type OpenedData,
+  type PersonalDataCodec,
+  type PersonalDataRegistry,
+  type PersonalField,
+  type SealedData,
+} from '@passerelle/event-store-core';
+import { normaliseEmail } from '../domain/email-address';
+import { FIELD_FORMAT, fieldSubjectId } from '../domain/field-cipher';
+import type { PersonalDataVault } from './personal-data-vault';
+
+/** What a field that cannot be read for another reason than erasure (tampered, wrong key) shows. */
+export const UNREADABLE = '[unreadable]';
+
+/** Addresses whose subject this process knows, at most this many (least recently used leave first). */
+const SUBJECT_MEMO_SIZE = 10_000;
+
+type Segment = string | '[]';
+
+interface Location {
+  /** The concrete keys and indices from the data's root to the value. */
+  steps: (string | number)[];
+  /** The indices taken at each `[]` of the declared path, in order. */
+  indices: number[];
+  value: unknown;
+}
+
+/**
+ * Seals and opens the personal fields of events (issue 20) as the contexts declare them (the registry):
+ * each is encrypted with AES-256-GCM under its subject's key (PersonalDataVault), the stream id, event type
+ * and declared field path bound in as associated data. The subject of a field is found by its address, in
+ * the same event or in an earlier event of the same stream (`fromEvent`). Opening needs no declaration: any
+ * value in the stored format is decrypted, or reads `[erased]` once its subject's key is destroyed.
+ */
+export class EventFieldEncryption implements PersonalDataCodec {
+  private readonly subjectsByAddress = new Map<string, string>();
+
+  constructor(
+    private readonly vault: PersonalDataVault,
+    private readonly registry: PersonalDataRegistry,
+  ) {
+    vault.onKeyDestroyed((subjectId) => this.forgetSubject(subjectId));
+  }
+
+  async seal(event: CodecEvent, db: CodecQueryable): Promise<SealedData> {
+    const declared = this.registry.get(event.type)?.fields;
+    if (!declared || declared.personal.length === 0 || event.data === null || typeof event.data !== 'object') return { data: event.data, subjectIds: [] };
+    const data = structuredClone(event.data) as Record<string, unknown>;
+    const subjectIds = new Set<string>();
+    for (const field of declared.personal) {
+      for (const location of locate(data, parsePath(field.path))) {
+        if (typeof location.value !== 'string') continue;
+        const context = { streamId: event.streamId, eventType: event.type, field: field.path };
+        let subjectId = await this.subjectOf(event, field, location, db);
+        if (!subjectId) continue;
+        let sealed = await this.vault.encrypt(subjectId, location.value, context);
+        if (sealed === undefined) {
+          // Erased since this process last met the address: a person written about again is a new subject.
+          this.forgetSubject(subjectId);
+          subjectId = await this.subjectOf(event, field, location, db);
+          sealed = subjectId ? await this.vault.encrypt(subjectId, location.value, context) : undefined;
+          if (!subjectId || sealed === undefined) throw new Error('A data subject was erased while an event naming them was written; try again');
+        }
+        subjectIds.add(subjectId);
+        assign(data, location.steps, sealed);
+      }
+    }
+    return { data, subjectIds: [...subjectIds] };
+  }
+
+  async open(event: CodecEvent): Promise<OpenedData> {
+    const subjectIds = new Set<string>();
+    let erased = false;
+    const visit = async (value: unknown, path: string): Promise<unknown> => {
+      if (typeof value === 'string') {
+        if (!value.startsWith(`${FIELD_FORMAT}.`)) return value;
+        const reading = await this.vault.decrypt(value, { streamId: event.streamId, eventType: event.type, field: path });
+        if (reading.subjectId) subjectIds.add(reading.subjectId);
+        if (reading.status === 'decrypted') return reading.value;
+        if (reading.status === 'erased' || reading.reason === 'unknown_subject') {
+          erased = true;
+          return ERASED;
+        }
+        return reading.reason === 'not_encrypted' ? value : UNREADABLE;
+      }
+      if (Array.isArray(value)) {
+        const items: unknown[] = [];
+        for (const item of value) items.push(await visit(item, `${path}[]`));
+        return items;
+      }
+      if (value !== null && typeof value === 'object') {
+        const out: Record<string, unknown> = {};
+        for (const [key, item] of Object.entries(value)) out[key] = await visit(item, path === '' ? key : `${path}.${key}`);
+        return out;
+      }
+      return value;
+    };
+    if (!mayHoldSealedField(event.data)) return { data: event.data, subjectIds: [], erased: false };
+    const data = await visit(event.data, '');
+    return { data, subjectIds: [...subjectIds], erased };
+  }
+
+  /** The subject id a personal field belongs to; undefined when its address is missing. */
+  private async subjectOf(event: CodecEvent, field: PersonalField, location: Location, db: CodecQueryable): Promise<string | undefined> {
+    const subject = field.subject;
+    if (typeof subject === 'string') {
+      const address = valueAt(event.data, parsePath(subject), location.indices);
+      return typeof address === 'string' && address.trim() !== '' ? this.subjectByAddress(address) : undefined;
+    }
+    // The address is in an earlier event of the stream (sealed there, or in clear if written before encryption).
+    const { rows } = await db.query<{ data: unknown }>('SELECT data FROM events WHERE stream_id = $1 AND type = $2 ORDER BY version LIMIT 1', [event.streamId, subject.fromEvent]);
+    const earlier = valueAt(rows[0]?.data, parsePath(subject.path), location.indices);
+    if (typeof earlier !== 'string') return undefined;
+    return fieldSubjectId(earlier) ?? (earlier === ERASED ? undefined : this.subjectByAddress(earlier));
+  }
+
+  private forgetSubject(subjectId: string): void {
+    for (const [address, known] of this.subjectsByAddress) if (known === subjectId) this.subjectsByAddress.delete(address);
+  }
+
+  private async subjectByAddress(address: string): Promise<string> {
+    const key = normaliseEmail(address);
+    const known = this.subjectsByAddress.get(key);
+    if (known) {
+      this.subjectsByAddress.delete(key);
+      this.subjectsByAddress.set(key, known);
+      return known;
+    }
+    const subjectId = await this.vault.findOrCreateSubject(address);
+    this.subjectsByAddress.set(key, subjectId);
+    if (this.subjectsByAddress.size > SUBJECT_MEMO_SIZE) this.subjectsByAddress.delete(this.subjectsByAddress.keys().next().value as string);
+    return subjectId;
+  }
+}
+
+/** Whether a stored value holds a string in the sealed format anywhere (a cheap test on its JSON). */
+function mayHoldSealedField(data: unknown): boolean {
+  if (data === null || typeof data !== 'object') return typeof data === 'string' && data.startsWith(`${FIELD_FORMAT}.`);
+  return JSON.stringify(data).includes(`"${FIELD_FORMAT}.`);
+}
+
+function parsePath(path: string): Segment[] {
+  const segments: Segment[] = [];
+  for (const part of path.split('.')) {
+    const name = part.endsWith('[]') ? part.slice(0, -2) : part;
+    if (name !== '') segments.push(name);
+    if (part.endsWith('[]')) segments.push('[]');
+  }
+  return segments;
+}
+
+/** Every value at a declared path, with where it is. */
+function locate(data: unknown, segments: Segment[], steps: (string | number)[] = [], indices: number[] = []): Location[] {
+  if (segments.length === 0) return [{ steps, indices, value: data }];
+  const [head, ...rest] = segments;
+  if (head === '[]') {
+    if (!Array.isArray(data)) return [];
+    return data.flatMap((item, i) => locate(item, rest, [...steps, i], [...indices, i]));
+  }
+  if (data === null || typeof data !== 'object' || !Object.hasOwn(data, head)) return [];
+  return locate((data as Record<string, unknown>)[head], rest, [...steps, head], indices);
+}
+
+/** The value at a declared path, taking the given indices at its `[]` steps (the first one past them). */
+function valueAt(data: unknown, segments: Segment[], indices: number[]): unknown {
+  let current = data;
+  let taken = 0;
+  for (const segment of segments) {
+    if (current === null || typeof current !== 'object') return undefined;
+    if (segment === '[]') {
+      if (!Array.isArray(current)) return undefined;
+      current = current[indices[taken++] ?? 0];
+    } else {
+      current = Object.hasOwn(current, segment) ? (current as Record<string, unknown>)[segment] : undefined;
+    }
+  }
+  return current;
+}
+
+function assign(data: Record<string, unknown>, steps: (string | number)[], value: string): void {
+  let current: any = data;
+  for (const step of steps.slice(0, -1)) current = current[step];
+  current[steps[steps.length - 1]] = value;
+}
