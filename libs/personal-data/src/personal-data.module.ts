@@ -1,7 +1,7 @@
 import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { PERSONAL_DATA_CODEC } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { EventFieldEncryption, PersonalDataVault, PrivacyModule } from '@passerelle/privacy';
+import { EventFieldEncryption, PersonalDataVault, PrivacyModule, SubjectErasure } from '@passerelle/privacy';
 import { PERSONAL_DATA_REGISTRY } from './personal-data.registry';
 
 /** Once a key is destroyed anywhere, this process's kept streams (which hold data in clear) are dropped. */
@@ -32,7 +32,12 @@ class ForgetStreamsOnErasure implements OnModuleInit {
       useFactory: (vault: PersonalDataVault) => new EventFieldEncryption(vault, PERSONAL_DATA_REGISTRY),
     },
     ForgetStreamsOnErasure,
+    {
+      provide: SubjectErasure,
+      inject: [PersonalDataVault, PostgresEventStore],
+      useFactory: (vault: PersonalDataVault, store: PostgresEventStore) => new SubjectErasure(vault, store),
+    },
   ],
-  exports: [PERSONAL_DATA_CODEC, PrivacyModule],
+  exports: [PERSONAL_DATA_CODEC, PrivacyModule, SubjectErasure],
 })
 export class PersonalDataModule {}

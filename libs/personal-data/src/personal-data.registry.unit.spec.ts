@@ -3,6 +3,7 @@ import { invitationPersonalData } from '@passerelle/invitations';
 import { queueActionPersonalData } from '@passerelle/operations';
 import { partnerInstitutionPersonalData } from '@passerelle/partners';
 import { partnershipPersonalData } from '@passerelle/partnerships';
+import { subjectPersonalData } from '@passerelle/privacy';
 import { proposalPersonalData } from '@passerelle/proposals';
 import { reportingPersonalData } from '@passerelle/reporting';
 import { workshopPersonalData } from '@passerelle/workshops';
@@ -13,6 +14,7 @@ describe('the registry of personal data', () => {
     queueActionPersonalData,
     partnerInstitutionPersonalData,
     partnershipPersonalData,
+    subjectPersonalData,
     proposalPersonalData,
     reportingPersonalData,
     workshopPersonalData,

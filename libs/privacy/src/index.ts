@@ -20,3 +20,7 @@ export { vaultOptions } from './application/vault-options';
 export { rotateMasterKey, type RotationOptions, type RotationProgress } from './application/rotate-master-key';
 export { PrivacyModule } from './infrastructure/privacy.module';
 export { EventFieldEncryption, UNREADABLE } from './application/event-field-encryption';
+export type { SubjectEvent, SubjectCommand } from './domain/subject.events';
+export { subjectDecider } from './domain/subject.decider';
+export { subjectPersonalData } from './domain/subject.personal-data';
+export { SubjectErasure, subjectStream, subjectIdOf, type ErasureOutcome, type ErasureRequest, type SentMailCounter } from './application/subject-erasure';
