@@ -1,4 +1,4 @@
-import { ERASED, notFound, type PersonalDataCodec, type PersonalDataRegistry } from '@passerelle/event-store-core';
+import { ERASED, type PersonalDataCodec, type PersonalDataRegistry } from '@passerelle/event-store-core';
 import type { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { invitationStream, invitationIdOf } from '@passerelle/invitations';
 import { notificationLedgerKey, type NotificationMailJob } from '@passerelle/mail';
@@ -60,15 +60,15 @@ export class PersonalDataExporter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The export of a subject, living or erased; 404 (`notFound`) when there is no such subject. */
-  async export(request: ExportRequest): Promise<PersonalDataExport> {
+  /** The export of a subject, living or erased; undefined when there is no such subject. */
+  async export(request: ExportRequest): Promise<PersonalDataExport | undefined> {
     const generatedAt = new Date(this.now()).toISOString();
     if ('account' in request) {
       const leads: Leads = { address: request.account.email, userIds: new Set([request.account.id]), ...noLeads() };
       return { subjectId: null, generatedAt, events: [], ...(await this.recordsAndEmails(leads)) };
     }
     const { subjectId } = request;
-    if (!(await this.vault.subject(subjectId))) throw notFound('subject');
+    if (!(await this.vault.subject(subjectId))) return undefined;
     const { events, leads } = await this.events(subjectId);
     return { subjectId, generatedAt, events, ...(await this.recordsAndEmails(leads)) };
   }
@@ -76,7 +76,8 @@ export class PersonalDataExporter {
   /** The export for a partner account: of the subject of its address, or of the account alone when there is none. */
   async exportForAccount(account: { id: string; email: string }): Promise<PersonalDataExport> {
     const subject = await this.vault.findSubject(account.email);
-    return this.export(subject ? { subjectId: subject.subjectId } : { account });
+    const found = subject && (await this.export({ subjectId: subject.subjectId }));
+    return found ?? (await this.export({ account }))!;
   }
 
   private async events(subjectId: string): Promise<{ events: ExportedEvent[]; leads: Leads }> {

@@ -33,7 +33,9 @@ export class PersonalDataExportController {
   @Get('privacy/subjects/:subjectId/export')
   async export(@Param('subjectId', uuid('subjectId')) subjectId: string, @MinPosition() minPosition?: number) {
     await this.readModels.reached(EXPORT_READ_MODELS, minPosition);
-    return this.exporter.export({ subjectId });
+    const found = await this.exporter.export({ subjectId });
+    if (!found) throw new NotFoundException('No data subject has this id');
+    return found;
   }
 
   @ApiAnswers('Export everything held about the partner contact logged in', 200, PersonalDataExportView, [400, 401, 403, 404, 503], {
