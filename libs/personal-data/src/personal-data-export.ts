@@ -35,9 +35,6 @@ interface Leads {
   reportKeys: Set<string>;
 }
 
-/** Who an access request is for: a subject, or a partner account whose address no event ever named. */
-export type ExportRequest = { subjectId: string } | { account: { id: string; email: string } };
-
 /**
  * Access requests (issue 20, API.md "Personal data"): everything Passerelle holds about one data subject,
  * decrypted, and nothing of anyone else.
@@ -61,23 +58,25 @@ export class PersonalDataExporter {
   ) {}
 
   /** The export of a subject, living or erased; undefined when there is no such subject. */
-  async export(request: ExportRequest): Promise<PersonalDataExport | undefined> {
-    const generatedAt = new Date(this.now()).toISOString();
-    if ('account' in request) {
-      const leads: Leads = { address: request.account.email, userIds: new Set([request.account.id]), ...noLeads() };
-      return { subjectId: null, generatedAt, events: [], ...(await this.recordsAndEmails(leads)) };
-    }
-    const { subjectId } = request;
+  async forSubject(subjectId: string): Promise<PersonalDataExport | undefined> {
     if (!(await this.vault.subject(subjectId))) return undefined;
+    const generatedAt = new Date(this.now()).toISOString();
     const { events, leads } = await this.events(subjectId);
     return { subjectId, generatedAt, events, ...(await this.recordsAndEmails(leads)) };
   }
 
-  /** The export for a partner account: of the subject of its address, or of the account alone when there is none. */
-  async exportForAccount(account: { id: string; email: string }): Promise<PersonalDataExport> {
+  /**
+   * The export for a partner's own account: that of the subject of its address. An address no event ever
+   * named has no subject: the export then holds what is found from the account alone (the account itself,
+   * its activation e-mail, the proposals it drafted), with `subjectId` null, rather than a 404.
+   */
+  async forAccount(account: { id: string; email: string }): Promise<PersonalDataExport> {
     const subject = await this.vault.findSubject(account.email);
-    const found = subject && (await this.export({ subjectId: subject.subjectId }));
-    return found ?? (await this.export({ account }))!;
+    const exported = subject && (await this.forSubject(subject.subjectId));
+    if (exported) return exported;
+    const generatedAt = new Date(this.now()).toISOString();
+    const leads: Leads = { address: account.email, userIds: new Set([account.id]), ...noLeads() };
+    return { subjectId: null, generatedAt, events: [], ...(await this.recordsAndEmails(leads)) };
   }
 
   private async events(subjectId: string): Promise<{ events: ExportedEvent[]; leads: Leads }> {

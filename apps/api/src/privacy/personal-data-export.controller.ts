@@ -33,7 +33,7 @@ export class PersonalDataExportController {
   @Get('privacy/subjects/:subjectId/export')
   async export(@Param('subjectId', uuid('subjectId')) subjectId: string, @MinPosition() minPosition?: number) {
     await this.readModels.reached(EXPORT_READ_MODELS, minPosition);
-    const found = await this.exporter.export({ subjectId });
+    const found = await this.exporter.forSubject(subjectId);
     if (!found) throw new NotFoundException('No data subject has this id');
     return found;
   }
@@ -47,6 +47,6 @@ export class PersonalDataExportController {
     await this.readModels.reached(EXPORT_READ_MODELS, minPosition);
     const user = await this.users.findById(current.id);
     if (!user) throw new NotFoundException('This account no longer exists');
-    return this.exporter.exportForAccount({ id: user.id, email: user.email });
+    return this.exporter.forAccount({ id: user.id, email: user.email });
   }
 }
