@@ -172,6 +172,19 @@ describe('access requests: a data subject\'s export', () => {
     for (const trace of traces(CHANDA)) expect({ trace, found: events.includes(trace) }).toEqual({ trace, found: false });
   });
 
+  it("still finds an erased partner contact's entry and account, by the account id their events keep in clear", async () => {
+    const [row] = await queryRows<{ value: string }>(stack.db.url, "SELECT data #>> '{contact,fullName}' AS value FROM events WHERE stream_id = $1 AND type = 'InstitutionContactAdded'", [`institution-${institutionId}`]);
+    const moussa = row.value.split('.')[1];
+    await stack.api.get(SubjectErasure).erase(moussa, { reason: 'Asked by the contact', basis: 'request', actor: null, now: Date.now() });
+    const body = (await exportOf(moussa).expect(200)).body;
+    expect(body.events).toEqual(expect.arrayContaining([
+      expect.objectContaining({ type: 'InstitutionContactAdded', personalDataErased: true, data: expect.objectContaining({ contact: expect.objectContaining({ fullName: '[erased]', email: '[erased]' }) }) }),
+    ]));
+    expect(body.records.contacts).toEqual([expect.objectContaining({ institutionId })]);
+    expect(body.records.accounts).toEqual([expect.objectContaining({ id: body.records.contacts[0].userId, role: 'partner' })]);
+    expect(JSON.stringify(body).toLowerCase()).not.toContain(AWA.email);
+  });
+
   it('refuses staff and partners, names a malformed id, and does not know a subject no one has', async () => {
     const siti = await subjectOfStream(`invitation-${invitations.sitiFirst}`);
     await exportOf(siti, staff).expect(403);
