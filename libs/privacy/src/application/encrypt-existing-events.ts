@@ -3,6 +3,9 @@ import { type PostgresEventStore, type Queryable, recordSubjects, SAFE_BOUND_SQL
 import type { PrivacyMigrationEvent } from '../domain/privacy-migration.events';
 import type { EventFieldEncryption } from './event-field-encryption';
 
+/** How long to wait before looking again when only transactions still in flight stand in the way. */
+const IN_FLIGHT_WAIT_MS = 100;
+
 /** The stream on which the encryption of an existing database is recorded. */
 export const PRIVACY_MIGRATION_STREAM = 'privacy-migration';
 
@@ -62,9 +65,9 @@ interface ProgressRow {
  * positions and counts, unless an earlier run finished and this one found nothing left to seal.
  *
  * The API and the worker may keep running: what they append is sealed already, and what they read opens
- * the same, sealed or not. Only positions below every transaction still in flight are read, and later
- * events come from processes that seal them; an event written by a process of a version that does not
- * seal is left for the next run.
+ * the same, sealed or not. Only positions below every transaction still in flight are read (as every
+ * reader of the store does), and a run ends once it has read every event committed before it began;
+ * an event written later by a process of a version that does not seal is left for the next run.
  */
 export async function encryptExistingEvents(options: EncryptionOptions): Promise<EncryptionSummary> {
   const { store, codec } = options;
@@ -73,6 +76,8 @@ export async function encryptExistingEvents(options: EncryptionOptions): Promise
   const now = options.now ?? Date.now;
   const types = [...options.registry].filter(([, entry]) => entry.fields.personal.length > 0).map(([type]) => type);
   await store.pool.query('INSERT INTO personal_data_encryption (id) VALUES (true) ON CONFLICT DO NOTHING');
+  // Every event committed before this run began is sealed by its end.
+  const target = toPosition((await store.pool.query<{ position: string }>('SELECT coalesce(max(position), 0) AS position FROM events')).rows[0].position);
   const run: EncryptionProgress = { position: 0, eventsEncrypted: 0, fieldsEncrypted: 0, batches: 0 };
   for (;;) {
     const outcome = await store.transaction(async (client) => {
@@ -90,14 +95,17 @@ export async function encryptExistingEvents(options: EncryptionOptions): Promise
       const full = rows.length === batchSize;
       // Fewer than a batch: every event under the bound has been read, whatever its type.
       const position = full ? toPosition(rows[rows.length - 1].position) : Math.max(after, await headPosition(client, bound));
+      const finished = !full && position >= target;
+      // Events under the target but above the bound wait for a transaction still in flight (of any process).
+      if (rows.length === 0 && !finished) return null;
       const total = {
         eventsEncrypted: Number(progress.events_encrypted) + batch.events,
         fieldsEncrypted: Number(progress.fields_encrypted) + batch.fields,
         batches: progress.batches + 1,
         runs: progress.runs + (run.batches === 0 ? 1 : 0),
       };
-      const finished = !full;
-      const record = finished && (progress.finished_at === null || run.eventsEncrypted + batch.events > 0);
+      // Recorded when something was sealed since the last record (finished_at is cleared by every batch that seals).
+      const record = finished && (progress.finished_at === null || batch.events > 0);
       if (record) {
         const event: PrivacyMigrationEvent = {
           type: 'PersonalDataEncrypted',
@@ -112,11 +120,15 @@ export async function encryptExistingEvents(options: EncryptionOptions): Promise
       }
       await client.query(
         `UPDATE personal_data_encryption SET position = $1, events_encrypted = $2, fields_encrypted = $3, batches = $4, runs = $5,
-           finished_at = CASE WHEN $6 THEN now() ELSE finished_at END, updated_at = now()`,
-        [position, total.eventsEncrypted, total.fieldsEncrypted, total.batches, total.runs, record],
+           finished_at = CASE WHEN $6 THEN now() WHEN $7 THEN NULL ELSE finished_at END, updated_at = now()`,
+        [position, total.eventsEncrypted, total.fieldsEncrypted, total.batches, total.runs, record, batch.events > 0],
       );
       return { position, events: batch.events, fields: batch.fields, finished, record, total };
     });
+    if (!outcome) {
+      await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_WAIT_MS));
+      continue;
+    }
     run.position = outcome.position;
     run.eventsEncrypted += outcome.events;
     run.fieldsEncrypted += outcome.fields;

@@ -18,7 +18,7 @@ export class PersonalDataEncryption1764547200019 implements MigrationInterface {
         batches          integer     NOT NULL DEFAULT 0,
         runs             integer     NOT NULL DEFAULT 0,
         started_at       timestamptz NOT NULL DEFAULT now(),
-        finished_at      timestamptz,
+        finished_at      timestamptz, -- when the outcome was last recorded; null while fields are being sealed
         updated_at       timestamptz NOT NULL DEFAULT now()
       )`);
   }
