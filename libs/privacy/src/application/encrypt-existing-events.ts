@@ -37,7 +37,7 @@ export interface EncryptionProgress {
 export interface EncryptionSummary extends EncryptionProgress {
   /** Over every run until now, this one included. */
   total: { eventsEncrypted: number; fieldsEncrypted: number; batches: number; runs: number };
-  /** Whether this run recorded `PersonalDataEncrypted` (not when an earlier run had done everything). */
+  /** Whether this run recorded `PersonalDataEncrypted` (not when nothing was sealed since the last record). */
   recorded: boolean;
 }
 
@@ -62,7 +62,7 @@ interface ProgressRow {
  * in the same transaction. A run stopped anywhere (a crash, a lost connection) leaves every batch whole
  * or untouched, and the next run goes on from there. Two runs at once take turns, batch by batch (the
  * progress row is locked). The last batch appends `PersonalDataEncrypted` to `privacy-migration`, with
- * positions and counts, unless an earlier run finished and this one found nothing left to seal.
+ * positions and counts, unless nothing was sealed since the last such record (a second run records nothing).
  *
  * The API and the worker may keep running: what they append is sealed already, and what they read opens
  * the same, sealed or not. Only positions below every transaction still in flight are read (as every
