@@ -11,6 +11,7 @@ import { PROPOSAL_READ_MODEL } from '@passerelle/proposals';
 import { MINISTRY_READ_MODEL } from '@passerelle/reporting';
 import { waitFor } from '@passerelle/testing';
 import { WORKSHOP_READ_MODEL } from '@passerelle/workshops';
+import { expectDocumented, type OpenApiDocument } from './support/openapi-shapes';
 import { type Stack, startStack, tokenIn } from './support/stack';
 
 /**
@@ -190,6 +191,16 @@ describe('erasure in the read models', () => {
     // The audit shows the participant's events erased.
     const audit = (await http.get(`/api/audit/invitation/${sitiInvitation}`).set(auth).expect(200)).body;
     expect(audit[0]).toMatchObject({ type: 'InvitationIssued', data: { fullName: ERASED, email: ERASED, organization: ERASED, position: ERASED, country: 'ID' }, personalDataErased: true });
+
+    // The answers that now say personalDataErased are as the OpenAPI document describes them.
+    const document: OpenApiDocument = (await http.get('/docs-json').expect(200)).body;
+    expectDocumented(document, 'GET /api/workshops/{id}/invitations', await http.get(`/api/workshops/${id}/invitations`).set(auth));
+    expectDocumented(document, 'GET /api/rsvp/{token}', await http.get(`/api/rsvp/${sitiToken}`));
+    expectDocumented(document, 'GET /api/partner-institutions/{id}', await http.get(`/api/partner-institutions/${institutionId}`).set(auth));
+    expectDocumented(document, 'GET /api/partner-institutions', await http.get('/api/partner-institutions').set(auth));
+    expectDocumented(document, 'GET /api/ministries', await http.get('/api/ministries').set(auth));
+    expectDocumented(document, 'GET /api/workshops/{id}/report', await http.get(`/api/workshops/${id}/report`).set(auth));
+    expectDocumented(document, 'GET /api/audit/{streamType}/{id}', await http.get(`/api/audit/invitation/${sitiInvitation}`).set(auth));
 
     // A plain search of the read-model tables finds none of them, in any case.
     for (const text of [SITI.email, SITI.fullName, SITI.organization, GRACE.email, GRACE.fullName, MINISTRIES.ID.email]) {
