@@ -75,14 +75,23 @@ export class EventFieldEncryption implements PersonalDataCodec {
         }
         const context = { streamId: event.streamId, eventType: event.type, field: field.path };
         let subjectId = await this.subjectOf(event, field, location, db, stored);
-        if (!subjectId) continue;
+        if (!subjectId) {
+          // A field whose person is named only by an earlier event that no longer names them (erased, or
+          // missing) is written as erased: nothing may be stored in clear about someone unknown.
+          if (typeof field.subject !== 'string') assign(data, location.steps, ERASED);
+          continue;
+        }
         let sealed = await this.vault.encrypt(subjectId, location.value, context);
         if (sealed === undefined) {
-          // Erased since this process last met the address: a person written about again is a new subject.
+          // Erased since this process last met the address: a person written about again (a new invitation
+          // to the same address) is a new subject; a later fact about the erased person (a bounce) is erased.
           this.forgetSubject(subjectId);
-          subjectId = await this.subjectOf(event, field, location, db, stored);
+          subjectId = typeof field.subject === 'string' ? await this.subjectOf(event, field, location, db, stored) : undefined;
           sealed = subjectId ? await this.vault.encrypt(subjectId, location.value, context) : undefined;
-          if (!subjectId || sealed === undefined) throw new Error('A data subject was erased while an event naming them was written; try again');
+          if (!subjectId || sealed === undefined) {
+            assign(data, location.steps, ERASED);
+            continue;
+          }
         }
         subjectIds.add(subjectId);
         assign(data, location.steps, sealed);
