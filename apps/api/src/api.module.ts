@@ -24,6 +24,7 @@ import { OperationsMetrics } from './operations/operations-metrics';
 import { QueueBoardModule } from './operations/queue-board.module';
 import { RsvpController } from './workshops/rsvp.controller';
 import { WorkshopsController } from './workshops/workshops.controller';
+import { PrivacyController } from './privacy/privacy.controller';
 
 export interface ApiOptions {
   /** Where the API's log lines go instead of stdout (tests read them there). */
@@ -51,7 +52,7 @@ export class ApiModule {
         ReportingModule,
         QueueBoardModule,
       ],
-      controllers: [AccountsController, LoginLocksController, WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController, MinistriesController, ReportsController],
+      controllers: [AccountsController, LoginLocksController, WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController, MinistriesController, ReportsController, PrivacyController],
       providers: [OperationsMetrics],
     };
   }

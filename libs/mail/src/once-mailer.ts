@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { Pool } from 'pg';
+import { ERASED } from '@passerelle/event-store-core';
 import { withoutAddresses } from '@passerelle/platform';
 import type { PersonalDataVault } from '@passerelle/privacy';
 import { composeMail } from './compose';
@@ -75,7 +76,8 @@ export class OnceMailer {
    * nothing (`rejected`, RECIPIENT_ERASED), even when the erasure comes while the message is on its way.
    */
   async send(key: string, mail: OutgoingMail): Promise<MailOutcome> {
-    const subjectId = mail.subjectId ?? (await this.subjectOf(mail.to));
+    // An address read after its subject's erasure reads `[erased]`: there is no one to send it to.
+    const subjectId = mail.to === ERASED ? undefined : (mail.subjectId ?? (await this.subjectOf(mail.to)));
     if (subjectId === undefined) return { status: 'rejected', reason: RECIPIENT_ERASED };
     const row = { subjectId, kind: key.split(':')[0], title: mail.subject };
     // A key already in the ledger is found when claiming it below: the message is then aborted before its final ".".

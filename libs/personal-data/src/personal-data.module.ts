@@ -1,7 +1,8 @@
 import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { PERSONAL_DATA_CODEC } from '@passerelle/event-store-core';
-import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { EventFieldEncryption, PersonalDataVault, PrivacyModule, SubjectErasure } from '@passerelle/privacy';
+import { forgetAddressOutsideEvents, PostgresEventStore } from '@passerelle/event-store-postgres';
+import { sentMailCounter } from '@passerelle/mail';
+import { EventFieldEncryption, type ErasedSubject, PersonalDataVault, PrivacyModule, SubjectErasure } from '@passerelle/privacy';
 import { PERSONAL_DATA_REGISTRY } from './personal-data.registry';
 
 /** Once a key is destroyed anywhere, this process's kept streams (which hold data in clear) are dropped. */
@@ -35,7 +36,14 @@ class ForgetStreamsOnErasure implements OnModuleInit {
     {
       provide: SubjectErasure,
       inject: [PersonalDataVault, PostgresEventStore],
-      useFactory: (vault: PersonalDataVault, store: PostgresEventStore) => new SubjectErasure(vault, store),
+      // The e-mails counted from the mail ledger; stored request answers that hold the address go. Other
+      // steps (the person's account) are added by the contexts that keep them (SubjectErasure.addStep).
+      useFactory: (vault: PersonalDataVault, store: PostgresEventStore) =>
+        new SubjectErasure(vault, store, sentMailCounter(store.pool), [
+          async ({ addresses }: ErasedSubject) => {
+            for (const address of addresses) await forgetAddressOutsideEvents(store.pool, address);
+          },
+        ]),
     },
   ],
   exports: [PERSONAL_DATA_CODEC, PrivacyModule, SubjectErasure],

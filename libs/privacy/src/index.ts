@@ -24,4 +24,4 @@ export { EventFieldEncryption, UNREADABLE } from './application/event-field-encr
 export type { SubjectEvent, SubjectCommand } from './domain/subject.events';
 export { subjectDecider } from './domain/subject.decider';
 export { subjectPersonalData } from './domain/subject.personal-data';
-export { SubjectErasure, subjectStream, subjectIdOf, type ErasureOutcome, type ErasureRequest, type SentMailCounter } from './application/subject-erasure';
+export { SubjectErasure, subjectStream, subjectIdOf, type ErasedSubject, type ErasureOutcome, type ErasureRequest, type ErasureStep, type SentMailCounter } from './application/subject-erasure';
