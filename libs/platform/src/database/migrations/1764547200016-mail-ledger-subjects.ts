@@ -8,7 +8,7 @@ export type SubjectOfAddress = (email: string) => Promise<string>;
  * what an access request lists of it (the kind of e-mail, from its key, and its subject line). Rows
  * written before are given the subject of their address, through `subjectOfAddress`, before the address
  * column goes. A ledger that holds addresses cannot be migrated without it: the process that migrates it
- * must reach the key database (see mainMigrations).
+ * must reach the key database (prepareDatabases in @passerelle/privacy, which npm start and both apps use).
  */
 export class MailLedgerSubjects1764547200016 implements MigrationInterface {
   name = 'MailLedgerSubjects1764547200016';
@@ -21,7 +21,7 @@ export class MailLedgerSubjects1764547200016 implements MigrationInterface {
     const recipients: { recipient: string }[] = await db.query('SELECT DISTINCT recipient FROM mail_ledger');
     if (recipients.length > 0 && !this.subjectOfAddress) {
       throw new Error(
-        `mail_ledger holds ${recipients.length} recipient address(es): migrate with the key database at hand (npm start, or mainMigrations with a vault)`,
+        `mail_ledger holds ${recipients.length} distinct recipient address(es): migrate with the key database at hand (npm start, or prepareDatabases in @passerelle/privacy)`,
       );
     }
     for (const { recipient } of recipients) {
