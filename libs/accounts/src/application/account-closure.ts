@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
 import { AccountStandingCache, type CommandContext, ProblemException } from '@passerelle/platform';
 import { type ErasedSubject, PersonalDataVault, SubjectErasure } from '@passerelle/privacy';
 import type { UserEntity } from '../infrastructure/user.entity';
@@ -39,7 +39,7 @@ export class AccountClosure {
 }
 
 /**
- * On a person's erasure (a step of SubjectErasure, in the API where admins erase): their partner or staff
+ * On a person's erasure (a step of SubjectErasure, in the API and in the worker): their partner or staff
  * account is closed like any other (it can no longer log in, its tokens stop working) and their address
  * and name are removed from it (UsersService.eraseIdentity). The log line names the account by id only.
  * When the erasure could not read the address (an earlier attempt destroyed the key), the accounts are
@@ -51,9 +51,10 @@ export class ErasedAccountClosure implements OnModuleInit {
 
   constructor(
     private readonly users: UsersService,
-    private readonly accounts: AccountStandingCache,
     private readonly vault: PersonalDataVault,
     private readonly erasure: SubjectErasure,
+    /** The API's; a process without one (the worker) leaves the token generation to stop tokens. */
+    @Optional() private readonly accounts?: AccountStandingCache,
   ) {}
 
   onModuleInit(): void {
@@ -64,7 +65,7 @@ export class ErasedAccountClosure implements OnModuleInit {
     const ids = erased.addresses.length > 0 ? (await this.users.findByAddresses(erased.addresses)).map((user) => user.id) : await this.accountsOf(erased.subjectId);
     for (const id of ids) {
       await this.users.eraseIdentity(id);
-      this.accounts.forget(id);
+      this.accounts?.forget(id);
       this.logger.log(
         { accountErased: { accountId: id, subjectId: erased.subjectId }, actor: erased.actor, correlationId: erased.correlationId },
         `Account ${id} closed and its personal data removed (erasure of subject ${erased.subjectId})`,

@@ -59,6 +59,10 @@ export type ErasureStep = (erased: ErasedSubject) => Promise<void>;
  * rebuild and past state; then `PersonalDataErased` is appended to their stream, which every read model
  * and report reacts to. The key goes first: a failure after it leaves the subject unreadable, and asking
  * again completes the record. A subject whose erasure is recorded is refused (409 `already_erased`).
+ *
+ * Outside the event store: the person's address is read from their sealed fields before the key goes,
+ * the ErasureSteps (their account, stored request answers) run once it is gone, and the e-mails already
+ * sent to them are counted last (the mail ledger, under the subject's mail lock: none is sent after).
  */
 export class SubjectErasure {
   constructor(
