@@ -4,6 +4,7 @@ import { REPORT_QUEUE } from '@passerelle/reporting';
 import { TEST_REDIS_URL, waitFor } from '@passerelle/testing';
 import { dumpRedis, withDecodedBase64 } from './support/redis-dump';
 import { queryRows } from './support/sql';
+import { openedEvents } from './support/opened-events';
 import { type Stack, startStack } from './support/stack';
 
 const MAIL_ATTEMPTS = 3;
@@ -129,10 +130,7 @@ describe('what the job queues keep in Redis', () => {
     expect(report.deliveries.find((d: { country: string }) => d.country === 'EG')).toMatchObject({ status: 'failed', reason: expect.stringContaining('550 5.1.1 <[address]>: Recipient address rejected') });
     expect(report.deliveries.find((d: { country: string }) => d.country === 'ZM')).toMatchObject({ status: 'sent' });
     // The reasons the events keep forever, and the mail ledger's, hold no address.
-    const reasons = await queryRows<{ type: string; reason: string }>(
-      stack.db.url,
-      "SELECT type, data->>'reason' AS reason FROM events WHERE type IN ('InvitationBounced', 'ReportDeliveryFailed') ORDER BY position",
-    );
+    const reasons = (await openedEvents(stack, ['InvitationBounced', 'ReportDeliveryFailed'])).map((e) => ({ type: e.type, reason: e.data.reason as string }));
     expect(reasons.map((r) => r.type).sort()).toEqual(['InvitationBounced', 'ReportDeliveryFailed']);
     for (const { reason } of reasons) expect(reason).toMatch(/^.*550 5\.1\.1 <\[address\]>: Recipient address rejected$/);
     const details = await queryRows<{ detail: string }>(stack.db.url, 'SELECT detail FROM mail_ledger WHERE detail IS NOT NULL');

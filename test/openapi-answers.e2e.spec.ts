@@ -1,6 +1,7 @@
 import type { Response } from 'supertest';
 import { waitFor } from '@passerelle/testing';
 import { expectDocumented, type OpenApiDocument } from './support/openapi-shapes';
+import { queryRows } from './support/sql';
 import { type Stack, startStack, tokenIn } from './support/stack';
 
 /**
@@ -86,6 +87,16 @@ describe('answers as the OpenAPI document describes them', () => {
     await waitFor(async () => (await http.get(`/api/workshops/${id}/report`).set(admin)).body?.status === 'sent', { timeoutMs: 60_000, what: 'the report sent' });
     await documented('GET /api/workshops/{id}/report', http.get(`/api/workshops/${id}/report`).set(admin), 200);
     await documented('GET /api/audit/{streamType}/{id}', http.get(`/api/audit/workshop/${id}`).set(admin), 200);
+
+    // Access requests: a participant's export (invitation, answer, e-mails) and the ministry contact's (its report e-mail).
+    const sealed = await queryRows<{ value: string }>(stack.db.url, "SELECT data->>'fullName' AS value FROM events WHERE stream_id = $1 AND version = 1", [`invitation-${invited.items[0].id}`]);
+    const exported = await documented('GET /api/privacy/subjects/{subjectId}/export', http.get(`/api/privacy/subjects/${sealed[0].value.split('.')[1]}/export`).set(admin), 200);
+    expect(exported.records.invitations).toHaveLength(1);
+    const contact = await queryRows<{ value: string }>(stack.db.url, "SELECT data->>'email' AS value FROM events WHERE stream_id = 'ministry-ZM' AND version = 1");
+    const ministryExport = await documented('GET /api/privacy/subjects/{subjectId}/export', http.get(`/api/privacy/subjects/${contact[0].value.split('.')[1]}/export`).set(admin), 200);
+    expect(ministryExport.emails).toEqual([expect.objectContaining({ kind: 'report', status: 'sent' })]);
+    await documented('GET /api/privacy/subjects/{subjectId}/export', http.get('/api/privacy/subjects/0b7f3c1e-5a2d-4c8e-9f6a-1d2b3c4e5f60/export').set(admin), 404);
+    await documented('GET /api/privacy/subjects/{subjectId}/export', http.get('/api/privacy/subjects/someone/export').set(admin), 400);
   });
 
   it('partners, proposals and partnerships', async () => {
@@ -116,7 +127,10 @@ describe('answers as the OpenAPI document describes them', () => {
     const rejected = await draft();
     await http.post(`/api/proposals/${rejected}/submit`).set(partner).expect(200);
     await documented('POST /api/proposals/{id}/reject', http.post(`/api/proposals/${rejected}/reject`).set(admin).send({ reason: 'Out of scope.' }), 200);
-    await documented('POST /api/proposals/{id}/withdraw', http.post(`/api/proposals/${await draft()}/withdraw`).set(partner).send({}), 200);
+    const withdrawn = await documented('POST /api/proposals/{id}/withdraw', http.post(`/api/proposals/${await draft()}/withdraw`).set(partner).send({}), 200);
+    const own = await documented('GET /api/me/personal-data', http.get('/api/me/personal-data').set(partner).set(after(withdrawn.position)), 200);
+    expect(own.records.proposalsAuthored).toHaveLength(3);
+    await documented('GET /api/me/personal-data', http.get('/api/me/personal-data').set(admin), 403);
 
     const established = await waitFor(async () => (await http.get('/api/partnerships').set(admin)).body.items?.[0]?.id as string | undefined, { timeoutMs: 30_000, what: 'the partnership' });
     await documented('GET /api/partnerships', http.get('/api/partnerships').set(partner), 200);

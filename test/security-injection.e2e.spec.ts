@@ -82,6 +82,13 @@ describe('injection: query filters, path parameters, stored text and headers', (
       }
       expectProblem(await api.http.get(route("1' OR '1'='1")).set(auth), 400, route("1' OR '1'='1"));
     }
+    for (const id of ids) {
+      const path = `/api/privacy/subjects/${id}/export`;
+      const answer = await api.http.get(path).set(auth);
+      expect({ path, status: [400, 404].includes(answer.status) }).toEqual({ path, status: true });
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+      if (answer.status === 400 && answer.body.errors) expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual(['subjectId']);
+    }
     for (const streamType of ["workshop'--", 'workshop%20OR%201=1', '..', 'WORKSHOP', 'x'.repeat(41)]) {
       const answer = await api.http.get(`/api/audit/${streamType}/${workshopId}`).set(auth);
       expectProblem(answer, 400, `audit ${streamType}`);

@@ -75,6 +75,9 @@ describe('isolation by caller: every endpoint of API.md, six kinds of caller', (
     await stack?.close();
   });
 
+  /** The data subject of the participant's invitation (its sealed fields keep the subject id in clear). */
+  const participantSubject = async () =>
+    (await queryRows<{ id: string }>(stack.db.url, "SELECT split_part(data->>'fullName', '.', 2) AS id FROM events WHERE type = 'InvitationIssued' ORDER BY position LIMIT 1"))[0].id;
   const fresh = async (allowed: boolean, shared: string, make: () => Promise<string>) => (allowed ? make() : shared);
   /** The data subject of an address, as an admin looks it up. */
   const subjectOf = async (email: string) => (await stack.http.get(`/api/privacy/subjects?email=${email}`).set(c.headers.admin).expect(200)).body.subjectId as string;
@@ -177,6 +180,8 @@ describe('isolation by caller: every endpoint of API.md, six kinds of caller', (
     { route: 'POST /api/partnerships/:id/resume', expect: STAFF(200), call: async (_, allowed) => post(`/api/partnerships/${await fresh(allowed, f.suspended, () => c.partnership('suspended'))}/resume`, {}) },
     { route: 'POST /api/partnerships/:id/conclude', expect: STAFF(200), call: async (_, allowed) => post(`/api/partnerships/${await fresh(allowed, f.active, () => c.partnership('active'))}/conclude`, {}) },
     { route: 'GET /api/audit/:streamType/:id', expect: ADMIN(200), call: () => get(`/api/audit/proposal/${f.submitted}`) },
+    { route: 'GET /api/privacy/subjects/:subjectId/export', expect: ADMIN(200), call: async () => get(`/api/privacy/subjects/${await participantSubject()}/export`) },
+    { route: 'GET /api/me/personal-data', expect: PARTNERS(200), call: () => get('/api/me/personal-data') },
     { route: 'GET /api/privacy/subjects', expect: ADMIN(200), call: () => get('/api/privacy/subjects?email=participant@delegation.test') },
     {
       route: 'POST /api/privacy/subjects/:subjectId/erase',

@@ -22,6 +22,7 @@ import { ProposalsController } from './partners/proposals.controller';
 import { AuditController } from './operations/audit.controller';
 import { OperationsMetrics } from './operations/operations-metrics';
 import { QueueBoardModule } from './operations/queue-board.module';
+import { PersonalDataExportController } from './privacy/personal-data-export.controller';
 import { RsvpController } from './workshops/rsvp.controller';
 import { WorkshopsController } from './workshops/workshops.controller';
 import { PrivacyController } from './privacy/privacy.controller';
@@ -52,7 +53,7 @@ export class ApiModule {
         ReportingModule,
         QueueBoardModule,
       ],
-      controllers: [AccountsController, LoginLocksController, WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController, MinistriesController, ReportsController, PrivacyController],
+      controllers: [AccountsController, LoginLocksController, WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController, MinistriesController, ReportsController, PrivacyController, PersonalDataExportController],
       providers: [OperationsMetrics],
     };
   }
