@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { ERASED } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { queueConnection } from '@passerelle/platform';
+import { PersonalDataVault } from '@passerelle/privacy';
 import { TEST_REDIS_URL, waitFor } from '@passerelle/testing';
 import { bearer, partnerInstitution, WORKSHOP } from './support/callers';
 import { expectProblem } from './support/security';
@@ -148,6 +149,21 @@ describe('erasing a data subject', () => {
     expect(account).toMatchObject({ full_name: '[erased]', closed_at: expect.any(Date), password_hash: null });
     // Not even with the address the account now has (not one the login form takes, and no password).
     expect((await stack.http.post('/api/auth/login').send({ email: account!.email, password: PARTNER_PASSWORD })).status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('completes an erasure that stopped after the key was destroyed: the account is still found (by blind index) and closed', async () => {
+    const contact = { fullName: 'Nurlan Abenov', email: 'nurlan.abenov@nu.test' };
+    const partner = await partnerInstitution(stack, 'Nazarbayev University', contact);
+    const { subjectId } = (await lookUp(contact.email).expect(200)).body;
+    // An earlier attempt destroyed the key, then its process died: the address can no longer be read from the events.
+    await stack.api.get(PersonalDataVault).destroyKey(subjectId);
+
+    const erased = await erase(subjectId).expect(200);
+    expect(erased.body).toMatchObject({ subjectId, emailsAlreadySent: 1 });
+    expectProblem(await erase(subjectId), 409, 'erased twice');
+    expectProblem(await stack.http.get('/api/me').set(partner.headers), 401, "the contact's token");
+    expectProblem(await stack.http.post('/api/auth/login').send({ email: contact.email, password: PARTNER_PASSWORD }), 401, 'logging in as the contact');
+    expect((await db.query('SELECT count(*)::int AS n FROM users u WHERE strpos(lower(u::text), $1) > 0', [contact.email])).rows[0].n).toBe(0);
   });
 
   it('leaves the address in no table outside the events (read models aside, which their projections erase)', async () => {
