@@ -2,7 +2,7 @@ export { PostgresEventStore } from './event-store';
 export type { EventStoreOptions } from './event-store';
 export { DEFAULT_IDEMPOTENCY_KEY_HOURS, forgetAddressOutsideEvents, purgeExpiredIdempotencyKeys } from './idempotency';
 export type { AppendOptions } from './appends';
-export { categoryOf, toPosition } from './event-rows';
+export { categoryOf, recordSubjects, toPosition } from './event-rows';
 export type { Queryable } from './event-rows';
 export * from './subscription.types';
 export { SubscriptionRunner } from './subscription-runner';

@@ -3,7 +3,7 @@ import { invitationPersonalData } from '@passerelle/invitations';
 import { queueActionPersonalData } from '@passerelle/operations';
 import { partnerInstitutionPersonalData } from '@passerelle/partners';
 import { partnershipPersonalData } from '@passerelle/partnerships';
-import { subjectPersonalData } from '@passerelle/privacy';
+import { privacyMigrationPersonalData, subjectPersonalData } from '@passerelle/privacy';
 import { proposalPersonalData } from '@passerelle/proposals';
 import { reportingPersonalData } from '@passerelle/reporting';
 import { workshopPersonalData } from '@passerelle/workshops';
@@ -19,7 +19,7 @@ export const PERSONAL_DATA_REGISTRY = personalDataRegistry({
   operations: queueActionPersonalData,
   partners: partnerInstitutionPersonalData,
   partnerships: partnershipPersonalData,
-  privacy: subjectPersonalData,
+  privacy: { ...subjectPersonalData, ...privacyMigrationPersonalData },
   proposals: proposalPersonalData,
   reporting: reportingPersonalData,
   workshops: workshopPersonalData,

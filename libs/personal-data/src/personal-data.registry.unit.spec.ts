@@ -3,7 +3,7 @@ import { invitationPersonalData } from '@passerelle/invitations';
 import { queueActionPersonalData } from '@passerelle/operations';
 import { partnerInstitutionPersonalData } from '@passerelle/partners';
 import { partnershipPersonalData } from '@passerelle/partnerships';
-import { subjectPersonalData } from '@passerelle/privacy';
+import { privacyMigrationPersonalData, subjectPersonalData } from '@passerelle/privacy';
 import { proposalPersonalData } from '@passerelle/proposals';
 import { reportingPersonalData } from '@passerelle/reporting';
 import { workshopPersonalData } from '@passerelle/workshops';
@@ -15,6 +15,7 @@ describe('the registry of personal data', () => {
     partnerInstitutionPersonalData,
     partnershipPersonalData,
     subjectPersonalData,
+    privacyMigrationPersonalData,
     proposalPersonalData,
     reportingPersonalData,
     workshopPersonalData,
@@ -33,5 +34,6 @@ describe('the registry of personal data', () => {
     });
     const issued = PERSONAL_DATA_REGISTRY.get('InvitationIssued');
     expect(issued?.fields.personal.map((field) => field.path)).toEqual(['fullName', 'email', 'organization', 'position']);
+    expect(PERSONAL_DATA_REGISTRY.get('PersonalDataEncrypted')).toEqual({ context: 'privacy', fields: privacyMigrationPersonalData.PersonalDataEncrypted });
   });
 });

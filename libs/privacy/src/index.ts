@@ -24,4 +24,13 @@ export { EventFieldEncryption, UNREADABLE } from './application/event-field-encr
 export type { SubjectEvent, SubjectCommand } from './domain/subject.events';
 export { subjectDecider } from './domain/subject.decider';
 export { subjectPersonalData } from './domain/subject.personal-data';
+export type { PrivacyMigrationEvent } from './domain/privacy-migration.events';
+export { privacyMigrationPersonalData } from './domain/privacy-migration.personal-data';
+export {
+  encryptExistingEvents,
+  PRIVACY_MIGRATION_STREAM,
+  type EncryptionOptions,
+  type EncryptionProgress,
+  type EncryptionSummary,
+} from './application/encrypt-existing-events';
 export { SubjectErasure, subjectStream, subjectIdOf, type ErasedSubject, type ErasureOutcome, type ErasureRequest, type ErasureStep, type SentMailCounter } from './application/subject-erasure';

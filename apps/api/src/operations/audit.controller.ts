@@ -35,6 +35,7 @@ export class AuditController {
       data: event.data,
       metadata: { actor: event.metadata.actor, correlationId: event.metadata.correlationId, causationId: event.metadata.causationId },
       recordedAt: event.recordedAt.toISOString(),
+      ...(event.personalDataErased ? { personalDataErased: true } : {}),
     }));
   }
 }

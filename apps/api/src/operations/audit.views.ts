@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Who did what, under which request. */
 export class AuditMetadataView {
@@ -15,4 +15,5 @@ export class AuditEventView {
   @ApiProperty({ type: 'object', additionalProperties: true }) data: Record<string, unknown>;
   @ApiProperty({ type: AuditMetadataView }) metadata: AuditMetadataView;
   @ApiProperty() recordedAt: string;
+  @ApiPropertyOptional({ type: Boolean, example: true, description: 'present when a person it names was erased: their fields read "[erased]"' }) personalDataErased?: true;
 }

@@ -8,6 +8,7 @@ export class InstitutionContactView {
   @ApiProperty() fullName: string;
   @ApiProperty() email: string;
   @ApiProperty() language: string;
+  @ApiPropertyOptional({ type: Boolean, example: true, description: 'present when the contact was erased: their name and address read "[erased]"' }) personalDataErased?: true;
 }
 
 export class InstitutionView {
@@ -18,6 +19,7 @@ export class InstitutionView {
   @ApiProperty({ type: [InstitutionContactView] }) contacts: InstitutionContactView[];
   @ApiProperty() registeredAt: string;
   @ApiProperty() version: number;
+  @ApiPropertyOptional({ type: Boolean, example: true, description: 'present when one of its contacts was erased (that contact says so too)' }) personalDataErased?: true;
 }
 
 export class InstitutionPageView {

@@ -9,6 +9,7 @@ export class MinistryView {
   @ApiProperty() language: string;
   @ApiProperty() updatedAt: string;
   @ApiProperty() version: number;
+  @ApiPropertyOptional({ type: Boolean, example: true, description: 'present when the contact was erased: `email` reads "[erased]"' }) personalDataErased?: true;
 }
 
 export class MinistryPageView {
@@ -36,6 +37,7 @@ export class ReportDeliveryView {
   @ApiProperty({ enum: ['queued', 'sent', 'failed'] }) status: string;
   @ApiPropertyOptional() sentAt?: string;
   @ApiPropertyOptional({ description: 'why a delivery failed' }) reason?: string;
+  @ApiPropertyOptional({ type: Boolean, example: true, description: 'present when the contact it went to was erased: `email` (and `reason`) read "[erased]"' }) personalDataErased?: true;
 }
 
 export class ReportView {

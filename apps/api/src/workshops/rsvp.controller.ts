@@ -33,6 +33,7 @@ export class RsvpController {
       fullName: view.fullName,
       status: view.status,
       open: view.workshop.status === 'planned' || view.workshop.status === 'registration_open',
+      ...(view.personalDataErased ? { personalDataErased: true } : {}),
     };
   }
 

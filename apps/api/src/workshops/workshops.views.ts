@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { WriteAnswerView } from '@passerelle/platform';
 import { SESSION_KINDS } from '@passerelle/workshops';
 
@@ -91,6 +91,7 @@ export class InvitationView {
   @ApiProperty({ type: String, nullable: true }) bounceReason: string | null;
   @ApiProperty({ type: [String], description: 'the sessions attended' }) attendedSessions: string[];
   @ApiProperty() version: number;
+  @ApiPropertyOptional({ type: Boolean, example: true, description: 'present when the participant was erased: their name, address, organisation, position and bounce reason read "[erased]"' }) personalDataErased?: true;
 }
 
 export class InvitationPageView {
@@ -110,6 +111,7 @@ export class RsvpInvitationView {
   @ApiProperty() fullName: string;
   @ApiProperty({ enum: ['issued', 'emailed', 'bounced', 'accepted', 'declined'] }) status: string;
   @ApiProperty({ description: 'whether answers are still taken (the workshop has not started)' }) open: boolean;
+  @ApiPropertyOptional({ type: Boolean, example: true, description: 'present when the participant was erased: `fullName` reads "[erased]"' }) personalDataErased?: true;
 }
 
 export class RsvpAnswerView extends WriteAnswerView {

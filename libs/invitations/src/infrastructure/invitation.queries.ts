@@ -15,6 +15,8 @@ export interface InvitationView extends Participant {
   bounceReason: string | null;
   attendedSessions: string[];
   version: number;
+  /** Present when the participant was erased: their personal fields read `[erased]`. */
+  personalDataErased?: true;
 }
 
 export interface RsvpView {
@@ -22,6 +24,8 @@ export interface RsvpView {
   fullName: string;
   language: string;
   status: InvitationStatus;
+  /** Present when the participant was erased: `fullName` reads `[erased]`. */
+  personalDataErased?: true;
   workshop: { id: string; title: string; hostInstitution: string; city: string; startsOn: string; endsOn: string; status: string };
 }
 
@@ -91,7 +95,7 @@ export class InvitationQueries {
 
   private async lookUpRsvp(tokenHash: string): Promise<RsvpView | null> {
     const result = await this.pool.query(
-      `SELECT i.id, i.full_name, i.language, i.status, w.id AS workshop_id, w.title, w.host_institution, w.city,
+      `SELECT i.id, i.full_name, i.language, i.status, i.personal_data_erased, w.id AS workshop_id, w.title, w.host_institution, w.city,
               to_char(w.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(w.ends_on, 'YYYY-MM-DD') AS ends_on, w.status AS workshop_status
        FROM invitations i JOIN workshops w ON w.id = i.workshop_id WHERE i.token_hash = $1`,
       [tokenHash],
@@ -103,6 +107,7 @@ export class InvitationQueries {
       fullName: row.full_name,
       language: row.language,
       status: row.status,
+      ...erasedMark(row),
       workshop: { id: row.workshop_id, title: row.title, hostInstitution: row.host_institution, city: row.city, startsOn: row.starts_on, endsOn: row.ends_on, status: row.workshop_status },
     };
   }
@@ -136,5 +141,11 @@ function toView(row: Record<string, any>): InvitationView {
     bounceReason: row.bounce_reason,
     attendedSessions: row.attended_sessions,
     version: row.version,
+    ...erasedMark(row),
   };
+}
+
+/** `personalDataErased: true` for a row whose participant was erased; nothing otherwise. */
+function erasedMark(row: Record<string, any>): { personalDataErased?: true } {
+  return row.personal_data_erased ? { personalDataErased: true } : {};
 }

@@ -2,14 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { EventStorePool, type KeysetList, ListCursors } from '@passerelle/platform';
 import type { InstitutionContact } from '../domain/partner-institution.events';
 
+/** A contact as answered; `personalDataErased` when they were erased (their name and address read `[erased]`). */
+export type InstitutionContactView = InstitutionContact & { personalDataErased?: true };
+
 export interface InstitutionView {
   id: string;
   name: string;
   country: string;
   website: string | null;
-  contacts: InstitutionContact[];
+  contacts: InstitutionContactView[];
   registeredAt: string;
   version: number;
+  /** Present when one of its contacts was erased. */
+  personalDataErased?: true;
 }
 
 /** By name. */
@@ -38,13 +43,26 @@ export class InstitutionQueries {
 }
 
 function toView(row: Record<string, any>): InstitutionView {
+  const contacts = (row.contacts as Record<string, any>[]).map(toContact);
   return {
     id: row.id,
     name: row.name,
     country: row.country,
     website: row.website,
-    contacts: row.contacts,
+    contacts,
     registeredAt: row.registered_at.toISOString(),
     version: row.version,
+    ...(contacts.some((contact) => contact.personalDataErased) ? { personalDataErased: true } : {}),
+  };
+}
+
+/** The contact as answered: their subject id stays in the read model. */
+function toContact(stored: Record<string, any>): InstitutionContactView {
+  return {
+    userId: stored.userId,
+    fullName: stored.fullName,
+    email: stored.email,
+    language: stored.language,
+    ...(stored.personalDataErased ? { personalDataErased: true } : {}),
   };
 }

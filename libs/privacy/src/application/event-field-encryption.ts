@@ -9,7 +9,7 @@ import {
   type SealedData,
 } from '@passerelle/event-store-core';
 import { normaliseEmail } from '../domain/email-address';
-import { FIELD_FORMAT, fieldSubjectId } from '../domain/field-cipher';
+import { FIELD_FORMAT, fieldSubjectId, isEncryptedField } from '../domain/field-cipher';
 import type { PersonalDataVault } from './personal-data-vault';
 
 /** What a field that cannot be read for another reason than erasure (tampered, wrong key) shows. */
@@ -46,29 +46,50 @@ export class EventFieldEncryption implements PersonalDataCodec {
   }
 
   async seal(event: CodecEvent, db: CodecQueryable): Promise<SealedData> {
+    const { data, subjectIds } = await this.sealFields(event, db, false);
+    return { data, subjectIds };
+  }
+
+  /**
+   * Seals the personal fields of an event stored before they were sealed (`npm run
+   * privacy:encrypt-existing`): as `seal`, except that a field already sealed is left as it is (its subject
+   * still named), and a subject's address already sealed gives the subject from the field itself. Sealing
+   * an event a second time changes nothing. Also says how many fields it sealed.
+   */
+  async sealStored(event: CodecEvent, db: CodecQueryable): Promise<SealedData & { fieldsSealed: number }> {
+    return this.sealFields(event, db, true);
+  }
+
+  private async sealFields(event: CodecEvent, db: CodecQueryable, stored: boolean): Promise<SealedData & { fieldsSealed: number }> {
     const declared = this.registry.get(event.type)?.fields;
-    if (!declared || declared.personal.length === 0 || event.data === null || typeof event.data !== 'object') return { data: event.data, subjectIds: [] };
+    if (!declared || declared.personal.length === 0 || event.data === null || typeof event.data !== 'object') return { data: event.data, subjectIds: [], fieldsSealed: 0 };
     const data = structuredClone(event.data) as Record<string, unknown>;
     const subjectIds = new Set<string>();
+    let fieldsSealed = 0;
     for (const field of declared.personal) {
       for (const location of locate(data, parsePath(field.path))) {
         if (typeof location.value !== 'string') continue;
+        if (stored && isEncryptedField(location.value)) {
+          subjectIds.add(fieldSubjectId(location.value)!);
+          continue;
+        }
         const context = { streamId: event.streamId, eventType: event.type, field: field.path };
-        let subjectId = await this.subjectOf(event, field, location, db);
+        let subjectId = await this.subjectOf(event, field, location, db, stored);
         if (!subjectId) continue;
         let sealed = await this.vault.encrypt(subjectId, location.value, context);
         if (sealed === undefined) {
           // Erased since this process last met the address: a person written about again is a new subject.
           this.forgetSubject(subjectId);
-          subjectId = await this.subjectOf(event, field, location, db);
+          subjectId = await this.subjectOf(event, field, location, db, stored);
           sealed = subjectId ? await this.vault.encrypt(subjectId, location.value, context) : undefined;
           if (!subjectId || sealed === undefined) throw new Error('A data subject was erased while an event naming them was written; try again');
         }
         subjectIds.add(subjectId);
         assign(data, location.steps, sealed);
+        fieldsSealed += 1;
       }
     }
-    return { data, subjectIds: [...subjectIds] };
+    return { data, subjectIds: [...subjectIds], fieldsSealed };
   }
 
   async open(event: CodecEvent): Promise<OpenedData> {
@@ -104,10 +125,11 @@ export class EventFieldEncryption implements PersonalDataCodec {
   }
 
   /** The subject id a personal field belongs to; undefined when its address is missing. */
-  private async subjectOf(event: CodecEvent, field: PersonalField, location: Location, db: CodecQueryable): Promise<string | undefined> {
+  private async subjectOf(event: CodecEvent, field: PersonalField, location: Location, db: CodecQueryable, stored = false): Promise<string | undefined> {
     const subject = field.subject;
     if (typeof subject === 'string') {
       const address = valueAt(event.data, parsePath(subject), location.indices);
+      if (stored && isEncryptedField(address)) return fieldSubjectId(address);
       return typeof address === 'string' && address.trim() !== '' ? this.subjectByAddress(address) : undefined;
     }
     // The address is in an earlier event of the stream (sealed there, or in clear if written before encryption).

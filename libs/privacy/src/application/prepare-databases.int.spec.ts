@@ -20,8 +20,9 @@ describe('preparing the databases of an installation whose mail ledger holds add
   });
 
   it('gives each row the subject of its address, drops the addresses, and refuses to do it without the key database', async () => {
-    const before = MIGRATIONS.filter((migration) => migration.name !== 'MailLedgerSubjects1764547200016');
-    expect(before).toHaveLength(MIGRATIONS.length - 1);
+    // The migrations before the ledger's, as an installation of that time has them.
+    const before = MIGRATIONS.slice(0, MIGRATIONS.findIndex((migration) => migration.name === 'MailLedgerSubjects1764547200016'));
+    expect(before.length).toBeGreaterThan(10);
     await prepareDatabase(url, { ...MAIN_MIGRATIONS, migrations: before });
     const db = new Client({ connectionString: url });
     await db.connect();
@@ -35,7 +36,7 @@ describe('preparing the databases of an installation whose mail ledger holds add
       await expect(prepareDatabase(url)).rejects.toThrow(/mail_ledger holds 3 distinct recipient address\(es\)/);
 
       const applied = await prepareDatabases(config);
-      expect(applied.main).toEqual(['MailLedgerSubjects1764547200016']);
+      expect(applied.main[0]).toBe('MailLedgerSubjects1764547200016');
       const rows = (await db.query('SELECT key, subject_id, kind, l::text AS row FROM mail_ledger l ORDER BY key')).rows;
       const vault = await PersonalDataVault.open(vaultOptions(config));
       try {

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EventStorePool, type KeysetList, ListCursors, type Page } from '@passerelle/platform';
 import type { MinistryContact } from '../domain/ministry.events';
 
-export type MinistryView = MinistryContact & { updatedAt: string; version: number };
+/** `personalDataErased` when the contact was erased: their address reads `[erased]`. */
+export type MinistryView = MinistryContact & { updatedAt: string; version: number; personalDataErased?: true };
 
 /** One page holds every country (there are fewer than 500), so this list never gives a cursor and takes none. */
 const MINISTRIES: KeysetList = { name: 'ministries', columns: [] };
@@ -25,6 +26,7 @@ export class MinistryQueries {
       language: row.language,
       updatedAt: row.updated_at.toISOString(),
       version: row.version,
+      ...(row.personal_data_erased ? { personalDataErased: true as const } : {}),
     }));
     return { items, nextCursor: null };
   }

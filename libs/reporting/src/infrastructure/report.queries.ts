@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientBase } from 'pg';
-import { loadAggregate } from '@passerelle/event-store-core';
+import { ERASED, loadAggregate } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { EventStorePool } from '@passerelle/platform';
 import { reportDecider, type ReportState, reportStream } from '../domain/report.decider';
@@ -17,7 +17,8 @@ export interface ReportView {
   status: 'pending' | 'compiled' | 'sent';
   compiledAt: string | null;
   files: { kind: string; language: string; url: string }[];
-  deliveries: { country: string; ministry: string; email: string; language: string; status: string; sentAt?: string; reason?: string }[];
+  /** `personalDataErased` when the ministry contact it went to was erased: `email` (and `reason`) read `[erased]`. */
+  deliveries: { country: string; ministry: string; email: string; language: string; status: string; sentAt?: string; reason?: string; personalDataErased?: true }[];
 }
 
 /**
@@ -49,6 +50,7 @@ export class ReportQueries {
         status: d.status,
         ...(d.status === 'sent' && d.sentAt ? { sentAt: d.sentAt } : {}),
         ...(d.status === 'failed' && d.reason ? { reason: d.reason } : {}),
+        ...(d.email === ERASED || (d.status === 'failed' && d.reason === ERASED) ? { personalDataErased: true as const } : {}),
       };
     });
     const allSent = deliveries.every((d) => d.status === 'sent');
