@@ -166,26 +166,28 @@ describe('erasing a data subject', () => {
     expect((await db.query('SELECT count(*)::int AS n FROM users u WHERE strpos(lower(u::text), $1) > 0', [contact.email])).rows[0].n).toBe(0);
   });
 
-  it('leaves the address in no table outside the events (read models aside, which their projections erase)', async () => {
+  it('leaves the address in no table outside the events', async () => {
     const amina = participant('amina.diallo@mpt.gouv.test', 'Amina Diallo');
     await invite([amina]);
     await waitFor(() => stack.smtp.to(amina.email).length >= 1, { ...MAIL_WAIT, what: 'the invitation e-mail' });
     const contact = { fullName: 'Wanjiru Kamau', email: 'wanjiru.kamau@uonbi.test' };
     await partnerInstitution(stack, 'University of Nairobi', contact);
 
+    // Once the read models have them.
+    await waitFor(async () => (await tablesHolding(amina.email)).includes('invitations') && (await tablesHolding(contact.email)).includes('partner_institutions'), { timeoutMs: 20_000, what: 'the read models' });
     const before = { participant: await tablesHolding(amina.email), contact: await tablesHolding(contact.email) };
     // What the search finds before: the ledger no longer (it holds subject ids), the stored answers and the account do.
     expect(before.participant).toEqual(expect.arrayContaining(['idempotency_keys']));
     expect(before.participant).not.toContain('mail_ledger');
     expect(before.contact).toEqual(expect.arrayContaining(['users']));
 
+    expect(before.participant).toEqual(expect.arrayContaining(['invitations']));
+
     for (const email of [amina.email, contact.email]) await erase((await lookUp(email).expect(200)).body.subjectId).expect(200);
-    const readModels = ['invitations', 'partner_institutions', 'ministries', 'report_files', 'workshops', 'proposals', 'partnerships'];
-    const after = { participant: await tablesHolding(amina.email), contact: await tablesHolding(contact.email) };
-    expect({
-      participant: after.participant.filter((table) => !readModels.includes(table)),
-      contact: after.contact.filter((table) => !readModels.includes(table)),
-    }).toEqual({ participant: [], contact: [] });
+    // The read models catch up with the erasure (their projections); the rest is cleared before the answer.
+    const left = async () => ({ participant: await tablesHolding(amina.email), contact: await tablesHolding(contact.email) });
+    await waitFor(async () => Object.values(await left()).every((tables) => tables.length === 0), { timeoutMs: 20_000, what: 'no table holding the addresses' }).catch(() => undefined);
+    expect(await left()).toEqual({ participant: [], contact: [] });
     const ledger = await db.query("SELECT count(*)::int AS n FROM mail_ledger WHERE kind = 'invitation' AND title LIKE 'Invitation: %'");
     expect(ledger.rows[0].n).toBeGreaterThan(0);
   });
