@@ -1,11 +1,11 @@
-// `npm start`: prepares the database and the key database once (creating them if missing, applying
+// `npm start`: prepares the key database and the database once (creating them if missing, applying
 // each its own migrations), then runs the API and the worker as two processes. Stops both when either stops or on SIGINT/SIGTERM.
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 // From here on @passerelle/* names resolve to the compiled libraries in dist/ (type-checked against their sources).
 require('./register-paths');
-const { ConfigError, loadConfig, prepareDatabase } = require('@passerelle/platform');
-const { prepareKeysDatabase } = require('@passerelle/privacy');
+const { ConfigError, loadConfig } = require('@passerelle/platform');
+const { prepareDatabases } = require('@passerelle/privacy');
 
 const root = path.join(__dirname, '..');
 const apps = {
@@ -15,9 +15,9 @@ const apps = {
 
 async function main() {
   const config = loadConfig();
-  const applied = await prepareDatabase(config.DATABASE_URL);
+  // The key database first: a migration of the main one may give addresses written before issue 20 their data subject.
+  const { main: applied, keys: appliedToKeys } = await prepareDatabases(config);
   console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
-  const appliedToKeys = await prepareKeysDatabase(config.keysDatabaseUrl);
   const keysDatabase = decodeURIComponent(new URL(config.keysDatabaseUrl).pathname.slice(1));
   console.log(appliedToKeys.length ? `Applied key database migrations (${keysDatabase}): ${appliedToKeys.join(', ')}` : `Key database schema is up to date (${keysDatabase})`);
   const children = Object.entries(apps).map(([name, entry]) => {

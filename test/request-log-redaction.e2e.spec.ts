@@ -71,4 +71,34 @@ describe('the request log', () => {
       expect({ secret, logged: logs.text.includes(secret) }).toEqual({ secret, logged: false });
     }
   });
+
+  it("never holds the address an admin looks a person up by, found or not, however the parameter is written", async () => {
+    const bearer = { Authorization: `Bearer ${stack.token}` };
+    const workshop = (await stack.http.post('/api/workshops').set(bearer).send(WORKSHOP).expect(201)).body.id as string;
+    await stack.http.post(`/api/workshops/${workshop}/open-registration`).set(bearer).expect(200);
+    const person = { ...PARTICIPANT, email: 'Amani.Njoroge@ict.go.test' };
+    await stack.http.post(`/api/workshops/${workshop}/invitations`).set(bearer).send({ participants: [person] }).expect(202);
+    const before = requestLines(logs).length;
+
+    await stack.http.get(`/api/privacy/subjects?email=${person.email}`).set(bearer).expect(200);
+    await stack.http.get(`/api/privacy/subjects?email=${encodeURIComponent(person.email.toLowerCase())}`).set(bearer).expect(200);
+    await stack.http.get('/api/privacy/subjects?email=nobody.njoroge@ict.go.test').set(bearer).expect(404);
+    await stack.http.get('/api/privacy/subjects?email=amani.njoroge%40ict').set(bearer).expect(400);
+    await stack.http.get(`/api/privacy/subjects?EMAIL=${person.email}`).set(bearer).expect(400); // an unknown parameter, still logged
+    await stack.http.get(`/api/privacy/subjects?e%6Dail=${person.email}`).set(bearer).expect(200); // the name percent-encoded
+
+    await waitFor(() => requestLines(logs).length >= before + 6, { what: '6 more request lines' });
+    expect(loggedUrls(logs).slice(before)).toEqual([
+      '/api/privacy/subjects?email=[redacted]',
+      '/api/privacy/subjects?email=[redacted]',
+      '/api/privacy/subjects?email=[redacted]',
+      '/api/privacy/subjects?email=[redacted]',
+      '/api/privacy/subjects?EMAIL=[redacted]',
+      '/api/privacy/subjects?e%6Dail=[redacted]',
+    ]);
+    const text = logs.text.toLowerCase();
+    for (const trace of ['amani.njoroge', 'nobody.njoroge', 'amani.njoroge%40']) {
+      expect({ trace, logged: text.includes(trace) }).toEqual({ trace, logged: false });
+    }
+  });
 });

@@ -79,6 +79,14 @@ describe('isolation by caller: every endpoint of API.md, six kinds of caller', (
   const participantSubject = async () =>
     (await queryRows<{ id: string }>(stack.db.url, "SELECT split_part(data->>'fullName', '.', 2) AS id FROM events WHERE type = 'InvitationIssued' ORDER BY position LIMIT 1"))[0].id;
   const fresh = async (allowed: boolean, shared: string, make: () => Promise<string>) => (allowed ? make() : shared);
+  /** The data subject of an address, as an admin looks it up. */
+  const subjectOf = async (email: string) => (await stack.http.get(`/api/privacy/subjects?email=${email}`).set(c.headers.admin).expect(200)).body.subjectId as string;
+  /** A participant newly invited (a subject of their own, for an erasure that succeeds). */
+  const subjectInvited = async () => {
+    const email = `erased-${randomBytes(4).toString('hex')}@delegation.test`;
+    await stack.http.post(`/api/workshops/${f.open.id}/invitations`).set(c.headers.admin).send({ participants: [{ ...PARTICIPANT, email }] }).expect(202);
+    return subjectOf(email);
+  };
   const ROWS: Row[] = [
     { route: 'GET /api/me', expect: ANY_ROLE(200), call: () => get('/api/me') },
     {
@@ -174,6 +182,12 @@ describe('isolation by caller: every endpoint of API.md, six kinds of caller', (
     { route: 'GET /api/audit/:streamType/:id', expect: ADMIN(200), call: () => get(`/api/audit/proposal/${f.submitted}`) },
     { route: 'GET /api/privacy/subjects/:subjectId/export', expect: ADMIN(200), call: async () => get(`/api/privacy/subjects/${await participantSubject()}/export`) },
     { route: 'GET /api/me/personal-data', expect: PARTNERS(200), call: () => get('/api/me/personal-data') },
+    { route: 'GET /api/privacy/subjects', expect: ADMIN(200), call: () => get('/api/privacy/subjects?email=participant@delegation.test') },
+    {
+      route: 'POST /api/privacy/subjects/:subjectId/erase',
+      expect: ADMIN(200),
+      call: async (_, allowed) => post(`/api/privacy/subjects/${allowed ? await subjectInvited() : await subjectOf('participant@delegation.test')}/erase`, { reason: 'Request of the person' }),
+    },
     { route: 'GET /api/rsvp/:token', expect: LINK(200), call: (caller) => get(`/api/rsvp/${link(caller)}`) },
     { route: 'POST /api/rsvp/:token', expect: LINK(200), call: (caller) => post(`/api/rsvp/${link(caller)}`, { response: 'accept' }) },
     { route: 'GET /rsvp/:token (page)', expect: LINK(200), call: (caller) => get(`/rsvp/${link(caller)}`) },

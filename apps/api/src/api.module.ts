@@ -25,6 +25,7 @@ import { QueueBoardModule } from './operations/queue-board.module';
 import { PersonalDataExportController } from './privacy/personal-data-export.controller';
 import { RsvpController } from './workshops/rsvp.controller';
 import { WorkshopsController } from './workshops/workshops.controller';
+import { PrivacyController } from './privacy/privacy.controller';
 
 export interface ApiOptions {
   /** Where the API's log lines go instead of stdout (tests read them there). */
@@ -52,7 +53,7 @@ export class ApiModule {
         ReportingModule,
         QueueBoardModule,
       ],
-      controllers: [AccountsController, LoginLocksController, WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController, MinistriesController, ReportsController, PersonalDataExportController],
+      controllers: [AccountsController, LoginLocksController, WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController, MinistriesController, ReportsController, PrivacyController, PersonalDataExportController],
       providers: [OperationsMetrics],
     };
   }

@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig, prepareDatabase } from '@passerelle/platform';
-import { prepareKeysDatabase } from '@passerelle/privacy';
+import { ConfigError, loadConfig } from '@passerelle/platform';
+import { prepareDatabases } from '@passerelle/privacy';
 import { createApiApp } from './create-api-app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  await prepareDatabase(config.DATABASE_URL);
-  await prepareKeysDatabase(config.keysDatabaseUrl);
+  await prepareDatabases(config);
   const app = await createApiApp(config);
   // Fastify listens on localhost only unless told: the API serves every interface, as before.
   await app.listen(config.PORT, '0.0.0.0');

@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig, prepareDatabase } from '@passerelle/platform';
-import { prepareKeysDatabase } from '@passerelle/privacy';
+import { ConfigError, loadConfig } from '@passerelle/platform';
+import { prepareDatabases } from '@passerelle/privacy';
 import { createWorkerApp } from './create-worker-app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  await prepareDatabase(config.DATABASE_URL);
-  await prepareKeysDatabase(config.keysDatabaseUrl);
+  await prepareDatabases(config);
   const app = await createWorkerApp(config);
   await app.init();
   new Logger('Worker').log(`started: projections, reactors and queues (queue prefix ${config.QUEUE_PREFIX})`);

@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { DestinationStream } from 'pino';
-import { AccountsModule } from '@passerelle/accounts';
+import { AccountsModule, ErasedAccountClosure } from '@passerelle/accounts';
 import { InvitationMailReactor, InvitationReadModelProjection, InvitationsWorkerModule } from '@passerelle/invitations';
 import { MailModule } from '@passerelle/mail';
 import { PersonalDataModule } from '@passerelle/personal-data';
@@ -61,7 +61,7 @@ export class WorkerModule {
           [WorkshopsModule, InvitationsWorkerModule, PartnersModule, ProposalsModule, PartnershipsModule, ReportingModule],
         ),
       ],
-      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor, MailAttemptsLog, SmtpStartCheck, JobReconciler, ReconcileTimer, IdempotencyKeyPurge, IdempotencyKeyPurgeTimer, ActivationMailReconciled, DecisionMailReconciled],
+      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor, MailAttemptsLog, SmtpStartCheck, JobReconciler, ReconcileTimer, IdempotencyKeyPurge, IdempotencyKeyPurgeTimer, ActivationMailReconciled, DecisionMailReconciled, ErasedAccountClosure],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountDirectory, AuthModule } from '@passerelle/platform';
-import { AccountClosure } from './application/account-closure';
+import { AccountClosure, ErasedAccountClosure } from './application/account-closure';
 import { AdminSeeder } from './application/admin.seeder';
 import { AuthService } from './application/auth.service';
 import { LoginLocksService } from './application/login-locks.service';
@@ -38,7 +38,7 @@ export class AccountDirectoryModule {}
  */
 @Module({
   imports: [AccountsModule, AccountDirectoryModule, AuthModule],
-  providers: [AuthService, PasswordChange, AccountClosure, LoginThrottle, LoginLocks, LoginLocksService, AdminSeeder],
+  providers: [AuthService, PasswordChange, AccountClosure, ErasedAccountClosure, LoginThrottle, LoginLocks, LoginLocksService, AdminSeeder],
   exports: [AccountsModule, AuthService, PasswordChange, AccountClosure, LoginLocksService],
 })
 export class LoginModule {}

@@ -9,4 +9,4 @@ export { ActivationTokens, ACTIVATION_VALID_HOURS } from './infrastructure/activ
 export { AuthService, type LoginAnswer } from './application/auth.service';
 export { LoginLocksService, type LoginLockEntry } from './application/login-locks.service';
 export { PasswordChange } from './application/password-change';
-export { AccountClosure } from './application/account-closure';
+export { AccountClosure, ErasedAccountClosure } from './application/account-closure';

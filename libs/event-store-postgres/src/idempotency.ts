@@ -56,3 +56,15 @@ export async function purgeExpiredIdempotencyKeys(pool: Pool | PoolClient, hours
     if ((deleted.rowCount ?? 0) < batchSize) return total;
   }
 }
+
+/**
+ * On a person's erasure: the stored answers (and their keys) that hold their address are deleted, and the
+ * address is struck out of parked projection failures' error texts. A repeat of a deleted key's request
+ * runs again instead of replaying its answer. Returns how many answers were deleted.
+ */
+export async function forgetAddressOutsideEvents(pool: Pool | PoolClient, address: string): Promise<number> {
+  const deleted = await pool.query('DELETE FROM idempotency_keys WHERE strpos(lower(result::text), lower($1)) > 0', [address]);
+  const pattern = address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await pool.query("UPDATE subscription_dead_letters SET error = regexp_replace(error, $2, '[erased]', 'gi') WHERE strpos(lower(error), lower($1)) > 0", [address, pattern]);
+  return deleted.rowCount ?? 0;
+}

@@ -1,6 +1,6 @@
 export { PostgresEventStore } from './event-store';
 export type { EventStoreOptions } from './event-store';
-export { DEFAULT_IDEMPOTENCY_KEY_HOURS, purgeExpiredIdempotencyKeys } from './idempotency';
+export { DEFAULT_IDEMPOTENCY_KEY_HOURS, forgetAddressOutsideEvents, purgeExpiredIdempotencyKeys } from './idempotency';
 export type { AppendOptions } from './appends';
 export { categoryOf, recordSubjects, toPosition } from './event-rows';
 export type { Queryable } from './event-rows';

@@ -1,5 +1,6 @@
-export { OnceMailer, TransientMailError } from './once-mailer';
-export type { OutgoingMail, MailOutcome } from './once-mailer';
+export { OnceMailer, TransientMailError, RECIPIENT_ERASED } from './once-mailer';
+export type { OutgoingMail, MailOutcome, MailRecipients } from './once-mailer';
+export { sentMailCounter } from './sent-mails';
 export { MailTemplates, defaultTemplatesDir, escapeHtml } from './templates';
 export type { RenderedMail } from './templates';
 export { MailModule } from './mail.module';

@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import { createTestDatabase, testPool, SmtpSink, type TestDatabase } from '@passerelle/testing';
-import { OnceMailer, TransientMailError } from './once-mailer';
+import { PersonalDataVault } from '@passerelle/privacy';
+import { createTestDatabase, testDatabaseUrl, testPool, SmtpSink, type TestDatabase } from '@passerelle/testing';
+import { OnceMailer, RECIPIENT_ERASED, TransientMailError } from './once-mailer';
+import { sentMailCounter } from './sent-mails';
 import { MailTemplates } from './templates';
 
 describe('OnceMailer', () => {
@@ -8,17 +11,20 @@ describe('OnceMailer', () => {
   let pool: Pool;
   let sink: SmtpSink;
   let mailer: OnceMailer;
+  let vault: PersonalDataVault;
   const mail = (to: string) => ({ to, subject: 'Invitation', text: 'Hello', html: '<p>Hello</p>' });
 
   beforeAll(async () => {
     db = await createTestDatabase('once_mailer');
     pool = testPool(db.url);
+    vault = await PersonalDataVault.open({ keysDatabaseUrl: testDatabaseUrl(`${db.name}_keys`), masterKey: randomBytes(32), cacheSeconds: 60, cacheSize: 100 });
     sink = await new SmtpSink({ refuseRecipient: (address) => (address.startsWith('gone@') ? 550 : address.startsWith('busy@') ? 451 : null) }).start();
-    mailer = new OnceMailer(pool, { smtpUrl: sink.url, from: 'Passerelle <no-reply@passerelle.test>', maxConnections: 4 });
+    mailer = new OnceMailer(pool, vault, { smtpUrl: sink.url, from: 'Passerelle <no-reply@passerelle.test>', maxConnections: 4 });
   });
 
   afterAll(async () => {
     mailer.close();
+    await vault.close();
     await sink.stop();
     await pool.end();
     await db.drop();
@@ -32,6 +38,24 @@ describe('OnceMailer', () => {
     expect(sink.to('siti@kominfo.go.id')).toHaveLength(1);
     expect(sink.to('siti@kominfo.go.id')[0].parsed.subject).toBe('Invitation');
     expect(sink.to('siti@kominfo.go.id')[0].parsed.from?.value[0]).toMatchObject({ name: 'Passerelle', address: 'no-reply@passerelle.test' });
+  });
+
+  it('names the recipient in the ledger by data subject, never by address, with the kind and subject line', async () => {
+    await mailer.send('invitation:ledger', mail('Ledger.Row@kominfo.go.id'));
+    const subjectId = (await vault.findSubject('ledger.row@kominfo.go.id'))!.subjectId;
+    const rows = await pool.query("SELECT row_to_json(l)::text AS row, subject_id, kind, title FROM mail_ledger l WHERE key = 'invitation:ledger'");
+    expect(rows.rows[0]).toMatchObject({ subject_id: subjectId, kind: 'invitation', title: 'Invitation' });
+    expect(rows.rows[0].row.toLowerCase()).not.toContain('ledger.row@');
+    expect(await sentMailCounter(pool)(subjectId)).toBe(1);
+  });
+
+  it('sends nothing to a person whose personal data was erased, and counts nothing more', async () => {
+    const subjectId = await vault.findOrCreateSubject('erased@kominfo.go.id');
+    await vault.destroyKey(subjectId);
+    expect(await mailer.send('invitation:erased', mail('erased@kominfo.go.id'))).toEqual({ status: 'rejected', reason: RECIPIENT_ERASED });
+    expect(await mailer.send('invitation:erased-by-id', { ...mail('erased@kominfo.go.id'), subjectId })).toEqual({ status: 'rejected', reason: RECIPIENT_ERASED });
+    expect(sink.to('erased@kominfo.go.id')).toHaveLength(0);
+    expect(await sentMailCounter(pool)(subjectId)).toBe(0);
   });
 
   it('sends once when many attempts race for the same key', async () => {
@@ -50,7 +74,7 @@ describe('OnceMailer', () => {
   it('fails transiently while the mail server is down and sends once it is back', async () => {
     const port = sink.port;
     await sink.stop();
-    const down = new OnceMailer(pool, { smtpUrl: `smtp://127.0.0.1:${port}`, from: 'no-reply@passerelle.test', maxConnections: 1 });
+    const down = new OnceMailer(pool, vault, { smtpUrl: `smtp://127.0.0.1:${port}`, from: 'no-reply@passerelle.test', maxConnections: 1 });
     try {
       await expect(down.send('invitation:later', mail('later@ministry.gov.br'))).rejects.toBeInstanceOf(TransientMailError);
       await sink.start();

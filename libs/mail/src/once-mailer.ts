@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { Pool } from 'pg';
+import { ERASED } from '@passerelle/event-store-core';
 import { withoutAddresses } from '@passerelle/platform';
+import type { PersonalDataVault } from '@passerelle/privacy';
 import { composeMail } from './compose';
 import { SmtpPool } from './smtp-pool';
 
 export interface OutgoingMail {
   to: string;
+  /** The recipient's data subject, when the caller knows it; else found (or made) from `to`. */
+  subjectId?: string;
   subject: string;
   text: string;
   html: string;
@@ -19,6 +23,19 @@ export type MailOutcome =
   | { status: 'already-sent'; messageId: string }
   /** The server refused it for good (5xx): not to be retried. `reason` is its answer, addresses struck out. */
   | { status: 'rejected'; reason: string };
+
+/** What the mail ledger knows of recipients: their data subject (PersonalDataVault), never their address. */
+export type MailRecipients = Pick<PersonalDataVault, 'findSubject' | 'findOrCreateSubject' | 'subject'>;
+
+/** The reason of a mail not sent because its recipient's personal data was erased (nothing went out). */
+export const RECIPIENT_ERASED = "the recipient's personal data was erased";
+
+/**
+ * The advisory lock (on the event database) of a subject's mail: every claim in the ledger holds it
+ * shared, an erasure's count of the e-mails sent (sentMailCounter) exclusively, so that the count sees
+ * every e-mail claimed before the subject's key was destroyed and none is claimed after.
+ */
+export const SUBJECT_MAIL_LOCK = "hashtextextended('mail-subject:' || $1, 0)";
 
 /** A refusal worth retrying: 4xx, a refused connection, a time-out. Its message never holds an address. */
 export class TransientMailError extends Error {
@@ -47,12 +64,22 @@ export class OnceMailer {
 
   constructor(
     private readonly db: Pool,
+    private readonly recipients: MailRecipients,
     private readonly options: { smtpUrl: string; from: string; maxConnections: number; messageIdDomain?: string },
   ) {
     this.pool = new SmtpPool({ url: options.smtpUrl, maxConnections: options.maxConnections });
   }
 
+  /**
+   * Sends `mail` once per `key`. The ledger row names the recipient by data subject and keeps the mail's
+   * kind (the key's first part) and subject line; a recipient whose personal data was erased is sent
+   * nothing (`rejected`, RECIPIENT_ERASED), even when the erasure comes while the message is on its way.
+   */
   async send(key: string, mail: OutgoingMail): Promise<MailOutcome> {
+    // An address read after its subject's erasure reads `[erased]`: there is no one to send it to.
+    const subjectId = mail.to === ERASED ? undefined : (mail.subjectId ?? (await this.subjectOf(mail.to)));
+    if (subjectId === undefined) return { status: 'rejected', reason: RECIPIENT_ERASED };
+    const row = { subjectId, kind: key.split(':')[0], title: mail.subject };
     // A key already in the ledger is found when claiming it below: the message is then aborted before its final ".".
     const messageId = `<${randomUUID()}@${this.options.messageIdDomain ?? 'passerelle.local'}>`;
     const raw = await composeMail({ from: this.options.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, attachments: mail.attachments, messageId, headers: { 'X-Passerelle-Key': key } });
@@ -87,8 +114,8 @@ export class OnceMailer {
       const code = error?.responseCode;
       if (code !== undefined && code >= 500) {
         await this.db.query(
-          `INSERT INTO mail_ledger (key, message_id, recipient, status, detail) VALUES ($1, $2, $3, 'rejected', $4) ON CONFLICT (key) DO NOTHING`,
-          [key, messageId, mail.to, withoutAddresses(error!.message)],
+          `INSERT INTO mail_ledger (key, message_id, subject_id, kind, title, status, detail) VALUES ($1, $2, $3, $4, $5, 'rejected', $6) ON CONFLICT (key) DO NOTHING`,
+          [key, messageId, row.subjectId, row.kind, row.title, withoutAddresses(error!.message)],
         );
         return { status: 'rejected', reason: withoutAddresses(error!.message) };
       }
@@ -99,15 +126,21 @@ export class OnceMailer {
     // ".": both are in the kernel's buffers before any I/O is awaited, so a crash leaves both or neither.
     const claim = await this.db.connect();
     let claimed = false;
+    let erased = false;
     let dotSent = false;
     try {
-      // One round trip: BEGIN and the claim as one simple-protocol query, values quoted by pg.
-      const results = (await claim.query(
-        `BEGIN; INSERT INTO mail_ledger (key, message_id, recipient, status)
-         VALUES (${claim.escapeLiteral(key)}, ${claim.escapeLiteral(messageId)}, ${claim.escapeLiteral(mail.to)}, 'sent')
-         ON CONFLICT (key) DO NOTHING RETURNING key`,
-      )) as unknown as { rowCount: number | null }[];
-      claimed = results[1].rowCount === 1;
+      // The subject's lock, then whether they were erased meanwhile (the key database, never a cache).
+      await claim.query('BEGIN');
+      await claim.query(`SELECT pg_advisory_xact_lock_shared(${SUBJECT_MAIL_LOCK})`, [row.subjectId]);
+      erased = (await this.recipients.subject(row.subjectId))?.erased ?? false;
+      if (!erased) {
+        const inserted = await claim.query(
+          `INSERT INTO mail_ledger (key, message_id, subject_id, kind, title, status) VALUES ($1, $2, $3, $4, $5, 'sent')
+           ON CONFLICT (key) DO NOTHING RETURNING key`,
+          [key, messageId, row.subjectId, row.kind, row.title],
+        );
+        claimed = inserted.rowCount === 1;
+      }
       if (claimed && !finished) {
         const committed = claim.query('COMMIT');
         body.end(); // the final "." goes out only now
@@ -126,9 +159,10 @@ export class OnceMailer {
       claim.release();
     }
     if (!claimed) {
-      body.destroy(new Error('already sent by another attempt'));
+      body.destroy(new Error(erased ? 'recipient erased' : 'already sent by another attempt'));
       await result;
       this.pool.release(connection, false);
+      if (erased) return { status: 'rejected', reason: RECIPIENT_ERASED };
       const row = await this.db.query<{ message_id: string }>('SELECT message_id FROM mail_ledger WHERE key = $1', [key]);
       return { status: 'already-sent', messageId: row.rows[0]?.message_id ?? messageId };
     }
@@ -149,6 +183,13 @@ export class OnceMailer {
     // The connection broke after the final ".": the server may have the message. Keep the key: never twice.
     await this.db.query("UPDATE mail_ledger SET status = 'uncertain', detail = $2, updated_at = now() WHERE key = $1", [key, withoutAddresses(error.message)]);
     return { status: 'already-sent', messageId };
+  }
+
+  /** The living subject of the address (made if there is none); undefined when that person was erased. */
+  private async subjectOf(address: string): Promise<string | undefined> {
+    const known = await this.recipients.findSubject(address);
+    if (known?.erased) return undefined;
+    return known?.subjectId ?? (await this.recipients.findOrCreateSubject(address));
   }
 
   close(): void {

@@ -152,7 +152,7 @@ export async function authoredProposalRecords(db: Queryable, institutionIds: str
 export async function emailRecords(db: Queryable, keys: string[], keyPatterns: string[]): Promise<ExportedEmail[]> {
   if (keys.length === 0 && keyPatterns.length === 0) return [];
   const found = await db.query<{ key: string; status: string; created_at: Date; subject: string | null }>(
-    `SELECT key, status, created_at, to_jsonb(m)->>'subject' AS subject FROM mail_ledger m
+    `SELECT key, status, created_at, title AS subject FROM mail_ledger m
       WHERE key = ANY($1::text[]) OR key LIKE ANY($2::text[]) ORDER BY created_at, key`,
     [keys, keyPatterns],
   );

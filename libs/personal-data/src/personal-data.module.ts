@@ -1,8 +1,9 @@
 import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { PERSONAL_DATA_CODEC, type PersonalDataCodec } from '@passerelle/event-store-core';
-import { PostgresEventStore } from '@passerelle/event-store-postgres';
+import { forgetAddressOutsideEvents, PostgresEventStore } from '@passerelle/event-store-postgres';
+import { sentMailCounter } from '@passerelle/mail';
 import { Clock } from '@passerelle/platform';
-import { EventFieldEncryption, PersonalDataVault, PrivacyModule, SubjectErasure } from '@passerelle/privacy';
+import { EventFieldEncryption, type ErasedSubject, PersonalDataVault, PrivacyModule, SubjectErasure } from '@passerelle/privacy';
 import { PersonalDataExporter } from './personal-data-export';
 import { PERSONAL_DATA_REGISTRY } from './personal-data.registry';
 
@@ -38,7 +39,14 @@ class ForgetStreamsOnErasure implements OnModuleInit {
     {
       provide: SubjectErasure,
       inject: [PersonalDataVault, PostgresEventStore],
-      useFactory: (vault: PersonalDataVault, store: PostgresEventStore) => new SubjectErasure(vault, store),
+      // The e-mails counted from the mail ledger; stored request answers that hold the address go. Other
+      // steps (the person's account) are added by the contexts that keep them (SubjectErasure.addStep).
+      useFactory: (vault: PersonalDataVault, store: PostgresEventStore) =>
+        new SubjectErasure(vault, store, sentMailCounter(store.pool), [
+          async ({ addresses }: ErasedSubject) => {
+            for (const address of addresses) await forgetAddressOutsideEvents(store.pool, address);
+          },
+        ]),
     },
     {
       provide: PersonalDataExporter,

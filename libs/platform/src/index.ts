@@ -1,7 +1,7 @@
 export { AppConfig, ConfigError, loadConfig } from './config/app-config';
 export { dataSourceOptions, prepareDatabase, createDatabaseIfMissing, MAIN_MIGRATIONS, type MigrationSet } from './database/data-source';
 export { parseMasterKey, defaultKeysDatabaseUrl } from './config/privacy-keys';
-export { MIGRATIONS } from './database/migrations';
+export { MIGRATIONS, migrationsWithSubjects, type SubjectOfAddress } from './database/migrations';
 export { ROLES, type Role } from './auth/roles';
 export { EventStorePool } from './database/event-store.provider';
 export { RedisConnection } from './database/redis.provider';

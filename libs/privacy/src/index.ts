@@ -12,6 +12,7 @@ export { isSubjectId, type SubjectKey, type SubjectKeyState } from './domain/sub
 export { MasterKeyRing } from './domain/master-key-ring';
 export { masterKey, type MasterKey } from './domain/key-wrap';
 export { KEY_MIGRATIONS, prepareKeysDatabase } from './infrastructure/key-database';
+export { prepareDatabases } from './application/prepare-databases';
 export { KEY_DESTROYED_CHANNEL, type DestroyOutcome } from './infrastructure/subject-keys';
 export { LISTENER_APPLICATION_NAME } from './infrastructure/key-eviction-listener';
 export type { SubjectRecord } from './infrastructure/subject-registry';
@@ -32,4 +33,4 @@ export {
   type EncryptionProgress,
   type EncryptionSummary,
 } from './application/encrypt-existing-events';
-export { SubjectErasure, subjectStream, subjectIdOf, type ErasureOutcome, type ErasureRequest, type SentMailCounter } from './application/subject-erasure';
+export { SubjectErasure, subjectStream, subjectIdOf, type ErasedSubject, type ErasureOutcome, type ErasureRequest, type ErasureStep, type SentMailCounter } from './application/subject-erasure';

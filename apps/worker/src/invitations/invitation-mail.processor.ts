@@ -1,9 +1,9 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { handleCommand, loadAggregate } from '@passerelle/event-store-core';
+import { ERASED, handleCommand, loadAggregate } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { MailTemplates, OnceMailer, withoutAddresses } from '@passerelle/mail';
+import { MailTemplates, OnceMailer, RECIPIENT_ERASED, withoutAddresses } from '@passerelle/mail';
 import { AppConfig } from '@passerelle/platform';
 import { workshopStream, type WorkshopEvent } from '@passerelle/workshops';
 import {
@@ -51,6 +51,8 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
     const issued = events.find((e) => e.type === 'InvitationIssued')?.data as Issued | undefined;
     if (!issued || state.status === 'none') return 'no such invitation';
     if (state.status === 'bounced') return 'bounced before';
+    // The participant was erased after the invitation was queued: no one to write to, nothing to record.
+    if (issued.email === ERASED) return 'personal data erased';
     if (reminder && (state.status === 'accepted' || state.status === 'declined' || state.reminded)) return 'no reminder needed';
     const workshop = await this.plan(issued.workshopId);
 
@@ -67,6 +69,7 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
     const outcome = await this.mailer.send(`${kind}:${invitationId}`, { to: issued.email, ...rendered });
     const metadata = { actor: 'worker', correlationId: job.data.correlationId, causationId: job.data.eventId };
     const at = new Date().toISOString();
+    if (outcome.status === 'rejected' && outcome.reason === RECIPIENT_ERASED) return 'personal data erased';
     if (outcome.status === 'rejected') {
       this.logger.warn(`${kind} for invitation ${invitationId} refused: ${withoutAddresses(outcome.reason)}`);
       if (!reminder) {

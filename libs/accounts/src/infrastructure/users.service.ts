@@ -75,6 +75,34 @@ export class UsersService {
     return rows.length === 1 ? { outcome: 'closed', user } : { outcome: 'already-closed' };
   }
 
+  /** The open or closed accounts of these addresses (compared case-blind), erased ones aside. */
+  async findByAddresses(addresses: string[]): Promise<UserEntity[]> {
+    if (addresses.length === 0) return [];
+    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM users WHERE lower(email) = ANY($1::text[])', [addresses.map((a) => a.trim().toLowerCase())]);
+    return this.findByIds(rows.map((row) => row.id));
+  }
+
+  /** Every account not erased yet: id and address (what an erasure compares when it does not know the address). */
+  async unerasedAddresses(): Promise<{ id: string; email: string }[]> {
+    const { rows } = await this.pool.query<{ id: string; email: string }>("SELECT id, email FROM users WHERE email NOT LIKE 'erased-%@invalid'");
+    return rows;
+  }
+
+  /**
+   * Removes the person from a (closed) account: its address becomes `erased-<id>@invalid` (unique, and no
+   * one can log in with it), its name `[erased]`, its password and unused activation links go, and its
+   * tokens stop working. The row stays, so that what it did keeps an author id.
+   */
+  async eraseIdentity(id: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE users SET email = 'erased-' || id || '@invalid', full_name = '[erased]', password_hash = NULL,
+         closed_at = coalesce(closed_at, now()), token_generation = token_generation + 1, updated_at = now()
+       WHERE id = $1`,
+      [id],
+    );
+    await this.pool.query('DELETE FROM activation_tokens WHERE user_id = $1', [id]);
+  }
+
   /** Creates the user; a password the policy refuses is a 400, an e-mail already in use a 409. */
   async create(user: NewUser): Promise<UserEntity> {
     if (user.password !== null) assertPasswordAccepted(user.password);

@@ -10,6 +10,11 @@ export const CREDENTIALS = {
    * (`api_key`, `api-key`, `apikey`) sent in an address.
    */
   queryWords: ['token', 'password', 'secret', 'signature', 'api_key'],
+  /**
+   * Query parameters that carry a person's address (`GET /api/privacy/subjects?email=`): not a
+   * credential, but personal data that an erasure could never reach once it is in a log line.
+   */
+  personalQueryWords: ['email'],
   /** Path words whose next segment is a secret: the e-mailed links /rsvp/<token>, /api/rsvp/<token> and /activate/<token>. */
   pathWords: ['rsvp', 'activate'],
   /** Request and answer headers. (Idempotency-Key and X-Correlation-Id are not secrets: they stay.) */
@@ -21,9 +26,9 @@ export const CREDENTIALS = {
 export const REDACTED = '[redacted]';
 
 const SECRET_SEGMENT = new RegExp(`/(${CREDENTIALS.pathWords.join('|')})/[^/?#]+`, 'g');
-const SECRET_PARAMETER = new RegExp(CREDENTIALS.queryWords.map((word) => word.replace(/[-_]/g, '[-_]?')).join('|'), 'i');
+const SECRET_PARAMETER = new RegExp([...CREDENTIALS.queryWords, ...CREDENTIALS.personalQueryWords].map((word) => word.replace(/[-_]/g, '[-_]?')).join('|'), 'i');
 
-/** An address as it may be logged: the secret path segments and query parameters replaced by `[redacted]`. */
+/** An address as it may be logged: the secret path segments and query parameters (and e-mail addresses in the query) replaced by `[redacted]`. */
 export function redactedUrl(url: string): string {
   const query = url.indexOf('?');
   const path = query < 0 ? url : url.slice(0, query);

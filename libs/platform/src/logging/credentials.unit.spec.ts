@@ -12,6 +12,8 @@ describe('an address as it may be logged', () => {
     ['/api/workshops?limit=5&cursor=abc', '/api/workshops?limit=5&cursor=abc'],
     ['/api/auth/activate', '/api/auth/activate'],
     ['/api/me', '/api/me'],
+    ['/api/privacy/subjects?email=siti%40kominfo.go.id', '/api/privacy/subjects?email=[redacted]'],
+    ['/api/privacy/subjects?Email=siti@kominfo.go.id&x=1', '/api/privacy/subjects?Email=[redacted]&x=1'],
   ])('%s is logged as %s', (url, logged) => {
     expect(redactedUrl(url)).toBe(logged);
   });
