@@ -37,13 +37,12 @@ function isVersionTaken(err: any): boolean {
 
 /** Each event's data as stored (sealed by `codec`, when there is one) and the subjects it names. */
 async function sealAll(codec: PersonalDataCodec | undefined, db: Queryable, targets: { streamId: string; event: NewEvent }[]): Promise<{ data: string[]; subjectIds: string[][] }> {
-  const data: string[] = [];
-  const subjectIds: string[][] = [];
-  for (const { streamId, event } of targets) {
-    const sealed = codec ? await codec.seal({ streamId, type: event.type, data: event.data ?? null }, db) : { data: event.data ?? null, subjectIds: [] };
-    data.push(JSON.stringify(sealed.data));
-    subjectIds.push([...sealed.subjectIds]);
-  }
+  // All at once: sealing a new person waits on the key database, and a bulk of invitations names a thousand.
+  const sealed = await Promise.all(
+    targets.map(({ streamId, event }) => (codec ? codec.seal({ streamId, type: event.type, data: event.data ?? null }, db) : { data: event.data ?? null, subjectIds: [] })),
+  );
+  const data = sealed.map((s) => JSON.stringify(s.data));
+  const subjectIds = sealed.map((s) => [...s.subjectIds]);
   // The subject-to-stream index, written first (see recordSubjects).
   const pairs = targets.flatMap(({ streamId }, i) => subjectIds[i].map((subjectId) => [subjectId, streamId] as const));
   await recordSubjects(db, pairs.map((p) => p[1]), pairs.map((p) => p[0]));

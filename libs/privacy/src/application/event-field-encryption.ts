@@ -160,11 +160,20 @@ export class EventFieldEncryption implements PersonalDataCodec {
       this.subjectsByAddress.set(key, known);
       return known;
     }
-    const subjectId = await this.vault.findOrCreateSubject(address);
+    // Events sealed together (a bulk of invitations and the workshop's list of them) ask once per address.
+    let finding = this.findings.get(key);
+    if (!finding) {
+      finding = this.vault.findOrCreateSubject(address).finally(() => this.findings.delete(key));
+      this.findings.set(key, finding);
+    }
+    const subjectId = await finding;
     this.subjectsByAddress.set(key, subjectId);
     if (this.subjectsByAddress.size > SUBJECT_MEMO_SIZE) this.subjectsByAddress.delete(this.subjectsByAddress.keys().next().value as string);
     return subjectId;
   }
+
+  /** Look-ups of subjects by address under way, by normalised address. */
+  private readonly findings = new Map<string, Promise<string>>();
 }
 
 /** Whether a stored value holds a string in the sealed format anywhere (a cheap test on its JSON). */

@@ -61,8 +61,12 @@ export class PersonalDataVault {
     return new PersonalDataVault(pool, new SubjectKeys(pool, ring), cache, listener, ring);
   }
 
-  findOrCreateSubject(email: string): Promise<string> {
-    return this.subjects.findOrCreateSubject(email);
+  /** The living subject of this address, made if there is none; a new subject's key is cached at once. */
+  async findOrCreateSubject(email: string): Promise<string> {
+    const epoch = this.cache.epoch();
+    const { subjectId, newKey } = await this.subjects.findOrCreateSubjectWithKey(email);
+    if (newKey) this.cache.put(subjectId, newKey, epoch);
+    return subjectId;
   }
 
   findSubject(email: string): Promise<SubjectRecord | undefined> {

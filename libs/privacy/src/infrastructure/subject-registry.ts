@@ -38,18 +38,24 @@ export class SubjectRegistry {
    * address whose subject was erased gets a new subject: the erased one's data stays unreadable.
    */
   async findOrCreateSubject(email: string): Promise<string> {
+    return (await this.findOrCreateSubjectWithKey(email)).subjectId;
+  }
+
+  /** As findOrCreateSubject; when the subject is made now, also its new key (so the caller need not read it back). */
+  async findOrCreateSubjectWithKey(email: string): Promise<{ subjectId: string; newKey?: Buffer }> {
     const index = blindIndex(await this.blindIndexKey(), email);
     for (let attempt = 0; attempt < 5; attempt++) {
       const subjectId = randomUUID();
-      const { wrapped, masterKeyId } = this.ring.wrap(randomBytes(32), subjectKeyContext(subjectId));
+      const key = randomBytes(32);
+      const { wrapped, masterKeyId } = this.ring.wrap(key, subjectKeyContext(subjectId));
       const { rows } = await this.pool.query<{ subject_id: string }>(
         `INSERT INTO subjects (subject_id, blind_index, wrapped_key, master_key_id) VALUES ($1, $2, $3, $4)
          ON CONFLICT (blind_index) WHERE destroyed_at IS NULL DO NOTHING RETURNING subject_id`,
         [subjectId, index, wrapped, masterKeyId],
       );
-      if (rows.length > 0) return rows[0].subject_id;
+      if (rows.length > 0) return { subjectId: rows[0].subject_id, newKey: key };
       const living = await this.pool.query<{ subject_id: string }>('SELECT subject_id FROM subjects WHERE blind_index = $1 AND destroyed_at IS NULL', [index]);
-      if (living.rows.length > 0) return living.rows[0].subject_id;
+      if (living.rows.length > 0) return { subjectId: living.rows[0].subject_id };
       // The living subject was erased between the two statements: try again.
     }
     throw new Error('Could not register the subject: its address kept changing hands');
