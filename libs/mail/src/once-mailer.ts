@@ -129,17 +129,21 @@ export class OnceMailer {
     let erased = false;
     let dotSent = false;
     try {
-      // The subject's lock, then whether they were erased meanwhile (the key database, never a cache).
-      await claim.query('BEGIN');
-      await claim.query(`SELECT pg_advisory_xact_lock_shared(${SUBJECT_MAIL_LOCK})`, [row.subjectId]);
-      erased = (await this.recipients.subject(row.subjectId))?.erased ?? false;
-      if (!erased) {
-        const inserted = await claim.query(
-          `INSERT INTO mail_ledger (key, message_id, subject_id, kind, title, status) VALUES ($1, $2, $3, $4, $5, 'sent')
-           ON CONFLICT (key) DO NOTHING RETURNING key`,
-          [key, messageId, row.subjectId, row.kind, row.title],
-        );
-        claimed = inserted.rowCount === 1;
+      // One round trip: BEGIN, the subject's lock (shared) and the claim as one simple-protocol query, values
+      // quoted by pg. Then, under the lock, whether the subject was erased meanwhile: the key database, never
+      // a cache. An erasure counts the e-mails sent under the same lock, exclusive, after destroying the key,
+      // so it sees this claim (committed) or this claim sees the erasure (rolled back).
+      const lit = (value: string) => claim.escapeLiteral(value);
+      const results = (await claim.query(
+        `BEGIN; SELECT pg_advisory_xact_lock_shared(${SUBJECT_MAIL_LOCK.replace('$1', lit(row.subjectId))});
+         INSERT INTO mail_ledger (key, message_id, subject_id, kind, title, status)
+         VALUES (${lit(key)}, ${lit(messageId)}, ${lit(row.subjectId)}, ${lit(row.kind)}, ${lit(row.title)}, 'sent')
+         ON CONFLICT (key) DO NOTHING RETURNING key`,
+      )) as unknown as { rowCount: number | null }[];
+      claimed = results[2].rowCount === 1;
+      if (claimed) {
+        erased = (await this.recipients.subject(row.subjectId))?.erased ?? false;
+        if (erased) claimed = false;
       }
       if (claimed && !finished) {
         const committed = claim.query('COMMIT');

@@ -48,7 +48,8 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
     const reminder = job.name === 'reminder';
     const { invitationId } = job.data;
     const { state, events } = await loadAggregate(this.store, invitationStream(invitationId), invitationDecider);
-    const issued = events.find((e) => e.type === 'InvitationIssued')?.data as Issued | undefined;
+    const issuedEvent = events.find((e) => e.type === 'InvitationIssued');
+    const issued = issuedEvent?.data as Issued | undefined;
     if (!issued || state.status === 'none') return 'no such invitation';
     if (state.status === 'bounced') return 'bounced before';
     // The participant was erased after the invitation was queued: no one to write to, nothing to record.
@@ -66,7 +67,8 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
       startsOn: formatDates(workshop.startsOn, workshop.startsOn, issued.language),
       rsvpUrl: `${this.config.APP_BASE_URL.replace(/\/$/, '')}/rsvp/${this.tokens.tokenFor(invitationId)}`,
     });
-    const outcome = await this.mailer.send(`${kind}:${invitationId}`, { to: issued.email, ...rendered });
+    // The participant's subject is the one their invitation's sealed address names: no look-up by address.
+    const outcome = await this.mailer.send(`${kind}:${invitationId}`, { to: issued.email, subjectId: issuedEvent?.subjectIds?.[0], ...rendered });
     const metadata = { actor: 'worker', correlationId: job.data.correlationId, causationId: job.data.eventId };
     const at = new Date().toISOString();
     if (outcome.status === 'rejected' && outcome.reason === RECIPIENT_ERASED) return 'personal data erased';
