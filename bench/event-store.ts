@@ -7,21 +7,26 @@
  * Then it compares the store's specialised append statements with its general one (event-store-appends.ts)
  * in BENCH_ROUNDS balanced rounds (default 5), with a verdict on whether they pay. BENCH_COMPARE=appends
  * runs that comparison alone.
+ *
+ * Before that comparison it measures what sealing personal fields costs (event-store-personal.ts): appends
+ * and reads of invitations with their personal fields encrypted, against the same in clear.
+ * BENCH_COMPARE=personal-data runs those cases alone.
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { compareAppendModes } from './event-store-appends';
-import { newEvents, newPool, nextStream, type Op, run, type Tally } from './event-store-load';
-import { balancedOrder, fmt, printMachine, printTable, printTarget, runBench, withBenchDatabase } from './support';
+import { personalDataCases } from './event-store-personal';
+import { compare, COMPARE_SCHEDULE, newEvents, newPool, nextStream, type Op, type Tally, type Variant } from './event-store-load';
+import { fmt, printMachine, printTable, printTarget, runBench, withBenchDatabase } from './support';
 
-const WARMUP_MS = 500;
-const ROUND_MS = 1000;
-const ABBA_CYCLES = 2; // each side runs 2 x ABBA_CYCLES timed rounds per case: A B B A A B B A
 const READ_EVENTS = 100_000;
 const READ_BATCH = 1000;
 const FILL_CHUNK = 50_000; // the store's positions allow fewer than 2^16 events per transaction
-/** BENCH_COMPARE=appends runs only the comparison of the append statements; BENCH_ROUNDS its rounds. */
+/**
+ * BENCH_COMPARE=appends runs only the comparison of the append statements (BENCH_ROUNDS its rounds);
+ * BENCH_COMPARE=personal-data only the personal fields' cases.
+ */
 const COMPARE = process.env.BENCH_COMPARE || undefined;
 const COMPARE_ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 
@@ -39,8 +44,6 @@ const COPY_TO_PLAIN_SQL = `INSERT INTO plain_events (${COLUMNS}, recorded_at)
   SELECT ${COLUMNS}, recorded_at FROM events ORDER BY position`;
 const PLAIN_READ_SQL = `SELECT position, ${COLUMNS}, recorded_at FROM plain_events
   WHERE position > $1 ORDER BY position LIMIT $2`;
-
-type Variant = (pool: Pool) => { op: Op; close?: () => void };
 
 const storeAppend = (size: number): Variant => (pool) => {
   const store = new PostgresEventStore(pool); // production defaults, NOTIFY included
@@ -91,29 +94,6 @@ const plainReadAll: Variant = (pool) => ({
   }),
 });
 
-/** Warms up both sides, then times them in alternating ABBA rounds, each side with a pool of `concurrency`. */
-async function compare(url: string, concurrency: number, variants: Variant[], storeFirst: boolean): Promise<Tally[]> {
-  const sides = variants.map((variant) => {
-    const pool = newPool(url, concurrency);
-    return { pool, ...variant(pool) };
-  });
-  const order = balancedOrder(ABBA_CYCLES, storeFirst ? 0 : 1);
-  const totals = sides.map(() => ({ ops: 0, events: 0, ms: 0 }));
-  try {
-    for (const i of order.slice(0, 2)) await run(sides[i].op, concurrency, WARMUP_MS);
-    for (const i of order) {
-      const t = await run(sides[i].op, concurrency, ROUND_MS);
-      totals[i] = { ops: totals[i].ops + t.ops, events: totals[i].events + t.events, ms: totals[i].ms + t.ms };
-    }
-    return totals;
-  } finally {
-    for (const side of sides) {
-      side.close?.();
-      await side.pool.end();
-    }
-  }
-}
-
 /** Tops `events` up to READ_EVENTS and gives `plain_events` exactly the same rows, both vacuumed. */
 async function prepareReadTables(pool: Pool): Promise<number> {
   const count = async () => (await pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n as number;
@@ -136,7 +116,7 @@ async function againstPlain(url: string): Promise<void> {
   let read: Row;
   try {
     await admin.query(PLAIN_TABLE_SQL);
-    console.log(`${WARMUP_MS} ms warm-up, then ${2 * ABBA_CYCLES} x ${ROUND_MS} ms per side and case, ABBA order\n`);
+    console.log(`${COMPARE_SCHEDULE}\n`);
     for (const [i, c] of [1, 4, 16].entries()) {
       const [store, plain] = await compare(url, c, [storeAppend(1), plainAppend(1)], i % 2 === 0);
       appends.push([`append 1 event, concurrency ${c} (appends/s)`, rate(store, 'ops'), rate(plain, 'ops')]);
@@ -162,7 +142,9 @@ async function againstPlain(url: string): Promise<void> {
 }
 
 async function bench(url: string): Promise<void> {
-  if (COMPARE !== undefined && COMPARE !== 'appends') throw new Error(`BENCH_COMPARE=${COMPARE}: this bench knows only BENCH_COMPARE=appends`);
+  if (COMPARE !== undefined && COMPARE !== 'appends' && COMPARE !== 'personal-data') {
+    throw new Error(`BENCH_COMPARE=${COMPARE}: this bench knows BENCH_COMPARE=appends and BENCH_COMPARE=personal-data`);
+  }
   const admin = newPool(url, 1);
   try {
     printMachine((await admin.query('SHOW server_version')).rows[0].server_version);
@@ -170,7 +152,8 @@ async function bench(url: string): Promise<void> {
     await admin.end();
   }
   if (COMPARE === undefined) await againstPlain(url);
-  await compareAppendModes(url, COMPARE_ROUNDS);
+  if (COMPARE === undefined || COMPARE === 'personal-data') await personalDataCases(url, COMPARE_SCHEDULE);
+  if (COMPARE === undefined || COMPARE === 'appends') await compareAppendModes(url, COMPARE_ROUNDS);
 }
 
 runBench(() => withBenchDatabase('bench_event_store', bench));

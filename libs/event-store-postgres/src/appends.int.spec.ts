@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { createTestDatabase, testPool, type TestDatabase } from '@passerelle/testing';
-import { ConcurrencyError } from '@passerelle/event-store-core';
+import { ConcurrencyError, type PersonalDataCodec } from '@passerelle/event-store-core';
 import { PostgresEventStore } from './event-store';
 
 /** Appends behave the same with the specialised statements (the default) and with the one general statement. */
@@ -114,6 +114,41 @@ describe.each([
     await expect(
       store.transaction((client) => store.append('tx-a', [{ type: 'A', data: {} }], { expectedVersion: 1, client })),
     ).rejects.toBeInstanceOf(ConcurrencyError);
+  });
+
+  it('records which streams name which subjects with every kind of append, and nothing of an append rolled back', async () => {
+    // A codec that seals nothing and names the subjects listed in the event's data.
+    const naming: PersonalDataCodec = {
+      seal: async (event) => ({ data: event.data, subjectIds: (event.data as { subjects?: string[] }).subjects ?? [] }),
+      open: async (event) => ({ data: event.data, subjectIds: [], erased: false }),
+    };
+    const named = new PostgresEventStore(pool, { notify: false, specialisedAppends, personalData: naming });
+    const [ana, li, siti] = ['6f1c0f1e-6a55-4b7e-9d55-1b1f2f3e4d5c', '0b8f2c4e-3d1a-4e5f-8a9b-7c6d5e4f3a2b', 'c3d2e1f0-a9b8-4c7d-9e6f-5a4b3c2d1e0f'];
+    try {
+      await named.append('named-1', [{ type: 'A', data: { subjects: [ana] } }], { expectedVersion: 'no_stream' });
+      await named.append('named-2', [{ type: 'A', data: { subjects: [ana, li] } }, { type: 'A', data: { subjects: [li] } }, { type: 'A', data: {} }], { expectedVersion: 'no_stream' });
+      await named.transaction(async (client) => {
+        await named.append('named-3', [{ type: 'A', data: { subjects: [li] } }], { expectedVersion: 'no_stream', client });
+        await named.append('named-3', [{ type: 'A', data: { subjects: [li, siti] } }, { type: 'A', data: { subjects: [siti] } }], { expectedVersion: 1, client });
+        await named.appendToNewStreams(
+          [{ streamId: 'named-4', events: [{ type: 'A', data: { subjects: [siti] } }, { type: 'A', data: { subjects: [ana] } }] }, { streamId: 'named-5', events: [{ type: 'A', data: {} }] }],
+          { client },
+        );
+      });
+      await expect(named.transaction(async (client) => {
+        await named.append('named-6', [{ type: 'A', data: { subjects: [ana] } }], { expectedVersion: 'no_stream', client });
+        throw new Error('the command fails after its append');
+      })).rejects.toThrow('the command fails');
+      const { rows } = await pool.query<{ subject_id: string; stream_id: string }>(
+        "SELECT subject_id, stream_id FROM subject_streams WHERE stream_id LIKE 'named-%' ORDER BY stream_id, subject_id",
+      );
+      expect(rows.map((r) => [r.stream_id, r.subject_id])).toEqual(
+        [['named-1', ana], ['named-2', li], ['named-2', ana], ['named-3', li], ['named-3', siti], ['named-4', ana], ['named-4', siti]]
+          .sort(([s1, a], [s2, b]) => s1.localeCompare(s2) || a.localeCompare(b)),
+      );
+    } finally {
+      named.close();
+    }
   });
 
   it(`appends through ${statements.length === 1 ? 'the general statement only' : 'the statement made for each case'}`, async () => {

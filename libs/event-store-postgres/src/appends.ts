@@ -9,7 +9,7 @@ import {
   type StoredEvent,
   type UpcasterRegistry,
 } from '@passerelle/event-store-core';
-import { categoryOf, completeMetadata, expectedNumber, type Queryable, recordSubjects, toStored } from './event-rows';
+import { categoryOf, completeMetadata, expectedNumber, type Queryable, toStored } from './event-rows';
 import {
   APPEND_ALONE_SQL,
   APPEND_IN_TRANSACTION_SQL,
@@ -43,10 +43,20 @@ async function sealAll(codec: PersonalDataCodec | undefined, db: Queryable, targ
   );
   const data = sealed.map((s) => JSON.stringify(s.data));
   const subjectIds = sealed.map((s) => [...s.subjectIds]);
-  // The subject-to-stream index, written first (see recordSubjects).
-  const pairs = targets.flatMap(({ streamId }, i) => subjectIds[i].map((subjectId) => [subjectId, streamId] as const));
-  await recordSubjects(db, pairs.map((p) => p[1]), pairs.map((p) => p[0]));
   return { data, subjectIds };
+}
+
+/** The (subject, stream) pairs the events name, as the two arrays of subject_streams' columns. */
+function subjectPairs(rows: { streamId: string }[], subjectIds: string[][]): [string[], string[]] {
+  const subjects: string[] = [];
+  const streams: string[] = [];
+  rows.forEach(({ streamId }, i) => {
+    for (const subjectId of subjectIds[i]) {
+      subjects.push(subjectId);
+      streams.push(streamId);
+    }
+  });
+  return [subjects, streams];
 }
 
 /**
@@ -98,8 +108,8 @@ export async function appendToStream(
       name: statement.name,
       text: statement.text,
       values: statement.one
-        ? [streamId, category, ids[0], types[0], versions[0], data[0], metadataText[0], expected]
-        : [streamId, category, ids, types, versions, data, metadataText, expected],
+        ? [streamId, category, ids[0], types[0], versions[0], data[0], metadataText[0], expected, subjectIds[0]]
+        : [streamId, category, ids, types, versions, data, metadataText, expected, [...new Set(subjectIds.flat())]],
     });
     rows = result.rows;
   } catch (err) {
@@ -152,7 +162,7 @@ export async function appendToNewStreams(
     result = await options.client.query<{ position: string; stream_id: string; version: number; recorded_at: Date }>({
       name: 'passerelle_append_new_streams',
       text: APPEND_NEW_STREAMS_SQL,
-      values: [ids, rows.map((r) => r.streamId), rows.map((r) => categoryOf(r.streamId)), rows.map((r) => r.version), types, versions, sealed.data, metadata],
+      values: [ids, rows.map((r) => r.streamId), rows.map((r) => categoryOf(r.streamId)), rows.map((r) => r.version), types, versions, sealed.data, metadata, ...subjectPairs(rows, sealed.subjectIds)],
     });
   } catch (err) {
     if (isVersionTaken(err)) throw new ConcurrencyError('(several new streams)', 'no_stream', null);

@@ -60,7 +60,10 @@ export async function toOpened(upcasters: UpcasterRegistry, codec: PersonalDataC
   return event;
 }
 
-/** Records which subjects a stream names (before the events themselves: a failed append leaves a harmless extra row). */
+/**
+ * Records which subjects streams name, outside an append (`npm run privacy:encrypt-existing`, for events
+ * sealed in place). Appends record theirs in their own statement (RECORD_SUBJECTS in sql.ts).
+ */
 export async function recordSubjects(db: Queryable, streamIds: string[], subjectIds: string[]): Promise<void> {
   if (subjectIds.length === 0) return;
   await db.query(

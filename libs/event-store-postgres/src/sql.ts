@@ -10,11 +10,20 @@ export const MAX_EVENTS_PER_TRANSACTION = 2 ** POSITION_SHIFT;
 export const EVENT_COLUMNS =
   'position, event_id, stream_id, category, version, type, schema_version, data, metadata, recorded_at';
 
+/**
+ * Records that the stream names the subjects $9 (subject_streams, see its migration), in the append's own
+ * statement: no round trip or commit of its own. It runs even when the expected version does not match
+ * and nothing is appended: a harmless extra row (the index may name a stream that does not name the subject).
+ */
+const RECORD_SUBJECTS = `subjects AS (
+  INSERT INTO subject_streams (subject_id, stream_id) SELECT unnest($9::uuid[]), $1 ON CONFLICT DO NOTHING)`;
+
 function appendSql(start: string): string {
   return `
 WITH tx AS (SELECT (pg_current_xact_id()::text::bigint << ${POSITION_SHIFT}) AS base),
 head AS (SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1),
-start AS (SELECT ${start} AS position FROM tx)
+start AS (SELECT ${start} AS position FROM tx),
+${RECORD_SUBJECTS}
 INSERT INTO events (position, event_id, stream_id, category, version, type, schema_version, data, metadata)
 SELECT start.position + n.ord - 1, n.id, $1, $2, head.version + n.ord, n.type, n.schema_version, n.data, n.metadata
 FROM head, start,
@@ -32,7 +41,8 @@ RETURNING position, version, recorded_at`;
 function appendOneSql(start: string): string {
   return `
 WITH tx AS (SELECT (pg_current_xact_id()::text::bigint << ${POSITION_SHIFT}) AS base),
-head AS (SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1)
+head AS (SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1),
+${RECORD_SUBJECTS}
 INSERT INTO events (position, event_id, stream_id, category, version, type, schema_version, data, metadata)
 SELECT ${start}, $3::uuid, $1, $2, head.version + 1, $4::text, $5::int, $6::jsonb, $7::jsonb
 FROM head, tx
@@ -53,10 +63,15 @@ export const APPEND_ONE_ALONE_SQL = appendOneSql('tx.base');
 export const APPEND_IN_TRANSACTION_SQL = appendSql(AFTER_EARLIER_APPENDS);
 export const APPEND_ONE_IN_TRANSACTION_SQL = appendOneSql(AFTER_EARLIER_APPENDS);
 
-/** Many new streams at once (each event's version given), after the transaction's earlier appends. */
+/**
+ * Many new streams at once (each event's version given), after the transaction's earlier appends; the
+ * pairs ($9 subject, $10 stream) go to subject_streams in the same statement.
+ */
 export const APPEND_NEW_STREAMS_SQL = `
 WITH tx AS (SELECT (pg_current_xact_id()::text::bigint << ${POSITION_SHIFT}) AS base),
-start AS (SELECT ${AFTER_EARLIER_APPENDS} AS position FROM tx)
+start AS (SELECT ${AFTER_EARLIER_APPENDS} AS position FROM tx),
+subjects AS (
+  INSERT INTO subject_streams (subject_id, stream_id) SELECT * FROM unnest($9::uuid[], $10::text[]) ON CONFLICT DO NOTHING)
 INSERT INTO events (position, event_id, stream_id, category, version, type, schema_version, data, metadata)
 SELECT start.position + n.ord - 1, n.id, n.stream_id, n.category, n.version, n.type, n.schema_version, n.data, n.metadata
 FROM start,

@@ -9,7 +9,8 @@ import {
   type SealedData,
 } from '@passerelle/event-store-core';
 import { normaliseEmail } from '../domain/email-address';
-import { FIELD_FORMAT, fieldSubjectId, isEncryptedField } from '../domain/field-cipher';
+import { decryptField, type EncryptedField, FIELD_FORMAT, fieldSubjectId, isEncryptedField, parseEncryptedField } from '../domain/field-cipher';
+import type { SubjectKeyState } from '../domain/subject-key';
 import type { PersonalDataVault } from './personal-data-vault';
 
 /** What a field that cannot be read for another reason than erasure (tampered, wrong key) shows. */
@@ -102,34 +103,36 @@ export class EventFieldEncryption implements PersonalDataCodec {
   }
 
   async open(event: CodecEvent): Promise<OpenedData> {
+    if (!mayHoldSealedField(event.data)) return { data: event.data, subjectIds: [], erased: false };
+    // The keys first, one await for each subject named (usually one), then a walk without awaits that decrypts.
+    const fields = new Map<string, EncryptedField>();
+    collectSealed(event.data, fields);
+    const keys = new Map<string, SubjectKeyState>();
+    for (const { subjectId } of fields.values()) if (!keys.has(subjectId)) keys.set(subjectId, await this.vault.subjectKey(subjectId));
     const subjectIds = new Set<string>();
     let erased = false;
-    const visit = async (value: unknown, path: string): Promise<unknown> => {
+    const visit = (value: unknown, path: string): unknown => {
       if (typeof value === 'string') {
-        if (!value.startsWith(`${FIELD_FORMAT}.`)) return value;
-        const reading = await this.vault.decrypt(value, { streamId: event.streamId, eventType: event.type, field: path });
-        if (reading.subjectId) subjectIds.add(reading.subjectId);
+        const field = fields.get(value);
+        if (!field) return value; // not in the stored format: as written
+        subjectIds.add(field.subjectId);
+        const reading = decryptField(keys.get(field.subjectId)!, field, { streamId: event.streamId, eventType: event.type, field: path });
         if (reading.status === 'decrypted') return reading.value;
         if (reading.status === 'erased' || reading.reason === 'unknown_subject') {
           erased = true;
           return ERASED;
         }
-        return reading.reason === 'not_encrypted' ? value : UNREADABLE;
+        return UNREADABLE;
       }
-      if (Array.isArray(value)) {
-        const items: unknown[] = [];
-        for (const item of value) items.push(await visit(item, `${path}[]`));
-        return items;
-      }
+      if (Array.isArray(value)) return value.map((item) => visit(item, `${path}[]`));
       if (value !== null && typeof value === 'object') {
         const out: Record<string, unknown> = {};
-        for (const [key, item] of Object.entries(value)) out[key] = await visit(item, path === '' ? key : `${path}.${key}`);
+        for (const [key, item] of Object.entries(value)) out[key] = visit(item, path === '' ? key : `${path}.${key}`);
         return out;
       }
       return value;
     };
-    if (!mayHoldSealedField(event.data)) return { data: event.data, subjectIds: [], erased: false };
-    const data = await visit(event.data, '');
+    const data = visit(event.data, '');
     return { data, subjectIds: [...subjectIds], erased };
   }
 
@@ -180,6 +183,16 @@ export class EventFieldEncryption implements PersonalDataCodec {
 function mayHoldSealedField(data: unknown): boolean {
   if (data === null || typeof data !== 'object') return typeof data === 'string' && data.startsWith(`${FIELD_FORMAT}.`);
   return JSON.stringify(data).includes(`"${FIELD_FORMAT}.`);
+}
+
+/** Every string in the stored format anywhere in the data, with its parts. */
+function collectSealed(value: unknown, fields: Map<string, EncryptedField>): void {
+  if (typeof value === 'string') {
+    const field = value.startsWith(`${FIELD_FORMAT}.`) ? parseEncryptedField(value) : undefined;
+    if (field) fields.set(value, field);
+  } else if (value !== null && typeof value === 'object') {
+    for (const item of Array.isArray(value) ? value : Object.values(value)) collectSealed(item, fields);
+  }
 }
 
 function parsePath(path: string): Segment[] {

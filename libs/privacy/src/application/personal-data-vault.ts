@@ -98,7 +98,7 @@ export class PersonalDataVault {
   async decrypt(value: string, context: FieldContext): Promise<FieldReading> {
     const field = parseEncryptedField(value);
     if (!field) return { status: 'unreadable', reason: 'not_encrypted' };
-    return decryptField(await this.subjectKey(field.subjectId), value, context);
+    return decryptField(await this.subjectKey(field.subjectId), field, context);
   }
 
   /** Destroys the subject's key here and, through NOTIFY, in every process's cache. */

@@ -34,6 +34,19 @@ describe('subjects and their keys in the key database', () => {
     expect(rows.map((row) => row.table_name)).toEqual(['migrations', 'server_keys', 'subjects']);
   });
 
+  it('caches the key of a subject it makes, the very key the key database holds', async () => {
+    const before = one.cachedKeys;
+    const id = await one.findOrCreateSubject('wanjiru.kamau@health.go.ke');
+    expect(one.cachedKeys).toBe(before + 1);
+    const context = { streamId: 'invitation-1', eventType: 'InvitationIssued', field: 'fullName' };
+    const sealed = await one.encrypt(id, 'Wanjiru Kamau', context);
+    expect(await two.decrypt(sealed!, context)).toEqual({ status: 'decrypted', subjectId: id, value: 'Wanjiru Kamau' });
+    // Found, not made: nothing new to cache from the answer.
+    const cached = two.cachedKeys;
+    await two.findOrCreateSubject('WANJIRU.KAMAU@health.go.ke');
+    expect(two.cachedKeys).toBe(cached);
+  });
+
   it('finds a subject again by its address in any case, spacing or Unicode form, with a random id', async () => {
     const id = await one.findOrCreateSubject('Ana.Souza@Example.org');
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

@@ -63,9 +63,12 @@ export function fieldSubjectId(value: string): string | undefined {
   return parseEncryptedField(value)?.subjectId;
 }
 
-/** Decrypts with the key the store gave for the field's subject; an erased subject reads as `erased`. */
-export function decryptField(keyState: SubjectKeyState, value: string, context: FieldContext): FieldReading {
-  const field = parseEncryptedField(value);
+/**
+ * Decrypts with the key the store gave for the field's subject; an erased subject reads as `erased`.
+ * `value` is the stored string, or its parts when the caller has parsed it already (parseEncryptedField).
+ */
+export function decryptField(keyState: SubjectKeyState, value: string | EncryptedField, context: FieldContext): FieldReading {
+  const field = typeof value === 'string' ? parseEncryptedField(value) : value;
   if (!field) return { status: 'unreadable', reason: 'not_encrypted' };
   const { subjectId } = field;
   if (keyState.subjectId !== subjectId) return { status: 'unreadable', subjectId, reason: 'wrong_key' };
