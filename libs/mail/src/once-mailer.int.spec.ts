@@ -51,11 +51,15 @@ describe('OnceMailer', () => {
 
   it('sends nothing to a person whose personal data was erased, and counts nothing more', async () => {
     const subjectId = await vault.findOrCreateSubject('erased@kominfo.go.id');
+    // An erasure: the key goes, then the e-mails sent are counted (and the subject marked) under the mail lock.
     await vault.destroyKey(subjectId);
+    expect(await sentMailCounter(pool)(subjectId)).toBe(0);
     expect(await mailer.send('invitation:erased', mail('erased@kominfo.go.id'))).toEqual({ status: 'rejected', reason: RECIPIENT_ERASED });
+    // A job that read the address before the erasure and names the subject: refused by the mark.
     expect(await mailer.send('invitation:erased-by-id', { ...mail('erased@kominfo.go.id'), subjectId })).toEqual({ status: 'rejected', reason: RECIPIENT_ERASED });
     expect(sink.to('erased@kominfo.go.id')).toHaveLength(0);
     expect(await sentMailCounter(pool)(subjectId)).toBe(0);
+    expect((await pool.query("SELECT count(*)::int AS n FROM mail_ledger WHERE key LIKE 'invitation:erased%'")).rows[0].n).toBe(0);
   });
 
   it('sends once when many attempts race for the same key', async () => {

@@ -25,7 +25,7 @@ export type MailOutcome =
   | { status: 'rejected'; reason: string };
 
 /** What the mail ledger knows of recipients: their data subject (PersonalDataVault), never their address. */
-export type MailRecipients = Pick<PersonalDataVault, 'findSubject' | 'findOrCreateSubject' | 'subject'>;
+export type MailRecipients = Pick<PersonalDataVault, 'findSubject' | 'findOrCreateSubject'>;
 
 /** The reason of a mail not sent because its recipient's personal data was erased (nothing went out). */
 export const RECIPIENT_ERASED = "the recipient's personal data was erased";
@@ -126,25 +126,21 @@ export class OnceMailer {
     // ".": both are in the kernel's buffers before any I/O is awaited, so a crash leaves both or neither.
     const claim = await this.db.connect();
     let claimed = false;
-    let erased = false;
     let dotSent = false;
     try {
       // One round trip: BEGIN, the subject's lock (shared) and the claim as one simple-protocol query, values
-      // quoted by pg. Then, under the lock, whether the subject was erased meanwhile: the key database, never
-      // a cache. An erasure counts the e-mails sent under the same lock, exclusive, after destroying the key,
-      // so it sees this claim (committed) or this claim sees the erasure (rolled back).
+      // quoted by pg. An erasure marks the subject in `erased_subjects` and counts the e-mails sent under the
+      // same lock, exclusive, after destroying the key: this claim is committed before it (and counted) or
+      // starts after it and is refused by the mark, in the same statement.
       const lit = (value: string) => claim.escapeLiteral(value);
       const results = (await claim.query(
         `BEGIN; SELECT pg_advisory_xact_lock_shared(${SUBJECT_MAIL_LOCK.replace('$1', lit(row.subjectId))});
          INSERT INTO mail_ledger (key, message_id, subject_id, kind, title, status)
-         VALUES (${lit(key)}, ${lit(messageId)}, ${lit(row.subjectId)}, ${lit(row.kind)}, ${lit(row.title)}, 'sent')
+         SELECT ${lit(key)}, ${lit(messageId)}, ${lit(row.subjectId)}, ${lit(row.kind)}, ${lit(row.title)}, 'sent'
+         WHERE NOT EXISTS (SELECT 1 FROM erased_subjects WHERE subject_id = ${lit(row.subjectId)})
          ON CONFLICT (key) DO NOTHING RETURNING key`,
       )) as unknown as { rowCount: number | null }[];
       claimed = results[2].rowCount === 1;
-      if (claimed) {
-        erased = (await this.recipients.subject(row.subjectId))?.erased ?? false;
-        if (erased) claimed = false;
-      }
       if (claimed && !finished) {
         const committed = claim.query('COMMIT');
         body.end(); // the final "." goes out only now
@@ -163,12 +159,13 @@ export class OnceMailer {
       claim.release();
     }
     if (!claimed) {
-      body.destroy(new Error(erased ? 'recipient erased' : 'already sent by another attempt'));
+      body.destroy(new Error('already sent by another attempt, or the recipient erased'));
       await result;
       this.pool.release(connection, false);
-      if (erased) return { status: 'rejected', reason: RECIPIENT_ERASED };
       const row = await this.db.query<{ message_id: string }>('SELECT message_id FROM mail_ledger WHERE key = $1', [key]);
-      return { status: 'already-sent', messageId: row.rows[0]?.message_id ?? messageId };
+      // Not in the ledger and not claimed: the recipient's erasure refused the claim.
+      if (row.rows.length === 0) return { status: 'rejected', reason: RECIPIENT_ERASED };
+      return { status: 'already-sent', messageId: row.rows[0].message_id };
     }
     const { error } = await result;
     this.pool.release(connection, !error);
