@@ -166,7 +166,7 @@ export class EventFieldEncryption implements PersonalDataCodec {
     // Events sealed together (a bulk of invitations and the workshop's list of them) ask once per address.
     let finding = this.findings.get(key);
     if (!finding) {
-      finding = this.vault.findOrCreateSubject(address).finally(() => this.findings.delete(key));
+      finding = this.lookUpSoon(address).finally(() => this.findings.delete(key));
       this.findings.set(key, finding);
     }
     const subjectId = await finding;
@@ -177,6 +177,31 @@ export class EventFieldEncryption implements PersonalDataCodec {
 
   /** Look-ups of subjects by address under way, by normalised address. */
   private readonly findings = new Map<string, Promise<string>>();
+
+  /** Addresses waiting for the next batched look-up, each with who waits for it. */
+  private pending: { address: string; resolve: (id: string) => void; reject: (err: unknown) => void }[] = [];
+
+  /**
+   * The subject of an address, looked up with every other address asked for in the same turn of the event
+   * loop: one statement, so one commit in the key database, for a bulk of invitations instead of one each.
+   */
+  private lookUpSoon(address: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      if (this.pending.length === 0) setImmediate(() => void this.lookUpPending());
+      this.pending.push({ address, resolve, reject });
+    });
+  }
+
+  private async lookUpPending(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      const ids = batch.length === 1 ? new Map([[batch[0].address, await this.vault.findOrCreateSubject(batch[0].address)]]) : await this.vault.findOrCreateSubjects(batch.map((p) => p.address));
+      for (const waiting of batch) waiting.resolve(ids.get(waiting.address)!);
+    } catch (err) {
+      for (const waiting of batch) waiting.reject(err);
+    }
+  }
 }
 
 /** Whether a stored value holds a string in the sealed format anywhere (a cheap test on its JSON). */

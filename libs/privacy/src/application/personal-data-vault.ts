@@ -69,6 +69,18 @@ export class PersonalDataVault {
     return subjectId;
   }
 
+  /** findOrCreateSubject for many addresses at once (one statement); the result is keyed by the addresses as given. */
+  async findOrCreateSubjects(emails: string[]): Promise<Map<string, string>> {
+    const epoch = this.cache.epoch();
+    const found = await this.subjects.findOrCreateSubjectsWithKeys(emails);
+    const ids = new Map<string, string>();
+    for (const [email, { subjectId, newKey }] of found) {
+      if (newKey) this.cache.put(subjectId, newKey, epoch);
+      ids.set(email, subjectId);
+    }
+    return ids;
+  }
+
   findSubject(email: string): Promise<SubjectRecord | undefined> {
     return this.subjects.findSubject(email);
   }

@@ -73,6 +73,22 @@ describe('subjects and their keys in the key database', () => {
     expect(await one.findSubject('wei.zhang@gov.cn')).toEqual({ subjectId: ids[0], erased: false });
   });
 
+  it('finds or makes many subjects in one statement, as one at a time would, two spellings sharing one', async () => {
+    const known = await one.findOrCreateSubject('Kofi.Mensah@moc.gov.gh');
+    const before = one.cachedKeys;
+    const ids = await one.findOrCreateSubjects(['kofi.mensah@moc.gov.gh', 'Aigerim.Nurlanovna@digital.gov.kz', 'AIGERIM.NURLANOVNA@digital.gov.kz', 'Tariq.Jamil@moitt.gov.pk']);
+    expect(ids.get('kofi.mensah@moc.gov.gh')).toBe(known);
+    expect(ids.get('Aigerim.Nurlanovna@digital.gov.kz')).toBe(ids.get('AIGERIM.NURLANOVNA@digital.gov.kz'));
+    expect(new Set(ids.values()).size).toBe(3);
+    expect(one.cachedKeys).toBe(before + 2); // the two made now
+    expect(await two.findOrCreateSubject('aigerim.nurlanovna@digital.gov.kz')).toBe(ids.get('Aigerim.Nurlanovna@digital.gov.kz'));
+    expect(await two.findOrCreateSubject('tariq.jamil@moitt.gov.pk')).toBe(ids.get('Tariq.Jamil@moitt.gov.pk'));
+    // Erased since: a batch gives the address a new subject.
+    await one.destroyKey(known);
+    const again = await two.findOrCreateSubjects(['kofi.mensah@moc.gov.gh', 'someone.else@moc.gov.gh']);
+    expect(again.get('kofi.mensah@moc.gov.gh')).not.toBe(known);
+  });
+
   it('finds an erased subject as erased, and gives the address a new subject afterwards', async () => {
     const id = await one.findOrCreateSubject('siti@kemlu.go.id');
     expect(await one.destroyKey(id)).toMatchObject({ outcome: 'destroyed', subjectId: id });

@@ -61,6 +61,44 @@ export class SubjectRegistry {
     throw new Error('Could not register the subject: its address kept changing hands');
   }
 
+  /**
+   * findOrCreateSubjectWithKey for many addresses in one statement, so in one commit (a bulk of
+   * invitations names a thousand people): by normalised address, in no particular order. An address
+   * whose living subject was erased between the two statements is looked up again on its own.
+   */
+  async findOrCreateSubjectsWithKeys(emails: string[]): Promise<Map<string, { subjectId: string; newKey?: Buffer }>> {
+    const indexKey = await this.blindIndexKey();
+    const byIndex = new Map<string, string>();
+    for (const email of emails) byIndex.set(blindIndex(indexKey, email).toString('hex'), email);
+    const made = [...byIndex.keys()].map((hex) => {
+      const subjectId = randomUUID();
+      const key = randomBytes(32);
+      return { hex, subjectId, key, ...this.ring.wrap(key, subjectKeyContext(subjectId)) };
+    });
+    const inserted = await this.pool.query<{ subject_id: string }>(
+      `INSERT INTO subjects (subject_id, blind_index, wrapped_key, master_key_id)
+       SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::bytea[], $4::text[])
+       ON CONFLICT (blind_index) WHERE destroyed_at IS NULL DO NOTHING RETURNING subject_id`,
+      [made.map((m) => m.subjectId), made.map((m) => Buffer.from(m.hex, 'hex')), made.map((m) => m.wrapped), made.map((m) => m.masterKeyId)],
+    );
+    const found = new Map<string, { subjectId: string; newKey?: Buffer }>();
+    const fresh = new Set(inserted.rows.map((row) => row.subject_id));
+    for (const m of made) if (fresh.has(m.subjectId)) found.set(byIndex.get(m.hex)!, { subjectId: m.subjectId, newKey: m.key });
+    const known = made.filter((m) => !fresh.has(m.subjectId));
+    if (known.length > 0) {
+      const living = await this.pool.query<{ subject_id: string; blind_index: Buffer }>(
+        'SELECT subject_id, blind_index FROM subjects WHERE blind_index = ANY($1::bytea[]) AND destroyed_at IS NULL',
+        [known.map((m) => Buffer.from(m.hex, 'hex'))],
+      );
+      for (const row of living.rows) found.set(byIndex.get(row.blind_index.toString('hex'))!, { subjectId: row.subject_id });
+    }
+    for (const email of byIndex.values()) if (!found.has(email)) found.set(email, await this.findOrCreateSubjectWithKey(email));
+    // Every address as given, two spellings of one address sharing its subject.
+    const answer = new Map<string, { subjectId: string; newKey?: Buffer }>();
+    for (const email of emails) answer.set(email, found.get(byIndex.get(blindIndex(indexKey, email).toString('hex'))!)!);
+    return answer;
+  }
+
   /** The subject of this address: the living one, else the most recently erased; undefined if none. */
   async findSubject(email: string): Promise<SubjectRecord | undefined> {
     const index = blindIndex(await this.blindIndexKey(), email);
