@@ -36,6 +36,8 @@ export interface OpenedData {
 export interface PersonalDataCodec {
   seal(event: CodecEvent, db: CodecQueryable): Promise<SealedData>;
   open(event: CodecEvent): Promise<OpenedData>;
+  /** `open` for a page of events read together, when the codec can do better than one at a time. */
+  openMany?(events: CodecEvent[]): Promise<OpenedData[]>;
 }
 
 /** The Nest token under which an app provides its PersonalDataCodec to the event store. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import type { EventMetadata, ExpectedVersion, PersonalDataCodec, StoredEvent, UpcasterRegistry } from '@passerelle/event-store-core';
+import type { EventMetadata, ExpectedVersion, OpenedData, PersonalDataCodec, StoredEvent, UpcasterRegistry } from '@passerelle/event-store-core';
 
 /** Something that runs queries: the store's pool or a client inside a transaction. */
 export type Queryable = Pick<PoolClient, 'query'>;
@@ -53,7 +53,17 @@ export function toStored(upcasters: UpcasterRegistry, row: EventRow): StoredEven
  */
 export async function toOpened(upcasters: UpcasterRegistry, codec: PersonalDataCodec | undefined, row: EventRow): Promise<StoredEvent> {
   if (!codec) return toStored(upcasters, row);
-  const opened = await codec.open({ streamId: row.stream_id, type: row.type, data: row.data });
+  return withOpened(upcasters, row, await codec.open({ streamId: row.stream_id, type: row.type, data: row.data }));
+}
+
+/** toOpened for rows read together: a codec that can open a page at once (one key look-up for all) does. */
+export async function toOpenedAll(upcasters: UpcasterRegistry, codec: PersonalDataCodec | undefined, rows: EventRow[]): Promise<StoredEvent[]> {
+  if (!codec?.openMany || rows.length < 2) return Promise.all(rows.map((row) => toOpened(upcasters, codec, row)));
+  const opened = await codec.openMany(rows.map((row) => ({ streamId: row.stream_id, type: row.type, data: row.data })));
+  return rows.map((row, i) => withOpened(upcasters, row, opened[i]));
+}
+
+function withOpened(upcasters: UpcasterRegistry, row: EventRow, opened: OpenedData): StoredEvent {
   const event = toStored(upcasters, { ...row, data: opened.data });
   if (opened.subjectIds.length > 0) event.subjectIds = opened.subjectIds;
   if (opened.erased) event.personalDataErased = true;

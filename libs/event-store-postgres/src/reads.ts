@@ -1,5 +1,5 @@
 import type { DomainEvent, PersonalDataCodec, StoredEvent, UpcasterRegistry } from '@passerelle/event-store-core';
-import { type EventRow, type Queryable, toOpened, toPosition } from './event-rows';
+import { type EventRow, type Queryable, toOpened, toOpenedAll, toPosition } from './event-rows';
 import { EVENT_COLUMNS, HEAD_POSITION_SQL, READ_ALL_SQL, READ_CATEGORIES_SQL, READ_STREAM_SQL, STREAM_VERSION_SQL } from './sql';
 
 /** The store's reads, each on the pool or on a client inside a transaction. */
@@ -10,7 +10,7 @@ export class EventReads {
   ) {}
 
   private open(rows: EventRow[]): Promise<StoredEvent[]> {
-    return Promise.all(rows.map((row) => toOpened(this.upcasters, this.codec, row)));
+    return toOpenedAll(this.upcasters, this.codec, rows);
   }
 
   /** A stream's events from `fromVersion`, at most `limit` of them (all when null), typed as the events `E` the caller expects there. */

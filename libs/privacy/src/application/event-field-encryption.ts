@@ -108,13 +108,20 @@ export class EventFieldEncryption implements PersonalDataCodec {
     return { value: sealed, subjectId, sealed: true };
   }
 
+  /** A page of events: the keys of every subject it names are read first, in one query, then each is opened. */
+  async openMany(events: CodecEvent[]): Promise<OpenedData[]> {
+    const fields = new Map<string, EncryptedField>();
+    for (const event of events) if (mayHoldSealedField(event.data)) collectSealed(event.data, fields);
+    if (fields.size > 0) await this.vault.subjectKeys([...fields.values()].map((field) => field.subjectId));
+    return Promise.all(events.map((event) => this.open(event)));
+  }
+
   async open(event: CodecEvent): Promise<OpenedData> {
     if (!mayHoldSealedField(event.data)) return { data: event.data, subjectIds: [], erased: false };
     // The keys first, one await for each subject named (usually one), then a walk without awaits that decrypts.
     const fields = new Map<string, EncryptedField>();
     collectSealed(event.data, fields);
-    const keys = new Map<string, SubjectKeyState>();
-    for (const { subjectId } of fields.values()) if (!keys.has(subjectId)) keys.set(subjectId, await this.vault.subjectKey(subjectId));
+    const keys = await this.vault.subjectKeys([...fields.values()].map((field) => field.subjectId));
     const subjectIds = new Set<string>();
     let erased = false;
     const visit = (value: unknown, path: string): unknown => {

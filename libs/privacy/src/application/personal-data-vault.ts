@@ -91,6 +91,24 @@ export class PersonalDataVault {
   }
 
   /** The subject's key: from the cache while it is fresh and the LISTEN connection is up, else from the key database. */
+  /** subjectKey for many subjects: those not cached are read in one query. */
+  async subjectKeys(subjectIds: Iterable<string>): Promise<Map<string, SubjectKeyState>> {
+    const states = new Map<string, SubjectKeyState>();
+    const missing: string[] = [];
+    for (const subjectId of new Set(subjectIds)) {
+      const cached = this.cache.get(subjectId);
+      if (cached) states.set(subjectId, { status: 'active', subjectId, key: cached });
+      else missing.push(subjectId);
+    }
+    if (missing.length === 0) return states;
+    const epoch = this.cache.epoch();
+    for (const [subjectId, state] of await this.keys.loadMany(missing)) {
+      if (state.status === 'active') this.cache.put(subjectId, state.key, epoch);
+      states.set(subjectId, state);
+    }
+    return states;
+  }
+
   async subjectKey(subjectId: string): Promise<SubjectKeyState> {
     const cached = this.cache.get(subjectId);
     if (cached) return { status: 'active', subjectId, key: cached };

@@ -18,6 +18,23 @@ export class SubjectKeys {
     private readonly ring: MasterKeyRing,
   ) {}
 
+  /** `load` for many subjects in one query (a page of events naming many people). */
+  async loadMany(subjectIds: string[]): Promise<Map<string, SubjectKeyState>> {
+    const states = new Map<string, SubjectKeyState>();
+    const valid = subjectIds.filter((id) => {
+      if (!isSubjectId(id)) states.set(id, { status: 'unknown', subjectId: id });
+      return isSubjectId(id);
+    });
+    if (valid.length === 0) return states;
+    const { rows } = await this.pool.query<{ subject_id: string; wrapped_key: Buffer | null; master_key_id: string | null; destroyed_at: Date | null }>(
+      'SELECT subject_id, wrapped_key, master_key_id, destroyed_at FROM subjects WHERE subject_id = ANY($1::uuid[])',
+      [valid],
+    );
+    for (const row of rows) states.set(row.subject_id, this.stateOf(row.subject_id, row));
+    for (const id of valid) if (!states.has(id)) states.set(id, { status: 'unknown', subjectId: id });
+    return states;
+  }
+
   /** The key unwrapped, or why there is none. A key wrapped by a master key this process lacks is an error (configuration). */
   async load(subjectId: string): Promise<SubjectKeyState> {
     if (!isSubjectId(subjectId)) return { status: 'unknown', subjectId };
@@ -27,6 +44,10 @@ export class SubjectKeys {
     );
     const row = rows[0];
     if (!row) return { status: 'unknown', subjectId };
+    return this.stateOf(subjectId, row);
+  }
+
+  private stateOf(subjectId: string, row: { wrapped_key: Buffer | null; master_key_id: string | null; destroyed_at: Date | null }): SubjectKeyState {
     if (row.destroyed_at || !row.wrapped_key || !row.master_key_id) return { status: 'erased', subjectId, erasedAt: row.destroyed_at ?? new Date(0) };
     const key = this.ring.unwrap(row.wrapped_key, row.master_key_id, subjectKeyContext(subjectId));
     if (!key) {
