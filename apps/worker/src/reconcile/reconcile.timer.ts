@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { InvitationMailReconciled, InvitationReminderReconciled } from '@passerelle/invitations';
 import { ActivationMailReconciled } from '@passerelle/partners';
 import { DecisionMailReconciled } from '@passerelle/proposals';
-import { ReportCompileReconciled, ReportDeliveryReconciled } from '@passerelle/reporting';
+import { ReportCompileReconciled, ReportDeliveryReconciled, ReportRerenderReconciled } from '@passerelle/reporting';
 import { AppConfig, JobReconciler, PROCESS_LOGGER, type ReconciledJobs, type ReconciledScheduler, type ReconcilePass } from '@passerelle/platform';
 import { PeriodicPass } from '../common/periodic-pass';
 import { InvitationRemindersProcessor } from '../invitations/invitation-reminders.processor';
@@ -30,10 +30,11 @@ export class ReconcileTimer implements OnApplicationBootstrap, OnModuleDestroy {
     decisionMail: DecisionMailReconciled,
     reportCompile: ReportCompileReconciled,
     reportDelivery: ReportDeliveryReconciled,
+    reportRerender: ReportRerenderReconciled,
     reminders: InvitationRemindersProcessor,
   ) {
     this.logger = logger.child({ context: 'Reconciler' });
-    this.kinds = [invitationMail, invitationReminder, activationMail, decisionMail, reportCompile, reportDelivery];
+    this.kinds = [invitationMail, invitationReminder, activationMail, decisionMail, reportCompile, reportDelivery, reportRerender];
     this.schedulers = [reminders];
     this.passes = new PeriodicPass(
       () => this.reconciler.pass(this.kinds, this.schedulers),

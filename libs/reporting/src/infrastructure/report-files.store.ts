@@ -26,3 +26,19 @@ export async function storeReportFiles(tx: Pick<PoolClient, 'query'>, workshopId
     );
   }
 }
+
+/**
+ * Replaces a compiled report's files with their new rendering (after a participant's erasure), in the
+ * caller's transaction (the one that records ReportRerendered): the old content is gone once it commits.
+ */
+export async function replaceReportFiles(tx: Pick<PoolClient, 'query'>, workshopId: string, files: RenderedFile[]): Promise<void> {
+  for (const f of files) {
+    await tx.query('UPDATE report_files SET content = $4, checksum = $5 WHERE workshop_id = $1 AND kind = $2 AND language = $3', [
+      workshopId,
+      f.kind,
+      f.language,
+      f.content,
+      f.checksum,
+    ]);
+  }
+}
