@@ -7,6 +7,7 @@ import { ReportCompileReconciled, ReportDeliveryReconciled, ReportRerenderReconc
 import { AppConfig, JobReconciler, PROCESS_LOGGER, type ReconciledJobs, type ReconciledScheduler, type ReconcilePass } from '@passerelle/platform';
 import { PeriodicPass } from '../common/periodic-pass';
 import { InvitationRemindersProcessor } from '../invitations/invitation-reminders.processor';
+import { PersonalDataRetentionProcessor } from '../privacy/personal-data-retention.processor';
 
 /**
  * Runs the reconciler at start and every RECONCILE_INTERVAL_SECONDS: the jobs Redis lost (a restart
@@ -32,10 +33,11 @@ export class ReconcileTimer implements OnApplicationBootstrap, OnModuleDestroy {
     reportDelivery: ReportDeliveryReconciled,
     reportRerender: ReportRerenderReconciled,
     reminders: InvitationRemindersProcessor,
+    retention: PersonalDataRetentionProcessor,
   ) {
     this.logger = logger.child({ context: 'Reconciler' });
     this.kinds = [invitationMail, invitationReminder, activationMail, decisionMail, reportCompile, reportDelivery, reportRerender];
-    this.schedulers = [reminders];
+    this.schedulers = [reminders, retention];
     this.passes = new PeriodicPass(
       () => this.reconciler.pass(this.kinds, this.schedulers),
       this.config.RECONCILE_INTERVAL_SECONDS * 1000,
