@@ -3,15 +3,16 @@ import { type EventMetadata, loadAggregate, runCommand } from '@passerelle/event
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { reportDecider, reportStream } from '../domain/report.decider';
 import { checksummed, replaceReportFiles } from '../infrastructure/report-files.store';
-import { loadReportModel } from '../report/report.loader';
+import { loadCompiledReportModel } from '../report/report.loader';
 import { renderReportFiles } from '../report/report.render';
 
 /** What became of a re-rendering asked for. */
 export type RerenderOutcome = 'rerendered' | 'already rerendered' | 'not compiled';
 
 /**
- * Renders a compiled report's files again after a participant's erasure: the same languages and date as
- * compiled, every erased participant written "[erased]" (see loadReportModel), their counts unchanged.
+ * Renders a compiled report's files again after a participant's erasure: from the model stored at
+ * compilation, in the same languages and with the same date, every erased participant written "[erased]"
+ * (see loadCompiledReportModel), everything else (figures, proposals, the order of rows) as compiled.
  * The new files replace the old ones in the transaction that records ReportRerendered, once per erased
  * subject. Re-renderings of one report wait for each other (a lock per workshop), so the last to commit
  * has read every erasure committed before it: no erased name comes back. A report not compiled yet is
@@ -29,7 +30,7 @@ export class RerenderReportHandler {
     const createdAt = new Date(state.compiledAt);
     const result = await runCommand(this.store, { metadata }, async (session) => {
       await session.tx.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['report-rerender', workshopId]);
-      const model = await loadReportModel(session.tx, workshopId);
+      const model = await loadCompiledReportModel(session.tx, workshopId);
       // Rendering is CPU work: done in a worker thread, as at compilation.
       const files = (await renderReportFiles(model, languages, createdAt)).map((f) => checksummed(f.kind, f.language, f.content));
       await replaceReportFiles(session.tx, workshopId, files);

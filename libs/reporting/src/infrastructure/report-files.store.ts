@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { ReportFile } from '../domain/report.events';
+import type { ImpersonalReportModel } from '../report/report.loader';
 
 const CONTENT_TYPES: Record<ReportFile['kind'], string> = { pdf: 'application/pdf', csv: 'text/csv; charset=utf-8', 'proposals-csv': 'text/csv; charset=utf-8' };
 
@@ -41,4 +42,12 @@ export async function replaceReportFiles(tx: Pick<PoolClient, 'query'>, workshop
       f.checksum,
     ]);
   }
+}
+
+/**
+ * Stores the model a report was compiled from, without any participant's personal field, in the
+ * transaction that records ReportCompiled: what the report is rendered again from after an erasure.
+ */
+export async function storeReportModel(tx: Pick<PoolClient, 'query'>, workshopId: string, model: ImpersonalReportModel, createdAt: Date): Promise<void> {
+  await tx.query('INSERT INTO report_models (workshop_id, model, created_at) VALUES ($1, $2, $3) ON CONFLICT (workshop_id) DO NOTHING', [workshopId, JSON.stringify(model), createdAt]);
 }

@@ -1,7 +1,7 @@
 import type { ClientBase, Pool } from 'pg';
 import { ERASED } from '@passerelle/event-store-core';
 import { buildReportModel, type ReportSource } from './report.build';
-import type { ReportModel } from './report.model';
+import type { ReportModel, ReportParticipant } from './report.model';
 
 export class ReportWorkshopNotFound extends Error {
   constructor(readonly workshopId: string) {
@@ -48,6 +48,49 @@ const ERASED_INVITATIONS_SQL = `SELECT i.id FROM invitations i
   WHERE i.workshop_id = $1
     AND EXISTS (SELECT 1 FROM events e WHERE e.stream_id = 'subject-' || ss.subject_id AND e.type = 'PersonalDataErased')`;
 
+/** The ids of the workshop's invitations whose participant is erased. */
+async function erasedInvitations(db: Pick<ClientBase, 'query'>, workshopId: string): Promise<Set<string>> {
+  return new Set((await db.query(ERASED_INVITATIONS_SQL, [workshopId])).rows.map((r) => r.id as string));
+}
+
+/** A participant's personal fields, which a report's stored model leaves out. */
+export type ParticipantPersonalFields = 'fullName' | 'email' | 'organization' | 'position';
+
+/**
+ * A report's model as compiled, without any participant's personal field: what `report_models` keeps
+ * beside the files, so that rendering the report again after an erasure changes nothing but the person.
+ */
+export type ImpersonalReportModel = Omit<ReportModel, 'participants'> & { participants: Omit<ReportParticipant, ParticipantPersonalFields>[] };
+
+export function impersonalReportModel(model: ReportModel): ImpersonalReportModel {
+  return { ...model, participants: model.participants.map(({ fullName: _n, email: _e, organization: _o, position: _p, ...rest }) => rest) };
+}
+
+/**
+ * The model a compiled report is rendered again from: the one stored at compilation (`report_models`),
+ * every figure, session, solution and proposal as then, in the same order, and each participant's
+ * personal fields as the invitations read model holds them, "[erased]" for an erased participant.
+ * A report compiled before models were stored is loaded from the read models as they are now.
+ */
+export async function loadCompiledReportModel(db: Pick<ClientBase, 'query'>, workshopId: string): Promise<ReportModel> {
+  const stored = await db.query('SELECT model FROM report_models WHERE workshop_id = $1', [workshopId]);
+  if (!stored.rows[0]) return loadReportModel(db, workshopId);
+  const model = stored.rows[0].model as ImpersonalReportModel;
+  const erased = await erasedInvitations(db, workshopId);
+  const rows = await db.query('SELECT id, full_name, email, organization, position_title FROM invitations WHERE workshop_id = $1', [workshopId]);
+  const people = new Map(rows.rows.map((r) => [r.id as string, r]));
+  return {
+    ...model,
+    participants: model.participants.map((p) => {
+      const row = people.get(p.invitationId);
+      if (!row || erased.has(p.invitationId)) {
+        return { ...p, fullName: ERASED, email: ERASED, organization: ERASED, position: row && row.position_title === null ? null : ERASED };
+      }
+      return { ...p, fullName: row.full_name, email: row.email, organization: row.organization, position: row.position_title };
+    }),
+  };
+}
+
 function isPool(db: Db): db is Pool {
   return 'idleCount' in db && 'totalCount' in db;
 }
@@ -67,7 +110,7 @@ async function readSource(db: Pick<ClientBase, 'query'>, workshopId: string): Pr
      FROM invitations WHERE workshop_id = $1`,
     [workshopId],
   );
-  const erased = new Set((await db.query(ERASED_INVITATIONS_SQL, [workshopId])).rows.map((r) => r.id as string));
+  const erased = await erasedInvitations(db, workshopId);
   const proposals = await db.query(
     `SELECT p.id, p.title, p.sectors, p.countries, p.status, p.round, i.name AS institution,
             s.id AS partnership_id, s.status AS partnership_status, to_char(s.established_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS established_on

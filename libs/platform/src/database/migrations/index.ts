@@ -12,7 +12,7 @@ import { NotificationLookBackIndexes1764547200011 } from './1764547200011-notifi
 import { AccountStanding1764547200012 } from './1764547200012-account-standing';
 import { IdempotencyKeyExpiry1764547200013 } from './1764547200013-idempotency-key-expiry';
 import { SubjectStreams1764547200014 } from './1764547200014-subject-streams';
-import { ErasureProgressIndex1764547200017 } from './1764547200017-erasure-progress-index';
+import { ReportRerendering1764547200017 } from './1764547200017-report-rerendering';
 
 /** Every migration, in order. Listed by hand so that builds, tests and scripts apply the same set. */
-export const MIGRATIONS = [EventStore1764547200000, Users1764547200001, MailLedger1764547200002, WorkshopReadModels1764547200003, PartnersProposals1764547200004, Ministries1764547200005, Reports1764547200006, SubscriptionCategories1764547200007, InvitationsIssuedIndex1764547200008, ReportProgressIndex1764547200009, NotificationLookBackIndexes1764547200011, AccountStanding1764547200012, IdempotencyKeyExpiry1764547200013, SubjectStreams1764547200014, ErasureProgressIndex1764547200017];
+export const MIGRATIONS = [EventStore1764547200000, Users1764547200001, MailLedger1764547200002, WorkshopReadModels1764547200003, PartnersProposals1764547200004, Ministries1764547200005, Reports1764547200006, SubscriptionCategories1764547200007, InvitationsIssuedIndex1764547200008, ReportProgressIndex1764547200009, NotificationLookBackIndexes1764547200011, AccountStanding1764547200012, IdempotencyKeyExpiry1764547200013, SubjectStreams1764547200014, ReportRerendering1764547200017];
