@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type EventMetadata, loadAggregate, runCommand } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
+import { workshopStream } from '@passerelle/workshops';
 import { reportDecider, reportStream } from '../domain/report.decider';
 import { checksummed, replaceReportFiles } from '../infrastructure/report-files.store';
 import { loadCompiledReportModel } from '../report/report.loader';
@@ -16,7 +17,9 @@ export type RerenderOutcome = 'rerendered' | 'already rerendered' | 'not compile
  * The new files replace the old ones in the transaction that records ReportRerendered, once per erased
  * subject. Re-renderings of one report wait for each other (a lock per workshop), so the last to commit
  * has read every erasure committed before it: no erased name comes back. A report not compiled yet is
- * left alone: it will be compiled without them. Deliveries already sent are not sent again.
+ * left alone when its workshop has not concluded (it will be compiled without them); when the workshop
+ * has concluded, its compilation may have read the person before the erasure, so the job fails and is
+ * tried again until the report is compiled, then renders it again. Deliveries already sent are not sent again.
  */
 @Injectable()
 export class RerenderReportHandler {
@@ -24,7 +27,11 @@ export class RerenderReportHandler {
 
   async execute(workshopId: string, subjectId: string, metadata: Partial<EventMetadata>): Promise<RerenderOutcome> {
     const { state } = await loadAggregate(this.store, reportStream(workshopId), reportDecider);
-    if (state.status === 'none') return 'not compiled';
+    if (state.status === 'none') {
+      const workshop = await this.store.readStream(workshopStream(workshopId));
+      if (workshop.some((e) => e.type === 'WorkshopConcluded')) throw new Error(`The report of workshop ${workshopId} is being compiled: rendered again once it is`);
+      return 'not compiled';
+    }
     if (state.rerenderedFor?.includes(subjectId)) return 'already rerendered';
     const languages = [...new Set(state.files.map((f) => f.language))].sort();
     const createdAt = new Date(state.compiledAt);
