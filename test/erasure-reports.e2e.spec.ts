@@ -3,9 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PersonalDataVault, SubjectErasure } from '@passerelle/privacy';
+import { REPORT_REACTOR } from '@passerelle/reporting';
 import { waitFor } from '@passerelle/testing';
 import { parseCsv } from './support/csv';
 import { reportEvents } from './support/report-events';
+import { queryRows } from './support/sql';
 import { type Stack, startStack, tokenIn } from './support/stack';
 
 /** Three countries: country i has i + 2 invited, i + 1 accepting, i present (at the study session). */
@@ -51,9 +53,12 @@ const flat = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, ' ');
 
 describe('reports after an erasure, end to end', () => {
   let stack: Stack;
+  /** The workshop of the first test, whose report the second test's erasure concerns as well. */
+  let firstWorkshop = '';
 
   beforeAll(async () => {
-    stack = await startStack('erasure-reports');
+    // The reconciler every second, for the re-rendering Redis lost (the second test).
+    stack = await startStack('erasure-reports', { env: { RECONCILE_INTERVAL_SECONDS: '1' } });
   });
 
   afterAll(async () => {
@@ -82,6 +87,7 @@ describe('reports after an erasure, end to end', () => {
       .send({ title: 'AI for public services', hostInstitution: 'Shanghai AI Research Institute', city: 'Shanghai', country: 'CN', startsOn: '2030-10-23', endsOn: '2030-10-25', themes: ['healthcare'] })
       .expect(201);
     const id = created.body.id as string;
+    firstWorkshop = id;
     const study = await stack.http.post(`/api/workshops/${id}/sessions`).set(auth).send({ kind: 'study', title: 'Foundations', startsAt: '2030-10-23T09:00:00+08:00', endsAt: '2030-10-23T12:00:00+08:00' }).expect(201);
     await stack.http.post(`/api/workshops/${id}/open-registration`).set(auth).expect(200);
     for (const [country, contact] of Object.entries(CONTACTS)) await stack.http.put(`/api/ministries/${country}`).set(auth).send(contact).expect(200);
@@ -193,5 +199,48 @@ describe('reports after an erasure, end to end', () => {
     expect(events.filter((e) => e === 'ReportRerendered')).toHaveLength(1);
     expect(events.filter((e) => e.startsWith('ReportDeliverySent'))).toHaveLength(3);
     expect(ministryMails()).toHaveLength(3);
+  });
+
+  it('renders again every report the person took part in, the re-rendering queued again from the store when Redis lost it', async () => {
+    const auth = { Authorization: `Bearer ${stack.token}` };
+    const zambian = people.find((p) => p.country === 'ZM')!;
+    const created = await stack.http
+      .post('/api/workshops')
+      .set(auth)
+      .send({ title: 'AI for public services, second round', hostInstitution: 'Institute', city: 'Lusaka', country: 'ZM', startsOn: '2031-03-10', endsOn: '2031-03-11', themes: ['healthcare'] })
+      .expect(201);
+    const second = created.body.id as string;
+    await stack.http.post(`/api/workshops/${second}/open-registration`).set(auth).expect(200);
+    const newcomer = { fullName: 'Mwila Banda', email: 'mwila.banda@zicta.gov.test', country: 'ZM', organization: 'ZICTA', language: 'en' };
+    await stack.http
+      .post(`/api/workshops/${second}/invitations`)
+      .set(auth)
+      .send({ participants: [{ fullName: zambian.fullName, email: zambian.email, country: 'ZM', organization: zambian.organization, language: 'en' }, newcomer] })
+      .expect(202);
+    await stack.http.post(`/api/workshops/${second}/start`).set(auth).expect(200);
+    await stack.http.post(`/api/workshops/${second}/conclude`).set(auth).expect(202);
+    await waitFor(async () => (await reportEvents(stack.db.url, second)).includes('ReportCompiled'), { timeoutMs: 60_000, what: 'the second report compiled' });
+    const csvOf = async (workshopId: string) => (await stack.http.get(`/api/workshops/${workshopId}/report.csv`).set(auth).expect(200)).text;
+    for (const workshopId of [firstWorkshop, second]) expect(await csvOf(workshopId)).toContain(zambian.email);
+
+    // The erasure while the worker is down; then the reactor's checkpoint past it, as if its jobs had been
+    // queued and Redis had lost them: only the reconciler can find the reports due.
+    await stack.stopWorker();
+    const subject = await stack.api.get(PersonalDataVault).findSubject(zambian.email);
+    await stack.api.get(SubjectErasure).erase(subject!.subjectId, { reason: 'request', basis: 'request', actor: null, now: Date.now() });
+    await queryRows(stack.db.url, 'UPDATE subscription_checkpoints SET position = (SELECT max(position) FROM events) WHERE name = $1', [REPORT_REACTOR]);
+    await stack.startWorker();
+
+    await waitFor(
+      async () => (await reportEvents(stack.db.url, firstWorkshop)).filter((e) => e === 'ReportRerendered').length === 2 && (await reportEvents(stack.db.url, second)).includes('ReportRerendered'),
+      { timeoutMs: 60_000, what: 'both reports rendered again' },
+    );
+    for (const workshopId of [firstWorkshop, second]) {
+      const csv = await csvOf(workshopId);
+      expect(csv).not.toContain(zambian.email);
+      expect(csv).not.toContain(zambian.fullName);
+      expect(csv).toContain('[erased]');
+    }
+    expect(await csvOf(second)).toContain(newcomer.fullName);
   });
 });
