@@ -20,6 +20,8 @@ import { MailAttemptsLog } from './mail/mail-attempts.log';
 import { SmtpStartCheck } from './mail/smtp-start-check';
 import { ReconcileTimer } from './reconcile/reconcile.timer';
 import { IdempotencyKeyPurgeTimer } from './idempotency/idempotency-key-purge.timer';
+import { PersonalDataRetention } from './privacy/personal-data-retention';
+import { PersonalDataRetentionProcessor, RETENTION_QUEUE } from './privacy/personal-data-retention.processor';
 
 export interface WorkerOptions {
   /** Where the worker's log lines go instead of stdout (tests read them there). */
@@ -39,6 +41,7 @@ export class WorkerModule {
         PersonalDataModule,
         CqrsModule.forRoot(),
         BullModule.forRoot(queueConnection(config.REDIS_URL, config.QUEUE_PREFIX)),
+        BullModule.registerQueue({ name: RETENTION_QUEUE }),
         MailModule,
         AccountsModule,
         InvitationsWorkerModule,
@@ -61,7 +64,7 @@ export class WorkerModule {
           [WorkshopsModule, InvitationsWorkerModule, PartnersModule, ProposalsModule, PartnershipsModule, ReportingModule],
         ),
       ],
-      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor, MailAttemptsLog, SmtpStartCheck, JobReconciler, ReconcileTimer, IdempotencyKeyPurge, IdempotencyKeyPurgeTimer, ActivationMailReconciled, DecisionMailReconciled, ErasedAccountClosure],
+      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor, MailAttemptsLog, SmtpStartCheck, JobReconciler, ReconcileTimer, IdempotencyKeyPurge, IdempotencyKeyPurgeTimer, ActivationMailReconciled, DecisionMailReconciled, ErasedAccountClosure, PersonalDataRetention, PersonalDataRetentionProcessor],
     };
   }
 }

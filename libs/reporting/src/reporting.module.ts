@@ -5,12 +5,14 @@ import { MailModule } from '@passerelle/mail';
 import { CompileReportHandler } from './application/compile-report.handler';
 import { DeliverReportHandler } from './application/deliver-report.handler';
 import { QueueReportDeliveriesHandler } from './application/queue-report-deliveries.handler';
+import { RerenderReportHandler } from './application/rerender-report.handler';
 import { ResendReportDeliveriesHandler } from './application/resend-report-deliveries';
 import { SetMinistryContactHandler } from './application/set-ministry-contact';
 import { MinistryReadModelProjection } from './infrastructure/ministry-read-model.projection';
 import { MinistryQueries } from './infrastructure/ministry.queries';
 import { ReportCompileReconciled } from './infrastructure/report-compile.reconciled';
 import { ReportDeliveryReconciled } from './infrastructure/report-delivery.reconciled';
+import { ReportRerenderReconciled } from './infrastructure/report-rerender.reconciled';
 import { ReportQueries } from './infrastructure/report.queries';
 import { REPORT_QUEUE } from './infrastructure/report.queue';
 import { ReportReactor } from './infrastructure/report.reactor';
@@ -25,12 +27,22 @@ const queues = BullModule.registerQueue({ name: REPORT_QUEUE });
 export class ReportingModule {}
 
 /**
- * What the worker adds: compiling reports and sending them to the ministries, and the report jobs the
+ * What the worker adds: compiling reports and sending them to the ministries, rendering them again
+ * after a participant's erasure, and the report jobs the
  * reconciler keeps in step with the store (the BullMQ processor is the worker's own).
  */
 @Module({
   imports: [ReportingModule, MailModule],
-  providers: [CompileReportHandler, QueueReportDeliveriesHandler, DeliverReportHandler, ReportCompileReconciled, ReportDeliveryReconciled],
-  exports: [ReportingModule, CompileReportHandler, QueueReportDeliveriesHandler, DeliverReportHandler, ReportCompileReconciled, ReportDeliveryReconciled],
+  providers: [CompileReportHandler, QueueReportDeliveriesHandler, DeliverReportHandler, RerenderReportHandler, ReportCompileReconciled, ReportDeliveryReconciled, ReportRerenderReconciled],
+  exports: [
+    ReportingModule,
+    CompileReportHandler,
+    QueueReportDeliveriesHandler,
+    DeliverReportHandler,
+    RerenderReportHandler,
+    ReportCompileReconciled,
+    ReportDeliveryReconciled,
+    ReportRerenderReconciled,
+  ],
 })
 export class ReportingWorkerModule {}

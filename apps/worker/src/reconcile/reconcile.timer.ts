@@ -3,10 +3,11 @@ import type { Logger } from 'pino';
 import { InvitationMailReconciled, InvitationReminderReconciled } from '@passerelle/invitations';
 import { ActivationMailReconciled } from '@passerelle/partners';
 import { DecisionMailReconciled } from '@passerelle/proposals';
-import { ReportCompileReconciled, ReportDeliveryReconciled } from '@passerelle/reporting';
+import { ReportCompileReconciled, ReportDeliveryReconciled, ReportRerenderReconciled } from '@passerelle/reporting';
 import { AppConfig, JobReconciler, PROCESS_LOGGER, type ReconciledJobs, type ReconciledScheduler, type ReconcilePass } from '@passerelle/platform';
 import { PeriodicPass } from '../common/periodic-pass';
 import { InvitationRemindersProcessor } from '../invitations/invitation-reminders.processor';
+import { PersonalDataRetentionProcessor } from '../privacy/personal-data-retention.processor';
 
 /**
  * Runs the reconciler at start and every RECONCILE_INTERVAL_SECONDS: the jobs Redis lost (a restart
@@ -30,11 +31,13 @@ export class ReconcileTimer implements OnApplicationBootstrap, OnModuleDestroy {
     decisionMail: DecisionMailReconciled,
     reportCompile: ReportCompileReconciled,
     reportDelivery: ReportDeliveryReconciled,
+    reportRerender: ReportRerenderReconciled,
     reminders: InvitationRemindersProcessor,
+    retention: PersonalDataRetentionProcessor,
   ) {
     this.logger = logger.child({ context: 'Reconciler' });
-    this.kinds = [invitationMail, invitationReminder, activationMail, decisionMail, reportCompile, reportDelivery];
-    this.schedulers = [reminders];
+    this.kinds = [invitationMail, invitationReminder, activationMail, decisionMail, reportCompile, reportDelivery, reportRerender];
+    this.schedulers = [reminders, retention];
     this.passes = new PeriodicPass(
       () => this.reconciler.pass(this.kinds, this.schedulers),
       this.config.RECONCILE_INTERVAL_SECONDS * 1000,

@@ -222,6 +222,18 @@ export class AppConfig {
   @Max(1_000_000)
   PRIVACY_KEY_CACHE_SIZE = 10_000;
 
+  /**
+   * Days after a workshop concludes before its participants are erased by the worker's hourly retention
+   * pass (reason and basis `retention`); a participant is erased once all their workshops have passed it.
+   * Unset: personal data is kept until erased on request. 0 erases at the first pass after conclusion.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  PERSONAL_DATA_RETENTION_DAYS?: number;
+
   /** TRUST_PROXY as a list, for the HTTP server: empty when no proxy is trusted. */
   get trustedProxies(): string[] {
     return parseProxyList(this.TRUST_PROXY);
@@ -295,6 +307,7 @@ const KEYS = [
   'PRIVACY_PREVIOUS_MASTER_KEYS',
   'PRIVACY_KEY_CACHE_SECONDS',
   'PRIVACY_KEY_CACHE_SIZE',
+  'PERSONAL_DATA_RETENTION_DAYS',
 ] as const;
 
 /** Reads and validates the configuration; throws a ConfigError naming every bad variable. */

@@ -45,6 +45,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps personal data unless PERSONAL_DATA_RETENTION_DAYS is a whole number of days, 0 or more', () => {
+    expect(loadConfig({}).PERSONAL_DATA_RETENTION_DAYS).toBeUndefined();
+    expect(loadConfig({ PERSONAL_DATA_RETENTION_DAYS: '' }).PERSONAL_DATA_RETENTION_DAYS).toBeUndefined();
+    expect(loadConfig({ PERSONAL_DATA_RETENTION_DAYS: '0' }).PERSONAL_DATA_RETENTION_DAYS).toBe(0);
+    expect(loadConfig({ PERSONAL_DATA_RETENTION_DAYS: '365' }).PERSONAL_DATA_RETENTION_DAYS).toBe(365);
+    for (const bad of ['-1', '2.5', 'forever', '36501']) {
+      expect(() => loadConfig({ PERSONAL_DATA_RETENTION_DAYS: bad })).toThrow(/PERSONAL_DATA_RETENTION_DAYS/);
+    }
+  });
+
   it('keeps Idempotency-Keys 24 hours unless told from 1 hour to 30 days', () => {
     expect(loadConfig({}).IDEMPOTENCY_KEY_HOURS).toBe(24);
     expect(loadConfig({ IDEMPOTENCY_KEY_HOURS: '720' }).IDEMPOTENCY_KEY_HOURS).toBe(720);

@@ -9,8 +9,8 @@ import { PROPOSAL_READ_MODEL } from '@passerelle/proposals';
 import { WORKSHOP_READ_MODEL, workshopStream } from '@passerelle/workshops';
 import { ministryDecider } from '../domain/ministry.decider';
 import { reportDecider, type ReportState, reportStream } from '../domain/report.decider';
-import { checksummed, storeReportFiles } from '../infrastructure/report-files.store';
-import { loadReportModel } from '../report/report.loader';
+import { checksummed, storeReportFiles, storeReportModel } from '../infrastructure/report-files.store';
+import { impersonalReportModel, loadReportModel } from '../report/report.loader';
 import { renderReportFiles } from '../report/report.render';
 import { ministryStream } from './set-ministry-contact';
 
@@ -23,7 +23,8 @@ const SOURCES_WAIT_MS = 30_000;
 /**
  * Compiles a concluded workshop's report once: its files (one set per language of the participating
  * countries' ministries) are stored in the transaction that records ReportCompiled, so the content is
- * fixed then. A report compiled already is left as it is. Null when the workshop has not concluded.
+ * fixed then, with the model they were rendered from (no participant's personal field in it), which
+ * rendering the report again after an erasure starts from. A report compiled already is left as it is. Null when the workshop has not concluded.
  */
 @Injectable()
 export class CompileReportHandler {
@@ -57,6 +58,7 @@ export class CompileReportHandler {
     const files = rendered.map((f) => checksummed(f.kind, f.language, f.content));
     await runCommand(this.store, { metadata }, async (session) => {
       await storeReportFiles(session.tx, workshopId, files, concludedAt);
+      await storeReportModel(session.tx, workshopId, impersonalReportModel(model), concludedAt);
       const command = {
         type: 'CompileReport' as const,
         workshopId,

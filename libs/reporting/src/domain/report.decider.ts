@@ -15,6 +15,8 @@ export interface CompiledReport {
   countries: string[];
   /** By country. */
   deliveries: Record<string, ReportDelivery>;
+  /** The erased subjects the files were rendered again without, in order (present once the first is). */
+  rerenderedFor?: string[];
 }
 
 export type ReportState = NotStarted | CompiledReport;
@@ -27,7 +29,9 @@ export function reportNotCompiled(): DomainError {
 /**
  * A workshop's report (stream `report-<workshopId>`): compiled once, its files fixed then; then one
  * delivery per participating country, queued, sent or failed. A sent delivery is never sent again; a
- * failed one may be queued again (a resend once the country has a contact).
+ * failed one may be queued again (a resend once the country has a contact). After a participant's
+ * erasure its files are rendered again once per erased subject, their new checksums replacing the
+ * compiled ones; nothing is rendered again for a report not yet compiled (it is compiled without them).
  */
 export const reportDecider: Decider<ReportCommand, ReportState, ReportEvent> = {
   initialState: () => ({ status: 'none' }),
@@ -38,6 +42,11 @@ export const reportDecider: Decider<ReportCommand, ReportState, ReportEvent> = {
       return [{ type: 'ReportCompiled', data: { workshopId, compiledAt, files, countries } }];
     }
     if (state.status === 'none') throw reportNotCompiled();
+    if (command.type === 'RerenderReport') {
+      const { workshopId, subjectId, at, files } = command;
+      if (state.rerenderedFor?.includes(subjectId)) return [];
+      return [{ type: 'ReportRerendered', data: { workshopId, subjectId, rerenderedAt: at, files } }];
+    }
     const { recipient } = command;
     if (!state.countries.includes(recipient.country)) refuse(`${recipient.country} did not take part in the workshop`, 'country_not_in_report');
     const current = state.deliveries[recipient.country];
@@ -60,6 +69,9 @@ export const reportDecider: Decider<ReportCommand, ReportState, ReportEvent> = {
     }
     // A report's stream starts when it is compiled: nothing else comes before it.
     if (state.status === 'none') return state;
+    if (event.type === 'ReportRerendered') {
+      return { ...state, files: event.data.files, rerenderedFor: [...(state.rerenderedFor ?? []), event.data.subjectId] };
+    }
     const { country, ministry, email, language } = event.data;
     const recipient = { country, ministry, email, language };
     const delivery: ReportDelivery =

@@ -42,6 +42,19 @@ describe('report decider', () => {
     spec([compiled, failed]).when({ type: 'QueueDelivery', recipient: zm, at }).then([queued]);
   });
 
+  it('renders the files again once per erased subject, after compilation only, keeping the deliveries', () => {
+    const S = '0b8f5c1e-2d3a-4c5b-8e9f-1a2b3c4d5e6f';
+    const newFiles = files.map((f) => ({ ...f, checksum: 'c'.repeat(64) }));
+    const command = { type: 'RerenderReport' as const, workshopId: W, subjectId: S, at, files: newFiles };
+    const rerendered: ReportEvent = { type: 'ReportRerendered', data: { workshopId: W, subjectId: S, rerenderedAt: at, files: newFiles } };
+    spec().when(command).thenRefuses('report_not_compiled');
+    spec([compiled, queued, sent]).when(command).then([rerendered]);
+    spec([compiled, queued, sent, rerendered]).when(command).thenNothing();
+    spec([compiled, rerendered]).when({ ...command, subjectId: 'another' }).then([{ ...rerendered, data: { ...rerendered.data, subjectId: 'another' } }]);
+    const state = [compiled, queued, sent, rerendered].reduce(reportDecider.evolve, reportDecider.initialState());
+    expect(state).toMatchObject({ files: newFiles, rerenderedFor: [S], deliveries: { ZM: { status: 'sent' } } });
+  });
+
   it('holds nothing before compilation', () => expect(reportDecider.initialState()).toEqual({ status: 'none' }));
 
   it('folds deliveries by country, each with what its status knows', () => {

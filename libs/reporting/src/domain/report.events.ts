@@ -17,4 +17,10 @@ export type ReportEvent =
   | { type: 'ReportCompiled'; data: { workshopId: string; compiledAt: string; files: ReportFile[]; countries: string[] } }
   | { type: 'ReportDeliveryQueued'; data: ReportRecipient & { queuedAt: string } }
   | { type: 'ReportDeliverySent'; data: ReportRecipient & { sentAt: string; messageId: string } }
-  | { type: 'ReportDeliveryFailed'; data: ReportRecipient & { failedAt: string; reason: string } };
+  | { type: 'ReportDeliveryFailed'; data: ReportRecipient & { failedAt: string; reason: string } }
+  /**
+   * The report's files rendered again after a participant's erasure (PersonalDataErased of `subjectId`):
+   * their personal fields read "[erased]", everything else as compiled. `files` replace the compiled
+   * checksums; deliveries already sent are not sent again.
+   */
+  | { type: 'ReportRerendered'; data: { workshopId: string; subjectId: string; rerenderedAt: string; files: ReportFile[] } };

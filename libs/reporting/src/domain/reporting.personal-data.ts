@@ -16,7 +16,7 @@ const recipient = ['country', 'ministry', 'language'] as const;
  * contacts; encrypting a shared mailbox costs little, while a named official's address in clear could
  * never be erased. The ministry's name is an institution's, not personal. A delivery's failure reason is
  * the receiving mail server's answer and often quotes the address: personal, and the contact's. A report's
- * files are named by kind, language and checksum only.
+ * files are named by kind, language and checksum only; a re-rendering names the erased subject by id only.
  */
 export const reportingPersonalData: PersonalDataDeclaration<MinistryEvent | ReportEvent> = {
   MinistryContactSet: {
@@ -30,6 +30,10 @@ export const reportingPersonalData: PersonalDataDeclaration<MinistryEvent | Repo
   ReportCompiled: {
     personal: [],
     notPersonal: ['workshopId', 'compiledAt', 'files[].kind', 'files[].language', 'files[].checksum', 'countries[]'],
+  },
+  ReportRerendered: {
+    personal: [],
+    notPersonal: ['workshopId', 'subjectId', 'rerenderedAt', 'files[].kind', 'files[].language', 'files[].checksum'],
   },
   ReportDeliveryQueued: {
     personal: [{ path: 'email', subject: ministryContact }],
