@@ -77,12 +77,31 @@ export class SubjectErasure {
     this.steps.push(step);
   }
 
+  /**
+   * A database upgraded with events written in clear (`clear_events`) must have them sealed by `npm run
+   * privacy:encrypt-existing` before anyone is erased: else the person's old events, not sealed under their
+   * key and not indexed in `subject_streams`, would stay readable.
+   */
+  private async refuseWhileEventsInClear(): Promise<void> {
+    const { rows } = await this.store.pool.query<{ through_position: string; sealed_through: string | null }>(
+      'SELECT c.through_position, e.position AS sealed_through FROM clear_events c LEFT JOIN personal_data_encryption e ON true',
+    );
+    const clear = rows[0];
+    if (clear && (clear.sealed_through === null || Number(clear.sealed_through) < Number(clear.through_position))) {
+      throw new DomainError(
+        `This database holds events written in clear up to position ${clear.through_position}: run npm run privacy:encrypt-existing before erasing anyone`,
+        'personal_data_not_sealed',
+      );
+    }
+  }
+
   async erase(subjectId: string, request: ErasureRequest): Promise<ErasureOutcome> {
     const subject = await this.vault.subject(subjectId);
     if (!subject) throw notFound('subject');
     const recorded = await this.store.readStream<SubjectEvent>(subjectStream(subjectId));
     const done = recorded.find((event) => event.type === 'PersonalDataErased');
     if (done) throw new DomainError(`Subject ${subjectId} was erased at ${done.data.erasedAt}`, 'already_erased');
+    await this.refuseWhileEventsInClear();
 
     const streamIds = await this.streamsNaming(subjectId);
     const addresses = subject.erased ? [] : await this.addressesOf(subjectId, streamIds);
