@@ -11,6 +11,7 @@ export async function withBenchDatabase(name: string, bench: (url: string) => Pr
   try {
     await bench(db.url);
   } finally {
+    process.off('SIGINT', abort).off('SIGTERM', abort); // a bench that goes on afterwards answers Ctrl-C itself
     await (aborting ?? db.drop()); // after Ctrl-C the process exits there, without reporting the killed queries
   }
 }
