@@ -196,7 +196,7 @@ async function reportsRerendered(): Promise<void> {
     const { rows: files } = await db.query<{ workshop_id: string; n: number }>('SELECT workshop_id, count(*)::int AS n FROM report_files WHERE workshop_id = ANY($1) GROUP BY workshop_id', [workshops]);
     const filesOf = new Map(files.map((f) => [f.workshop_id, f.n]));
     console.log(`${fmt(REPORT_WORKSHOPS * REPORT_PARTICIPANTS)} invitations e-mailed, ${REPORT_WORKSHOPS} reports compiled (${fmt(files.reduce((sum, f) => sum + f.n, 0))} stored files) ` +
-      `in ${fmt((performance.now() - started) / 1000, 1)} s; the worker idle before the erasure\n`);
+      `in ${fmt((performance.now() - started) / 1000, 1)} s; 1 s more for the worker to settle before the erasure\n`);
     await new Promise((resolve) => setTimeout(resolve, 1000)); // the last invitations recorded as e-mailed, the queues empty
 
     const subject = await stack.http.get('/api/privacy/subjects').query({ email: PERSON.email }).set(auth).expect(200);
