@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { PersonalDataVault, SubjectErasure } from '@passerelle/privacy';
 import { REPORT_REACTOR } from '@passerelle/reporting';
 import { waitFor } from '@passerelle/testing';
@@ -9,6 +5,7 @@ import { parseCsv } from './support/csv';
 import { reportEvents } from './support/report-events';
 import { queryRows } from './support/sql';
 import { type Stack, startStack, tokenIn } from './support/stack';
+import { flat, pdfText } from './support/pdf';
 
 /** Three countries: country i has i + 2 invited, i + 1 accepting, i present (at the study session). */
 const COUNTRIES = ['BR', 'ID', 'ZM'];
@@ -39,17 +36,6 @@ const SHARES = [
   '4 of the 9 participants invited came from Zambia (44%); of these, 2 attended at least one session.',
 ];
 
-function pdfText(pdf: Buffer): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'report-'));
-  try {
-    writeFileSync(path.join(dir, 'r.pdf'), pdf);
-    return execFileSync('pdftotext', ['-enc', 'UTF-8', path.join(dir, 'r.pdf'), '-'], { encoding: 'utf8' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const flat = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, ' ');
 
 describe('reports after an erasure, end to end', () => {
   let stack: Stack;

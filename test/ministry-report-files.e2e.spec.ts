@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { waitFor } from '@passerelle/testing';
 import type { ReceivedMail } from '@passerelle/testing';
 import { parseCsv } from './support/csv';
 import { type Stack, startStack, tokenIn } from './support/stack';
+import { flat, pdfText as pdfTextOf } from './support/pdf';
 
 /**
  * Each ministry receives only what it needs: the report's aggregate figures and its own country's
@@ -34,17 +31,7 @@ const people = [
 const FIGURES: Record<string, { invited: number; accepted: number }> = { BR: { invited: 2, accepted: 1 }, EG: { invited: 4, accepted: 3 }, ID: { invited: 3, accepted: 2 } };
 const NAMES: Record<string, Record<string, string>> = { en: { BR: 'Brazil', EG: 'Egypt', ID: 'Indonesia' }, fr: { BR: 'Brésil', EG: 'Égypte', ID: 'Indonésie' } };
 
-function pdfText(pdf: Buffer): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ministry-report-'));
-  try {
-    writeFileSync(path.join(dir, 'r.pdf'), pdf);
-    return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', path.join(dir, 'r.pdf'), '-'], { encoding: 'utf8' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const flat = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, ' ');
+const pdfText = (pdf: Buffer) => pdfTextOf(pdf, { layout: true });
 
 /** Everything a ministry can read in its e-mail: the message's headers, text, HTML, and each attachment's text. */
 function readable(mail: ReceivedMail): { all: string; pdf: string; csv: string; names: string[] } {

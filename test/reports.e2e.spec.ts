@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { waitFor } from '@passerelle/testing';
 import { parseCsv } from './support/csv';
 import { type Stack, startStack, tokenIn } from './support/stack';
+import { flat, pdfText } from './support/pdf';
 
 /** Six participating countries: country i has i + 2 invited, i + 1 accepting, i present. */
 const COUNTRIES = ['BR', 'EG', 'ID', 'KZ', 'PK', 'ZM'];
@@ -57,17 +54,6 @@ const expected = (country: string) => {
   return { invited: i + 2, accepted: i + 1, present: i };
 };
 
-function pdfText(pdf: Buffer): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'report-'));
-  try {
-    writeFileSync(path.join(dir, 'r.pdf'), pdf);
-    return execFileSync('pdftotext', ['-enc', 'UTF-8', path.join(dir, 'r.pdf'), '-'], { encoding: 'utf8' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const flat = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, ' ');
 
 describe('post-workshop reports, end to end', () => {
   let stack: Stack;

@@ -14,3 +14,4 @@ export type { LogLine } from './log-lines';
 export { freePort } from './free-port';
 export { eventStringFields, findEventsFiles } from './event-string-fields';
 export type { EventStringFields } from './event-string-fields';
+export { type SealingTestStores, sealingTestStores } from './sealing-test-stores';

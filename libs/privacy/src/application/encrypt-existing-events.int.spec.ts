@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { personalDataRegistry } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { createTestDatabase, type TestDatabase, testDatabaseUrl } from '@passerelle/testing';
 import { encryptExistingEvents, PRIVACY_MIGRATION_STREAM } from './encrypt-existing-events';
 import { EventFieldEncryption } from './event-field-encryption';
 import { PersonalDataVault } from './personal-data-vault';
+import { type SealingTestStores, sealingTestStores } from '@passerelle/testing';
 
 /** A participant's address names them; a bounce reason is theirs too, named by the stream's first event. */
 const registry = personalDataRegistry({
@@ -23,7 +22,7 @@ const registry = personalDataRegistry({
  * product's database through the command.)
  */
 describe('encryptExistingEvents', () => {
-  let db: TestDatabase;
+  let stores: SealingTestStores;
   let pool: Pool;
   let vault: PersonalDataVault;
   let codec: EventFieldEncryption;
@@ -31,21 +30,11 @@ describe('encryptExistingEvents', () => {
   let clear: PostgresEventStore;
 
   beforeAll(async () => {
-    db = await createTestDatabase('encrypt_existing_events');
-    pool = new Pool({ connectionString: db.url, max: 6 });
-    vault = await PersonalDataVault.open({ keysDatabaseUrl: testDatabaseUrl(`${db.name}_keys`), masterKey: randomBytes(32), cacheSeconds: 60, cacheSize: 100 });
-    codec = new EventFieldEncryption(vault, registry);
-    sealing = new PostgresEventStore(pool, { personalData: codec });
-    clear = new PostgresEventStore(pool);
+    stores = await sealingTestStores('encrypt_existing_events', registry);
+    ({ pool, vault, codec, sealing, clear } = stores);
   });
 
-  afterAll(async () => {
-    sealing?.close();
-    clear?.close();
-    await vault?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => stores?.close());
 
   beforeEach(async () => {
     await pool.query('TRUNCATE events, subject_streams, personal_data_encryption');

@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { ERASED, personalDataRegistry } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { createTestDatabase, type TestDatabase, testDatabaseUrl } from '@passerelle/testing';
 import { encryptExistingEvents } from './encrypt-existing-events';
 import { EventFieldEncryption } from './event-field-encryption';
 import { PersonalDataVault } from './personal-data-vault';
 import { SubjectErasure } from './subject-erasure';
+import { type SealingTestStores, sealingTestStores } from '@passerelle/testing';
 
 const registry = personalDataRegistry({
   guests: { GuestInvited: { personal: [{ path: 'fullName', subject: 'email' }, { path: 'email', subject: 'email' }], notPersonal: ['country'] } },
@@ -15,7 +14,7 @@ const registry = personalDataRegistry({
 
 /** A database upgraded with events in clear: no one is erased until they are sealed. */
 describe('SubjectErasure on a database holding events written in clear', () => {
-  let db: TestDatabase;
+  let stores: SealingTestStores;
   let pool: Pool;
   let vault: PersonalDataVault;
   let codec: EventFieldEncryption;
@@ -23,21 +22,11 @@ describe('SubjectErasure on a database holding events written in clear', () => {
   let clear: PostgresEventStore;
 
   beforeAll(async () => {
-    db = await createTestDatabase('erasure_clear_events');
-    pool = new Pool({ connectionString: db.url, max: 4 });
-    vault = await PersonalDataVault.open({ keysDatabaseUrl: testDatabaseUrl(`${db.name}_keys`), masterKey: randomBytes(32), cacheSeconds: 60, cacheSize: 100 });
-    codec = new EventFieldEncryption(vault, registry);
-    sealing = new PostgresEventStore(pool, { personalData: codec, notify: false });
-    clear = new PostgresEventStore(pool, { notify: false });
+    stores = await sealingTestStores('erasure_clear_events', registry);
+    ({ pool, vault, codec, sealing, clear } = stores);
   });
 
-  afterAll(async () => {
-    sealing?.close();
-    clear?.close();
-    await vault?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => stores?.close());
 
   it('refuses to erase (personal_data_not_sealed) until privacy:encrypt-existing has sealed them, then erases them too', async () => {
     // Written before this version: in clear; the upgrade's migration noted how far.
