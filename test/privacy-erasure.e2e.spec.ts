@@ -151,6 +151,19 @@ describe('erasing a data subject', () => {
     expect((await stack.http.post('/api/auth/login').send({ email: account!.email, password: PARTNER_PASSWORD })).status).toBeGreaterThanOrEqual(400);
   });
 
+  it('finds and erases a staff member no event names: their account is the subject', async () => {
+    const member = { email: 'Chen.Jiayi@institute.test', fullName: 'Chen Jiayi', password: 'a-long-staff-passphrase-Qz7!' };
+    await stack.http.post('/api/staff').set(admin).send(member).expect(201);
+    const found = await lookUp(member.email.toLowerCase()).expect(200);
+    expect(found.body).toEqual({ subjectId: expect.any(String), erased: false });
+    expect((await lookUp(member.email).expect(200)).body.subjectId).toBe(found.body.subjectId);
+    await erase(found.body.subjectId).expect(200);
+    expectProblem(await stack.http.post('/api/auth/login').send({ email: member.email, password: member.password }), 401, 'logging in as the erased staff member');
+    expect(await tablesHolding(member.email)).toEqual([]);
+    expect(await tablesHolding(member.fullName)).toEqual([]);
+    expect((await lookUp(member.email).expect(200)).body).toMatchObject({ subjectId: found.body.subjectId, erased: true });
+  });
+
   it('completes an erasure that stopped after the key was destroyed: the account is still found (by blind index) and closed', async () => {
     const contact = { fullName: 'Nurlan Abenov', email: 'nurlan.abenov@nu.test' };
     const partner = await partnerInstitution(stack, 'Nazarbayev University', contact);

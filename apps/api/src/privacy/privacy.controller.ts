@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiAnswers, Clock, type CommandContext, Context, Roles } from '@passerelle/platform';
+import { UsersService } from '@passerelle/accounts';
 import { PersonalDataVault, SubjectErasure } from '@passerelle/privacy';
 import { ErasureView, EraseSubjectDto, SubjectLookupQueryDto, SubjectView } from './privacy.dto';
 
@@ -20,6 +21,7 @@ export class PrivacyController {
     private readonly vault: PersonalDataVault,
     private readonly erasure: SubjectErasure,
     private readonly clock: Clock,
+    private readonly users: UsersService,
   ) {}
 
   @ApiAnswers('Find the data subject of an e-mail address (admins)', 200, SubjectView, [400, 401, 403, 404], {
@@ -27,7 +29,9 @@ export class PrivacyController {
   })
   @Get()
   async find(@Query() query: SubjectLookupQueryDto): Promise<SubjectView> {
-    const subject = await this.vault.findSubject(query.email);
+    let subject = await this.vault.findSubject(query.email);
+    // A staff member or admin no event names (their account is all there is) becomes a subject when asked for.
+    if (!subject && (await this.users.findByAddresses([query.email])).length > 0) subject = { subjectId: await this.vault.findOrCreateSubject(query.email), erased: false };
     if (!subject) throw new NotFoundException('No one has this address');
     return { subjectId: subject.subjectId, erased: subject.erased, ...(subject.erasedAt ? { erasedAt: subject.erasedAt.toISOString() } : {}) };
   }
