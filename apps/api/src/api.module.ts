@@ -20,6 +20,8 @@ import { PartnersController } from './partners/partners.controller';
 import { PartnershipsController } from './partners/partnerships.controller';
 import { ProposalsController } from './partners/proposals.controller';
 import { AuditController } from './operations/audit.controller';
+import { ExportsController } from './exports/exports.controller';
+import { ExportQueries } from './exports/exports.queries';
 import { OperationsMetrics } from './operations/operations-metrics';
 import { QueueBoardModule } from './operations/queue-board.module';
 import { PersonalDataExportController } from './privacy/personal-data-export.controller';
@@ -53,8 +55,8 @@ export class ApiModule {
         ReportingModule,
         QueueBoardModule,
       ],
-      controllers: [AccountsController, LoginLocksController, WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController, MinistriesController, ReportsController, PrivacyController, PersonalDataExportController],
-      providers: [OperationsMetrics],
+      controllers: [AccountsController, LoginLocksController, WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController, MinistriesController, ReportsController, PrivacyController, PersonalDataExportController, ExportsController],
+      providers: [OperationsMetrics, ExportQueries],
     };
   }
 }

@@ -1,0 +1,95 @@
+import { PassThrough } from 'node:stream';
+import { applyDecorators, Controller, Get, Logger, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsISO31661Alpha2, IsOptional, IsUUID } from 'class-validator';
+import type { FastifyReply as Response } from 'fastify';
+import { ApiProblems, Roles, upper } from '@passerelle/platform';
+import { uuid } from '../common/uuid.pipe';
+import { ExportQueries } from './exports.queries';
+import { EXPORT_LANGUAGES, type ExportLanguage } from './exports.texts';
+import { writeParticipantsWorkbook, writePartnershipsWorkbook, writeProposalsWorkbook } from './exports.workbooks';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export class ParticipantsExportQueryDto {
+  @ApiPropertyOptional({ example: 'ZM', description: 'only the participants of this country (ISO 3166-1 alpha-2)' })
+  @IsOptional() @Transform(upper) @IsISO31661Alpha2({ message: '$property must be an ISO 3166-1 alpha-2 code such as ZM' })
+  country?: string;
+
+  @ApiPropertyOptional({ enum: EXPORT_LANGUAGES, description: 'the language of the headers, sheet names and statuses; English by default' })
+  @IsOptional() @IsIn(EXPORT_LANGUAGES)
+  language?: ExportLanguage;
+}
+
+export class ExportQueryDto extends ParticipantsExportQueryDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'a call for proposals; accepted and checked, but it limits nothing yet: calls for proposals are not recorded yet',
+  })
+  @IsOptional() @IsUUID('all', { message: '$property must be a UUID' })
+  callId?: string;
+}
+
+/** A workbook: its bytes as an attachment. */
+const ApiWorkbookAnswer = (summary: string, problems: (400 | 401 | 403 | 404)[]) =>
+  applyDecorators(
+    ApiOperation({ summary }),
+    ApiResponse({ status: 200, description: 'the workbook (XLSX), as an attachment', content: { [XLSX]: { schema: { type: 'string', format: 'binary' } } } }),
+    ApiProblems(...problems),
+  );
+
+/**
+ * Staff's workbooks (XLSX) of the proposals, the partnerships and a workshop's participants, built from
+ * the read models as they are sent: the first row holds the headers, frozen, with filters on; dates are
+ * dates and amounts numbers.
+ */
+@ApiTags('exports')
+@ApiBearerAuth()
+@Roles('staff', 'admin')
+@Controller('api')
+export class ExportsController {
+  private readonly logger = new Logger(ExportsController.name);
+
+  constructor(private readonly exports: ExportQueries) {}
+
+  @ApiWorkbookAnswer('Download the proposals as a workbook: status, reviews, approvals, sectors, countries, budget', [400, 401, 403])
+  @Get('exports/proposals.xlsx')
+  proposals(@Query() query: ExportQueryDto, @Res() response: Response): void {
+    const language = query.language ?? 'en';
+    this.send(response, fileName('proposals', language, query.country), (output) => writeProposalsWorkbook(this.exports.proposals({ country: query.country }), language, output));
+  }
+
+  @ApiWorkbookAnswer('Download the partnerships as a workbook: institution, proposal, status, establishment date', [400, 401, 403])
+  @Get('exports/partnerships.xlsx')
+  partnerships(@Query() query: ExportQueryDto, @Res() response: Response): void {
+    const language = query.language ?? 'en';
+    this.send(response, fileName('partnerships', language, query.country), (output) =>
+      writePartnershipsWorkbook(this.exports.partnerships({ country: query.country }), language, output),
+    );
+  }
+
+  @ApiWorkbookAnswer("Download a workshop's participants as a workbook: a summary sheet and a sheet per country", [400, 401, 403, 404])
+  @Get('workshops/:id/participants.xlsx')
+  async participants(@Param('id', uuid('id')) id: string, @Query() query: ParticipantsExportQueryDto, @Res() response: Response): Promise<void> {
+    const participants = await this.exports.participants(id, query.country);
+    if (!participants) throw new NotFoundException('No such workshop');
+    const language = query.language ?? 'en';
+    this.send(response, fileName(`participants-${id}`, language, query.country), (output) => writeParticipantsWorkbook(participants, language, output));
+  }
+
+  /** Sends the workbook as `write` builds it; a failure once bytes are sent can only cut the download short. */
+  private send(response: Response, name: string, write: (output: PassThrough) => Promise<void>): void {
+    const output = new PassThrough();
+    response.status(200).header('Content-Type', XLSX).header('Content-Disposition', `attachment; filename="${name}"`).header('Cache-Control', 'no-store').send(output);
+    write(output).catch((error: Error) => {
+      this.logger.error(`Export ${name} failed: ${error.message}`);
+      output.destroy(error);
+    });
+  }
+}
+
+/** "proposals-2026-12-06-en.xlsx", "proposals-ZM-2026-12-06-fr.xlsx". */
+function fileName(what: string, language: string, country?: string): string {
+  return `${what}${country ? `-${country}` : ''}-${new Date().toISOString().slice(0, 10)}-${language}.xlsx`;
+}

@@ -1,0 +1,241 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
+import readXlsxFile from 'read-excel-file/node';
+import { waitFor } from '@passerelle/testing';
+import { type Callers, PARTICIPANT, setUpCallers, workshopIn } from './support/callers';
+import { expectProblem } from './support/security';
+import { type Stack, startStack } from './support/stack';
+
+/**
+ * Staff's workbooks (issue 21, item 5): each downloaded over HTTP, read back with an independent reader
+ * (read-excel-file) and checked cell by cell against the read models as the JSON API answers them, in
+ * English and in French (the labels of templates/exports/), dates read as dates and numbers as numbers;
+ * the frozen header row and its filters checked in the sheet's XML (unzipped with fflate).
+ */
+
+type Labels = Record<string, string>;
+const labels = (language: string): Labels => JSON.parse(readFileSync(path.join(__dirname, '..', 'templates', 'exports', `${language}.json`), 'utf8'));
+const EN = labels('en');
+const FR = labels('fr');
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+type Cell = string | number | boolean | Date | null;
+interface Workbook { sheets: { sheet: string; data: Cell[][] }[]; xml: Record<string, string>; type: string; disposition: string }
+
+describe('exports: proposals, partnerships and participants as workbooks', () => {
+  let stack: Stack;
+  let c: Callers;
+  let staff: Record<string, string>;
+  let workshop: Awaited<ReturnType<typeof workshopIn>>;
+  const people = [
+    { ...PARTICIPANT, fullName: 'Chanda Mwale', email: 'chanda@ministry.zm.test', country: 'ZM', position: 'Director' },
+    { ...PARTICIPANT, fullName: 'Awa Ndiaye', email: 'awa@gouv.sn.test', country: 'SN', organization: 'Ministère du Numérique', language: 'fr' },
+    { ...PARTICIPANT, fullName: 'Moussa Diop', email: 'moussa@gouv.sn.test', country: 'SN', organization: 'Ministère de la Santé', language: 'fr' },
+  ];
+
+  beforeAll(async () => {
+    stack = await startStack('exports', { env: { APPROVALS_REQUIRED: '1' } });
+    c = await setUpCallers(stack);
+    staff = c.staffHeaders;
+    await c.proposal('draft');
+    const budgeted = await c.proposal('submitted', { title: 'Clinics online', sectors: ['healthcare', 'education'], countries: ['SN', 'ZM'], durationMonths: 18, budget: { amount: 125000.5, currency: 'EUR' } });
+    await stack.http.post(`/api/proposals/${budgeted}/reviews`).set(staff).send({ score: 4, recommendation: 'approve', comment: 'Sound' }).expect(201);
+    await stack.http.post(`/api/proposals/${budgeted}/reviews`).set(c.headers.admin).send({ score: 5, recommendation: 'approve', comment: 'Strong' }).expect(201);
+    await c.partnership('active');
+    workshop = await workshopIn(stack, 'in_progress', {}, people);
+    await stack.http.post(`/api/workshops/${workshop.id}/sessions/${workshop.studyId}/attendance`).set(staff).send({ invitationIds: [workshop.invitationIds[1]] }).expect(200);
+    await waitFor(
+      async () => {
+        const proposal = (await stack.http.get(`/api/proposals/${budgeted}`).set(staff)).body;
+        const invitations = (await stack.http.get(`/api/workshops/${workshop.id}/invitations?limit=500`).set(staff)).body.items ?? [];
+        return proposal.reviews?.length === 2 && invitations.some((i: { attendedSessions: string[] }) => i.attendedSessions.length > 0);
+      },
+      { timeoutMs: 30_000, what: 'the reviews and the attendance projected' },
+    );
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  async function download(url: string, headers = staff): Promise<Workbook> {
+    const answer = await stack.http
+      .get(url)
+      .set(headers)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect({ url, status: answer.status }).toEqual({ url, status: 200 });
+    const bytes = answer.body as Buffer;
+    const sheets = (await readXlsxFile(bytes)) as Workbook['sheets'];
+    const files = unzipSync(new Uint8Array(bytes));
+    const xml = Object.fromEntries(Object.entries(files).filter(([name]) => name.startsWith('xl/worksheets/')).map(([name, data]) => [name, strFromU8(data)]));
+    return { sheets, xml, type: answer.headers['content-type'], disposition: answer.headers['content-disposition'] };
+  }
+
+  /** Every sheet's first row is frozen and carries the filters over all its columns. */
+  function expectFrozenAndFiltered(book: Workbook): void {
+    expect(Object.keys(book.xml)).toHaveLength(book.sheets.length);
+    for (const [index, sheet] of book.sheets.entries()) {
+      const xml = book.xml[`xl/worksheets/sheet${index + 1}.xml`];
+      const last = String.fromCharCode(64 + sheet.data[0].length);
+      expect({ sheet: sheet.sheet, pane: /<pane [^>]*>/.exec(xml)?.[0] }).toEqual({ sheet: sheet.sheet, pane: expect.stringMatching(/ySplit="1".*state="frozen"/) });
+      expect({ sheet: sheet.sheet, filter: /<autoFilter [^>]*>/.exec(xml)?.[0] }).toEqual({ sheet: sheet.sheet, filter: `<autoFilter ref="A1:${last}1"/>` });
+    }
+  }
+
+  /** A date cell: a Date, the instant of `iso` to the second (a spreadsheet keeps no finer). */
+  const sameInstant = (cell: Cell, iso: string) => cell instanceof Date && Math.abs(cell.getTime() - Date.parse(iso)) < 1000;
+
+  const proposalHeaders = (l: Labels) =>
+    ['title', 'institution', 'institutionCountry', 'call', 'status', 'round', 'averageScore', 'reviews', 'approvals', 'sectors', 'countries', 'durationMonths', 'budgetAmount', 'budgetCurrency', 'createdAt', 'updatedAt'].map((k) => l[`proposals.${k}`]);
+
+  it.each([['en', EN], ['fr', FR]] as const)('the proposals workbook in %s holds every proposal as the read model has it', async (language, l) => {
+    const book = await download(`/api/exports/proposals.xlsx?language=${language}`);
+    expect(book.type).toBe(XLSX);
+    expect(book.disposition).toMatch(new RegExp(`^attachment; filename="proposals-\\d{4}-\\d{2}-\\d{2}-${language}\\.xlsx"$`));
+    expect(book.sheets.map((s) => s.sheet)).toEqual([l['sheet.proposals']]);
+    expectFrozenAndFiltered(book);
+    const [header, ...rows] = book.sheets[0].data;
+    expect(header).toEqual(proposalHeaders(l));
+
+    const list = (await stack.http.get('/api/proposals?limit=500').set(staff).expect(200)).body.items as { id: string }[];
+    expect(rows).toHaveLength(list.length);
+    const institutions = new Map<string, { name: string; country: string }>();
+    for (const [index, item] of list.entries()) {
+      const p = (await stack.http.get(`/api/proposals/${item.id}`).set(staff).expect(200)).body;
+      if (!institutions.has(p.institutionId)) institutions.set(p.institutionId, (await stack.http.get(`/api/partner-institutions/${p.institutionId}`).set(staff).expect(200)).body);
+      const institution = institutions.get(p.institutionId)!;
+      const scores = p.reviews.filter((r: { round: number }) => r.round === p.round).map((r: { score: number }) => r.score);
+      const row = rows[index];
+      expect(row.slice(0, 14)).toEqual([
+        p.title,
+        institution.name,
+        institution.country,
+        null,
+        l[`proposal.${p.status}`],
+        p.round,
+        scores.length ? scores.reduce((a: number, b: number) => a + b, 0) / scores.length : null,
+        scores.length,
+        p.approvals.length,
+        p.sectors.join('; '),
+        p.countries.join('; '),
+        p.durationMonths,
+        p.budget?.amount ?? null,
+        p.budget?.currency ?? null,
+      ]);
+      expect({ id: p.id, created: sameInstant(row[14], p.createdAt), updated: sameInstant(row[15], p.updatedAt) }).toEqual({ id: p.id, created: true, updated: true });
+    }
+    // The proposal with reviews and a budget: real numbers, not text.
+    const budgeted = rows.find((row) => row[0] === 'Clinics online')!;
+    expect(budgeted.slice(5, 9)).toEqual([1, 4.5, 2, 0]);
+    expect(budgeted[12]).toBe(125000.5);
+  });
+
+  it('filters the proposals and partnerships by country, and takes a call id (which limits nothing yet)', async () => {
+    const sn = (await download('/api/exports/proposals.xlsx?country=sn')).sheets[0].data.slice(1);
+    expect(sn.map((row) => row[0])).toEqual(['Clinics online']);
+    const all = (await download('/api/exports/proposals.xlsx')).sheets[0].data.length;
+    const withCall = (await download('/api/exports/proposals.xlsx?callId=0b7f3c1e-5a2d-4c8e-9f6a-1d2b3c4e5f60')).sheets[0].data.length;
+    expect(withCall).toBe(all);
+    expect((await download('/api/exports/partnerships.xlsx?country=SN')).sheets[0].data).toHaveLength(1);
+    expect((await download('/api/exports/partnerships.xlsx?country=ZM')).sheets[0].data.length).toBeGreaterThan(1);
+  });
+
+  it.each([['en', EN], ['fr', FR]] as const)('the partnerships workbook in %s holds every partnership as the read model has it', async (language, l) => {
+    const book = await download(`/api/exports/partnerships.xlsx?language=${language}`);
+    expect(book.disposition).toMatch(/^attachment; filename="partnerships-.*\.xlsx"$/);
+    expect(book.sheets.map((s) => s.sheet)).toEqual([l['sheet.partnerships']]);
+    expectFrozenAndFiltered(book);
+    const [header, ...rows] = book.sheets[0].data;
+    expect(header).toEqual(['institution', 'institutionCountry', 'proposal', 'countries', 'status', 'establishedOn'].map((k) => l[`partnerships.${k}`]));
+    const list = (await stack.http.get('/api/partnerships?limit=500').set(staff).expect(200)).body.items;
+    expect(list.length).toBeGreaterThan(0);
+    expect(rows).toHaveLength(list.length);
+    for (const [index, s] of list.entries()) {
+      const proposal = (await stack.http.get(`/api/proposals/${s.proposalId}`).set(staff).expect(200)).body;
+      const institution = (await stack.http.get(`/api/partner-institutions/${s.institutionId}`).set(staff).expect(200)).body;
+      expect(rows[index].slice(0, 5)).toEqual([institution.name, institution.country, proposal.title, proposal.countries.join('; '), l[`partnership.${s.status}`]]);
+      expect(sameInstant(rows[index][5], s.establishedAt)).toBe(true);
+    }
+  });
+
+  it.each([['en', EN], ['fr', FR]] as const)("a workshop's participants in %s: a summary, then a sheet per country", async (language, l) => {
+    const book = await download(`/api/workshops/${workshop.id}/participants.xlsx?language=${language}`);
+    expect(book.disposition).toMatch(new RegExp(`^attachment; filename="participants-${workshop.id}-.*-${language}\\.xlsx"$`));
+    const names = new Intl.DisplayNames([l.locale], { type: 'region' });
+    const [sn, zm] = [`SN ${names.of('SN')}`, `ZM ${names.of('ZM')}`].sort((a, b) => a.slice(3).localeCompare(b.slice(3), l.locale));
+    expect(book.sheets.map((s) => s.sheet)).toEqual([l['sheet.summary'], sn, zm].map((name) => name));
+    expectFrozenAndFiltered(book);
+
+    const invitations = (await stack.http.get(`/api/workshops/${workshop.id}/invitations?limit=500`).set(staff).expect(200)).body.items as Record<string, any>[];
+    const summary = book.sheets[0].data;
+    const statuses = ['accepted', 'declined', 'emailed', 'issued', 'bounced'];
+    expect(summary[0]).toEqual([l['summary.countryCode'], l['summary.country'], ...statuses.map((s) => l[`summary.status.${s}`]), l['summary.total']]);
+    const counted = (country: string | null) => {
+      const of = invitations.filter((i) => country === null || i.country === country);
+      return [...statuses.map((s) => of.filter((i) => i.status === s).length), of.length];
+    };
+    expect(summary.slice(1)).toEqual(
+      [...book.sheets.slice(1).map((s) => s.sheet.slice(0, 2))].map((code) => [code, names.of(code), ...counted(code)]).concat([[null, l['summary.all'], ...counted(null)]]),
+    );
+
+    for (const sheet of book.sheets.slice(1)) {
+      const code = sheet.sheet.slice(0, 2);
+      const [header, ...rows] = sheet.data;
+      expect(header).toEqual(['fullName', 'organization', 'position', 'country', 'language', 'status', 'answeredAt', 'sessionsAttended', 'sessions'].map((k) => l[`participants.${k}`]));
+      const expected = invitations
+        .filter((i) => i.country === code)
+        .map((i) => [i.fullName, i.organization, i.position ?? null, i.country, l[`language.${i.language}`], l[`status.${i.status}`], i.respondedAt, i.attendedSessions.length, i.attendedSessions.length ? 'Foundations' : null]);
+      expect(rows.map((row) => [...row.slice(0, 6), row[6] === null ? null : 'date', ...row.slice(7)])).toEqual(
+        expected.map((row) => [...row.slice(0, 6), row[6] === null ? null : 'date', row[7], row[8] ?? '']).map((row) => row.map((v) => (v === '' ? null : v))),
+      );
+    }
+    // One SN participant attended the study session: a number, not text.
+    const attended = book.sheets.find((s) => s.sheet.startsWith('SN'))!.data.slice(1).map((row) => row[7]);
+    expect(attended.sort()).toEqual([0, 1]);
+  });
+
+  it('limits the participants to a country; a workshop that does not exist is a 404', async () => {
+    const book = await download(`/api/workshops/${workshop.id}/participants.xlsx?country=SN`);
+    expect(book.sheets.map((s) => s.sheet)).toEqual(['Summary', 'SN Senegal']);
+    expect(book.sheets[0].data.slice(1).map((row) => row[row.length - 1])).toEqual([2, 2]);
+    expect(book.sheets[1].data.slice(1).map((row) => row[0]).sort()).toEqual(['Awa Ndiaye', 'Moussa Diop']);
+    expectProblem(await stack.http.get('/api/workshops/0b7f3c1e-5a2d-4c8e-9f6a-1d2b3c4e5f60/participants.xlsx').set(staff), 404, 'an unknown workshop');
+  });
+
+  it('an erased participant reads "[erased]" in every personal field', async () => {
+    const admin = c.headers.admin;
+    const { subjectId } = (await stack.http.get(`/api/privacy/subjects?email=${people[0].email}`).set(admin).expect(200)).body;
+    await stack.http.post(`/api/privacy/subjects/${subjectId}/erase`).set(admin).send({ reason: 'Request of the person' }).expect(200);
+    await waitFor(
+      async () => ((await stack.http.get(`/api/workshops/${workshop.id}/invitations?limit=500`).set(staff)).body.items ?? []).some((i: { fullName: string }) => i.fullName === '[erased]'),
+      { timeoutMs: 30_000, what: 'the erasure projected' },
+    );
+    const zm = (await download(`/api/workshops/${workshop.id}/participants.xlsx?country=ZM`)).sheets[1].data[1];
+    expect(zm.slice(0, 4)).toEqual(['[erased]', '[erased]', '[erased]', 'ZM']);
+  });
+
+  it('is for staff and admins only; bad query values are a 400 naming the field', async () => {
+    const urls = ['/api/exports/proposals.xlsx', '/api/exports/partnerships.xlsx', `/api/workshops/${workshop.id}/participants.xlsx`];
+    for (const url of urls) {
+      expectProblem(await stack.http.get(url).set(c.headers.partnerA), 403, `${url} by a partner`);
+      expectProblem(await stack.http.get(url), 401, `${url} without a token`);
+      for (const [query, field] of [['country=ZZ', 'country'], ['country=Zambia', 'country'], ['language=de', 'language'], ['language=', 'language'], ['limit=5', 'limit']]) {
+        const answer = await stack.http.get(`${url}?${query}`).set(staff);
+        expectProblem(answer, 400, `${url}?${query}`);
+        expect({ query, fields: answer.body.errors?.map((e: { field: string }) => e.field) }).toEqual({ query, fields: [field] });
+      }
+    }
+    for (const url of urls.slice(0, 2)) {
+      const answer = await stack.http.get(`${url}?callId=call-1`).set(staff);
+      expectProblem(answer, 400, `${url}?callId=call-1`);
+      expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual(['callId']);
+    }
+    expectProblem(await stack.http.get('/api/workshops/not-a-uuid/participants.xlsx').set(staff), 400, 'a workshop id that is not a UUID');
+  });
+});
