@@ -5,7 +5,7 @@ import readXlsxFile from 'read-excel-file/node';
 import { waitFor } from '@passerelle/testing';
 import { type Callers, PARTICIPANT, setUpCallers, workshopIn } from './support/callers';
 import { expectProblem } from './support/security';
-import { type Stack, startStack } from './support/stack';
+import { type Stack, startStack, tokenIn } from './support/stack';
 
 /**
  * Staff's workbooks (issue 21, item 5): each downloaded over HTTP, read back with an independent reader
@@ -43,7 +43,12 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
     await stack.http.post(`/api/proposals/${budgeted}/reviews`).set(staff).send({ score: 4, recommendation: 'approve', comment: 'Sound' }).expect(201);
     await stack.http.post(`/api/proposals/${budgeted}/reviews`).set(c.headers.admin).send({ score: 5, recommendation: 'approve', comment: 'Strong' }).expect(201);
     await c.partnership('active');
-    workshop = await workshopIn(stack, 'in_progress', {}, people);
+    workshop = await workshopIn(stack, 'registration_open', {}, people);
+    // Awa accepts (an answer with its time), then the workshop starts and she attends the study session.
+    await waitFor(() => stack.smtp.to(people[1].email).length >= 1, { timeoutMs: 30_000, what: "Awa's invitation" });
+    const token = tokenIn(stack.smtp.to(people[1].email)[0].parsed.text ?? '');
+    await waitFor(async () => (await stack.http.post(`/api/rsvp/${token}`).send({ response: 'accept' })).status === 200, { timeoutMs: 30_000, what: "Awa's answer" });
+    await stack.http.post(`/api/workshops/${workshop.id}/start`).set(c.headers.admin).expect(200);
     await stack.http.post(`/api/workshops/${workshop.id}/sessions/${workshop.studyId}/attendance`).set(staff).send({ invitationIds: [workshop.invitationIds[1]] }).expect(200);
     await waitFor(
       async () => {
@@ -191,13 +196,16 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
       const expected = invitations
         .filter((i) => i.country === code)
         .map((i) => [i.fullName, i.organization, i.position ?? null, i.country, l[`language.${i.language}`], l[`status.${i.status}`], i.respondedAt, i.attendedSessions.length, i.attendedSessions.length ? 'Foundations' : null]);
-      expect(rows.map((row) => [...row.slice(0, 6), row[6] === null ? null : 'date', ...row.slice(7)])).toEqual(
-        expected.map((row) => [...row.slice(0, 6), row[6] === null ? null : 'date', row[7], row[8] ?? '']).map((row) => row.map((v) => (v === '' ? null : v))),
+      const answered = (cell: Cell, iso: string | null) => (iso === null ? cell === null : sameInstant(cell, iso));
+      expect(rows.map((row, n) => [...row.slice(0, 6), answered(row[6], expected[n]?.[6] as string | null), ...row.slice(7)])).toEqual(
+        expected.map((row) => [...row.slice(0, 6), true, row[7], row[8]]),
       );
     }
     // One SN participant attended the study session: a number, not text.
-    const attended = book.sheets.find((s) => s.sheet.startsWith('SN'))!.data.slice(1).map((row) => row[7]);
-    expect(attended.sort()).toEqual([0, 1]);
+    const senegal = book.sheets.find((s) => s.sheet.startsWith('SN'))!.data.slice(1);
+    expect(senegal.map((row) => row[7]).sort()).toEqual([0, 1]);
+    // She answered: a date cell.
+    expect(senegal.filter((row) => row[6] instanceof Date).map((row) => row[0])).toEqual(['Awa Ndiaye']);
   });
 
   it('limits the participants to a country; a workshop that does not exist is a 404', async () => {
