@@ -43,6 +43,7 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
     await stack.http.post(`/api/proposals/${budgeted}/reviews`).set(staff).send({ score: 4, recommendation: 'approve', comment: 'Sound' }).expect(201);
     await stack.http.post(`/api/proposals/${budgeted}/reviews`).set(c.headers.admin).send({ score: 5, recommendation: 'approve', comment: 'Strong' }).expect(201);
     await c.partnership('active');
+    await c.proposal('draft', { title: '=HYPERLINK("http://evil.test","click")' });
     workshop = await workshopIn(stack, 'registration_open', {}, people);
     // Awa accepts (an answer with its time), then the workshop starts and she attends the study session.
     await waitFor(() => stack.smtp.to(people[1].email).length >= 1, { timeoutMs: 30_000, what: "Awa's invitation" });
@@ -139,6 +140,9 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
     const budgeted = rows.find((row) => row[0] === 'Clinics online')!;
     expect(budgeted.slice(5, 9)).toEqual([1, 4.5, 2, 0]);
     expect(budgeted[12]).toBe(125000.5);
+    // A title that a spreadsheet would take for a formula stays text: no cell of the sheet holds a formula.
+    expect(rows.map((row) => row[0])).toContain('=HYPERLINK("http://evil.test","click")');
+    expect(book.xml['xl/worksheets/sheet1.xml']).not.toMatch(/<f[ >]/);
   });
 
   it('filters the proposals and partnerships by country, and takes a call id (which limits nothing yet)', async () => {

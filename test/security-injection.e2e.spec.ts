@@ -56,6 +56,11 @@ describe('injection: query filters, path parameters, stored text and headers', (
     for (const query of ["language=en'--", 'language=../../../etc/passwd', 'file=../../package.json', "file=participants' OR '1'='1", 'language[$ne]=xx']) {
       expectProblem(await api.http.get(`/api/workshops/${workshopId}/report.csv?${query}`).set(auth), 400, `report.csv?${query}`);
     }
+    for (const path of ['/api/exports/proposals.xlsx', '/api/exports/partnerships.xlsx', `/api/workshops/${workshopId}/participants.xlsx`]) {
+      for (const query of ["country=ZM'--", 'country[$ne]=ZM', "language=en'--", 'language=../../../etc/passwd', 'language[$ne]=xx']) {
+        expectProblem(await api.http.get(`${path}?${query}`).set(auth), 400, `${path}?${query}`);
+      }
+    }
     expect(await countEvents()).toBe(before);
     const workshops = await api.http.get('/api/workshops?limit=500').set(auth).set('X-Min-Position', String(opened)).expect(200);
     expect(workshops.body.items.map((w: { id: string }) => w.id)).toEqual([workshopId]);
@@ -68,6 +73,7 @@ describe('injection: query filters, path parameters, stored text and headers', (
       (id: string) => `/api/workshops/${id}/invitations`,
       (id: string) => `/api/workshops/${id}/report`,
       (id: string) => `/api/workshops/${id}/report.csv`,
+      (id: string) => `/api/workshops/${id}/participants.xlsx`,
       (id: string) => `/api/partner-institutions/${id}`,
       (id: string) => `/api/proposals/${id}`,
       (id: string) => `/api/partnerships/${id}`,

@@ -133,6 +133,9 @@ describe('isolation by caller: every endpoint of API.md, six kinds of caller', (
     { route: 'GET /api/workshops/:id/report', expect: STAFF(200), call: () => get(`/api/workshops/${f.reported}/report`) },
     { route: 'GET /api/workshops/:id/report.pdf', expect: STAFF(200), call: () => get(`/api/workshops/${f.reported}/report.pdf`) },
     { route: 'GET /api/workshops/:id/report.csv', expect: STAFF(200), call: () => get(`/api/workshops/${f.reported}/report.csv`) },
+    { route: 'GET /api/workshops/:id/participants.xlsx', expect: STAFF(200), call: () => get(`/api/workshops/${f.open.id}/participants.xlsx`) },
+    { route: 'GET /api/exports/proposals.xlsx', expect: STAFF(200), call: () => get('/api/exports/proposals.xlsx') },
+    { route: 'GET /api/exports/partnerships.xlsx', expect: STAFF(200), call: () => get('/api/exports/partnerships.xlsx') },
     { route: 'PUT /api/ministries/:country', expect: STAFF(200), call: (_, __, id) => ({ method: 'put', path: '/api/ministries/ZM', body: { ministryName: `Ministry of Technology ${id}`, email: 'ict@mots.gov.test', language: 'en' } }) },
     { route: 'GET /api/ministries', expect: STAFF(200), call: () => get('/api/ministries') },
     {
