@@ -190,7 +190,7 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
       return [...statuses.map((s) => of.filter((i) => i.status === s).length), of.length];
     };
     expect(summary.slice(1)).toEqual(
-      [...book.sheets.slice(1).map((s) => s.sheet.slice(0, 2))].map((code) => [code, names.of(code), ...counted(code)]).concat([[null, l['summary.all'], ...counted(null)]]),
+      [...book.sheets.slice(1).map((s) => s.sheet.slice(0, 2))].map((code): Cell[] => [code, names.of(code) ?? null, ...counted(code)]).concat([[null, l['summary.all'], ...counted(null)]]),
     );
 
     for (const sheet of book.sheets.slice(1)) {
@@ -230,6 +230,20 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
     );
     const zm = (await download(`/api/workshops/${workshop.id}/participants.xlsx?country=ZM`)).sheets[1].data[1];
     expect(zm.slice(0, 4)).toEqual(['[erased]', '[erased]', '[erased]', 'ZM']);
+  });
+
+  it('is documented in the OpenAPI document as an XLSX attachment, with its filters', async () => {
+    const document = (await stack.http.get('/docs-json').expect(200)).body;
+    for (const [path, parameters] of [
+      ['/api/exports/proposals.xlsx', ['country', 'language', 'callId']],
+      ['/api/exports/partnerships.xlsx', ['country', 'language', 'callId']],
+      ['/api/workshops/{id}/participants.xlsx', ['id', 'country', 'language']],
+    ] as const) {
+      const operation = document.paths[path]?.get;
+      expect({ path, content: operation?.responses['200']?.content }).toEqual({ path, content: { [XLSX]: { schema: { type: 'string', format: 'binary' } } } });
+      expect({ path, parameters: operation.parameters.map((p: { name: string }) => p.name).sort() }).toEqual({ path, parameters: [...parameters].sort() });
+      expect({ path, problems: Object.keys(operation.responses).filter((status) => status !== '200') }).toEqual({ path, problems: expect.arrayContaining(['400', '401', '403']) });
+    }
   });
 
   it('is for staff and admins only; bad query values are a 400 naming the field', async () => {
