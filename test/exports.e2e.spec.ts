@@ -5,7 +5,9 @@ import readXlsxFile from 'read-excel-file/node';
 import { waitFor } from '@passerelle/testing';
 import { type Callers, PARTICIPANT, setUpCallers, workshopIn } from './support/callers';
 import { expectProblem } from './support/security';
+import { queryRows } from './support/sql';
 import { type Stack, startStack, tokenIn } from './support/stack';
+import { request as httpRequest } from 'node:http';
 
 /**
  * Staff's workbooks (issue 21, item 5): each downloaded over HTTP, read back with an independent reader
@@ -263,5 +265,32 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
       expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual(['callId']);
     }
     expectProblem(await stack.http.get('/api/workshops/not-a-uuid/participants.xlsx').set(staff), 400, 'a workshop id that is not a UUID');
+  });
+
+  it('a download cancelled half-way gives its database connection back', async () => {
+    // 5,000 more proposals, straight into the read model: a workbook of several batches.
+    await queryRows(
+      stack.db.url,
+      `INSERT INTO proposals (id, institution_id, title, summary, sectors, countries, duration_months, status, round, created_at, updated_at, version)
+       SELECT gen_random_uuid(), $1, 'Bulk proposal ' || n, 'Summary', '["energy"]', '["KE"]', 12, 'submitted', 1, now() - n * interval '1 minute', now(), 2
+       FROM generate_series(1, 5000) n`,
+      [c.institutionA],
+    );
+    const url = new URL('/api/exports/proposals.xlsx', stack.baseUrl.replace('[::1]', 'localhost'));
+    await new Promise<void>((resolve, reject) => {
+      const call = httpRequest(url, { headers: staff }, (answer) => {
+        expect(answer.statusCode).toBe(200);
+        answer.once('data', () => {
+          call.destroy();
+          resolve();
+        });
+      });
+      call.on('error', (error) => (call.destroyed ? undefined : reject(error)));
+      call.end();
+    });
+    const open = () => queryRows<{ n: number }>(stack.db.url, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%export_rows%' AND pid <> pg_backend_pid()");
+    await waitFor(async () => (await open())[0].n === 0, { timeoutMs: 10_000, what: 'no export left reading' });
+    // And the API still answers a whole workbook.
+    expect((await download('/api/exports/proposals.xlsx?country=KE')).sheets[0].data.length).toBeGreaterThan(5000);
   });
 });

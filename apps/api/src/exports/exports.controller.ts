@@ -55,18 +55,18 @@ export class ExportsController {
 
   @ApiWorkbookAnswer('Download the proposals as a workbook: status, reviews, approvals, sectors, countries, budget', [400, 401, 403])
   @Get('exports/proposals.xlsx')
-  proposals(@Query() query: ExportQueryDto, @Res() response: Response): void {
+  async proposals(@Query() query: ExportQueryDto, @Res() response: Response): Promise<void> {
     const language = query.language ?? 'en';
-    this.send(response, fileName('proposals', language, query.country), (output) => writeProposalsWorkbook(this.exports.proposals({ country: query.country }), language, output));
+    const rows = await started(this.exports.proposals({ country: query.country }));
+    this.send(response, fileName('proposals', language, query.country), (output) => writeProposalsWorkbook(whileOpen(rows, output), language, output));
   }
 
   @ApiWorkbookAnswer('Download the partnerships as a workbook: institution, proposal, status, establishment date', [400, 401, 403])
   @Get('exports/partnerships.xlsx')
-  partnerships(@Query() query: ExportQueryDto, @Res() response: Response): void {
+  async partnerships(@Query() query: ExportQueryDto, @Res() response: Response): Promise<void> {
     const language = query.language ?? 'en';
-    this.send(response, fileName('partnerships', language, query.country), (output) =>
-      writePartnershipsWorkbook(this.exports.partnerships({ country: query.country }), language, output),
-    );
+    const rows = await started(this.exports.partnerships({ country: query.country }));
+    this.send(response, fileName('partnerships', language, query.country), (output) => writePartnershipsWorkbook(whileOpen(rows, output), language, output));
   }
 
   @ApiWorkbookAnswer("Download a workshop's participants as a workbook: a summary sheet and a sheet per country", [400, 401, 403, 404])
@@ -83,9 +83,31 @@ export class ExportsController {
     const output = new PassThrough();
     response.status(200).header('Content-Type', XLSX).header('Content-Disposition', `attachment; filename="${name}"`).header('Cache-Control', 'no-store').send(output);
     write(output).catch((error: Error) => {
+      if (output.destroyed) return; // the download was cancelled: the rows stopped being read
       this.logger.error(`Export ${name} failed: ${error.message}`);
       output.destroy(error);
     });
+  }
+}
+
+/**
+ * Rows whose first batch is read: a database that fails does so before the answer's status is sent (a
+ * problem, not a cut-off 200).
+ */
+async function started<T>(rows: AsyncGenerator<T>): Promise<AsyncGenerator<T>> {
+  const first = await rows.next();
+  return (async function* () {
+    if (first.done) return;
+    yield first.value;
+    yield* rows;
+  })();
+}
+
+/** Rows until the download is cancelled: then the reading stops, and its connection goes back to the pool. */
+async function* whileOpen<T>(rows: AsyncGenerator<T>, output: PassThrough): AsyncGenerator<T> {
+  for await (const row of rows) {
+    if (output.destroyed) return;
+    yield row;
   }
 }
 
