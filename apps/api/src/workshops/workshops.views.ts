@@ -105,6 +105,7 @@ export class RsvpWorkshopView {
   @ApiProperty() city: string;
   @ApiProperty() startsOn: string;
   @ApiProperty() endsOn: string;
+  @ApiProperty({ example: 'Asia/Shanghai', description: 'IANA time zone of the venue' }) timeZone: string;
 }
 
 export class RsvpInvitationView {
