@@ -14,6 +14,7 @@ import {
   Matches,
   MaxLength,
   ValidateBy,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { IsEmailAddress, IsStorable, trim, upper, IsLanguageTag } from '@passerelle/platform';
@@ -61,7 +62,8 @@ export class CreateWorkshopDto {
   themes: string[];
 
   @ApiPropertyOptional({ example: 'Asia/Shanghai', description: "IANA time zone of the venue; default: the zone of the country's capital" })
-  @IsOptional() @IsString() @MaxLength(64) @IsIanaTimeZone()
+  // Optional, but not nullable: a null is refused, as any other value that is not a zone.
+  @ValidateIf((body: CreateWorkshopDto) => body.timeZone !== undefined) @IsString() @MaxLength(64) @IsIanaTimeZone()
   timeZone?: string;
 }
 
