@@ -64,7 +64,7 @@ describe('answers as the OpenAPI document describes them', () => {
 
   it('workshops, invitations, RSVP, ministries, reports and the audit', async () => {
     const http = stack.http;
-    const plan = { title: 'Digital public services', hostInstitution: 'Institute', city: 'Lusaka', country: 'ZM', startsOn: '2031-03-10', endsOn: '2031-03-12', themes: ['health'] };
+    const plan = { title: 'Digital public services', hostInstitution: 'Institute', city: 'Lusaka', country: 'ZM', startsOn: '2031-03-10', endsOn: '2031-03-12', themes: ['health'], timeZone: 'Africa/Lusaka' };
     const created = await documented('POST /api/workshops', http.post('/api/workshops').set(admin).send(plan), 201);
     const id: string = created.id;
     const study = await documented('POST /api/workshops/{id}/sessions', http.post(`/api/workshops/${id}/sessions`).set(admin).send({ kind: 'study', title: 'Study', startsAt: '2031-03-10T09:00:00Z', endsAt: '2031-03-10T12:00:00Z', location: 'Hall' }), 201);
@@ -83,7 +83,8 @@ describe('answers as the OpenAPI document describes them', () => {
     await documented('POST /api/workshops/{id}/sessions/{sessionId}/attendance', http.post(`/api/workshops/${id}/sessions/${study.sessionId}/attendance`).set(admin).send({ invitationIds: [invited.items[0].id] }), 200);
     const solution = await documented('POST /api/workshops/{id}/solutions', http.post(`/api/workshops/${id}/solutions`).set(admin).send({ company: 'MedVision', title: 'Screening', sector: 'health', sessionId: sharing.sessionId }), 201);
     await documented('GET /api/workshops', http.get('/api/workshops').set(admin).set(after(solution.position)), 200);
-    await documented('GET /api/workshops/{id}', http.get(`/api/workshops/${id}`).set(admin).set(after(solution.position)), 200);
+    const detail = await documented('GET /api/workshops/{id}', http.get(`/api/workshops/${id}`).set(admin).set(after(solution.position)), 200);
+    expect(detail.timeZone).toBe('Africa/Lusaka');
 
     const ministry = await documented('PUT /api/ministries/{country}', http.put('/api/ministries/zm').set(admin).send({ ministryName: 'Ministry of Technology', email: 'ict@mots.zm.test', language: 'en' }), 200);
     await documented('GET /api/ministries', http.get('/api/ministries').set(admin).set(after(ministry.position)), 200);

@@ -11,6 +11,6 @@ export { InvitationMailReactor, INVITATION_MAIL_REACTOR } from './infrastructure
 export * from './infrastructure/invitation-mail.queue';
 export { DUE_INVITATION_MAILS_SQL, InvitationMailReconciled } from './infrastructure/invitation-mail.reconciled';
 export { InvitationReminderReconciled } from './infrastructure/invitation-reminder.reconciled';
-export { formatDates } from './application/format-dates';
+export { formatDates, formatProgramme, formatTimeZone, programmeOrder, type ProgrammeSession } from './application/format-dates';
 export { InvitationsModule, InvitationsWorkerModule } from './invitations.module';
 export { invitationPersonalData } from './domain/invitation.personal-data';

@@ -8,3 +8,5 @@ export type { WorkshopSummary, WorkshopDetail } from './infrastructure/workshop.
 export { WorkshopReadModelProjection, WORKSHOP_READ_MODEL } from './infrastructure/workshop-read-model.projection';
 export { WorkshopsModule } from './workshops.module';
 export { workshopPersonalData } from './domain/workshop.personal-data';
+export { CAPITAL_TIME_ZONES, capitalTimeZone, isTimeZone, workshopTimeZone } from './domain/time-zones';
+export { localDay, localSessionTimes, localTime, zoneLabel, zoneName } from './domain/local-time';

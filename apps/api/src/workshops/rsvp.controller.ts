@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response } from 'fastify';
 import { type CommandOptions, DomainError } from '@passerelle/event-store-core';
-import { formatDates, INVITATION_READ_MODEL, InvitationQueries, RespondToInvitation, RsvpTokens, type RsvpView } from '@passerelle/invitations';
+import { formatDates, formatProgramme, formatTimeZone, INVITATION_READ_MODEL, InvitationQueries, RespondToInvitation, RsvpTokens, type RsvpView } from '@passerelle/invitations';
 import { escapeHtml, MailTemplates } from '@passerelle/mail';
 import { ApiAnswers, ApiPage, ApiProblems, cspNonce, Public, ReadModels, WriteOptions } from '@passerelle/platform';
 import { RsvpDto } from './workshops.dto';
@@ -29,7 +29,7 @@ export class RsvpController {
   async read(@Param('token') token: string) {
     const view = await this.find(token);
     return {
-      workshop: { title: view.workshop.title, city: view.workshop.city, startsOn: view.workshop.startsOn, endsOn: view.workshop.endsOn },
+      workshop: { title: view.workshop.title, city: view.workshop.city, startsOn: view.workshop.startsOn, endsOn: view.workshop.endsOn, timeZone: view.workshop.timeZone },
       fullName: view.fullName,
       status: view.status,
       open: view.workshop.status === 'planned' || view.workshop.status === 'registration_open',
@@ -104,6 +104,8 @@ export class RsvpController {
       hostInstitution: view.workshop.hostInstitution,
       city: view.workshop.city,
       dates: formatDates(view.workshop.startsOn, view.workshop.endsOn, language),
+      timeZone: formatTimeZone(view.workshop.timeZone, view.workshop.startsOn, language),
+      programme: formatProgramme(view.workshop.sessions, view.workshop.timeZone, language, label('noProgramme')),
       statusText,
     });
     const buttons =
@@ -131,6 +133,9 @@ h1{font-size:1.5rem;line-height:1.3;margin:0 0 1.5rem;color:#0b3d73}
 .accepted .status{border-color:#1e7b34;background:#e8f5ec}
 .declined .status{border-color:#6b7280;background:#f1f2f4}
 .closed .status,.bounced .status{border-color:#b45309;background:#fdf3e7}
+.programme{white-space:pre-line}
+h2{font-size:1.1rem;margin:1.5rem 0 .25rem;color:#0b3d73}
+.zone{margin:0 0 .5rem;color:#4b5563;font-size:.95rem}
 .answers{display:flex;flex-wrap:wrap;gap:.8rem}
 .answers button{font-size:1rem;padding:.6rem 1.4rem;border:0;border-radius:4px;background:#0b5cad;color:#fff;cursor:pointer}
 .answers button.secondary{background:#e4e7eb;color:#1a1a1a}

@@ -13,15 +13,25 @@ import {
   IsUUID,
   Matches,
   MaxLength,
+  ValidateBy,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { IsEmailAddress, IsStorable, trim, upper, IsLanguageTag } from '@passerelle/platform';
-import { SESSION_KINDS, type SessionKind } from '@passerelle/workshops';
+import { isTimeZone, SESSION_KINDS, type SessionKind } from '@passerelle/workshops';
 import { ListQueryDto } from '../common/list-query.dto';
 
 /** A full date and time with its offset: 2025-10-23T09:00:00Z or 2025-10-23T09:00:00+08:00. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** An IANA time zone the runtime knows ("Asia/Shanghai"); offsets ("+08:00") and abbreviations ("EST") are refused. */
+const IsIanaTimeZone = () =>
+  ValidateBy({
+    name: 'isIanaTimeZone',
+    validator: { validate: (value) => isTimeZone(value), defaultMessage: () => '$property must be an IANA time zone such as Asia/Shanghai' },
+  });
+
 export class CreateWorkshopDto {
   @ApiProperty({ example: 'AI capacity building for public administrations' })
   @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(200)
@@ -50,6 +60,11 @@ export class CreateWorkshopDto {
   @ApiProperty({ example: ['healthcare', 'education', 'green development'] })
   @IsString({ each: true }) @IsStorable({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(60, { each: true }) @ArrayMaxSize(20)
   themes: string[];
+
+  @ApiPropertyOptional({ example: 'Asia/Shanghai', description: "IANA time zone of the venue; default: the zone of the country's capital" })
+  // Optional, but not nullable: a null is refused, as any other value that is not a zone.
+  @ValidateIf((body: CreateWorkshopDto) => body.timeZone !== undefined) @IsString() @MaxLength(64) @IsIanaTimeZone()
+  timeZone?: string;
 }
 
 export class AddSessionDto {

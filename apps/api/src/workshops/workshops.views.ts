@@ -13,6 +13,7 @@ export class WorkshopSummaryView {
   @ApiProperty({ example: '2025-10-23' }) startsOn: string;
   @ApiProperty({ example: '2025-10-25' }) endsOn: string;
   @ApiProperty({ type: [String] }) themes: string[];
+  @ApiProperty({ example: 'Asia/Shanghai', description: 'IANA time zone of the venue: times people read are written there' }) timeZone: string;
   @ApiProperty({ enum: ['planned', 'registration_open', 'in_progress', 'concluded'] }) status: string;
   @ApiProperty() version: number;
 }
@@ -104,6 +105,7 @@ export class RsvpWorkshopView {
   @ApiProperty() city: string;
   @ApiProperty() startsOn: string;
   @ApiProperty() endsOn: string;
+  @ApiProperty({ example: 'Asia/Shanghai', description: 'IANA time zone of the venue' }) timeZone: string;
 }
 
 export class RsvpInvitationView {

@@ -4,15 +4,18 @@ import type { Job } from 'bullmq';
 import { ERASED, handleCommand, loadAggregate } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { MailTemplates, OnceMailer, RECIPIENT_ERASED, withoutAddresses } from '@passerelle/mail';
-import { AppConfig } from '@passerelle/platform';
-import { workshopStream, type WorkshopEvent } from '@passerelle/workshops';
+import { AppConfig, EventStorePool } from '@passerelle/platform';
+import { workshopStream, workshopTimeZone, type WorkshopEvent } from '@passerelle/workshops';
 import {
   formatDates,
+  formatProgramme,
+  formatTimeZone,
   INVITATION_MAIL_QUEUE,
   invitationDecider,
   type InvitationEvent,
   type InvitationMailJob,
   invitationStream,
+  type ProgrammeSession,
   RsvpTokens,
 } from '@passerelle/invitations';
 
@@ -36,6 +39,7 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
     private readonly templates: MailTemplates,
     private readonly tokens: RsvpTokens,
     private readonly config: AppConfig,
+    private readonly pool: EventStorePool,
   ) {
     super();
   }
@@ -56,6 +60,7 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
     if (issued.email === ERASED) return 'personal data erased';
     if (reminder && (state.status === 'accepted' || state.status === 'declined' || state.reminded)) return 'no reminder needed';
     const workshop = await this.plan(issued.workshopId);
+    const timeZone = workshopTimeZone(workshop);
 
     const kind = reminder ? 'invitation-reminder' : 'invitation';
     const rendered = this.templates.render(kind, issued.language, {
@@ -65,6 +70,8 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
       city: workshop.city,
       dates: formatDates(workshop.startsOn, workshop.endsOn, issued.language),
       startsOn: formatDates(workshop.startsOn, workshop.startsOn, issued.language),
+      timeZone: formatTimeZone(timeZone, workshop.startsOn, issued.language),
+      programme: formatProgramme(await this.sessions(issued.workshopId), timeZone, issued.language, this.templates.label(kind, issued.language, 'noProgramme')),
       rsvpUrl: `${this.config.APP_BASE_URL.replace(/\/$/, '')}/rsvp/${this.tokens.tokenFor(invitationId)}`,
     });
     // The participant's subject is the one their invitation's sealed address names: no look-up by address.
@@ -87,6 +94,12 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
       { metadata, loaded: events },
     );
     return outcome.status;
+  }
+
+  /** The programme as it is when the e-mail goes out (sessions are added after planning): one row of the read model. */
+  private async sessions(workshopId: string): Promise<ProgrammeSession[]> {
+    const found = await this.pool.query('SELECT sessions FROM workshops WHERE id = $1', [workshopId]);
+    return (found.rows[0]?.sessions as ProgrammeSession[] | undefined) ?? [];
   }
 
   private async plan(workshopId: string): Promise<Planned> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventStorePool, type KeysetList, ListCursors, ReadModels } from '@passerelle/platform';
-import { WORKSHOP_READ_MODEL } from '@passerelle/workshops';
+import { WORKSHOP_READ_MODEL, workshopTimeZone } from '@passerelle/workshops';
+import { programmeOrder, type ProgrammeSession } from '../application/format-dates';
 import type { InvitationStatus, Participant } from '../domain/invitation.events';
 import { INVITATION_READ_MODEL } from './invitation-read-model.projection';
 
@@ -26,7 +27,19 @@ export interface RsvpView {
   status: InvitationStatus;
   /** Present when the participant was erased: `fullName` reads `[erased]`. */
   personalDataErased?: true;
-  workshop: { id: string; title: string; hostInstitution: string; city: string; startsOn: string; endsOn: string; status: string };
+  workshop: {
+    id: string;
+    title: string;
+    hostInstitution: string;
+    city: string;
+    startsOn: string;
+    endsOn: string;
+    status: string;
+    /** The IANA zone the workshop happens in: its programme is shown in that zone's time. */
+    timeZone: string;
+    /** The programme so far, by start. */
+    sessions: ProgrammeSession[];
+  };
 }
 
 /** An invitation due for its reminder, and since which day. */
@@ -96,7 +109,8 @@ export class InvitationQueries {
   private async lookUpRsvp(tokenHash: string): Promise<RsvpView | null> {
     const result = await this.pool.query(
       `SELECT i.id, i.full_name, i.language, i.status, i.personal_data_erased, w.id AS workshop_id, w.title, w.host_institution, w.city,
-              to_char(w.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(w.ends_on, 'YYYY-MM-DD') AS ends_on, w.status AS workshop_status
+              to_char(w.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(w.ends_on, 'YYYY-MM-DD') AS ends_on, w.status AS workshop_status,
+              w.country AS workshop_country, w.time_zone, w.sessions
        FROM invitations i JOIN workshops w ON w.id = i.workshop_id WHERE i.token_hash = $1`,
       [tokenHash],
     );
@@ -108,7 +122,17 @@ export class InvitationQueries {
       language: row.language,
       status: row.status,
       ...erasedMark(row),
-      workshop: { id: row.workshop_id, title: row.title, hostInstitution: row.host_institution, city: row.city, startsOn: row.starts_on, endsOn: row.ends_on, status: row.workshop_status },
+      workshop: {
+        id: row.workshop_id,
+        title: row.title,
+        hostInstitution: row.host_institution,
+        city: row.city,
+        startsOn: row.starts_on,
+        endsOn: row.ends_on,
+        status: row.workshop_status,
+        timeZone: workshopTimeZone({ country: row.workshop_country, timeZone: row.time_zone }),
+        sessions: programmeOrder(row.sessions ?? []),
+      },
     };
   }
 

@@ -28,13 +28,15 @@ export interface ParticipantsCsvOptions {
 
 /**
  * One row per invitation: country (code and name), organisation, full name, e-mail (unless `emails` is
- * false), position, invitation status, the number of sessions attended and their titles (in programme
- * order, separated by "; "). Headers and names in `language` (English by default); rows in the model's order.
+ * false), position, invitation status, the number of sessions attended and, in programme order separated
+ * by "; ", each one's title with its day and times where the workshop happens, the zone named ("Opening
+ * (21 Oct 2025, 09:00–12:30 China Standard Time)"). Headers and names in `language` (English by default);
+ * rows in the model's order.
  */
 export function renderParticipantsCsv(model: ReportModel, language = 'en', options: ParticipantsCsvOptions = {}): string {
   const t = reportTexts(language, options.templatesDir);
   const emails = options.emails ?? true;
-  const titles = new Map(model.sessions.map((s) => [s.sessionId, s.title]));
+  const titles = new Map(model.sessions.map((s) => [s.sessionId, `${s.title} (${t.sessionTimes(s.startsAt, s.endsAt, model.workshop.timeZone)})`]));
   const header = ['csv.countryCode', 'csv.country', 'csv.organization', 'csv.fullName', 'csv.email', 'csv.position', 'csv.status', 'csv.sessionsAttended', 'csv.sessions'];
   const keep = (_: unknown, column: number) => emails || header[column] !== 'csv.email';
   return toCsv([

@@ -68,6 +68,7 @@ export function fixtureSource(): ReportSource {
       endsOn: '2025-10-24',
       themes: ['healthcare', 'education', 'green development'],
       status: 'concluded',
+      timeZone: 'Asia/Shanghai',
     },
     sessions,
     solutions: [

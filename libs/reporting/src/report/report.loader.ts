@@ -1,5 +1,6 @@
 import type { ClientBase, Pool } from 'pg';
 import { ERASED } from '@passerelle/event-store-core';
+import { workshopTimeZone } from '@passerelle/workshops';
 import { buildReportModel, type ReportSource } from './report.build';
 import type { ReportModel, ReportParticipant } from './report.model';
 
@@ -75,7 +76,9 @@ export function impersonalReportModel(model: ReportModel): ImpersonalReportModel
 export async function loadCompiledReportModel(db: Pick<ClientBase, 'query'>, workshopId: string): Promise<ReportModel> {
   const stored = await db.query('SELECT model FROM report_models WHERE workshop_id = $1', [workshopId]);
   if (!stored.rows[0]) return loadReportModel(db, workshopId);
-  const model = stored.rows[0].model as ImpersonalReportModel;
+  const compiled = stored.rows[0].model as ImpersonalReportModel;
+  // A report compiled before zones were recorded: its workshop's zone is the capital's of its country.
+  const model = { ...compiled, workshop: { ...compiled.workshop, timeZone: workshopTimeZone(compiled.workshop) } };
   const erased = await erasedInvitations(db, workshopId);
   const rows = await db.query('SELECT id, full_name, email, organization, position_title FROM invitations WHERE workshop_id = $1', [workshopId]);
   const people = new Map(rows.rows.map((r) => [r.id as string, r]));
@@ -98,7 +101,7 @@ function isPool(db: Db): db is Pool {
 async function readSource(db: Pick<ClientBase, 'query'>, workshopId: string): Promise<ReportSource> {
   const found = await db.query(
     `SELECT id, title, host_institution, city, country, to_char(starts_on, 'YYYY-MM-DD') AS starts_on,
-            to_char(ends_on, 'YYYY-MM-DD') AS ends_on, themes, status, sessions
+            to_char(ends_on, 'YYYY-MM-DD') AS ends_on, themes, status, sessions, time_zone
      FROM workshops WHERE id = $1`,
     [workshopId],
   );
@@ -131,6 +134,7 @@ async function readSource(db: Pick<ClientBase, 'query'>, workshopId: string): Pr
       endsOn: w.ends_on,
       themes: w.themes,
       status: w.status,
+      timeZone: workshopTimeZone({ country: w.country, timeZone: w.time_zone }),
     },
     sessions: (w.sessions as Record<string, string | null>[]).map((s) => ({
       sessionId: s.sessionId!,

@@ -40,6 +40,11 @@ export interface ReportWorkshop {
   /** Sorted. */
   themes: string[];
   status: string;
+  /**
+   * The IANA zone the workshop happens in: session times are shown there. The loaders give the capital's
+   * of the country for a workshop planned, or a report compiled, before zones were recorded.
+   */
+  timeZone: string;
 }
 
 export interface ReportSession {
@@ -121,3 +126,4 @@ export interface ReportParticipant {
   /** Session ids, in the order of `sessions`. */
   sessionsAttended: string[];
 }
+

@@ -59,7 +59,7 @@ export function countryPage(layout: Layout, model: ReportModel, figures: Country
         { label: t.label('col.date'), weight: 1.6 },
         { label: t.label('col.present'), weight: 1.1, align: 'right' },
       ],
-      sessions.map(({ s, present }) => [s.title, t.labelOr(`kind.${s.kind}`, s.kind), t.day(s.startsAt), `${t.number(present)} / ${t.number(people.length)}`]),
+      sessions.map(({ s, present }) => [s.title, t.labelOr(`kind.${s.kind}`, s.kind), t.day(s.startsAt, model.workshop.timeZone), `${t.number(present)} / ${t.number(people.length)}`]),
       { fit: true, maxRows: 8, maxBottom: layout.doc.y + Math.max(SECTION_ROOM, layout.space - 2 * SECTION_ROOM), more },
     );
   }

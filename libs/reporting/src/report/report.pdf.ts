@@ -109,9 +109,11 @@ export async function renderReportPdf(model: ReportModel, language: string, opti
 
 function workshopSection(layout: Layout, model: ReportModel, t: ReportTexts): void {
   const w = model.workshop;
+  const zone = w.timeZone;
   layout.facts([
     [t.label('workshop.title'), w.title],
     [t.label('workshop.dates'), t.dates(w.startsOn, w.endsOn)],
+    [t.label('workshop.timeZone'), t.zone(zone, model.sessions[0]?.startsAt ?? `${w.startsOn}T12:00:00Z`)],
     [t.label('workshop.place'), t.label('place', { city: w.city, country: t.country(w.country) })],
     [t.label('workshop.host'), w.hostInstitution],
     [t.label('workshop.themes'), w.themes.map(t.topic).join(', ') || '–'],
@@ -133,8 +135,9 @@ function workshopSection(layout: Layout, model: ReportModel, t: ReportTexts): vo
       { label: t.label('col.kind'), weight: 1.9 },
       { label: t.label('col.present'), weight: 1.1, align: right },
     ],
-    model.sessions.map((s) => [t.day(s.startsAt), `${t.time(s.startsAt)}–${t.time(s.endsAt)}`, s.location ? `${s.title}\n${s.location}` : s.title, t.labelOr(`kind.${s.kind}`, s.kind), t.number(s.attendees)]),
+    model.sessions.map((s) => [t.day(s.startsAt, zone), `${t.time(s.startsAt, zone)}–${t.time(s.endsAt, zone)}`, s.location ? `${s.title}\n${s.location}` : s.title, t.labelOr(`kind.${s.kind}`, s.kind), t.number(s.attendees)]),
   );
+  layout.note(t.label('note.localTime', { zone: t.zone(zone, model.sessions[0]?.startsAt) }));
   layout.note(t.label('note.attended'));
 }
 

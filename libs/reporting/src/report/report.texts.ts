@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { localDay, localTime, zoneLabel, zoneName } from './report.local-time';
 
 /**
  * The words of a report in one language, as data: `templates/report/<language>.json`, a flat object of
@@ -24,10 +25,17 @@ export interface ReportTexts {
   percent(part: number, whole: number): string;
   /** "23–25 October 2025". */
   dates(startsOn: string, endsOn: string): string;
-  /** The local date written in an ISO date-time ("2025-10-23T09:00:00+07:00" -> "23 Oct 2025"). */
-  day(isoDateTime: string): string;
-  /** The local time written in an ISO date-time ("09:00"). */
-  time(isoDateTime: string): string;
+  /**
+   * The date of an instant in the workshop's zone ("2025-10-23T01:00:00Z" in Asia/Shanghai -> "23 Oct 2025");
+   * without a zone, the local date written in the ISO date-time.
+   */
+  day(isoDateTime: string, timeZone?: string): string;
+  /** The time of an instant in the workshop's zone ("09:00"); without a zone, the one written in the ISO date-time. */
+  time(isoDateTime: string, timeZone?: string): string;
+  /** The zone named for readers: "China Standard Time (Asia/Shanghai)". */
+  zone(timeZone: string, at?: string): string;
+  /** A session's day and times in the zone, the zone named: "21 Oct 2025, 09:00–12:30 China Standard Time". */
+  sessionTimes(startsAt: string, endsAt: string, timeZone: string): string;
 }
 
 type Labels = Record<string, string>;
@@ -92,7 +100,13 @@ export function reportTexts(requested: string, dir: string = reportTemplatesDir(
     number: (value) => numbers.format(value),
     percent: (part, whole) => (whole > 0 ? percents.format(part / whole) : '–'),
     dates: (startsOn, endsOn) => (startsOn === endsOn ? longDate.format(utcDay(startsOn)) : longDate.formatRange(utcDay(startsOn), utcDay(endsOn))),
-    day: (iso) => shortDate.format(utcDay(iso)),
-    time: (iso) => iso.slice(11, 16),
+    day: (iso, timeZone) => (timeZone ? localDay(iso, timeZone, locale) : shortDate.format(utcDay(iso))),
+    time: (iso, timeZone) => (timeZone ? localTime(iso, timeZone, locale) : iso.slice(11, 16)),
+    zone: (timeZone, at) => zoneLabel(timeZone, locale, at),
+    sessionTimes: (startsAt, endsAt, timeZone) => {
+      const endDay = localDay(endsAt, timeZone, locale);
+      const end = endDay === localDay(startsAt, timeZone, locale) ? localTime(endsAt, timeZone, locale) : `${endDay}, ${localTime(endsAt, timeZone, locale)}`;
+      return `${localDay(startsAt, timeZone, locale)}, ${localTime(startsAt, timeZone, locale)}–${end} ${zoneName(timeZone, locale, startsAt)}`;
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { type Decider, type NotStarted, refuse, requireNew, requireStatus } from '@passerelle/event-store-core';
 import type { WorkshopCommand } from './workshop.commands';
 import type { SessionData, WorkshopEvent, WorkshopStatus } from './workshop.events';
+import { capitalTimeZone, isTimeZone, workshopTimeZone } from './time-zones';
 
 /** A workshop once planned, whatever its status: its dates, sessions, invitations and solutions. */
 export interface PlannedWorkshop {
@@ -8,6 +9,8 @@ export interface PlannedWorkshop {
   workshopId: string;
   startsOn: string;
   endsOn: string;
+  /** The IANA zone it happens in (the capital's for a plan recorded without one). */
+  timeZone: string;
   sessions: Record<string, SessionData>;
   /** Lower-cased e-mails already invited: one invitation per person per workshop. */
   invitedEmails: Set<string>;
@@ -24,8 +27,9 @@ export function decideWorkshop(command: WorkshopCommand, state: WorkshopState): 
     case 'PlanWorkshop': {
       requireNew(state, 'workshop');
       if (command.endsOn < command.startsOn) refuse('A workshop cannot end before it starts', 'workshop_dates');
+      if (command.timeZone !== undefined && !isTimeZone(command.timeZone)) refuse(`Unknown time zone ${command.timeZone}`, 'time_zone');
       const { type: _type, at, ...data } = command;
-      return [{ type: 'WorkshopPlanned', data: { ...data, plannedAt: at } }];
+      return [{ type: 'WorkshopPlanned', data: { ...data, timeZone: command.timeZone ?? capitalTimeZone(command.country), plannedAt: at } }];
     }
     case 'AddSession': {
       requireStatus(state, ['planned', 'registration_open', 'in_progress'], 'workshop', 'add a session to');
@@ -87,7 +91,8 @@ export function decideWorkshop(command: WorkshopCommand, state: WorkshopState): 
 export function evolveWorkshop(state: WorkshopState, event: WorkshopEvent): WorkshopState {
   if (event.type === 'WorkshopPlanned') {
     const { workshopId, startsOn, endsOn } = event.data;
-    return { status: 'planned', workshopId, startsOn, endsOn, sessions: {}, invitedEmails: new Set(), invitationIds: new Set(), solutionIds: new Set() };
+    const timeZone = workshopTimeZone(event.data);
+    return { status: 'planned', workshopId, startsOn, endsOn, timeZone, sessions: {}, invitedEmails: new Set(), invitationIds: new Set(), solutionIds: new Set() };
   }
   // A workshop's stream starts with its plan: nothing else comes before it.
   if (state.status === 'none') return state;

@@ -1,6 +1,6 @@
 import { deciderSpec } from '@passerelle/testing';
 import type { WorkshopCommand } from './workshop.commands';
-import { workshopDecider } from './workshop.decider';
+import { evolveWorkshop, initialWorkshopState, workshopDecider } from './workshop.decider';
 import type { SessionData, WorkshopEvent } from './workshop.events';
 
 const spec = deciderSpec(workshopDecider);
@@ -16,6 +16,7 @@ const planned: WorkshopEvent = {
     startsOn: '2025-10-23',
     endsOn: '2025-10-25',
     themes: ['healthcare'],
+    timeZone: 'Asia/Shanghai',
     plannedAt: '2025-09-01T08:00:00Z',
   },
 };
@@ -35,6 +36,18 @@ describe('workshop decider', () => {
   describe('PlanWorkshop', () => {
     it('plans a new workshop', () => spec([]).when(plan).then([planned]));
     it('refuses to plan it twice', () => spec([planned]).when(plan).thenRefuses('workshop_exists', 'This workshop already exists'));
+    it("takes the zone of the country's capital when staff name none", () => {
+      const { timeZone: _zone, ...withoutZone } = plan as Extract<WorkshopCommand, { type: 'PlanWorkshop' }>;
+      spec([]).when({ ...withoutZone, country: 'BR' } as WorkshopCommand).then([{ ...planned, data: { ...planned.data, country: 'BR', timeZone: 'America/Sao_Paulo' } } as WorkshopEvent]);
+    });
+    it('keeps the zone staff name', () =>
+      spec([]).when({ ...plan, timeZone: 'Asia/Urumqi' } as WorkshopCommand).then([{ ...planned, data: { ...planned.data, timeZone: 'Asia/Urumqi' } } as WorkshopEvent]));
+    it('refuses a zone that is not one', () => spec([]).when({ ...plan, timeZone: 'Mars/Olympus_Mons' } as WorkshopCommand).thenRefuses('time_zone'));
+    it("reads a plan recorded before zones were in the zone of the country's capital", () => {
+      const { timeZone: _zone, ...old } = planned.data as Extract<WorkshopEvent, { type: 'WorkshopPlanned' }>['data'];
+      expect(evolveWorkshop(initialWorkshopState(), { type: 'WorkshopPlanned', data: old })).toMatchObject({ timeZone: 'Asia/Shanghai' });
+      expect(evolveWorkshop(initialWorkshopState(), { type: 'WorkshopPlanned', data: { ...old, country: 'US' } })).toMatchObject({ timeZone: 'America/New_York' });
+    });
     it('refuses an end before the start', () =>
       spec([]).when({ ...plan, endsOn: '2025-10-01' } as WorkshopCommand).thenRefuses('workshop_dates'));
   });
@@ -136,6 +149,7 @@ describe('workshop decider', () => {
         workshopId: 'w-1',
         startsOn: '2025-10-23',
         endsOn: '2025-10-25',
+        timeZone: 'Asia/Shanghai',
         sessions: { 's-1': { sessionId: 's-1', kind: 'study', title: 'Foundations', startsAt: '2025-10-23T09:00:00Z', endsAt: '2025-10-23T12:00:00Z', location: null } },
         invitedEmails: new Set(['siti@kominfo.go.id']),
         invitationIds: new Set(['i-1']),

@@ -21,6 +21,11 @@ export interface WorkshopPlan {
   startsOn: string;
   endsOn: string;
   themes: string[];
+  /**
+   * The IANA zone the workshop happens in ("Asia/Shanghai"): every time a person reads is written there.
+   * Absent from plans recorded before zones were: read those with workshopTimeZone (the capital's zone).
+   */
+  timeZone?: string;
 }
 
 export type WorkshopEvent =

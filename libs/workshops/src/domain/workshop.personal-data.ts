@@ -9,7 +9,7 @@ import type { WorkshopEvent } from './workshop.events';
 export const workshopPersonalData: PersonalDataDeclaration<WorkshopEvent> = {
   WorkshopPlanned: {
     personal: [],
-    notPersonal: ['workshopId', 'title', 'hostInstitution', 'city', 'country', 'startsOn', 'endsOn', 'themes[]', 'plannedAt'],
+    notPersonal: ['workshopId', 'title', 'hostInstitution', 'city', 'country', 'startsOn', 'endsOn', 'themes[]', 'timeZone', 'plannedAt'],
   },
   WorkshopSessionAdded: {
     personal: [],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ConsumerTransaction, TypedConsumer } from '@passerelle/event-store-postgres';
 import type { WorkshopEvent } from '../domain/workshop.events';
+import { workshopTimeZone } from '../domain/time-zones';
 
 export const WORKSHOP_READ_MODEL = 'workshop-read-model';
 
@@ -18,9 +19,9 @@ export class WorkshopReadModelProjection extends TypedConsumer<WorkshopEvent> {
         WorkshopPlanned: async (event, tx) => {
           const d = event.data;
           await tx.query(
-            `INSERT INTO workshops (id, title, host_institution, city, country, starts_on, ends_on, themes, status, planned_at, version, position)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'planned', $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
-            [d.workshopId, d.title, d.hostInstitution, d.city, d.country, d.startsOn, d.endsOn, JSON.stringify(d.themes), d.plannedAt, event.version, event.position],
+            `INSERT INTO workshops (id, title, host_institution, city, country, starts_on, ends_on, themes, time_zone, status, planned_at, version, position)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $12, 'planned', $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
+            [d.workshopId, d.title, d.hostInstitution, d.city, d.country, d.startsOn, d.endsOn, JSON.stringify(d.themes), d.plannedAt, event.version, event.position, workshopTimeZone(d)],
           );
         },
         WorkshopSessionAdded: async (event, tx) => {

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EventStorePool, type KeysetList, ListCursors } from '@passerelle/platform';
 import type { SessionData, WorkshopPlan, WorkshopStatus } from '../domain/workshop.events';
+import { workshopTimeZone } from '../domain/time-zones';
 
 export interface WorkshopSummary extends WorkshopPlan {
   id: string;
+  /** Always given: the capital's zone for a workshop planned before zones were recorded. */
+  timeZone: string;
   status: WorkshopStatus;
   version: number;
 }
@@ -15,7 +18,7 @@ export interface WorkshopDetail extends WorkshopSummary {
 }
 
 const COLUMNS = `id, title, host_institution, city, country, to_char(starts_on, 'YYYY-MM-DD') AS starts_on,
-  to_char(ends_on, 'YYYY-MM-DD') AS ends_on, themes, status, sessions, version`;
+  to_char(ends_on, 'YYYY-MM-DD') AS ends_on, themes, time_zone, status, sessions, version`;
 
 /** Latest first. */
 const WORKSHOPS: KeysetList = { name: 'workshops', columns: [['starts_on', 'date'], ['id', 'uuid']] };
@@ -72,6 +75,7 @@ function toSummary(row: Record<string, any>): WorkshopSummary {
     startsOn: row.starts_on,
     endsOn: row.ends_on,
     themes: row.themes,
+    timeZone: workshopTimeZone({ country: row.country, timeZone: row.time_zone }),
     status: row.status,
     version: row.version,
   };

@@ -1,0 +1,46 @@
+/**
+ * Times as a person reads them: in the workshop's own zone (where it happens, not UTC nor the reader's
+ * machine), in the reader's language, with the zone named ("09:00–12:00 China Standard Time"). Formats
+ * are kept per language and zone: a workshop's thousands of e-mails ask for the same few.
+ */
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function format(language: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${language} ${timeZone} ${JSON.stringify(options)}`;
+  let found = formats.get(key);
+  if (!found) {
+    found = new Intl.DateTimeFormat(language, { ...options, timeZone });
+    if (formats.size >= 1000) formats.clear();
+    formats.set(key, found);
+  }
+  return found;
+}
+
+/** "09:00": the hour and minute in the zone, on a 24-hour clock. */
+export function localTime(instant: string, timeZone: string, language = 'en'): string {
+  return format(language, timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(instant));
+}
+
+/** "23 Oct 2025" (or "23 October 2025" when `long`): the day in the zone. */
+export function localDay(instant: string, timeZone: string, language = 'en', long = false): string {
+  return format(language, timeZone, { day: 'numeric', month: long ? 'long' : 'short', year: 'numeric' }).format(new Date(instant));
+}
+
+/** The zone's name in the language at that instant ("China Standard Time", "heure normale de la Chine"). */
+export function zoneName(timeZone: string, language = 'en', instant: string = new Date().toISOString()): string {
+  const parts = format(language, timeZone, { timeZoneName: 'long' }).formatToParts(new Date(instant));
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+}
+
+/** "China Standard Time (Asia/Shanghai)": the zone named for people, and for calendar programs. */
+export function zoneLabel(timeZone: string, language = 'en', instant?: string): string {
+  const name = zoneName(timeZone, language, instant);
+  return name === timeZone ? timeZone : `${name} (${timeZone})`;
+}
+
+/** "23 October 2025, 09:00–12:00 China Standard Time": a session as its participants read it. */
+export function localSessionTimes(startsAt: string, endsAt: string, timeZone: string, language = 'en'): string {
+  const sameDay = localDay(startsAt, timeZone, language) === localDay(endsAt, timeZone, language);
+  const end = sameDay ? localTime(endsAt, timeZone, language) : `${localDay(endsAt, timeZone, language, true)}, ${localTime(endsAt, timeZone, language)}`;
+  return `${localDay(startsAt, timeZone, language, true)}, ${localTime(startsAt, timeZone, language)}–${end} ${zoneName(timeZone, language, startsAt)}`;
+}

@@ -1,0 +1,45 @@
+import { isISO31661Alpha2 } from 'class-validator';
+import { localSessionTimes, localTime, zoneLabel } from './local-time';
+import { CAPITAL_TIME_ZONES, capitalTimeZone, isTimeZone, workshopTimeZone } from './time-zones';
+
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const EVERY_PAIR = [...LETTERS].flatMap((a) => [...LETTERS].map((b) => a + b));
+
+describe("the zones of countries' capitals", () => {
+  it('has a zone for every country the API accepts (ISO 3166-1 alpha-2)', () => {
+    const accepted = EVERY_PAIR.filter((code) => isISO31661Alpha2(code));
+    expect(accepted.length).toBeGreaterThanOrEqual(249);
+    expect(accepted.filter((code) => !(code in CAPITAL_TIME_ZONES))).toEqual([]);
+  });
+
+  it('names a real IANA zone for every entry', () => {
+    const invalid = Object.entries(CAPITAL_TIME_ZONES).filter(([, zone]) => !isTimeZone(zone));
+    expect(invalid).toEqual([]);
+    for (const zone of Object.values(CAPITAL_TIME_ZONES)) expect(() => new Intl.DateTimeFormat('en', { timeZone: zone })).not.toThrow();
+  });
+
+  it("gives the capital's zone for countries with several", () => {
+    expect(capitalTimeZone('BR')).toBe('America/Sao_Paulo');
+    expect(capitalTimeZone('cn')).toBe('Asia/Shanghai');
+    expect(capitalTimeZone('US')).toBe('America/New_York');
+    expect(capitalTimeZone('RU')).toBe('Europe/Moscow');
+    expect(capitalTimeZone('AU')).toBe('Australia/Sydney');
+    expect(capitalTimeZone('ID')).toBe('Asia/Jakarta');
+    expect(workshopTimeZone({ country: 'BR' })).toBe('America/Sao_Paulo');
+    expect(workshopTimeZone({ country: 'BR', timeZone: 'America/Manaus' })).toBe('America/Manaus');
+  });
+
+  it('accepts IANA names only', () => {
+    for (const zone of ['Asia/Shanghai', 'America/Argentina/Buenos_Aires', 'UTC', 'Europe/Kiev', 'Etc/GMT+8']) expect(isTimeZone(zone)).toBe(true);
+    for (const zone of ['Mars/Olympus_Mons', '+08:00', 'EST', 'asia/shanghai', '', 'Asia/Shanghai ', 8, null, undefined]) expect(isTimeZone(zone)).toBe(false);
+  });
+});
+
+describe('local times', () => {
+  it('writes an instant where the workshop happens, the zone named, in the reader language', () => {
+    expect(localTime('2030-10-23T01:00:00Z', 'Asia/Shanghai')).toBe('09:00');
+    expect(localSessionTimes('2030-10-23T01:00:00Z', '2030-10-23T04:00:00Z', 'Asia/Shanghai', 'en-GB')).toBe('23 October 2030, 09:00–12:00 China Standard Time');
+    expect(localSessionTimes('2030-10-23T01:00:00Z', '2030-10-23T04:00:00Z', 'Asia/Shanghai', 'fr')).toBe('23 octobre 2030, 09:00–12:00 heure normale de la Chine');
+    expect(zoneLabel('America/Sao_Paulo', 'en', '2030-10-23T12:00:00Z')).toBe('Brasilia Standard Time (America/Sao_Paulo)');
+  });
+});
