@@ -1,3 +1,4 @@
+import ICAL from 'ical.js';
 import { Client } from 'pg';
 import { waitFor } from '@passerelle/testing';
 import { countEvents, expectFieldsNamed } from './support/bad-input';
@@ -70,6 +71,21 @@ describe('local time of workshops, end to end', () => {
     const french = stack.smtp.to('awa@numerique.gouv.sn')[0].parsed;
     expect(french.text).toContain('23 octobre 2030, 09:00–12:00 heure normale de la Chine: Foundations of machine learning');
     for (const mail of [english, french]) expect(mail.text).not.toContain('01:00');
+    // The calendar file, read back by another parser (ical.js): the session at the same instant, in the venue's zone.
+    const ics = english.attachments.find((a) => a.contentType.startsWith('text/calendar'));
+    expect(ics?.filename).toBe('workshop.ics');
+    const calendar = new ICAL.Component(ICAL.parse(ics!.content.toString('utf8')));
+    const zone = calendar.getFirstSubcomponent('vtimezone')!;
+    expect(zone.getFirstPropertyValue('tzid')).toBe('Asia/Shanghai');
+    ICAL.TimezoneService.register(zone);
+    const events = calendar.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+    expect(events).toHaveLength(1);
+    expect(events[0].summary).toBe('AI for public services: Foundations of machine learning');
+    expect(events[0].startDate.zone?.tzid).toBe('Asia/Shanghai');
+    expect(events[0].startDate.toString()).toBe('2030-10-23T09:00:00');
+    expect(events[0].startDate.toJSDate().toISOString()).toBe('2030-10-23T01:00:00.000Z');
+    expect(events[0].endDate.toJSDate().toISOString()).toBe('2030-10-23T04:00:00.000Z');
+    expect(events[0].location).toBe('Main auditorium, Shanghai AI Research Institute, Shanghai');
 
     const token = tokenIn(english.text ?? '');
     const page = await stack.http.get(`/rsvp/${token}`).expect(200);

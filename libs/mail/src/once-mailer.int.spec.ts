@@ -91,7 +91,7 @@ describe('OnceMailer', () => {
 
   it('renders templates by language, falling back to English, escaping values in HTML', () => {
     const templates = new MailTemplates();
-    const values = { fullName: 'Aïda <b>', workshopTitle: 'AI & health', hostInstitution: 'Institute', city: 'Shanghai', dates: '23–25 Oct 2025', rsvpUrl: 'http://x/rsvp/t' };
+    const values = { fullName: 'Aïda <b>', workshopTitle: 'AI & health', hostInstitution: 'Institute', city: 'Shanghai', dates: '23–25 Oct 2025', timeZone: 'China Standard Time (Asia/Shanghai)', programme: '23 Oct 2025, 09:00–12:00: Foundations', rsvpUrl: 'http://x/rsvp/t' };
     const fr = templates.render('invitation', 'fr', values);
     expect(fr.language).toBe('fr');
     expect(fr.subject).toBe('Invitation : AI & health, Shanghai, 23–25 Oct 2025');

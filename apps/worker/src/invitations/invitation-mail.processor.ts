@@ -5,6 +5,7 @@ import { ERASED, handleCommand, loadAggregate } from '@passerelle/event-store-co
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { MailTemplates, OnceMailer, RECIPIENT_ERASED, withoutAddresses } from '@passerelle/mail';
 import { AppConfig, EventStorePool } from '@passerelle/platform';
+import { CALENDAR_ATTACHMENT, workshopCalendar } from './workshop-calendar';
 import { workshopStream, workshopTimeZone, type WorkshopEvent } from '@passerelle/workshops';
 import {
   formatDates,
@@ -63,6 +64,8 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
     const timeZone = workshopTimeZone(workshop);
 
     const kind = reminder ? 'invitation-reminder' : 'invitation';
+    const sessions = await this.sessions(issued.workshopId);
+    const rsvpUrl = `${this.config.APP_BASE_URL.replace(/\/$/, '')}/rsvp/${this.tokens.tokenFor(invitationId)}`;
     const rendered = this.templates.render(kind, issued.language, {
       fullName: issued.fullName,
       workshopTitle: workshop.title,
@@ -71,11 +74,18 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
       dates: formatDates(workshop.startsOn, workshop.endsOn, issued.language),
       startsOn: formatDates(workshop.startsOn, workshop.startsOn, issued.language),
       timeZone: formatTimeZone(timeZone, workshop.startsOn, issued.language),
-      programme: formatProgramme(await this.sessions(issued.workshopId), timeZone, issued.language, this.templates.label(kind, issued.language, 'noProgramme')),
-      rsvpUrl: `${this.config.APP_BASE_URL.replace(/\/$/, '')}/rsvp/${this.tokens.tokenFor(invitationId)}`,
+      programme: formatProgramme(sessions, timeZone, issued.language, this.templates.label(kind, issued.language, 'noProgramme')),
+      rsvpUrl,
     });
+    // The workshop for the participant's calendar, at the venue's local time.
+    const calendar = workshopCalendar({ ...workshop, timeZone, sessions, rsvpUrl });
     // The participant's subject is the one their invitation's sealed address names: no look-up by address.
-    const outcome = await this.mailer.send(`${kind}:${invitationId}`, { to: issued.email, subjectId: issuedEvent?.subjectIds?.[0], ...rendered });
+    const outcome = await this.mailer.send(`${kind}:${invitationId}`, {
+      to: issued.email,
+      subjectId: issuedEvent?.subjectIds?.[0],
+      ...rendered,
+      attachments: [{ ...CALENDAR_ATTACHMENT, content: calendar }],
+    });
     const metadata = { actor: 'worker', correlationId: job.data.correlationId, causationId: job.data.eventId };
     const at = new Date().toISOString();
     if (outcome.status === 'rejected' && outcome.reason === RECIPIENT_ERASED) return 'personal data erased';
@@ -97,9 +107,9 @@ export class InvitationMailProcessor extends WorkerHost implements OnModuleInit 
   }
 
   /** The programme as it is when the e-mail goes out (sessions are added after planning): one row of the read model. */
-  private async sessions(workshopId: string): Promise<ProgrammeSession[]> {
+  private async sessions(workshopId: string): Promise<(ProgrammeSession & { sessionId?: string })[]> {
     const found = await this.pool.query('SELECT sessions FROM workshops WHERE id = $1', [workshopId]);
-    return (found.rows[0]?.sessions as ProgrammeSession[] | undefined) ?? [];
+    return (found.rows[0]?.sessions as (ProgrammeSession & { sessionId?: string })[] | undefined) ?? [];
   }
 
   private async plan(workshopId: string): Promise<Planned> {
