@@ -508,7 +508,7 @@ describe('bad input to the partner, proposal and partnership write endpoints', (
     await expectBadInput(to, { conflict: 'yes', reason: 7 }, ['conflict', 'reason']);
     await expectBadInput(to, { conflict: false, staffId: UNKNOWN_ID }, ['staffId']);
     await expectBadInput(to, { conflict: false, declaredAt: '2020-01-01T00:00:00Z', comment: 'x' }, ['declaredAt', 'comment']);
-    await expectBadInput(to, [], ['body']);
+    await expectBadInput(to, [], ['conflict']);
     await expectRefused(post(`/api/proposals/${f.proposals.declare.named}/conflict-declarations`, asPartner), { conflict: false }, 403);
 
     const declared = await request(to, { conflict: true, reason: '  Former employer of the project lead  ' });
