@@ -3,7 +3,7 @@ import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import readXlsxFile from 'read-excel-file/node';
 import { waitFor } from '@passerelle/testing';
-import { type Callers, PARTICIPANT, setUpCallers, workshopIn } from './support/callers';
+import { type Callers, declareNoConflict, PARTICIPANT, setUpCallers, workshopIn } from './support/callers';
 import { expectProblem } from './support/security';
 import { queryRows } from './support/sql';
 import { type Stack, startStack, tokenIn } from './support/stack';
@@ -42,6 +42,7 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
     staff = c.staffHeaders;
     await c.proposal('draft');
     const budgeted = await c.proposal('submitted', { title: 'Clinics online', sectors: ['healthcare', 'education'], countries: ['SN', 'ZM'], durationMonths: 18, budget: { amount: 125000.5, currency: 'EUR' } });
+    for (const as of [staff, c.headers.admin]) await declareNoConflict(stack, budgeted, as);
     await stack.http.post(`/api/proposals/${budgeted}/reviews`).set(staff).send({ score: 4, recommendation: 'approve', comment: 'Sound' }).expect(201);
     await stack.http.post(`/api/proposals/${budgeted}/reviews`).set(c.headers.admin).send({ score: 5, recommendation: 'approve', comment: 'Strong' }).expect(201);
     await c.partnership('active');

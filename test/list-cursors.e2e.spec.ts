@@ -47,7 +47,10 @@ describe('list cursors: only a cursor a list gave, for its filters and its calle
     const body = { title, summary: 'Pilots', sectors: ['healthcare'], countries: ['ZM'], durationMonths: 12, budget: { amount: 1000, currency: 'USD' } };
     const created = wrote(await stack.http.post('/api/proposals').set(headers).send(body).expect(201));
     wrote(await stack.http.post(`/api/proposals/${created.body.id}/submit`).set(headers).expect(200));
-    if (approve) wrote(await stack.http.post(`/api/proposals/${created.body.id}/approve`).set(admin).expect(200));
+    if (approve) {
+      wrote(await stack.http.post(`/api/proposals/${created.body.id}/conflict-declarations`).set(admin).send({ conflict: false }).expect(201));
+      wrote(await stack.http.post(`/api/proposals/${created.body.id}/approve`).set(admin).expect(200));
+    }
   }
 
   beforeAll(async () => {

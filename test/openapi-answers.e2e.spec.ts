@@ -121,6 +121,10 @@ describe('answers as the OpenAPI document describes them', () => {
     const proposal = await draft();
     await documented('PATCH /api/proposals/{id}', http.patch(`/api/proposals/${proposal}`).set(partner).send({ budget: null }), 200);
     await documented('POST /api/proposals/{id}/submit', http.post(`/api/proposals/${proposal}/submit`).set(partner), 200);
+    await documented('POST /api/proposals/{id}/request-changes', http.post(`/api/proposals/${proposal}/request-changes`).set(admin).send({ comment: 'Say more.' }), 409);
+    await documented('POST /api/proposals/{id}/conflict-declarations', http.post(`/api/proposals/${proposal}/conflict-declarations`).set(admin).send({ conflict: false }), 201);
+    await documented('POST /api/proposals/{id}/conflict-declarations', http.post(`/api/proposals/${proposal}/conflict-declarations`).set(admin).send({ conflict: true, reason: 'Former employer' }), 409);
+    await documented('POST /api/proposals/{id}/conflict-declarations', http.post(`/api/proposals/${proposal}/conflict-declarations`).set(admin).send({ conflict: true }), 400);
     await documented('POST /api/proposals/{id}/request-changes', http.post(`/api/proposals/${proposal}/request-changes`).set(admin).send({ comment: 'Say more.' }), 200);
     await documented('POST /api/proposals/{id}/submit', http.post(`/api/proposals/${proposal}/submit`).set(partner), 200);
     await documented('POST /api/proposals/{id}/reviews', http.post(`/api/proposals/${proposal}/reviews`).set(admin).send({ score: 4, recommendation: 'approve', comment: 'Sound.' }), 201);
@@ -131,6 +135,7 @@ describe('answers as the OpenAPI document describes them', () => {
 
     const rejected = await draft();
     await http.post(`/api/proposals/${rejected}/submit`).set(partner).expect(200);
+    await http.post(`/api/proposals/${rejected}/conflict-declarations`).set(admin).send({ conflict: false }).expect(201);
     await documented('POST /api/proposals/{id}/reject', http.post(`/api/proposals/${rejected}/reject`).set(admin).send({ reason: 'Out of scope.' }), 200);
     const withdrawn = await documented('POST /api/proposals/{id}/withdraw', http.post(`/api/proposals/${await draft()}/withdraw`).set(partner).send({}), 200);
     const own = await documented('GET /api/me/personal-data', http.get('/api/me/personal-data').set(partner).set(after(withdrawn.position)), 200);

@@ -77,6 +77,8 @@ interface Fixtures {
     changes: { named: string; random: string };
     approve: string;
     reject: { named: string; random: string };
+    /** Submitted, on which the staff member of `staff` has not declared yet. */
+    declare: { named: string; random: string };
   };
   /** Partnerships: active ones to suspend and conclude, suspended ones to resume. */
   partnerships: {
@@ -129,19 +131,26 @@ describe('bad input to the partner, proposal and partnership write endpoints', (
       return id;
     };
     const pair = async (make: () => Promise<string>) => ({ named: await make(), random: await make() });
+    /** Submitted, and `staff` declared free of conflict on it: what reviewing, sending back, approving and rejecting need. */
+    const declared = async (as: Headers[] = [staff]) => {
+      const id = await submitted();
+      for (const headers of as) await stack.http.post(`/api/proposals/${id}/conflict-declarations`).set(headers).send({ conflict: false }).expect(201);
+      return id;
+    };
     const proposals = {
       edit: await draft(),
       submit: await draft(),
       withdraw: await pair(draft),
-      review: await pair(submitted),
-      changes: await pair(submitted),
-      approve: await submitted(),
-      reject: await pair(submitted),
+      review: await pair(() => declared()),
+      changes: await pair(() => declared()),
+      approve: await declared(),
+      reject: await pair(() => declared()),
+      declare: await pair(submitted),
     };
 
     // Six approved proposals: the worker's policy makes each a partnership.
     const approved = async () => {
-      const id = await submitted();
+      const id = await declared([staff, otherStaff]);
       await stack.http.post(`/api/proposals/${id}/approve`).set(staff).expect(200);
       const second = await stack.http.post(`/api/proposals/${id}/approve`).set(otherStaff).expect(200);
       expect(second.body.status).toBe('approved');
@@ -482,6 +491,35 @@ describe('bad input to the partner, proposal and partnership write endpoints', (
     expect(rejected.status).toBe(200);
   });
 
+  it('POST /api/proposals/:id/conflict-declarations names exactly the offending fields; a second declaration is a 409', async () => {
+    const to = post(`/api/proposals/${f.proposals.declare.named}/conflict-declarations`, asStaff);
+    expectRequired(await expectBadInput(to, {}, ['conflict']), ['conflict']);
+    expectRequired(await expectBadInput(to, { reason: 'Former employer' }, ['conflict']), ['conflict']);
+    await expectBadInput(to, { conflict: true }, ['reason']);
+    await expectBadInput(to, { conflict: true, reason: null }, ['reason']);
+    await expectBadInput(to, { conflict: true, reason: '   ' }, ['reason']);
+    await expectBadInput(to, { conflict: true, reason: 'x'.repeat(1001) }, ['reason']);
+    await expectBadInput(to, { conflict: true, reason: 'Spouse \u0000' }, ['reason']);
+    await expectBadInput(to, { conflict: true, reason: '\udc00' }, ['reason']);
+    await expectBadInput(to, { conflict: true, reason: 42 }, ['reason']);
+    await expectBadInput(to, { conflict: true, reason: ['Spouse'] }, ['reason']);
+    await expectBadInput(to, { conflict: false, reason: '' }, ['reason']);
+    for (const conflict of ['true', 'false', 1, 0, null, [], {}, [true]]) await expectBadInput(to, { conflict }, ['conflict']);
+    await expectBadInput(to, { conflict: 'yes', reason: 7 }, ['conflict', 'reason']);
+    await expectBadInput(to, { conflict: false, staffId: UNKNOWN_ID }, ['staffId']);
+    await expectBadInput(to, { conflict: false, declaredAt: '2020-01-01T00:00:00Z', comment: 'x' }, ['declaredAt', 'comment']);
+    await expectBadInput(to, [], ['conflict']);
+    await expectRefused(post(`/api/proposals/${f.proposals.declare.named}/conflict-declarations`, asPartner), { conflict: false }, 403);
+
+    const declared = await request(to, { conflict: true, reason: '  Former employer of the project lead  ' });
+    expect(declared.status).toBe(201);
+    await expectRefused(to, { conflict: false }, 409);
+    const again = await request(to, { conflict: true, reason: 'Former employer of the project lead' });
+    expect(again.body.code).toBe('conflict_already_declared');
+    const [event] = (await db.query("SELECT data FROM events WHERE stream_id = $1 AND type = 'ConflictOfInterestDeclared'", [`proposal-${f.proposals.declare.named}`])).rows;
+    expect(event.data).toMatchObject({ conflict: true, reason: 'Former employer of the project lead' });
+  });
+
   it('POST /api/auth/activate names exactly the offending fields; an unknown token is 404, a spent one 410', async () => {
     const to = post('/api/auth/activate', asNobody);
     const token = f.activation.named;
@@ -510,6 +548,7 @@ describe('bad input to the partner, proposal and partnership write endpoints', (
     { name: 'POST reviews', method: 'post', path: (id) => `/api/proposals/${id}/reviews`, as: asStaff, body: () => REVIEW },
     { name: 'POST request-changes', method: 'post', path: (id) => `/api/proposals/${id}/request-changes`, as: asStaff, body: () => ({ comment: 'x' }) },
     { name: 'POST approve', method: 'post', path: (id) => `/api/proposals/${id}/approve`, as: asStaff, body: () => undefined },
+    { name: 'POST conflict-declarations', method: 'post', path: (id) => `/api/proposals/${id}/conflict-declarations`, as: asStaff, body: () => ({ conflict: false }) },
     { name: 'POST reject', method: 'post', path: (id) => `/api/proposals/${id}/reject`, as: asStaff, body: () => ({ reason: 'x' }) },
     { name: 'POST suspend', method: 'post', path: (id) => `/api/partnerships/${id}/suspend`, as: asStaff, body: () => ({}) },
     { name: 'POST resume', method: 'post', path: (id) => `/api/partnerships/${id}/resume`, as: asStaff, body: () => ({}) },
@@ -535,6 +574,7 @@ describe('bad input to the partner, proposal and partnership write endpoints', (
       { to: () => post(`/api/proposals/${f.proposals.changes.random}/request-changes`, asStaff), valid: { comment: 'x' }, field: 'comment' },
       { to: () => post(`/api/proposals/${f.proposals.review.random}/approve`, asStaff), valid: {}, field: 'note' },
       { to: () => post(`/api/proposals/${f.proposals.reject.random}/reject`, asStaff), valid: { reason: 'x' }, field: 'reason' },
+      { to: () => post(`/api/proposals/${f.proposals.declare.random}/conflict-declarations`, asStaff), valid: { conflict: true, reason: 'x' }, field: 'reason' },
       { to: () => post(`/api/partnerships/${f.partnerships.suspend.random}/suspend`, asStaff), valid: {}, field: 'reason' },
       { to: () => post(`/api/partnerships/${f.partnerships.resume.random}/resume`, asStaff), valid: {}, field: 'reason' },
       { to: () => post(`/api/partnerships/${f.partnerships.conclude.random}/conclude`, asStaff), valid: {}, field: 'reason' },
@@ -616,6 +656,12 @@ describe('bad input to the partner, proposal and partnership write endpoints', (
         rules: { comment: text(5000) },
       },
       { name: 'POST /api/proposals/:id/reject', to: () => post(`/api/proposals/${f.proposals.reject.random}/reject`, asStaff), valid: () => ({ reason: 'Out of scope' }), rules: { reason: text(2000) } },
+      {
+        name: 'POST /api/proposals/:id/conflict-declarations',
+        to: () => post(`/api/proposals/${f.proposals.declare.random}/conflict-declarations`, asStaff),
+        valid: () => ({ conflict: true, reason: 'Former employer' }),
+        rules: { conflict: { type: 'boolean' }, reason: text(1000) },
+      },
       { name: 'POST /api/partnerships/:id/suspend', to: () => post(`/api/partnerships/${f.partnerships.suspend.random}/suspend`, asStaff), valid: () => ({ reason: 'Audit' }), rules: reason },
       { name: 'POST /api/partnerships/:id/resume', to: () => post(`/api/partnerships/${f.partnerships.resume.random}/resume`, asStaff), valid: () => ({ reason: 'Audited' }), rules: reason },
       { name: 'POST /api/partnerships/:id/conclude', to: () => post(`/api/partnerships/${f.partnerships.conclude.random}/conclude`, asStaff), valid: () => ({}), rules: reason },

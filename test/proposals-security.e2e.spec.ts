@@ -123,8 +123,14 @@ describe('proposals and partnerships: isolation, roles, activation, secrets and 
     return { id, position: submitted.body.position };
   }
 
-  /** Approves with both staff members, then waits for the partnership the policy establishes. */
+  /** The staff member of `headers` declares no conflict of interest with the proposal, as approving it requires. */
+  async function declareNoConflict(proposalId: string, headers: Headers): Promise<Answer> {
+    return stack.http.post(`/api/proposals/${proposalId}/conflict-declarations`).set(headers).send({ conflict: false });
+  }
+
+  /** Approves with both staff members (each declared free of conflict first), then waits for the partnership the policy establishes. */
   async function partnershipFor(proposalId: string, as: Headers): Promise<{ id: string; proposalId: string; institutionId: string }> {
+    for (const s of staff) expectStatus(await declareNoConflict(proposalId, s.headers), 201, 'declaring no conflict of interest');
     expectStatus(await stack.http.post(`/api/proposals/${proposalId}/approve`).set(staff[0].headers), 200, 'first approval');
     const second = await stack.http.post(`/api/proposals/${proposalId}/approve`).set(staff[1].headers);
     expectStatus(second, 200, 'second approval');
@@ -278,6 +284,7 @@ describe('proposals and partnerships: isolation, roles, activation, secrets and 
       ['POST /api/proposals/:id/reviews', () => stack.http.post(`/api/proposals/${own.id}/reviews`).send({ score: 5, recommendation: 'approve', comment: 'Mine is great' })],
       ['POST /api/proposals/:id/request-changes', () => stack.http.post(`/api/proposals/${own.id}/request-changes`).send({ comment: 'no' })],
       ['POST /api/proposals/:id/approve', () => stack.http.post(`/api/proposals/${own.id}/approve`)],
+      ['POST /api/proposals/:id/conflict-declarations', () => stack.http.post(`/api/proposals/${own.id}/conflict-declarations`).send({ conflict: false })],
       ['POST /api/proposals/:id/reject', () => stack.http.post(`/api/proposals/${own.id}/reject`).send({ reason: 'no' })],
       ['POST /api/partnerships/:id/suspend', () => stack.http.post(`/api/partnerships/${partnership.id}/suspend`).send({ reason: 'no' })],
       ['POST /api/partnerships/:id/resume', () => stack.http.post(`/api/partnerships/${partnership.id}/resume`).send({})],
@@ -481,10 +488,15 @@ describe('proposals and partnerships: isolation, roles, activation, secrets and 
     spawned = null;
   });
 
-  it('lets two staff approve the same proposal at the same instant: one approval each, one ProposalApproved, one partnership (10 times)', async () => {
+  it('lets two staff declare and approve the same proposal at the same instant: one approval each, one ProposalApproved, one partnership (10 times)', async () => {
     for (let round = 1; round <= 10; round += 1) {
       const { id } = await submittedProposal(partner.a, `A: concurrent approvals ${round}`);
-      const answers = await Promise.all(staff.map((s) => stack.http.post(`/api/proposals/${id}/approve`).set(s.headers)));
+      const answers = await Promise.all(
+        staff.map(async (s) => {
+          expectStatus(await declareNoConflict(id, s.headers), 201, `round ${round}: a declaration`);
+          return stack.http.post(`/api/proposals/${id}/approve`).set(s.headers);
+        }),
+      );
       for (const answer of answers) expectStatus(answer, 200, `round ${round}: an approval`);
       expect(answers.map((a) => a.body.status).sort()).toEqual(['approved', 'submitted']);
 
@@ -496,7 +508,10 @@ describe('proposals and partnerships: isolation, roles, activation, secrets and 
       expect(recorded.map((e) => e.data.approvals)).toEqual([1, 2]);
       const approvedEvents = events.filter((e) => e.type === 'ProposalApproved');
       expect(approvedEvents).toHaveLength(1);
-      expect(events.map((e) => e.type)).toEqual(['ProposalDrafted', 'ProposalSubmitted', 'ProposalApprovalRecorded', 'ProposalApprovalRecorded', 'ProposalApproved']);
+      const declarations = events.filter((e) => e.type === 'ConflictOfInterestDeclared');
+      expect(declarations.map((e) => e.data.staffId).sort()).toEqual(staff.map((s) => s.id).sort());
+      const decisions = events.filter((e) => e.type !== 'ConflictOfInterestDeclared').map((e) => e.type);
+      expect(decisions).toEqual(['ProposalDrafted', 'ProposalSubmitted', 'ProposalApprovalRecorded', 'ProposalApprovalRecorded', 'ProposalApproved']);
 
       // Once the policy is past the approval, exactly one PartnershipEstablished names this proposal.
       const approvedAt = approvedEvents[0].position;

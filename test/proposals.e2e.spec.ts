@@ -1,4 +1,5 @@
 import { waitFor } from '@passerelle/testing';
+import { declareNoConflict } from './support/callers';
 import { type Stack, startStack } from './support/stack';
 
 const STAFF_PASSWORD = 'a-long-staff-password';
@@ -59,6 +60,10 @@ describe('partner institutions, proposals and partnerships, end to end', () => {
 
     const amina = await staff('amina@institute.test');
     const kairat = await staff('kairat@institute.test');
+    const undeclared = await stack.http.post(`/api/proposals/${id}/reviews`).set(amina).send({ score: 4, recommendation: 'revise', comment: 'Budget detail' }).expect(409);
+    expect(undeclared.body.code).toBe('conflict_undeclared');
+    await declareNoConflict(stack, id, amina);
+    await declareNoConflict(stack, id, kairat);
     await stack.http.post(`/api/proposals/${id}/reviews`).set(amina).send({ score: 4, recommendation: 'revise', comment: 'Budget detail' }).expect(201);
     await stack.http.post(`/api/proposals/${id}/reviews`).set(kairat).send({ score: 3, recommendation: 'revise', comment: 'Timeline' }).expect(201);
     await stack.http.post(`/api/proposals/${id}/reviews`).set(kairat).send({ score: 5, recommendation: 'approve', comment: 'again' }).expect(409);
@@ -103,6 +108,13 @@ describe('partner institutions, proposals and partnerships, end to end', () => {
       'ProposalApproved',
     ]);
     expect(detail.body.history[0].actor).toBe(partnerLogin.body.user.id);
+    expect(detail.body).not.toHaveProperty('conflictDeclarations');
+    const staffDetail = await stack.http.get(`/api/proposals/${id}`).set(amina).expect(200);
+    expect(staffDetail.body.conflictDeclarations).toEqual([
+      { staffId: expect.any(String), conflict: false, reason: null, declaredAt: expect.any(String) },
+      { staffId: expect.any(String), conflict: false, reason: null, declaredAt: expect.any(String) },
+    ]);
+    expect(staffDetail.body.history.filter((h: { type: string }) => h.type === 'ConflictOfInterestDeclared')).toHaveLength(2);
 
     const pid = partnerships[0].id;
     await stack.http.post(`/api/partnerships/${pid}/suspend`).set(partner).send({ reason: 'no' }).expect(403);

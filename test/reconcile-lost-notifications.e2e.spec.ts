@@ -89,6 +89,7 @@ describe('notification e-mails Redis lost, queued again from the store', () => {
     await stack.http.post(`/api/proposals/${created.body.id}/submit`).set(partner).expect(200);
     await waitFor(async () => (await pending()) === 0, { what: 'no notification job pending' });
 
+    await stack.http.post(`/api/proposals/${created.body.id}/conflict-declarations`).set(admin()).send({ conflict: false }).expect(201);
     await stack.smtp.stop();
     await stack.http.post(`/api/proposals/${created.body.id}/reject`).set(admin()).send({ reason: 'Out of scope' }).expect(200);
     await loseTheDelayedJob('proposal-decision.');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Caller, CALLERS, type Callers, compiledReport, PARTICIPANT, PROPOSAL, SHARING, setUpCallers, STUDY, WORKSHOP, workshopIn } from './support/callers';
+import { type Caller, CALLERS, type Callers, compiledReport, declareNoConflict, PARTICIPANT, PROPOSAL, SHARING, setUpCallers, STUDY, WORKSHOP, workshopIn } from './support/callers';
 import { correlationId, eventsOf, PRODUCTION_ENV } from './support/security';
 import { queryRows } from './support/sql';
 import { type Stack, startStack } from './support/stack';
@@ -79,6 +79,12 @@ describe('isolation by caller: every endpoint of API.md, six kinds of caller', (
   const participantSubject = async () =>
     (await queryRows<{ id: string }>(stack.db.url, "SELECT split_part(data->>'fullName', '.', 2) AS id FROM events WHERE type = 'InvitationIssued' ORDER BY position LIMIT 1"))[0].id;
   const fresh = async (allowed: boolean, shared: string, make: () => Promise<string>) => (allowed ? make() : shared);
+  /** A new submitted proposal on which `caller` declared no conflict of interest, as deciding on it requires. */
+  const declaredBy = async (caller: Caller) => {
+    const id = await c.proposal('submitted');
+    await declareNoConflict(stack, id, c.headers[caller]);
+    return id;
+  };
   /** The data subject of an address, as an admin looks it up. */
   const subjectOf = async (email: string) => (await stack.http.get(`/api/privacy/subjects?email=${email}`).set(c.headers.admin).expect(200)).body.subjectId as string;
   /** A participant newly invited (a subject of their own, for an erasure that succeeds). */
@@ -163,19 +169,24 @@ describe('isolation by caller: every endpoint of API.md, six kinds of caller', (
     {
       route: 'POST /api/proposals/:id/reviews',
       expect: STAFF(201),
-      call: async (_, allowed) =>
-        post(`/api/proposals/${await fresh(allowed, f.submitted, () => c.proposal('submitted'))}/reviews`, { score: 4, recommendation: 'approve', comment: 'Sound plan' }),
+      call: async (caller, allowed) =>
+        post(`/api/proposals/${await fresh(allowed, f.submitted, () => declaredBy(caller))}/reviews`, { score: 4, recommendation: 'approve', comment: 'Sound plan' }),
     },
     {
       route: 'POST /api/proposals/:id/request-changes',
       expect: STAFF(200),
-      call: async (_, allowed) => post(`/api/proposals/${await fresh(allowed, f.submitted, () => c.proposal('submitted'))}/request-changes`, { comment: 'Detail the budget' }),
+      call: async (caller, allowed) => post(`/api/proposals/${await fresh(allowed, f.submitted, () => declaredBy(caller))}/request-changes`, { comment: 'Detail the budget' }),
     },
-    { route: 'POST /api/proposals/:id/approve', expect: STAFF(200), call: async (_, allowed) => post(`/api/proposals/${await fresh(allowed, f.submitted, () => c.proposal('submitted'))}/approve`) },
+    { route: 'POST /api/proposals/:id/approve', expect: STAFF(200), call: async (caller, allowed) => post(`/api/proposals/${await fresh(allowed, f.submitted, () => declaredBy(caller))}/approve`) },
+    {
+      route: 'POST /api/proposals/:id/conflict-declarations',
+      expect: STAFF(201),
+      call: async (_, allowed) => post(`/api/proposals/${await fresh(allowed, f.submitted, () => c.proposal('submitted'))}/conflict-declarations`, { conflict: true, reason: 'Former employer' }),
+    },
     {
       route: 'POST /api/proposals/:id/reject',
       expect: STAFF(200),
-      call: async (_, allowed) => post(`/api/proposals/${await fresh(allowed, f.submitted, () => c.proposal('submitted'))}/reject`, { reason: 'Out of scope' }),
+      call: async (caller, allowed) => post(`/api/proposals/${await fresh(allowed, f.submitted, () => declaredBy(caller))}/reject`, { reason: 'Out of scope' }),
     },
     { route: 'GET /api/partnerships', expect: ANY_ROLE(200), call: () => get('/api/partnerships') },
     { route: 'GET /api/partnerships/:id', expect: OWNER_OR_STAFF(200), call: () => get(`/api/partnerships/${f.active}`) },

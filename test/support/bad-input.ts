@@ -76,9 +76,16 @@ export const DEEP = '\u0001deep\u0001';
 export type Path = (string | number)[];
 /** May the field be left out, or sent as null? */
 export type Presence = { optional?: boolean; nullable?: boolean };
-/** A field: text (trimmed, at most `max`; `anyText`: storable or not, as a password), a token (a code, date, id, e-mail, URL), a number it `accepts`, a list or an object. */
+/** A field: text (trimmed, at most `max`; `anyText`: storable or not, as a password), a token (a code, date, id, e-mail, URL), a number it `accepts`, a boolean, a list or an object. */
 export type Rule = Presence &
-  ({ type: 'text'; max: number; anyText?: boolean } | { type: 'token' } | { type: 'number'; accepts: (n: number) => boolean } | { type: 'list'; oversize?: unknown[] } | { type: 'object' });
+  (
+    | { type: 'text'; max: number; anyText?: boolean }
+    | { type: 'token' }
+    | { type: 'number'; accepts: (n: number) => boolean }
+    | { type: 'boolean' }
+    | { type: 'list'; oversize?: unknown[] }
+    | { type: 'object' }
+  );
 /** Rules by path, `*` standing for any list index. */
 export type Rules = Record<string, Rule>;
 
@@ -183,7 +190,10 @@ export function mutated(valid: unknown, rules: Rules, { tokenMax, notNull: notNu
       fc.integer({ min: 1, max: 40 }).map((levels) => ({ what: `wrapped in ${levels} arrays`, body: change(valid, path, Array.from({ length: levels }).reduce<unknown>((value) => [value], copyOf(valueAt(valid, path)))), offending: at })),
       deepNesting.map((deep) => ({ what: `nested ${deep.depth} deep`, body: change(valid, path, DEEP), deep, offending: at })),
     ];
-    if (rule.type === 'number') {
+    if (rule.type === 'boolean') {
+      // Only true and false: "true", 1 and null are as wrong as an object.
+      options.push(changedTo(fc.oneof(fc.constantFrom('true', 'false', 0, 1), fc.string({ maxLength: 5 }), numbers, otherType.filter((value) => typeof value !== 'boolean'))));
+    } else if (rule.type === 'number') {
       options.push(
         numbers.map((value) => ({ what: `changed to ${value}`, body: change(valid, path, value), offending: rule.accepts(value) ? undefined : at })),
         changedTo(fc.oneof(notNumber, fc.constant(null))),

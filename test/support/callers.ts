@@ -28,6 +28,11 @@ function check(answer: { status: number; text: string }, status: number, what: s
   if (answer.status !== status) throw new Error(`${what}: expected ${status}, got ${answer.status} ${answer.text}`);
 }
 
+/** The staff member of `headers` declares no conflict of interest with the proposal: what reviewing, sending back, approving and rejecting require first. */
+export async function declareNoConflict(stack: Stack, proposalId: string, headers: Headers): Promise<void> {
+  check(await stack.http.post(`/api/proposals/${proposalId}/conflict-declarations`).set(headers).send({ conflict: false }), 201, 'declaring no conflict of interest');
+}
+
 /** The token in the `nth` activation e-mail to `email`. */
 export async function activationToken(stack: Stack, email: string, nth = 1): Promise<string> {
   await waitFor(() => stack.smtp.to(email).length >= nth, { ...MAIL_WAIT, what: `activation e-mail to ${email}` });
@@ -123,6 +128,7 @@ export async function setUpCallers(stack: Stack): Promise<Callers> {
 
   async function partnership(status: 'active' | 'suspended'): Promise<string> {
     const proposalId = await proposal('submitted');
+    await declareNoConflict(stack, proposalId, staff);
     const approved = await stack.http.post(`/api/proposals/${proposalId}/approve`).set(staff);
     check(approved, 200, 'approving');
     const id = await waitFor(

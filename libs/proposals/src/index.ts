@@ -1,10 +1,10 @@
 export * from './domain/proposal.events';
 export * from './domain/proposal.commands';
-export { proposalDecider, initialProposalState } from './domain/proposal.decider';
+export { proposalDecider, initialProposalState, CONFLICT_REASON_MAX_LENGTH } from './domain/proposal.decider';
 export type { ProposalState } from './domain/proposal.decider';
 export { ChangeProposal, proposalIdOf, proposalStream } from './application/change-proposal';
 export { ProposalQueries } from './infrastructure/proposal.queries';
-export type { ProposalView, ProposalDetail } from './infrastructure/proposal.queries';
+export type { ProposalView, ProposalDetail, ConflictDeclarationView } from './infrastructure/proposal.queries';
 export { ProposalReadModelProjection, PROPOSAL_READ_MODEL } from './infrastructure/proposal-read-model.projection';
 export { ProposalNotificationsReactor, PROPOSAL_NOTIFICATIONS_REACTOR } from './infrastructure/proposal-notifications.reactor';
 export { ProposalsModule } from './proposals.module';

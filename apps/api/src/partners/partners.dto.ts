@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   buildMessage,
+  IsBoolean,
   IsIn,
   IsInt,
   IsISO31661Alpha2,
@@ -19,10 +20,11 @@ import {
   MaxLength,
   Min,
   ValidateBy,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { IsEmailAddress, IsStorable, trim, upper, upperEach, IsLanguageTag } from '@passerelle/platform';
-import { RECOMMENDATIONS, type Recommendation } from '@passerelle/proposals';
+import { CONFLICT_REASON_MAX_LENGTH, RECOMMENDATIONS, type Recommendation } from '@passerelle/proposals';
 import { IsAcceptedPassword } from '@passerelle/accounts';
 import { ListQueryDto } from '../common/list-query.dto';
 
@@ -145,6 +147,18 @@ export class ReviewDto {
   @ApiProperty()
   @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(5000)
   comment: string;
+}
+
+/** A staff member's declaration on their conflicts of interest with a proposal: a reason always with a conflict, optionally without. */
+export class ConflictDeclarationDto {
+  @ApiProperty({ description: 'true when the staff member has a conflict of interest with the proposal (they then take no part in its decision)' })
+  @IsBoolean()
+  conflict: boolean;
+
+  @ApiPropertyOptional({ maxLength: CONFLICT_REASON_MAX_LENGTH, description: 'required when `conflict` is true: the relationship, in a few words (not private details); null in the detail when absent' })
+  @ValidateIf((dto: ConflictDeclarationDto) => dto.conflict === true || dto.reason !== undefined)
+  @Transform(trim) @IsString() @IsStorable() @IsNotEmpty() @MaxLength(CONFLICT_REASON_MAX_LENGTH)
+  reason?: string;
 }
 
 export const PROPOSAL_STATUSES = ['draft', 'submitted', 'changes_requested', 'approved', 'rejected', 'withdrawn'] as const;

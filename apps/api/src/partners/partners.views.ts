@@ -78,10 +78,19 @@ export class HistoryEntryView {
   @ApiProperty({ type: String, nullable: true }) actor: string | null;
 }
 
+export class ConflictDeclarationView {
+  @ApiProperty({ format: 'uuid', description: 'the staff member\'s account' }) staffId: string;
+  @ApiProperty() conflict: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'null when no conflict was declared' }) reason: string | null;
+  @ApiProperty() declaredAt: string;
+}
+
 export class ProposalDetailView extends ProposalView {
   @ApiProperty({ type: [ReviewView] }) reviews: ReviewView[];
   @ApiProperty({ type: [ApprovalView] }) approvals: ApprovalView[];
-  @ApiProperty({ type: [HistoryEntryView] }) history: HistoryEntryView[];
+  @ApiProperty({ type: [HistoryEntryView], description: 'for partners, without the declarations of conflicts of interest' }) history: HistoryEntryView[];
+  @ApiPropertyOptional({ type: [ConflictDeclarationView], description: 'the staff\'s declarations of conflicts of interest, oldest first: staff and admins only, never partners' })
+  conflictDeclarations?: ConflictDeclarationView[];
 }
 
 export class ProposalWriteView extends WriteAnswerView {

@@ -9,7 +9,7 @@ import { workshopStream } from '@passerelle/workshops';
 import { ChangeProposal, type ProposalCommand, proposalIdOf, PROPOSAL_READ_MODEL, ProposalQueries } from '@passerelle/proposals';
 import { EmptyBody } from '../common/empty-body.pipe';
 import { uuid } from '../common/uuid.pipe';
-import { CommentDto, CreateProposalDto, EditProposalDto, ProposalListQueryDto, ReasonDto, RequiredReasonDto, ReviewDto } from './partners.dto';
+import { CommentDto, ConflictDeclarationDto, CreateProposalDto, EditProposalDto, ProposalListQueryDto, ReasonDto, RequiredReasonDto, ReviewDto } from './partners.dto';
 import { ProposalDetailView, ProposalPageView, ProposalWriteView } from './partners.views';
 
 /** Partners see and change only their own institution's proposals: anything else is 404. */
@@ -69,7 +69,7 @@ export class ProposalsController {
     return this.proposals.list(ownInstitution(user), query.status, query.limit ?? 50, query.cursor);
   }
 
-  @ApiAnswers('Read a proposal with its reviews, approvals and history', 200, ProposalDetailView, [400, 401, 404, 503])
+  @ApiAnswers('Read a proposal with its reviews, approvals and history (and, for staff, the declarations of conflicts of interest)', 200, ProposalDetailView, [400, 401, 404, 503])
   @Get(':id')
   @Roles('partner', 'staff', 'admin')
   async detail(@Param('id', uuid('id')) id: string, @CurrentUser() user: AuthUser, @MinPosition() minPosition?: number) {
@@ -77,6 +77,17 @@ export class ProposalsController {
     const proposal = await this.proposals.get(id, ownInstitution(user));
     if (!proposal) throw new NotFoundException('No such proposal');
     return proposal;
+  }
+
+  @ApiAnswers('Declare a conflict of interest with a proposal, or none (staff; once each, for good)', 201, WriteAnswerView, WRITE_PROBLEMS, {
+    write: true,
+    description:
+      'Required before reviewing, sending back, approving or rejecting it (409 `conflict_undeclared`); with a conflict, those are refused for good (409 `conflict_of_interest`) and the staff member does not count towards APPROVALS_REQUIRED. A second declaration is a 409 `conflict_already_declared`.',
+  })
+  @Post(':id/conflict-declarations')
+  @Roles('staff', 'admin')
+  async declareConflict(@Param('id', uuid('id')) id: string, @Body() body: ConflictDeclarationDto, @CurrentUser() user: AuthUser, @WriteOptions() options: CommandOptions) {
+    return answer(await this.change(id, { type: 'DeclareConflict', staffId: user.id, conflict: body.conflict, reason: body.reason ?? null, at: now() }, options, user));
   }
 
   @ApiAnswers('Review a proposal (staff; one review each per round)', 201, WriteAnswerView, WRITE_PROBLEMS, { write: true })

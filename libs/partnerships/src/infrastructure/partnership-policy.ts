@@ -37,6 +37,7 @@ export class PartnershipPolicy extends TypedConsumer<ProposalEvent> {
         ProposalDrafted: null,
         ProposalEdited: null,
         ProposalSubmitted: null,
+        ConflictOfInterestDeclared: null,
         ProposalResubmitted: null,
         ProposalWithdrawn: null,
         ProposalReviewed: null,

@@ -13,6 +13,7 @@ export class ProblemView {
   @ApiProperty({ example: 400 }) status: number;
   @ApiProperty({ example: 'Check these fields: title' }) detail: string;
   @ApiPropertyOptional({ type: [FieldErrorView], description: 'for a 400: the fields at fault' }) errors?: FieldErrorView[];
+  @ApiPropertyOptional({ example: 'conflict_undeclared', description: 'for a refusal of the domain (409, and 404 of a resource that does not exist): its code' }) code?: string;
 }
 
 /** What a write answers (API.md), with the headers ETag: "<version>" and X-Position: <position>. */

@@ -7,6 +7,11 @@ interface DraftedProposal {
   proposalId: string;
   institutionId: string;
   fields: ProposalFields;
+  /**
+   * Staff who declared on their conflicts of interest, for good (every round): true for a conflict. A
+   * staff member reviews, sends back, approves or rejects only once declared free of conflict.
+   */
+  declarations: ReadonlyMap<string, boolean>;
 }
 
 /** Under review in a submission round (1 at the first submission, +1 at each resubmission). */
@@ -35,6 +40,19 @@ export const initialProposalState = (): ProposalState => ({ status: 'none' });
 /** A proposal that does not exist, or that the one asking may not know of: the same words either way. */
 export function proposalNotFound(): DomainError {
   return notFound('proposal');
+}
+
+/** Longest reason a staff member gives for a conflict of interest (the HTTP layer says so first). */
+export const CONFLICT_REASON_MAX_LENGTH = 1000;
+
+/**
+ * A staff member decides on a proposal only once they have declared no conflict of interest with it:
+ * `conflict_undeclared` until they declared, `conflict_of_interest` for good once they declared one.
+ */
+function requireNoConflict(state: DraftedProposal, staffId: string): void {
+  const conflict = state.declarations.get(staffId);
+  if (conflict === undefined) refuse('Declare whether you have a conflict of interest with this proposal first', 'conflict_undeclared');
+  if (conflict) refuse('You declared a conflict of interest with this proposal', 'conflict_of_interest');
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -92,12 +110,14 @@ export function decideProposal(command: ProposalCommand, state: ProposalState): 
     case 'ReviewProposal': {
       requireStatus(state, ['submitted'], 'proposal', 'review');
       if (!Number.isInteger(command.score) || command.score < 1 || command.score > 5) refuse('A score is a whole number from 1 to 5', 'invalid_score');
+      requireNoConflict(state, command.reviewerId);
       if (state.reviewers.has(command.reviewerId)) refuse('You have already reviewed this submission', 'already_reviewed');
       const { type: _type, at, ...review } = command;
       return [{ type: 'ProposalReviewed', data: { proposalId: state.proposalId, round: state.round, ...review, reviewedAt: at } }];
     }
     case 'RequestChanges':
       requireStatus(state, ['submitted'], 'proposal', 'request changes to');
+      requireNoConflict(state, command.reviewerId);
       return [
         {
           type: 'ProposalChangesRequested',
@@ -106,6 +126,7 @@ export function decideProposal(command: ProposalCommand, state: ProposalState): 
       ];
     case 'ApproveProposal': {
       requireStatus(state, ['submitted'], 'proposal', 'approve');
+      requireNoConflict(state, command.approverId);
       if (state.approvers.has(command.approverId)) refuse('You have already approved this submission', 'already_approved');
       const { proposalId, round } = state;
       const approvers = [...state.approvers, command.approverId];
@@ -119,21 +140,30 @@ export function decideProposal(command: ProposalCommand, state: ProposalState): 
     }
     case 'RejectProposal':
       requireStatus(state, ['submitted'], 'proposal', 'reject');
+      requireNoConflict(state, command.reviewerId);
       return [
         {
           type: 'ProposalRejected',
           data: { proposalId: state.proposalId, round: state.round, reviewerId: command.reviewerId, reason: command.reason, rejectedAt: command.at },
         },
       ];
+    case 'DeclareConflict': {
+      requireStatus(state, ['draft', 'submitted', 'changes_requested'], 'proposal', 'declare a conflict of interest on');
+      if (state.declarations.has(command.staffId)) refuse('You have already declared on conflicts of interest with this proposal', 'conflict_already_declared');
+      const reason = command.reason === null ? null : command.reason.trim();
+      if (command.conflict && !reason) refuse('A conflict of interest needs a reason', 'conflict_reason_required');
+      if (reason !== null && reason.length > CONFLICT_REASON_MAX_LENGTH) refuse(`A reason has at most ${CONFLICT_REASON_MAX_LENGTH} characters`, 'conflict_reason_too_long');
+      return [{ type: 'ConflictOfInterestDeclared', data: { proposalId: state.proposalId, staffId: command.staffId, conflict: command.conflict, reason, declaredAt: command.at } }];
+    }
   }
 }
 
-const drafted = ({ proposalId, institutionId, fields }: DraftedProposal): DraftedProposal => ({ proposalId, institutionId, fields });
+const drafted = ({ proposalId, institutionId, fields, declarations }: DraftedProposal): DraftedProposal => ({ proposalId, institutionId, fields, declarations });
 
 export function evolveProposal(state: ProposalState, event: ProposalEvent): ProposalState {
   if (event.type === 'ProposalDrafted') {
     const { proposalId, institutionId, authorId: _author, draftedAt: _at, ...fields } = event.data;
-    return { status: 'draft', proposalId, institutionId, fields };
+    return { status: 'draft', proposalId, institutionId, fields, declarations: new Map() };
   }
   // A proposal's stream starts with its draft: nothing else comes before it.
   if (state.status === 'none') return state;
@@ -157,6 +187,8 @@ export function evolveProposal(state: ProposalState, event: ProposalEvent): Prop
       return { ...drafted(state), status: 'approved' };
     case 'ProposalRejected':
       return { ...drafted(state), status: 'rejected' };
+    case 'ConflictOfInterestDeclared':
+      return { ...state, declarations: new Map(state.declarations).set(event.data.staffId, event.data.conflict) };
   }
 }
 

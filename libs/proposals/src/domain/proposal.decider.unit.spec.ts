@@ -46,10 +46,19 @@ const requestChanges: ProposalCommand = { type: 'RequestChanges', reviewerId: 's
 const approve = (approverId: string, approvalsRequired = 2): ProposalCommand => ({ type: 'ApproveProposal', approverId, approvalsRequired, at });
 const reject: ProposalCommand = { type: 'RejectProposal', reviewerId: 'staff-a', reason: 'Out of scope', at };
 
+const declare = (staffId: string, conflict: boolean, reason: string | null = null): ProposalCommand => ({ type: 'DeclareConflict', staffId, conflict, reason, at });
+
 /** Every command but CreateProposal, each of which would be accepted in some status. */
-const laterCommands: ProposalCommand[] = [edit({ title: 'New' }), edit({}), submit, withdraw, review('staff-z'), requestChanges, approve('staff-z'), reject];
-const underReview = [drafted, submitted];
-const sentBack = [drafted, submitted, changesRequested(1)];
+const laterCommands: ProposalCommand[] = [edit({ title: 'New' }), edit({}), submit, withdraw, review('staff-z'), requestChanges, approve('staff-z'), reject, declare('staff-y', false)];
+const declared = (staffId: string, conflict = false, reason: string | null = null): ProposalEvent => ({
+  type: 'ConflictOfInterestDeclared',
+  data: { proposalId: P, staffId, conflict, reason, declaredAt: at },
+});
+/** The staff the commands below act as, each declared free of conflict. */
+const noConflicts = ['staff-a', 'staff-b', 'staff-c', 'staff-z'].map((staffId) => declared(staffId));
+
+const underReview = [drafted, ...noConflicts, submitted];
+const sentBack = [drafted, ...noConflicts, submitted, changesRequested(1)];
 const finals: Record<string, ProposalEvent[]> = {
   approved: [drafted, submitted, approvalRecorded('staff-a', 1, 1), approved(['staff-a'])],
   rejected: [drafted, submitted, rejected],
@@ -173,6 +182,51 @@ describe('proposal decider', () => {
     it('refuses for an unknown proposal', () => spec([]).when(reject).thenRefuses('proposal_not_found'));
   });
 
+  describe('DeclareConflict', () => {
+    it('records no conflict, in draft, under review or sent back', () => {
+      spec([drafted]).when(declare('staff-y', false)).then([declared('staff-y')]);
+      spec(underReview).when(declare('staff-y', false)).then([declared('staff-y')]);
+      spec(sentBack).when(declare('staff-y', false)).then([declared('staff-y')]);
+    });
+    it('records a conflict with its reason, trimmed', () =>
+      spec(underReview).when(declare('staff-y', true, '  Co-author of the lead  ')).then([declared('staff-y', true, 'Co-author of the lead')]));
+    it('refuses a conflict without a reason', () => {
+      spec(underReview).when(declare('staff-y', true)).thenRefuses('conflict_reason_required');
+      spec(underReview).when(declare('staff-y', true, '   ')).thenRefuses('conflict_reason_required');
+    });
+    it('refuses a reason too long', () => spec(underReview).when(declare('staff-y', true, 'x'.repeat(1001))).thenRefuses('conflict_reason_too_long'));
+    it('refuses a second declaration, whatever it says, in any round', () => {
+      spec(underReview).when(declare('staff-a', true, 'Changed my mind')).thenRefuses('conflict_already_declared');
+      spec([...sentBack, resubmitted(2), declared('staff-y', true, 'Spouse')]).when(declare('staff-y', false)).thenRefuses('conflict_already_declared');
+    });
+    it('refuses for an unknown proposal', () => spec([]).when(declare('staff-y', false)).thenRefuses('proposal_not_found'));
+  });
+
+  describe('conflicts of interest', () => {
+    const decisions = (staffId: string): ProposalCommand[] => [
+      review(staffId),
+      { ...requestChanges, reviewerId: staffId },
+      approve(staffId),
+      { ...reject, reviewerId: staffId },
+    ];
+    it.each(decisions('staff-y').map((command) => [command.type, command] as const))('refuses %s without a declaration', (_type, command) =>
+      spec(underReview).when(command).thenRefuses('conflict_undeclared'));
+    it.each(decisions('staff-y').map((command) => [command.type, command] as const))('refuses %s for good after declaring a conflict', (_type, command) => {
+      const conflicted = [...underReview, declared('staff-y', true, 'Former employer')];
+      spec(conflicted).when(command).thenRefuses('conflict_of_interest', 'You declared a conflict of interest with this proposal');
+      spec([...conflicted, changesRequested(1), resubmitted(2)]).when(command).thenRefuses('conflict_of_interest');
+    });
+    it('lets the staff without a conflict approve, the conflicted one counting for nothing', () => {
+      const history = [...underReview, declared('staff-y', true, 'Former employer'), approvalRecorded('staff-a', 1)];
+      spec(history).when(approve('staff-y')).thenRefuses('conflict_of_interest');
+      spec(history).when(approve('staff-b')).then([approvalRecorded('staff-b', 2), approved(['staff-a', 'staff-b'])]);
+    });
+    it('keeps the declarations in the state across rounds', () => {
+      const state = [...sentBack, resubmitted(2), declared('staff-y', true, 'Spouse')].reduce(proposalDecider.evolve, proposalDecider.initialState());
+      expect(state.status !== 'none' && [...state.declarations]).toEqual([...noConflicts.map((e) => [(e.data as { staffId: string }).staffId, false]), ['staff-y', true]]);
+    });
+  });
+
   describe.each(Object.entries(finals))('once %s', (_status, history) => {
     it.each(laterCommands.map((command) => [command.type, command] as const))('refuses %s', (_type, command) =>
       spec(history).when(command).thenRefuses('proposal_status'));
@@ -180,30 +234,31 @@ describe('proposal decider', () => {
   });
 
   describe('state', () => {
+    const noConflictsMap = () => new Map(['staff-a', 'staff-b', 'staff-c', 'staff-z'].map((id) => [id, false]));
     const stateAfter = (history: ProposalEvent[]) => history.reduce(proposalDecider.evolve, proposalDecider.initialState());
 
     it('holds nothing before the draft, then the draft’s fields', () => {
       expect(proposalDecider.initialState()).toEqual({ status: 'none' });
-      expect(stateAfter([drafted])).toEqual({ status: 'draft', proposalId: 'p-1', institutionId: 'pi-1', fields });
+      expect(stateAfter([drafted])).toEqual({ status: 'draft', proposalId: 'p-1', institutionId: 'pi-1', fields, declarations: new Map() });
     });
 
     it('keeps status, institution, round, fields and the current round’s reviewers and approvers', () => {
       const history = [drafted, submitted, reviewed('staff-a'), changesRequested(1), resubmitted(2), reviewed('staff-b', 2), approvalRecorded('staff-c', 1, 2)];
       const reviewers = new Set(['staff-b']);
       const approvers = new Set(['staff-c']);
-      expect(stateAfter(history)).toEqual({ status: 'submitted', proposalId: 'p-1', institutionId: 'pi-1', fields, round: 2, reviewers, approvers });
+      expect(stateAfter(history)).toEqual({ status: 'submitted', proposalId: 'p-1', institutionId: 'pi-1', fields, declarations: new Map(), round: 2, reviewers, approvers });
     });
 
     it('keeps the round it was sent back in, and the edits made since', () => {
       const edited: ProposalEvent = { type: 'ProposalEdited', data: { proposalId: P, changes: { durationMonths: 12 }, editorId: 'u-partner', editedAt: at } };
-      const sentBackState = { status: 'changes_requested', proposalId: 'p-1', institutionId: 'pi-1', fields: { ...fields, durationMonths: 12 }, round: 1 };
+      const sentBackState = { status: 'changes_requested', proposalId: 'p-1', institutionId: 'pi-1', fields: { ...fields, durationMonths: 12 }, declarations: noConflictsMap(), round: 1 };
       expect(stateAfter([...sentBack, edited])).toEqual(sentBackState);
     });
 
     it('keeps no round, reviewers or approvers once decided or withdrawn', () => {
-      expect(stateAfter(finals.approved)).toEqual({ status: 'approved', proposalId: 'p-1', institutionId: 'pi-1', fields });
-      expect(stateAfter(finals.rejected)).toEqual({ status: 'rejected', proposalId: 'p-1', institutionId: 'pi-1', fields });
-      expect(stateAfter(finals.withdrawn)).toEqual({ status: 'withdrawn', proposalId: 'p-1', institutionId: 'pi-1', fields });
+      expect(stateAfter(finals.approved)).toEqual({ status: 'approved', proposalId: 'p-1', institutionId: 'pi-1', fields, declarations: new Map() });
+      expect(stateAfter(finals.rejected)).toEqual({ status: 'rejected', proposalId: 'p-1', institutionId: 'pi-1', fields, declarations: new Map() });
+      expect(stateAfter(finals.withdrawn)).toEqual({ status: 'withdrawn', proposalId: 'p-1', institutionId: 'pi-1', fields, declarations: new Map() });
     });
   });
 });

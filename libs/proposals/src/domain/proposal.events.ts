@@ -32,6 +32,8 @@ export type ProposalEvent =
   | { type: 'ProposalChangesRequested'; data: { proposalId: string; round: number; reviewerId: string; comment: string; requestedAt: string } }
   | { type: 'ProposalApprovalRecorded'; data: { proposalId: string; round: number; approverId: string; approvals: number; recordedAt: string } }
   | { type: 'ProposalApproved'; data: { proposalId: string; round: number; approvers: string[]; approvedAt: string } }
-  | { type: 'ProposalRejected'; data: { proposalId: string; round: number; reviewerId: string; reason: string; rejectedAt: string } };
+  | { type: 'ProposalRejected'; data: { proposalId: string; round: number; reviewerId: string; reason: string; rejectedAt: string } }
+  /** A staff member's word, once for good, on whether they have a conflict of interest with this proposal (`reason` when they have). */
+  | { type: 'ConflictOfInterestDeclared'; data: { proposalId: string; staffId: string; conflict: boolean; reason: string | null; declaredAt: string } };
 
 export type ProposalEventType = ProposalEvent['type'];

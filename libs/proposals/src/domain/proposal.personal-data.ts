@@ -10,6 +10,12 @@ const proposalFields = ['title', 'summary', 'sectors[]', 'countries[]', 'worksho
  * `approvers`), which name no one once their account is closed. Staff comments and reasons (review,
  * changes requested, rejection) and a partner's reason to withdraw are judgements of the proposal, kept
  * as the record of the decision, not text a person wrote about themselves.
+ *
+ * A staff member's reason for a conflict of interest ("I co-supervised the project lead's thesis") is
+ * kept not personal too: it says why one account steps aside from one proposal's decision, it is part
+ * of the record of that decision (shown to staff and, in the audit, to admins), and the event names the
+ * staff member only by account id, so it holds no address to name a data subject by. Staff are told, on
+ * the endpoint's documentation, to write the relationship, not private details.
  */
 export const proposalPersonalData: PersonalDataDeclaration<ProposalEvent> = {
   ProposalDrafted: { personal: [], notPersonal: [...proposalFields, 'proposalId', 'institutionId', 'authorId', 'draftedAt'] },
@@ -25,4 +31,5 @@ export const proposalPersonalData: PersonalDataDeclaration<ProposalEvent> = {
   ProposalApprovalRecorded: { personal: [], notPersonal: ['proposalId', 'approverId', 'recordedAt'] },
   ProposalApproved: { personal: [], notPersonal: ['proposalId', 'approvers[]', 'approvedAt'] },
   ProposalRejected: { personal: [], notPersonal: ['proposalId', 'reviewerId', 'reason', 'rejectedAt'] },
+  ConflictOfInterestDeclared: { personal: [], notPersonal: ['proposalId', 'staffId', 'reason', 'declaredAt'] },
 };

@@ -41,6 +41,7 @@ export class ProposalNotificationsReactor extends TypedConsumer<ProposalEvent> {
         ProposalDrafted: null,
         ProposalEdited: null,
         ProposalSubmitted: null,
+        ConflictOfInterestDeclared: null,
         ProposalResubmitted: null,
         ProposalWithdrawn: null,
         ProposalReviewed: null,

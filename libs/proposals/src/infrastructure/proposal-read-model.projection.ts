@@ -16,7 +16,7 @@ const COLUMN: Record<string, string> = {
 };
 const JSON_FIELDS = new Set(['sectors', 'countries', 'budget']);
 
-/** One row per proposal, with its reviews (every round) and the current round's approvals. */
+/** One row per proposal, with its reviews (every round), the current round's approvals and the staff's declarations of conflicts of interest. */
 @Injectable()
 export class ProposalReadModelProjection extends TypedConsumer<ProposalEvent> {
   constructor() {
@@ -49,6 +49,10 @@ export class ProposalReadModelProjection extends TypedConsumer<ProposalEvent> {
           set(tx, event, 'approvals = approvals || $4::jsonb', [JSON.stringify([{ approverId: event.data.approverId, round: event.data.round, at: event.data.recordedAt }])]),
         ProposalApproved: (event, tx) => set(tx, event, "status = 'approved'"),
         ProposalRejected: (event, tx) => set(tx, event, "status = 'rejected'"),
+        ConflictOfInterestDeclared: (event, tx) => {
+          const { staffId, conflict, reason, declaredAt } = event.data;
+          return set(tx, event, 'conflict_declarations = conflict_declarations || $4::jsonb', [JSON.stringify([{ staffId, conflict, reason, declaredAt }])]);
+        },
       },
       reset: async (tx) => {
         await tx.query('TRUNCATE proposals');

@@ -18,6 +18,16 @@ export interface ProposalDetail extends ProposalView {
   reviews: { round: number; reviewerId: string; score: number; recommendation: string; comment: string; reviewedAt: string }[];
   approvals: { approverId: string; round: number; at: string }[];
   history: { type: string; version: number; at: string; actor: string | null }[];
+  /** The staff's declarations of conflicts of interest, oldest first: staff and admins only, never partners. */
+  conflictDeclarations?: ConflictDeclarationView[];
+}
+
+/** One staff member's declaration on a proposal: `reason` is null when they declared no conflict. */
+export interface ConflictDeclarationView {
+  staffId: string;
+  conflict: boolean;
+  reason: string | null;
+  declaredAt: string;
 }
 
 /** Newest first. */
@@ -45,6 +55,7 @@ export class ProposalQueries {
     return this.cursors.page(PROPOSALS, result.rows, limit, toView, binding);
   }
 
+  /** `institutionId` set (a partner's view) limits it to that institution's proposals and leaves the declarations of conflicts of interest out. */
   async get(id: string, institutionId: string | null): Promise<ProposalDetail | null> {
     const result = await this.pool.query('SELECT * FROM proposals WHERE id = $1 AND ($2::uuid IS NULL OR institution_id = $2)', [id, institutionId]);
     const row = result.rows[0];
@@ -54,7 +65,11 @@ export class ProposalQueries {
       ...toView(row),
       reviews: row.reviews,
       approvals: row.approvals,
-      history: events.map((e) => ({ type: e.type, version: e.version, at: e.recordedAt.toISOString(), actor: e.metadata.actor })),
+      // A partner never learns who stepped aside, or that anyone declared: their declarations are left out of the history too.
+      history: events
+        .filter((e) => institutionId === null || e.type !== 'ConflictOfInterestDeclared')
+        .map((e) => ({ type: e.type, version: e.version, at: e.recordedAt.toISOString(), actor: e.metadata.actor })),
+      ...(institutionId === null ? { conflictDeclarations: row.conflict_declarations } : {}),
     };
   }
 }
