@@ -12,3 +12,4 @@ export { loadAggregate, type Aggregate } from './load-aggregate';
 export { streamKind, type StreamIdBuilder, type StreamIdParser } from './stream-kind';
 export * from './personal-data';
 export * from './personal-data-codec';
+export { eventsAt, type PointInTime } from './point-in-time';

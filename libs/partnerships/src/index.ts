@@ -4,6 +4,7 @@ export { partnershipDecider, initialPartnershipState } from './domain/partnershi
 export type { PartnershipState } from './domain/partnership.decider';
 export { ChangePartnership, partnershipStream, partnershipIdOf, partnershipIdFor } from './application/change-partnership';
 export { PartnershipQueries } from './infrastructure/partnership.queries';
+export { PartnershipPastQueries } from './infrastructure/partnership-past.queries';
 export type { PartnershipView } from './infrastructure/partnership.queries';
 export { PartnershipReadModelProjection, PARTNERSHIP_READ_MODEL } from './infrastructure/partnership-read-model.projection';
 export { PartnershipPolicy, PARTNERSHIP_POLICY } from './infrastructure/partnership-policy';

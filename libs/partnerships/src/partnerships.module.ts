@@ -4,10 +4,11 @@ import { ChangePartnershipHandler } from './application/change-partnership';
 import { PartnershipPolicy } from './infrastructure/partnership-policy';
 import { PartnershipReadModelProjection } from './infrastructure/partnership-read-model.projection';
 import { PartnershipQueries } from './infrastructure/partnership.queries';
+import { PartnershipPastQueries } from './infrastructure/partnership-past.queries';
 
 @Module({
   imports: [CqrsModule],
-  providers: [ChangePartnershipHandler, PartnershipQueries, PartnershipReadModelProjection, PartnershipPolicy],
-  exports: [PartnershipQueries, PartnershipReadModelProjection, PartnershipPolicy],
+  providers: [ChangePartnershipHandler, PartnershipQueries, PartnershipPastQueries, PartnershipReadModelProjection, PartnershipPolicy],
+  exports: [PartnershipQueries, PartnershipPastQueries, PartnershipReadModelProjection, PartnershipPolicy],
 })
 export class PartnershipsModule {}

@@ -4,6 +4,7 @@ export { proposalDecider, initialProposalState, CONFLICT_REASON_MAX_LENGTH } fro
 export type { ProposalState } from './domain/proposal.decider';
 export { ChangeProposal, proposalIdOf, proposalStream } from './application/change-proposal';
 export { ProposalQueries } from './infrastructure/proposal.queries';
+export { ProposalPastQueries } from './infrastructure/proposal-past.queries';
 export type { ProposalView, ProposalDetail, ConflictDeclarationView } from './infrastructure/proposal.queries';
 export { ProposalReadModelProjection, PROPOSAL_READ_MODEL } from './infrastructure/proposal-read-model.projection';
 export { ProposalNotificationsReactor, PROPOSAL_NOTIFICATIONS_REACTOR } from './infrastructure/proposal-notifications.reactor';

@@ -8,12 +8,13 @@ import { ProposalRecipients } from './application/proposal-recipients';
 import { ProposalNotificationsReactor } from './infrastructure/proposal-notifications.reactor';
 import { ProposalReadModelProjection } from './infrastructure/proposal-read-model.projection';
 import { ProposalQueries } from './infrastructure/proposal.queries';
+import { ProposalPastQueries } from './infrastructure/proposal-past.queries';
 
 const queues = BullModule.registerQueue({ name: NOTIFICATION_MAIL_QUEUE });
 
 @Module({
   imports: [CqrsModule, AccountsModule, queues],
-  providers: [ChangeProposalHandler, ProposalRecipients, ProposalQueries, ProposalReadModelProjection, ProposalNotificationsReactor],
-  exports: [ProposalQueries, ProposalReadModelProjection, ProposalNotificationsReactor],
+  providers: [ChangeProposalHandler, ProposalRecipients, ProposalQueries, ProposalPastQueries, ProposalReadModelProjection, ProposalNotificationsReactor],
+  exports: [ProposalQueries, ProposalPastQueries, ProposalReadModelProjection, ProposalNotificationsReactor],
 })
 export class ProposalsModule {}

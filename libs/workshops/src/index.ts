@@ -4,6 +4,8 @@ export { workshopDecider, initialWorkshopState } from './domain/workshop.decider
 export type { WorkshopState } from './domain/workshop.decider';
 export { ChangeWorkshop, workshopIdOf, workshopStream } from './application/change-workshop.command';
 export { WorkshopQueries } from './infrastructure/workshop.queries';
+export { WorkshopPastQueries } from './infrastructure/workshop-past.queries';
+export type { WorkshopPastDetail, InvitedThen } from './infrastructure/workshop-past.queries';
 export type { WorkshopSummary, WorkshopDetail } from './infrastructure/workshop.queries';
 export { WorkshopReadModelProjection, WORKSHOP_READ_MODEL } from './infrastructure/workshop-read-model.projection';
 export { WorkshopsModule } from './workshops.module';

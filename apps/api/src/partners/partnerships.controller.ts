@@ -1,10 +1,12 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
-import { ChangePartnership, PARTNERSHIP_READ_MODEL, type PartnershipCommand, PartnershipQueries } from '@passerelle/partnerships';
+import { ChangePartnership, PARTNERSHIP_READ_MODEL, type PartnershipCommand, PartnershipPastQueries, PartnershipQueries } from '@passerelle/partnerships';
 import { ApiAnswers, type AuthUser, CurrentUser, MinPosition, ReadModels, Roles, WRITE_PROBLEMS, WriteAnswerView, WriteOptions } from '@passerelle/platform';
 import { uuid } from '../common/uuid.pipe';
+import { AS_OF_HEADERS, AS_OF_VERSION, PastQueryDto, pointInTime } from '../common/past-query.dto';
 import { ListQueryDto } from '../common/list-query.dto';
 import { ReasonDto } from './partners.dto';
 import { ownInstitution } from './proposals.controller';
@@ -17,6 +19,7 @@ export class PartnershipsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly partnerships: PartnershipQueries,
+    private readonly past: PartnershipPastQueries,
     private readonly readModels: ReadModels,
   ) {}
 
@@ -28,10 +31,26 @@ export class PartnershipsController {
     return this.partnerships.list(ownInstitution(user), query.limit ?? 50, query.cursor);
   }
 
-  @ApiAnswers('Read a partnership', 200, PartnershipView, [400, 401, 404, 503])
+  @ApiAnswers('Read a partnership', 200, PartnershipView, [400, 401, 404, 503], {
+    description: 'With `asOf` or `version`: as it was then, folded from its stream, with `X-As-Of-Version`.',
+    headers: AS_OF_HEADERS,
+  })
   @Get(':id')
   @Roles('partner', 'staff', 'admin')
-  async detail(@Param('id', uuid('id')) id: string, @CurrentUser() user: AuthUser, @MinPosition() minPosition?: number) {
+  async detail(
+    @Param('id', uuid('id')) id: string,
+    @Query() query: PastQueryDto,
+    @CurrentUser() user: AuthUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @MinPosition() minPosition?: number,
+  ) {
+    const point = pointInTime(query);
+    if (point) {
+      const past = await this.past.get(id, ownInstitution(user), point);
+      if (!past) throw new NotFoundException('No such partnership');
+      reply.header(AS_OF_VERSION, String(past.version));
+      return past;
+    }
     await this.readModels.reached([PARTNERSHIP_READ_MODEL], minPosition);
     const partnership = await this.partnerships.get(id, ownInstitution(user));
     if (!partnership) throw new NotFoundException('No such partnership');

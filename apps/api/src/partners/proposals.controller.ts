@@ -1,14 +1,16 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { type CommandOptions, type CommandResult } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { ApiAnswers, AppConfig, type AuthUser, CurrentUser, MinPosition, ReadModels, Roles, ValidationProblem, WRITE_PROBLEMS, WriteAnswerView, WriteOptions } from '@passerelle/platform';
 import { workshopStream } from '@passerelle/workshops';
-import { ChangeProposal, type ProposalCommand, proposalIdOf, PROPOSAL_READ_MODEL, ProposalQueries } from '@passerelle/proposals';
+import { ChangeProposal, type ProposalCommand, proposalIdOf, PROPOSAL_READ_MODEL, ProposalPastQueries, ProposalQueries } from '@passerelle/proposals';
 import { EmptyBody } from '../common/empty-body.pipe';
 import { uuid } from '../common/uuid.pipe';
+import { AS_OF_HEADERS, AS_OF_VERSION, PastQueryDto, pointInTime } from '../common/past-query.dto';
 import { CommentDto, ConflictDeclarationDto, CreateProposalDto, EditProposalDto, ProposalListQueryDto, ReasonDto, RequiredReasonDto, ReviewDto } from './partners.dto';
 import { ProposalDetailView, ProposalPageView, ProposalWriteView } from './partners.views';
 
@@ -20,6 +22,7 @@ export class ProposalsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly proposals: ProposalQueries,
+    private readonly past: ProposalPastQueries,
     private readonly readModels: ReadModels,
     private readonly config: AppConfig,
     private readonly store: PostgresEventStore,
@@ -69,10 +72,26 @@ export class ProposalsController {
     return this.proposals.list(ownInstitution(user), query.status, query.limit ?? 50, query.cursor);
   }
 
-  @ApiAnswers('Read a proposal with its reviews, approvals and history (and, for staff, the declarations of conflicts of interest)', 200, ProposalDetailView, [400, 401, 404, 503])
+  @ApiAnswers('Read a proposal with its reviews, approvals and history (and, for staff, the declarations of conflicts of interest)', 200, ProposalDetailView, [400, 401, 404, 503], {
+    description: 'With `asOf` or `version`: as it was then, folded from its stream, with `X-As-Of-Version`.',
+    headers: AS_OF_HEADERS,
+  })
   @Get(':id')
   @Roles('partner', 'staff', 'admin')
-  async detail(@Param('id', uuid('id')) id: string, @CurrentUser() user: AuthUser, @MinPosition() minPosition?: number) {
+  async detail(
+    @Param('id', uuid('id')) id: string,
+    @Query() query: PastQueryDto,
+    @CurrentUser() user: AuthUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @MinPosition() minPosition?: number,
+  ) {
+    const point = pointInTime(query);
+    if (point) {
+      const past = await this.past.get(id, ownInstitution(user), point);
+      if (!past) throw new NotFoundException('No such proposal');
+      reply.header(AS_OF_VERSION, String(past.version));
+      return past;
+    }
     await this.readModels.reached([PROPOSAL_READ_MODEL], minPosition);
     const proposal = await this.proposals.get(id, ownInstitution(user));
     if (!proposal) throw new NotFoundException('No such proposal');

@@ -1,15 +1,17 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
 import { INVITATION_READ_MODEL, InvitationQueries, InviteParticipants, RecordAttendance } from '@passerelle/invitations';
 import { ApiAnswers, MinPosition, READ_PROBLEMS, ReadModels, Roles, WRITE_PROBLEMS, WriteAnswerView, WriteOptions } from '@passerelle/platform';
-import { ChangeWorkshop, WORKSHOP_READ_MODEL, type WorkshopCommand, workshopIdOf, WorkshopQueries } from '@passerelle/workshops';
+import { ChangeWorkshop, WORKSHOP_READ_MODEL, type WorkshopCommand, workshopIdOf, WorkshopPastQueries, WorkshopQueries } from '@passerelle/workshops';
 import { AddSessionDto, AttendanceDto, CreateWorkshopDto, InvitationListQueryDto, InviteParticipantsDto, SolutionDto } from './workshops.dto';
 import { ListQueryDto } from '../common/list-query.dto';
 import { EmptyBody } from '../common/empty-body.pipe';
 import { uuid } from '../common/uuid.pipe';
+import { AS_OF_HEADERS, AS_OF_VERSION, PastQueryDto, pointInTime } from '../common/past-query.dto';
 import { InvitationPageView, InvitationsIssuedView, SessionAddedView, SolutionPresentedView, WorkshopDetailView, WorkshopPageView } from './workshops.views';
 
 @ApiTags('workshops')
@@ -20,6 +22,7 @@ export class WorkshopsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly workshops: WorkshopQueries,
+    private readonly past: WorkshopPastQueries,
     private readonly invitations: InvitationQueries,
     private readonly readModels: ReadModels,
   ) {}
@@ -40,9 +43,21 @@ export class WorkshopsController {
     return this.workshops.list(query.limit ?? 50, query.cursor);
   }
 
-  @ApiAnswers('Read a workshop: sessions, solutions and invitations by status', 200, WorkshopDetailView, READ_PROBLEMS)
+  @ApiAnswers('Read a workshop: sessions, solutions and invitations by status', 200, WorkshopDetailView, READ_PROBLEMS, {
+    description:
+      'With `asOf` or `version`: as it was then, folded from its stream, with `X-As-Of-Version`. The invitations\' statuses are in their own streams: ' +
+      'in the past, `invitations` counts only the `total` invited by then (the counts by status are null) and `invited` lists them.',
+    headers: AS_OF_HEADERS,
+  })
   @Get(':id')
-  async detail(@Param('id', uuid('id')) id: string, @MinPosition() minPosition?: number) {
+  async detail(@Param('id', uuid('id')) id: string, @Query() query: PastQueryDto, @Res({ passthrough: true }) reply: FastifyReply, @MinPosition() minPosition?: number) {
+    const point = pointInTime(query);
+    if (point) {
+      const past = await this.past.get(id, point);
+      if (!past) throw new NotFoundException('No such workshop');
+      reply.header(AS_OF_VERSION, String(past.version));
+      return past;
+    }
     await this.readModels.reached([WORKSHOP_READ_MODEL, INVITATION_READ_MODEL], minPosition);
     const workshop = await this.workshops.get(id);
     if (!workshop) throw new NotFoundException('No such workshop');

@@ -40,19 +40,28 @@ export class SolutionView {
   @ApiProperty() sector: string;
 }
 
+const IN_THE_PAST_NULL = 'null in a read of the past (`asOf`, `version`): an invitation\'s status is in its own stream';
+
 export class InvitationCountsView {
-  @ApiProperty() issued: number;
-  @ApiProperty() emailed: number;
-  @ApiProperty() bounced: number;
-  @ApiProperty() accepted: number;
-  @ApiProperty() declined: number;
+  @ApiProperty({ type: Number, nullable: true, description: IN_THE_PAST_NULL }) issued: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: IN_THE_PAST_NULL }) emailed: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: IN_THE_PAST_NULL }) bounced: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: IN_THE_PAST_NULL }) accepted: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: IN_THE_PAST_NULL }) declined: number | null;
   @ApiProperty() total: number;
+}
+
+export class InvitedThenView {
+  @ApiProperty({ format: 'uuid' }) invitationId: string;
+  @ApiProperty({ description: 'the address the workshop\'s stream holds; "[erased]" once the participant is erased' }) email: string;
+  @ApiPropertyOptional({ type: Boolean, example: true, description: 'present when the participant was erased' }) personalDataErased?: true;
 }
 
 export class WorkshopDetailView extends WorkshopSummaryView {
   @ApiProperty({ type: [SessionView] }) sessions: SessionView[];
   @ApiProperty({ type: [SolutionView] }) solutions: SolutionView[];
   @ApiProperty({ type: InvitationCountsView, description: 'invitations by status' }) invitations: InvitationCountsView;
+  @ApiPropertyOptional({ type: [InvitedThenView], description: 'in a read of the past only: the invitations issued by then' }) invited?: InvitedThenView[];
 }
 
 export class SessionAddedView extends WriteAnswerView {

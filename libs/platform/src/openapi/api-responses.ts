@@ -60,12 +60,13 @@ export function ApiAnswers(
   status: number,
   type: Type<unknown> | [Type<unknown>],
   problems: ProblemStatus[],
-  options: { write?: boolean; description?: string } = {},
+  options: { write?: boolean; description?: string; headers?: Record<string, { description: string; schema: { type: string } }> } = {},
 ) {
+  const headers = options.write || options.headers ? { ...(options.write ? WRITE_HEADERS : {}), ...options.headers } : undefined;
   return applyDecorators(
     AnswersWith(status),
     ApiOperation({ summary, description: options.description }),
-    ApiResponse({ status, type, description: STATUS_CODES[status], headers: options.write ? WRITE_HEADERS : undefined }),
+    ApiResponse({ status, type, description: STATUS_CODES[status], headers }),
     ApiProblems(...problems),
   );
 }
