@@ -50,7 +50,12 @@ export class WorkshopsController {
     headers: AS_OF_HEADERS,
   })
   @Get(':id')
-  async detail(@Param('id', uuid('id')) id: string, @Query() query: PastQueryDto, @Res({ passthrough: true }) reply: FastifyReply, @MinPosition() minPosition?: number) {
+  async detail(
+    @Param('id', uuid('id')) id: string,
+    @Query() query: PastQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @MinPosition() minPosition?: number,
+  ) {
     const point = pointInTime(query);
     if (point) {
       const past = await this.past.get(id, point);

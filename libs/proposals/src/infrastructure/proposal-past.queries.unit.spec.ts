@@ -78,6 +78,11 @@ describe('a proposal as it was', () => {
 
   it('counts an event it does not know in the version and the history only', () => {
     const unknown = { ...stream[1], type: 'ProposalNoted', data: { proposalId: P }, version: 2 } as unknown as StoredEvent<ProposalEvent>;
-    expect(proposalAsItWas([stream[0], unknown])).toEqual({ ...upTo(1), version: 2, updatedAt: '2030-01-02T10:00:00.000Z', history: [...upTo(1).history, { type: 'ProposalNoted', version: 2, at: '2030-01-02T10:00:00.000Z', actor: 'u-partner' }] });
+    expect(proposalAsItWas([stream[0], unknown])).toEqual({
+      ...upTo(1),
+      version: 2,
+      updatedAt: '2030-01-02T10:00:00.000Z',
+      history: [...upTo(1).history, { type: 'ProposalNoted', version: 2, at: '2030-01-02T10:00:00.000Z', actor: 'u-partner' }],
+    });
   });
 });
