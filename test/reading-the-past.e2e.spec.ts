@@ -133,9 +133,10 @@ describe('reading the past of a proposal, a partnership and a workshop', () => {
     await keep(approved, 200);
 
     const final = then.get(Math.max(...then.keys()))!;
-    expect(final).toMatchObject({ status: 'approved', round: 2, version: 10, approvals: [expect.objectContaining({ round: 2 })] });
+    expect(final).toMatchObject({ status: 'approved', round: 2, approvals: [expect.objectContaining({ round: 2 })] });
     expect(final.reviews).toHaveLength(2);
-    expect(final.history.map((h: Item) => h.type)).toEqual([
+    // What partners and staff did, in order (events of other kinds, such as staff's declarations, may come between).
+    const DONE = [
       'ProposalDrafted',
       'ProposalEdited',
       'ProposalSubmitted',
@@ -146,20 +147,28 @@ describe('reading the past of a proposal, a partnership and a workshop', () => {
       'ProposalReviewed',
       'ProposalApprovalRecorded',
       'ProposalApproved',
-    ]);
+    ];
+    expect(final.history.map((h: Item) => h.type).filter((type: string) => DONE.includes(type))).toEqual(DONE);
     // The states kept are all different: a past that ignored its version could not pass.
     expect(new Set([...then.values()].map((state) => JSON.stringify({ ...state, history: [], updatedAt: '', version: 0 }))).size).toBe(then.size);
-    // Version 9 (the approval recorded, not yet decided) was never shown alone by a write; it is the submitted proposal with its approval.
-    expect((await past(`/api/proposals/${proposalId}`, staff, 'version=9')).body).toMatchObject({ status: 'submitted', round: 2, version: 9, approvals: [expect.objectContaining({ round: 2 })] });
+    // The approval recorded, not yet decided, was never shown alone by a write: it is the submitted proposal with its approval.
+    const recorded: number = final.history.find((h: Item) => h.type === 'ProposalApprovalRecorded').version;
+    expect((await past(`/api/proposals/${proposalId}`, staff, `version=${recorded}`)).body).toMatchObject({
+      status: 'submitted',
+      round: 2,
+      version: recorded,
+      approvals: [expect.objectContaining({ round: 2 })],
+    });
 
     const times: string[] = final.history.map((h: Item) => h.at);
     await expectThePast(`/api/proposals/${proposalId}`, partnerA, then, times);
     // Staff and admins read the same past.
-    expect((await past(`/api/proposals/${proposalId}`, staff, 'version=5')).body).toEqual(then.get(5));
+    const [sentBack, sentBackState] = [...then].find(([, state]) => state.status === 'changes_requested')!;
+    expect((await past(`/api/proposals/${proposalId}`, staff, `version=${sentBack}`)).body).toEqual(sentBackState);
     expect((await past(`/api/proposals/${proposalId}`, admin, `asOf=${times[0]}`)).body).toEqual(then.get(1));
     // A time with its offset is the same instant.
-    const plus8 = new Date(Date.parse(times[4]) + 8 * 3600_000).toISOString().replace('Z', '+08:00');
-    expect((await past(`/api/proposals/${proposalId}`, staff, `asOf=${encodeURIComponent(plus8)}`)).body).toEqual(then.get(5));
+    const plus8 = new Date(Date.parse(times[sentBack - 1]) + 8 * 3600_000).toISOString().replace('Z', '+08:00');
+    expect((await past(`/api/proposals/${proposalId}`, staff, `asOf=${encodeURIComponent(plus8)}`)).body).toEqual(sentBackState);
 
     // Another institution's proposal is the same 404 as one that does not exist.
     const notFound = (body: Item) => ({ type: body.type, title: body.title, status: body.status, detail: body.detail, errors: body.errors });
