@@ -57,11 +57,16 @@ describe('reading the past of a proposal, a partnership and a workshop', () => {
     return bearer(email, PASSWORD);
   }
 
-  /**
-   * A staff member's review or approval of a proposal. Every review and approval of this spec goes through
-   * here, so that what staff must do first (a declaration of no conflict of interest) is added in one place.
-   */
+  /** Who has declared, on which proposal. */
+  const declared = new Set<string>();
+
+  /** A staff member's review, sending back or approval of a proposal, after their declaration of no conflict of interest (once each). */
   async function asReviewer(as: Headers, proposalId: string, action: 'reviews' | 'request-changes' | 'approve', body: object = {}): Promise<Response> {
+    const who = `${as.Authorization} ${proposalId}`;
+    if (!declared.has(who)) {
+      await stack.http.post(`/api/proposals/${proposalId}/conflict-declarations`).set(as).send({ conflict: false }).expect(201);
+      declared.add(who);
+    }
     return stack.http.post(`/api/proposals/${proposalId}/${action}`).set(as).send(body);
   }
 
@@ -84,19 +89,22 @@ describe('reading the past of a proposal, a partnership and a workshop', () => {
     return { status: answer.status, body: answer.body, asOfVersion: answer.headers['x-as-of-version'] };
   }
 
-  /** The past at each version and at times between them equals what today's detail said then; before the first, 404. */
-  async function expectThePast(path: string, as: Headers, then: Map<number, Item>, times: string[]): Promise<void> {
+  /**
+   * The past at each version and at times between them equals what today's detail said then; before the
+   * first, at version 0 and beyond the last, 404. `stream` is every event's version and time, in order.
+   */
+  async function expectThePast(path: string, as: Headers, then: Map<number, Item>, stream: { version: number; at: string }[]): Promise<void> {
     for (const [version, state] of then) {
       expect({ version, ...(await past(path, as, `version=${version}`)) }).toEqual({ version, status: 200, body: state, asOfVersion: String(version) });
     }
-    // Each version's own time, and a time between it and the next write (when the clock moved between them).
-    const last = Math.max(...then.keys());
-    for (let version = 1; version <= times.length; version += 1) {
-      const at = Date.parse(times[version - 1]);
-      const next = version < times.length ? Date.parse(times[version]) : at + 60_000;
-      // Two events of one write share a time: that time shows the later one.
-      let shown = version;
-      while (shown < times.length && Date.parse(times[shown]) === at) shown += 1;
+    // Each event's own time, and a time between it and the next event (when the clock moved between them).
+    for (let i = 0; i < stream.length; i += 1) {
+      const at = Date.parse(stream[i].at);
+      const next = i + 1 < stream.length ? Date.parse(stream[i + 1].at) : at + 60_000;
+      // Events of one write share a time: that time shows the last of them.
+      let last = i;
+      while (last + 1 < stream.length && Date.parse(stream[last + 1].at) === at) last += 1;
+      const shown = stream[last].version;
       const expected = then.get(shown);
       if (!expected) continue;
       for (const asOf of next - at >= 2 ? [at, Math.floor((at + next) / 2)] : [at]) {
@@ -104,10 +112,10 @@ describe('reading the past of a proposal, a partnership and a workshop', () => {
         expect({ asOf: iso, ...(await past(path, as, `asOf=${iso}`)) }).toEqual({ asOf: iso, status: 200, body: expected, asOfVersion: String(shown) });
       }
     }
-    const before = new Date(Date.parse(times[0]) - 1).toISOString();
+    const before = new Date(Date.parse(stream[0].at) - 1).toISOString();
     expect((await past(path, as, `asOf=${before}`)).status).toBe(404);
     expect((await past(path, as, 'version=0')).status).toBe(404);
-    expect((await past(path, as, `version=${last + 1}`)).status).toBe(404);
+    expect((await past(path, as, `version=${stream[stream.length - 1].version + 1}`)).status).toBe(404);
   }
 
   let proposalId: string;
@@ -160,15 +168,27 @@ describe('reading the past of a proposal, a partnership and a workshop', () => {
       approvals: [expect.objectContaining({ round: 2 })],
     });
 
-    const times: string[] = final.history.map((h: Item) => h.at);
-    await expectThePast(`/api/proposals/${proposalId}`, partnerA, then, times);
-    // Staff and admins read the same past.
+    // Every event of the stream (staff see them all), and the past at each of their times.
+    const staffToday = await today(`/api/proposals/${proposalId}`, staff, approved.body.position);
+    const stream: { version: number; at: string }[] = staffToday.history;
+    expect(stream.map((h) => h.version)).toEqual(stream.map((_, i) => i + 1));
+    await expectThePast(`/api/proposals/${proposalId}`, partnerA, then, stream);
+    // Staff and admins read the same past, with the declarations of conflicts of interest made by then (which partners never see).
     const [sentBack, sentBackState] = [...then].find(([, state]) => state.status === 'changes_requested')!;
-    expect((await past(`/api/proposals/${proposalId}`, staff, `version=${sentBack}`)).body).toEqual(sentBackState);
-    expect((await past(`/api/proposals/${proposalId}`, admin, `asOf=${times[0]}`)).body).toEqual(then.get(1));
+    const staffSentBack = (await past(`/api/proposals/${proposalId}`, staff, `version=${sentBack}`)).body;
+    expect(staffSentBack).toEqual({
+      ...sentBackState,
+      conflictDeclarations: [{ staffId: expect.any(String), conflict: false, reason: null, declaredAt: expect.any(String) }],
+      history: expect.arrayContaining([...sentBackState.history, expect.objectContaining({ type: 'ConflictOfInterestDeclared' })]),
+    });
+    expect(staffSentBack.history).toHaveLength(sentBackState.history.length + 1);
+    expect((await past(`/api/proposals/${proposalId}`, admin, `asOf=${stream[0].at}`)).body).toEqual({ ...then.get(1), conflictDeclarations: [] });
+    expect(staffToday.conflictDeclarations).toHaveLength(2);
+    expect((await past(`/api/proposals/${proposalId}`, staff, `version=${final.version}`)).body).toEqual(staffToday);
+    expect((await past(`/api/proposals/${proposalId}`, admin, `asOf=${new Date(Date.now() + 60_000).toISOString()}`)).body).toEqual(staffToday);
     // A time with its offset is the same instant.
-    const plus8 = new Date(Date.parse(times[sentBack - 1]) + 8 * 3600_000).toISOString().replace('Z', '+08:00');
-    expect((await past(`/api/proposals/${proposalId}`, staff, `asOf=${encodeURIComponent(plus8)}`)).body).toEqual(sentBackState);
+    const plus8 = new Date(Date.parse(sentBackState.updatedAt) + 8 * 3600_000).toISOString().replace('Z', '+08:00');
+    expect((await past(`/api/proposals/${proposalId}`, partnerA, `asOf=${encodeURIComponent(plus8)}`)).body).toEqual(sentBackState);
 
     // Another institution's proposal is the same 404 as one that does not exist.
     const notFound = (body: Item) => ({ type: body.type, title: body.title, status: body.status, detail: body.detail, errors: body.errors });
@@ -199,7 +219,7 @@ describe('reading the past of a proposal, a partnership and a workshop', () => {
     for (const [version, state] of then) expect(await past(path, partnerA, `version=${version}`)).toEqual({ status: 200, body: state, asOfVersion: String(version) });
     for (const [version, state] of then) expect((await past(path, staff, `version=${version}`)).body).toEqual(state);
     const audit: Item[] = (await stack.http.get(`/api/audit/partnership/${partnership.id}`).set(admin).expect(200)).body;
-    await expectThePast(path, partnerA, then, audit.map((event) => event.recordedAt));
+    await expectThePast(path, partnerA, then, audit.map((event) => ({ version: event.version, at: event.recordedAt })));
     expect((await past(path, partnerA, `asOf=${new Date(Date.parse(partnership.establishedAt) - 60_000).toISOString()}`)).status).toBe(404);
 
     const othersPast = await stack.http.get(`${path}?version=1`).set(partnerB).expect(404);

@@ -13,19 +13,30 @@ import type { ProposalDetail } from './proposal.queries';
 export class ProposalPastQueries {
   constructor(private readonly store: PostgresEventStore) {}
 
-  /** Null when it did not exist then, or belongs to another institution than `institutionId` (a partner's view): the same answer either way. */
+  /**
+   * Null when it did not exist then, or belongs to another institution than `institutionId` (a partner's
+   * view): the same answer either way. A partner's view leaves the declarations of conflicts of interest out.
+   */
   async get(id: string, institutionId: string | null, point: PointInTime): Promise<ProposalDetail | null> {
     const past = proposalAsItWas(eventsAt(await this.store.readStream<ProposalEvent>(proposalStream(id)), point));
-    return past && (institutionId === null || past.institutionId === institutionId) ? past : null;
+    if (!past) return null;
+    if (institutionId === null) return past;
+    return past.institutionId === institutionId ? withoutDeclarations(past) : null;
   }
+}
+
+/** What a partner reads of a proposal: no declarations, nor their events in the history (as today's detail). */
+export function withoutDeclarations({ conflictDeclarations: _declarations, ...past }: ProposalDetail): ProposalDetail {
+  return { ...past, history: past.history.filter((entry) => entry.type !== 'ConflictOfInterestDeclared') };
 }
 
 /**
  * A proposal's detail as it was after `events` (its stream's first events, in order), folded from the
- * stream alone, in the shape of today's detail: fields, status, round, every round's reviews, the approvals
- * of the round under review, and the history so far. Null when the stream had not begun. The decider's
- * state is not enough here: it keeps who reviewed and approved, not what they said nor when. Events of
- * types this fold does not know count in the version and the history and change nothing else.
+ * stream alone, in the shape of today's detail for staff: fields, status, round, every round's reviews,
+ * the approvals of the round under review, the declarations of conflicts of interest and the history so
+ * far. Null when the stream had not begun. The decider's state is not enough here: it keeps who reviewed
+ * and approved, not what they said nor when. Events of types this fold does not know count in the version
+ * and the history and change nothing else.
  */
 export function proposalAsItWas(events: readonly StoredEvent<ProposalEvent>[]): ProposalDetail | null {
   const [first] = events;
@@ -43,6 +54,7 @@ export function proposalAsItWas(events: readonly StoredEvent<ProposalEvent>[]): 
     reviews: [],
     approvals: [],
     history: [],
+    conflictDeclarations: [],
   };
   for (const event of events) {
     past = { ...evolve(past, event), updatedAt: event.recordedAt.toISOString(), version: event.version };
@@ -72,6 +84,10 @@ function evolve(past: ProposalDetail, event: ProposalEvent): ProposalDetail {
       return { ...past, status: 'approved' };
     case 'ProposalRejected':
       return { ...past, status: 'rejected' };
+    case 'ConflictOfInterestDeclared': {
+      const { staffId, conflict, reason, declaredAt } = event.data;
+      return { ...past, conflictDeclarations: [...(past.conflictDeclarations ?? []), { staffId, conflict, reason, declaredAt }] };
+    }
     default:
       return past;
   }

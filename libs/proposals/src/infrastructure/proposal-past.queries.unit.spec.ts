@@ -1,6 +1,6 @@
 import type { StoredEvent } from '@passerelle/event-store-core';
 import type { ProposalEvent, ProposalFields } from '../domain/proposal.events';
-import { proposalAsItWas } from './proposal-past.queries';
+import { proposalAsItWas, withoutDeclarations } from './proposal-past.queries';
 
 const P = 'p-1';
 const fields: ProposalFields = {
@@ -16,6 +16,7 @@ const EVENTS: [ProposalEvent, string | null][] = [
   [{ type: 'ProposalDrafted', data: { proposalId: P, institutionId: 'pi-1', authorId: 'u-partner', ...fields, draftedAt: '2030-01-01T10:00:00.000Z' } }, 'u-partner'],
   [{ type: 'ProposalEdited', data: { proposalId: P, changes: { durationMonths: 24 }, editorId: 'u-partner', editedAt: '2030-01-02T10:00:00.000Z' } }, 'u-partner'],
   [{ type: 'ProposalSubmitted', data: { proposalId: P, round: 1, submitterId: 'u-partner', submittedAt: '2030-01-03T10:00:00.000Z' } }, 'u-partner'],
+  [{ type: 'ConflictOfInterestDeclared', data: { proposalId: P, staffId: 'staff-a', conflict: false, reason: null, declaredAt: '2030-01-03T11:00:00.000Z' } }, 'staff-a'],
   [
     { type: 'ProposalReviewed', data: { proposalId: P, round: 1, reviewerId: 'staff-a', score: 3, recommendation: 'revise', comment: 'Budget', reviewedAt: '2030-01-04T10:00:00.000Z' } },
     'staff-a',
@@ -53,13 +54,15 @@ describe('a proposal as it was', () => {
       reviews: [],
       approvals: [],
       history: [{ type: 'ProposalDrafted', version: 1, at: '2030-01-01T10:00:00.000Z', actor: 'u-partner' }],
+      conflictDeclarations: [],
     });
   });
 
-  it('follows edits, submission, reviews and approvals of the round', () => {
+  it('follows edits, submission, declarations, reviews and approvals of the round', () => {
     expect(upTo(2)).toMatchObject({ durationMonths: 24, status: 'draft', version: 2, updatedAt: '2030-01-02T10:00:00.000Z' });
-    expect(upTo(3)).toMatchObject({ status: 'submitted', round: 1 });
-    expect(upTo(5)).toMatchObject({
+    expect(upTo(3)).toMatchObject({ status: 'submitted', round: 1, conflictDeclarations: [] });
+    expect(upTo(4)).toMatchObject({ version: 4, conflictDeclarations: [{ staffId: 'staff-a', conflict: false, reason: null, declaredAt: '2030-01-03T11:00:00.000Z' }] });
+    expect(upTo(6)).toMatchObject({
       status: 'submitted',
       reviews: [{ round: 1, reviewerId: 'staff-a', score: 3, recommendation: 'revise', comment: 'Budget', reviewedAt: '2030-01-04T10:00:00.000Z' }],
       approvals: [{ approverId: 'staff-b', round: 1, at: '2030-01-04T11:00:00.000Z' }],
@@ -67,13 +70,20 @@ describe('a proposal as it was', () => {
   });
 
   it('drops the round\'s approvals when sent back, keeps every round\'s reviews, and ends approved', () => {
-    expect(upTo(6)).toMatchObject({ status: 'changes_requested', round: 1, approvals: [] });
-    expect(upTo(7)).toMatchObject({ budget: null, workshopId: 'w-1', status: 'changes_requested' });
-    expect(upTo(8)).toMatchObject({ status: 'submitted', round: 2, approvals: [] });
-    const approved = upTo(10);
-    expect(approved).toMatchObject({ status: 'approved', round: 2, version: 10, approvals: [{ approverId: 'staff-a', round: 2, at: '2030-01-08T10:00:00.000Z' }] });
+    expect(upTo(7)).toMatchObject({ status: 'changes_requested', round: 1, approvals: [] });
+    expect(upTo(8)).toMatchObject({ budget: null, workshopId: 'w-1', status: 'changes_requested' });
+    expect(upTo(9)).toMatchObject({ status: 'submitted', round: 2, approvals: [] });
+    const approved = upTo(11);
+    expect(approved).toMatchObject({ status: 'approved', round: 2, version: 11, approvals: [{ approverId: 'staff-a', round: 2, at: '2030-01-08T10:00:00.000Z' }] });
     expect(approved.reviews).toHaveLength(1);
-    expect(approved.history.map((h) => h.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(approved.history.map((h) => h.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it('leaves the declarations and their events out of what a partner reads', () => {
+    const partners = withoutDeclarations(upTo(5));
+    expect(partners).not.toHaveProperty('conflictDeclarations');
+    expect(partners.history.map((h) => h.type)).toEqual(['ProposalDrafted', 'ProposalEdited', 'ProposalSubmitted', 'ProposalReviewed']);
+    expect(partners).toMatchObject({ version: 5, status: 'submitted', reviews: upTo(5).reviews });
   });
 
   it('counts an event it does not know in the version and the history only', () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ERASED, eventsAt, type PointInTime, type StoredEvent } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import type { WorkshopEvent } from '../domain/workshop.events';
+import { workshopTimeZone } from '../domain/time-zones';
 import { workshopStream } from '../application/change-workshop.command';
 import type { WorkshopDetail } from './workshop.queries';
 
@@ -54,6 +55,7 @@ export function workshopAsItWas(events: readonly StoredEvent<WorkshopEvent>[]): 
   const past: WorkshopPastDetail = {
     id: workshopId,
     ...plan,
+    timeZone: workshopTimeZone(plan),
     status: 'planned',
     version: first.version,
     sessions: [],

@@ -28,7 +28,12 @@ describe('a workshop as it was', () => {
   });
 
   it('is the plan alone at version 1', () => {
-    expect(upTo(1)).toEqual({ id: W, ...plan, status: 'planned', version: 1, sessions: [], solutions: [], invitations: { ...noCounts, total: 0 }, invited: [] });
+    expect(upTo(1)).toEqual({ id: W, ...plan, timeZone: 'Asia/Jakarta', status: 'planned', version: 1, sessions: [], solutions: [], invitations: { ...noCounts, total: 0 }, invited: [] });
+  });
+
+  it('names the zone staff gave, or the capital\'s for a plan recorded before zones were', () => {
+    const planned = { ...stream[0], data: { ...stream[0].data, timeZone: 'Asia/Makassar' } } as StoredEvent<WorkshopEvent>;
+    expect(workshopAsItWas([planned])?.timeZone).toBe('Asia/Makassar');
   });
 
   it('lists the sessions added by then, by start', () => {
