@@ -2,6 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import type { PointInTime } from '@passerelle/event-store-core';
+import { NotFoundException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ValidationProblem } from '@passerelle/platform';
 
 /** A full date and time with its offset: 2030-05-10T09:00:00Z or 2030-05-10T09:00:00.250+07:00. */
@@ -42,4 +44,23 @@ export function pointInTime(query: PastQueryDto): PointInTime | undefined {
   }
   if (query.version !== undefined) return { version: query.version };
   return query.asOf === undefined ? undefined : { asOf: new Date(query.asOf) };
+}
+
+/**
+ * A detail route's answer about the past: with `asOf` or `version`, what `read` folds from the stream at that
+ * point, its version in `X-As-Of-Version`, a 404 naming `what` when it did not exist then; undefined when
+ * the query asks for today (the route answers from its read model).
+ */
+export async function pastAnswer<T extends { version: number }>(
+  query: PastQueryDto,
+  reply: FastifyReply,
+  what: string,
+  read: (point: PointInTime) => Promise<T | null | undefined>,
+): Promise<T | undefined> {
+  const point = pointInTime(query);
+  if (!point) return undefined;
+  const past = await read(point);
+  if (!past) throw new NotFoundException(`No such ${what}`);
+  reply.header(AS_OF_VERSION, String(past.version));
+  return past;
 }

@@ -6,7 +6,7 @@ import type { CommandOptions, CommandResult } from '@passerelle/event-store-core
 import { ChangePartnership, PARTNERSHIP_READ_MODEL, type PartnershipCommand, PartnershipPastQueries, PartnershipQueries } from '@passerelle/partnerships';
 import { ApiAnswers, type AuthUser, CurrentUser, MinPosition, ReadModels, Roles, WRITE_PROBLEMS, WriteAnswerView, WriteOptions } from '@passerelle/platform';
 import { uuid } from '../common/uuid.pipe';
-import { AS_OF_HEADERS, AS_OF_VERSION, PastQueryDto, pointInTime } from '../common/past-query.dto';
+import { AS_OF_HEADERS, PastQueryDto, pastAnswer } from '../common/past-query.dto';
 import { ListQueryDto } from '../common/list-query.dto';
 import { ReasonDto } from './partners.dto';
 import { ownInstitution } from './proposals.controller';
@@ -44,13 +44,8 @@ export class PartnershipsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @MinPosition() minPosition?: number,
   ) {
-    const point = pointInTime(query);
-    if (point) {
-      const past = await this.past.get(id, ownInstitution(user), point);
-      if (!past) throw new NotFoundException('No such partnership');
-      reply.header(AS_OF_VERSION, String(past.version));
-      return past;
-    }
+    const past = await pastAnswer(query, reply, 'partnership', (point) => this.past.get(id, ownInstitution(user), point));
+    if (past) return past;
     await this.readModels.reached([PARTNERSHIP_READ_MODEL], minPosition);
     const partnership = await this.partnerships.get(id, ownInstitution(user));
     if (!partnership) throw new NotFoundException('No such partnership');

@@ -10,7 +10,7 @@ import { workshopStream } from '@passerelle/workshops';
 import { ChangeProposal, type ProposalCommand, proposalIdOf, PROPOSAL_READ_MODEL, ProposalPastQueries, ProposalQueries } from '@passerelle/proposals';
 import { EmptyBody } from '../common/empty-body.pipe';
 import { uuid } from '../common/uuid.pipe';
-import { AS_OF_HEADERS, AS_OF_VERSION, PastQueryDto, pointInTime } from '../common/past-query.dto';
+import { AS_OF_HEADERS, PastQueryDto, pastAnswer } from '../common/past-query.dto';
 import { CommentDto, ConflictDeclarationDto, CreateProposalDto, EditProposalDto, ProposalListQueryDto, ReasonDto, RequiredReasonDto, ReviewDto } from './partners.dto';
 import { ProposalDetailView, ProposalPageView, ProposalWriteView } from './partners.views';
 
@@ -85,13 +85,8 @@ export class ProposalsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @MinPosition() minPosition?: number,
   ) {
-    const point = pointInTime(query);
-    if (point) {
-      const past = await this.past.get(id, ownInstitution(user), point);
-      if (!past) throw new NotFoundException('No such proposal');
-      reply.header(AS_OF_VERSION, String(past.version));
-      return past;
-    }
+    const past = await pastAnswer(query, reply, 'proposal', (point) => this.past.get(id, ownInstitution(user), point));
+    if (past) return past;
     await this.readModels.reached([PROPOSAL_READ_MODEL], minPosition);
     const proposal = await this.proposals.get(id, ownInstitution(user));
     if (!proposal) throw new NotFoundException('No such proposal');

@@ -11,7 +11,7 @@ import { AddSessionDto, AttendanceDto, CreateWorkshopDto, InvitationListQueryDto
 import { ListQueryDto } from '../common/list-query.dto';
 import { EmptyBody } from '../common/empty-body.pipe';
 import { uuid } from '../common/uuid.pipe';
-import { AS_OF_HEADERS, AS_OF_VERSION, PastQueryDto, pointInTime } from '../common/past-query.dto';
+import { AS_OF_HEADERS, PastQueryDto, pastAnswer } from '../common/past-query.dto';
 import { InvitationPageView, InvitationsIssuedView, SessionAddedView, SolutionPresentedView, WorkshopDetailView, WorkshopPageView } from './workshops.views';
 
 @ApiTags('workshops')
@@ -56,13 +56,8 @@ export class WorkshopsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @MinPosition() minPosition?: number,
   ) {
-    const point = pointInTime(query);
-    if (point) {
-      const past = await this.past.get(id, point);
-      if (!past) throw new NotFoundException('No such workshop');
-      reply.header(AS_OF_VERSION, String(past.version));
-      return past;
-    }
+    const past = await pastAnswer(query, reply, 'workshop', (point) => this.past.get(id, point));
+    if (past) return past;
     await this.readModels.reached([WORKSHOP_READ_MODEL, INVITATION_READ_MODEL], minPosition);
     const workshop = await this.workshops.get(id);
     if (!workshop) throw new NotFoundException('No such workshop');
