@@ -1,6 +1,8 @@
+import { Queue } from 'bullmq';
+import { queueConnection } from '@passerelle/platform';
 import { PersonalDataVault, SubjectErasure } from '@passerelle/privacy';
-import { REPORT_REACTOR } from '@passerelle/reporting';
-import { waitFor } from '@passerelle/testing';
+import { REPORT_QUEUE, REPORT_REACTOR } from '@passerelle/reporting';
+import { TEST_REDIS_URL, waitFor } from '@passerelle/testing';
 import { parseCsv } from './support/csv';
 import { reportEvents } from './support/report-events';
 import { queryRows } from './support/sql';
@@ -180,7 +182,16 @@ describe('reports after an erasure, end to end', () => {
     const view = (await stack.http.get(`/api/workshops/${id}/report`).set(auth).expect(200)).body;
     expect(view.status).toBe('sent');
     expect(view.deliveries).toEqual(sent.deliveries);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Once the report queue has nothing left to run, a second rendering could only be an event already written.
+    const reports = new Queue(REPORT_QUEUE, queueConnection(TEST_REDIS_URL, new URL(stack.db.url).pathname.slice(1)));
+    try {
+      await waitFor(async () => {
+        const counts = await reports.getJobCounts('active', 'waiting', 'delayed', 'prioritized');
+        return Object.values(counts).every((n) => n === 0);
+      }, { timeoutMs: 30_000, what: 'the report queue drained' });
+    } finally {
+      await reports.close();
+    }
     const events = await reportEvents(stack.db.url, id);
     expect(events.filter((e) => e === 'ReportRerendered')).toHaveLength(1);
     expect(events.filter((e) => e.startsWith('ReportDeliverySent'))).toHaveLength(3);
