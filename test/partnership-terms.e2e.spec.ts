@@ -1,7 +1,7 @@
 import { waitFor } from '@passerelle/testing';
 import { addMonths } from '@passerelle/partnerships';
 import { PartnershipExpiryTimer } from '../apps/worker/src/partnerships/partnership-expiry.timer';
-import { expectFieldsNamed } from './support/bad-input';
+import { anyBody, checkRandomBodies, expectFieldsNamed } from './support/bad-input';
 import { type Callers, setUpCallers } from './support/callers';
 import { queryRows } from './support/sql';
 import { type Stack, startStack } from './support/stack';
@@ -106,5 +106,29 @@ describe('partnership terms: established with a term, renewed, corrected and exp
 
     const past = await stack.http.get(`/api/partnerships/${active}?version=${expired.version}`).set(staff).expect(200);
     expect(past.body).toMatchObject({ status: 'expired', startsOn: '2020-01-01', endsOn: '2020-12-31', version: expired.version });
+  });
+
+  it('answers random bodies to renew and PATCH term with a 4xx and no event, never a 5xx', async () => {
+    const id = await c.partnership('active');
+    let requests = 0;
+    const countAll = async () => (await queryRows<{ n: number }>(stack.db.url, 'SELECT count(*)::int AS n FROM events'))[0].n;
+    for (const [method, path, valid] of [
+      ['post', `/api/partnerships/${id}/renew`, { endsOn: '2099-01-01' }],
+      ['patch', `/api/partnerships/${id}/term`, { startsOn: '2025-01-01' }],
+    ] as const) {
+      await checkRandomBodies(
+        {
+          send: (text, idempotencyKey) => {
+            requests += 1;
+            let request = stack.http[method](path).set(staff);
+            if (idempotencyKey) request = request.set('Idempotency-Key', idempotencyKey);
+            return text === undefined ? request : request.set('Content-Type', 'application/json').send(text);
+          },
+          requests: () => requests,
+          countEvents: countAll,
+        },
+        anyBody(valid),
+      );
+    }
   });
 });
