@@ -164,7 +164,7 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
     expect(book.sheets.map((s) => s.sheet)).toEqual([l['sheet.partnerships']]);
     expectFrozenAndFiltered(book);
     const [header, ...rows] = book.sheets[0].data;
-    expect(header).toEqual(['institution', 'institutionCountry', 'proposal', 'countries', 'status', 'establishedOn'].map((k) => l[`partnerships.${k}`]));
+    expect(header).toEqual(['institution', 'institutionCountry', 'proposal', 'countries', 'status', 'establishedOn', 'startsOn', 'endsOn'].map((k) => l[`partnerships.${k}`]));
     const list = (await stack.http.get('/api/partnerships?limit=500').set(staff).expect(200)).body.items;
     expect(list.length).toBeGreaterThan(0);
     expect(rows).toHaveLength(list.length);
@@ -173,6 +173,7 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
       const institution = (await stack.http.get(`/api/partner-institutions/${s.institutionId}`).set(staff).expect(200)).body;
       expect(rows[index].slice(0, 5)).toEqual([institution.name, institution.country, proposal.title, proposal.countries.join('; '), l[`partnership.${s.status}`]]);
       expect(sameInstant(rows[index][5], s.establishedAt)).toBe(true);
+      expect([rows[index][6], rows[index][7]].map((cell) => (cell instanceof Date ? cell.toISOString().slice(0, 10) : cell))).toEqual([s.startsOn, s.endsOn]);
     }
   });
 

@@ -147,6 +147,10 @@ describe('answers as the OpenAPI document describes them', () => {
     await documented('GET /api/partnerships/{id}', http.get(`/api/partnerships/${established}`).set(partner), 200);
     await documented('POST /api/partnerships/{id}/suspend', http.post(`/api/partnerships/${established}/suspend`).set(admin).send({ reason: 'Audit' }), 200);
     await documented('POST /api/partnerships/{id}/resume', http.post(`/api/partnerships/${established}/resume`).set(admin).send({}), 200);
+    await documented('POST /api/partnerships/{id}/renew', http.post(`/api/partnerships/${established}/renew`).set(admin).send({ endsOn: '2099-12-31' }), 200);
+    await documented('POST /api/partnerships/{id}/renew', http.post(`/api/partnerships/${established}/renew`).set(admin).send({ endsOn: '2099-12-30' }), 409);
+    await documented('PATCH /api/partnerships/{id}/term', http.patch(`/api/partnerships/${established}/term`).set(admin).send({ startsOn: '2030-13-01' }), 400);
+    await documented('PATCH /api/partnerships/{id}/term', http.patch(`/api/partnerships/${established}/term`).set(admin).send({ startsOn: '2020-01-01', endsOn: '2099-06-30' }), 200);
     await documented('POST /api/partnerships/{id}/conclude', http.post(`/api/partnerships/${established}/conclude`).set(admin).send({}), 200);
   });
 });

@@ -193,6 +193,12 @@ describe('isolation by caller: every endpoint of API.md, six kinds of caller', (
     { route: 'POST /api/partnerships/:id/suspend', expect: STAFF(200), call: async (_, allowed) => post(`/api/partnerships/${await fresh(allowed, f.active, () => c.partnership('active'))}/suspend`, {}) },
     { route: 'POST /api/partnerships/:id/resume', expect: STAFF(200), call: async (_, allowed) => post(`/api/partnerships/${await fresh(allowed, f.suspended, () => c.partnership('suspended'))}/resume`, {}) },
     { route: 'POST /api/partnerships/:id/conclude', expect: STAFF(200), call: async (_, allowed) => post(`/api/partnerships/${await fresh(allowed, f.active, () => c.partnership('active'))}/conclude`, {}) },
+    { route: 'POST /api/partnerships/:id/renew', expect: STAFF(200), call: async (_, allowed) => post(`/api/partnerships/${await fresh(allowed, f.active, () => c.partnership('active'))}/renew`, { endsOn: '2099-12-31' }) },
+    {
+      route: 'PATCH /api/partnerships/:id/term',
+      expect: STAFF(200),
+      call: async (_, allowed) => ({ method: 'patch', path: `/api/partnerships/${await fresh(allowed, f.active, () => c.partnership('active'))}/term`, body: { endsOn: '2098-12-31' } }),
+    },
     { route: 'GET /api/audit/:streamType/:id', expect: ADMIN(200), call: () => get(`/api/audit/proposal/${f.submitted}`) },
     { route: 'GET /api/privacy/subjects/:subjectId/export', expect: ADMIN(200), call: async () => get(`/api/privacy/subjects/${await participantSubject()}/export`) },
     { route: 'GET /api/me/personal-data', expect: PARTNERS(200), call: () => get('/api/me/personal-data') },

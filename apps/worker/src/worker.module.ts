@@ -8,7 +8,7 @@ import { MailModule } from '@passerelle/mail';
 import { PersonalDataModule } from '@passerelle/personal-data';
 import { AppConfig, IdempotencyKeyPurge, IdsOnlyWorker, JobReconciler, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
 import { ActivationMailReconciled, InstitutionReadModelProjection, PartnerAccountsReactor, PartnersModule } from '@passerelle/partners';
-import { PartnershipPolicy, PartnershipReadModelProjection, PartnershipsModule } from '@passerelle/partnerships';
+import { PartnershipExpiry, PartnershipPolicy, PartnershipReadModelProjection, PartnershipsModule } from '@passerelle/partnerships';
 import { DecisionMailReconciled, ProposalNotificationsReactor, ProposalReadModelProjection, ProposalsModule } from '@passerelle/proposals';
 import { MinistryReadModelProjection, ReportingModule, ReportingWorkerModule, ReportReactor } from '@passerelle/reporting';
 import { WorkshopReadModelProjection, WorkshopsModule } from '@passerelle/workshops';
@@ -20,6 +20,7 @@ import { MailAttemptsLog } from './mail/mail-attempts.log';
 import { SmtpStartCheck } from './mail/smtp-start-check';
 import { ReconcileTimer } from './reconcile/reconcile.timer';
 import { IdempotencyKeyPurgeTimer } from './idempotency/idempotency-key-purge.timer';
+import { PartnershipExpiryTimer } from './partnerships/partnership-expiry.timer';
 import { PersonalDataRetention } from './privacy/personal-data-retention';
 import { PersonalDataRetentionProcessor, RETENTION_QUEUE } from './privacy/personal-data-retention.processor';
 
@@ -64,7 +65,7 @@ export class WorkerModule {
           [WorkshopsModule, InvitationsWorkerModule, PartnersModule, ProposalsModule, PartnershipsModule, ReportingModule],
         ),
       ],
-      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor, MailAttemptsLog, SmtpStartCheck, JobReconciler, ReconcileTimer, IdempotencyKeyPurge, IdempotencyKeyPurgeTimer, ActivationMailReconciled, DecisionMailReconciled, ErasedAccountClosure, PersonalDataRetention, PersonalDataRetentionProcessor],
+      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor, MailAttemptsLog, SmtpStartCheck, JobReconciler, ReconcileTimer, IdempotencyKeyPurge, IdempotencyKeyPurgeTimer, ActivationMailReconciled, DecisionMailReconciled, ErasedAccountClosure, PersonalDataRetention, PersonalDataRetentionProcessor, PartnershipExpiry, PartnershipExpiryTimer],
     };
   }
 }

@@ -10,3 +10,7 @@ export { PartnershipReadModelProjection, PARTNERSHIP_READ_MODEL } from './infras
 export { PartnershipPolicy, PARTNERSHIP_POLICY } from './infrastructure/partnership-policy';
 export { PartnershipsModule } from './partnerships.module';
 export { partnershipPersonalData } from './domain/partnership.personal-data';
+export { addMonths, isCalendarDate, utcDate } from './domain/partnership.terms';
+export type { CalendarDate } from './domain/partnership.terms';
+export { PartnershipExpiry } from './application/partnership-expiry';
+export type { PartnershipExpiryPass } from './application/partnership-expiry';

@@ -61,7 +61,7 @@ export class ExportsController {
     this.send(response, fileName('proposals', language, query.country), (output) => writeProposalsWorkbook(whileOpen(rows, output), language, output));
   }
 
-  @ApiWorkbookAnswer('Download the partnerships as a workbook: institution, proposal, status, establishment date', [400, 401, 403])
+  @ApiWorkbookAnswer('Download the partnerships as a workbook: institution, proposal, status, establishment date, term', [400, 401, 403])
   @Get('exports/partnerships.xlsx')
   async partnerships(@Query() query: ExportQueryDto, @Res() response: Response): Promise<void> {
     const language = query.language ?? 'en';

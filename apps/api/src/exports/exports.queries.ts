@@ -28,7 +28,7 @@ const PROPOSALS_SQL = `SELECT p.id, p.title, p.status, p.round, p.sectors, p.cou
   ORDER BY p.created_at DESC, p.id DESC`;
 
 /** The partnerships, newest first, with their institution and the proposal they came from. */
-const PARTNERSHIPS_SQL = `SELECT s.id, s.status, s.established_at, i.name AS institution, i.country AS institution_country, p.title AS proposal, p.countries
+const PARTNERSHIPS_SQL = `SELECT s.id, s.status, s.established_at, s.starts_on::text AS starts_on, s.ends_on::text AS ends_on, i.name AS institution, i.country AS institution_country, p.title AS proposal, p.countries
   FROM partnerships s
   LEFT JOIN partner_institutions i ON i.id = s.institution_id
   LEFT JOIN proposals p ON p.id = s.proposal_id
@@ -93,6 +93,8 @@ export function partnershipExportRows(pool: Pool, filter: ExportFilter = {}): As
     countries: row.countries ?? [],
     status: row.status,
     establishedAt: row.established_at,
+    startsOn: row.starts_on ? new Date(`${row.starts_on}T00:00:00.000Z`) : null,
+    endsOn: row.ends_on ? new Date(`${row.ends_on}T00:00:00.000Z`) : null,
   }));
 }
 

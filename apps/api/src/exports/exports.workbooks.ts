@@ -34,6 +34,9 @@ export interface PartnershipExportRow {
   countries: string[];
   status: string;
   establishedAt: Date;
+  /** The term's first and last days (midnight UTC); `endsOn` null for a partnership established before terms were recorded, until staff set one. */
+  startsOn: Date | null;
+  endsOn: Date | null;
 }
 
 /** A participant (one invitation) as the participants workbook lists them; personal fields read "[erased]" for an erased person. */
@@ -89,6 +92,8 @@ const PARTNERSHIP_COLUMNS: Column<PartnershipExportRow>[] = [
   { header: 'partnerships.countries', width: 18, value: (p) => list(p.countries) },
   { header: 'partnerships.status', width: 14, value: (p, t) => t.labelOr(`partnership.${p.status}`, p.status) },
   { header: 'partnerships.establishedOn', width: 14, format: DATE, value: (p) => p.establishedAt },
+  { header: 'partnerships.startsOn', width: 14, format: DATE, value: (p) => p.startsOn },
+  { header: 'partnerships.endsOn', width: 14, format: DATE, value: (p) => p.endsOn },
 ];
 
 const PARTICIPANT_COLUMNS: Column<ParticipantExportRow>[] = [

@@ -25,6 +25,7 @@ import {
 } from 'class-validator';
 import { IsEmailAddress, IsStorable, trim, upper, upperEach, IsLanguageTag } from '@passerelle/platform';
 import { CONFLICT_REASON_MAX_LENGTH, RECOMMENDATIONS, type Recommendation } from '@passerelle/proposals';
+import { isCalendarDate } from '@passerelle/partnerships';
 import { IsAcceptedPassword } from '@passerelle/accounts';
 import { ListQueryDto } from '../common/list-query.dto';
 
@@ -177,4 +178,33 @@ export class ActivateDto {
   @ApiProperty({ minLength: 12, maxLength: 1024, description: 'At least 12 characters; not a common password, one character repeated or only spaces' })
   @IsString() @IsAcceptedPassword()
   password: string;
+}
+
+/** A real calendar date written `YYYY-MM-DD` (2031-02-30 is not one). */
+const IsCalendarDate = () =>
+  ValidateBy({
+    name: 'isCalendarDate',
+    validator: {
+      validate: (value: unknown) => isCalendarDate(value),
+      defaultMessage: buildMessage((each) => `${each}$property must be a date written YYYY-MM-DD`),
+    },
+  });
+
+export class RenewPartnershipDto {
+  @ApiProperty({ example: '2031-06-30', description: 'The new last day of the term, after the current one' })
+  @IsCalendarDate()
+  endsOn: string;
+}
+
+/** At least one of the two dates; the term must start before it ends. */
+export class PartnershipTermDto {
+  @ApiPropertyOptional({ example: '2029-01-15', description: 'The first day of the term' })
+  @ValidateIf((term: PartnershipTermDto) => term.startsOn !== undefined || term.endsOn === undefined)
+  @IsCalendarDate()
+  startsOn?: string;
+
+  @ApiPropertyOptional({ example: '2031-06-30', description: 'The last day of the term' })
+  @ValidateIf((term: PartnershipTermDto) => term.endsOn !== undefined)
+  @IsCalendarDate()
+  endsOn?: string;
 }

@@ -101,8 +101,10 @@ export class PartnershipView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) proposalId: string;
   @ApiProperty({ format: 'uuid' }) institutionId: string;
-  @ApiProperty({ enum: ['active', 'suspended', 'concluded'] }) status: string;
+  @ApiProperty({ enum: ['active', 'suspended', 'concluded', 'expired'] }) status: string;
   @ApiProperty() establishedAt: string;
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'First day of the term' }) startsOn: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'Last day of the term; null for a partnership established before terms were recorded, until staff set one' }) endsOn: string | null;
   @ApiProperty() version: number;
 }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Patch, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -8,7 +8,7 @@ import { ApiAnswers, type AuthUser, CurrentUser, MinPosition, ReadModels, Roles,
 import { uuid } from '../common/uuid.pipe';
 import { AS_OF_HEADERS, PastQueryDto, pastAnswer } from '../common/past-query.dto';
 import { ListQueryDto } from '../common/list-query.dto';
-import { ReasonDto } from './partners.dto';
+import { PartnershipTermDto, ReasonDto, RenewPartnershipDto } from './partners.dto';
 import { ownInstitution } from './proposals.controller';
 import { PartnershipPageView, PartnershipView } from './partners.views';
 
@@ -74,6 +74,22 @@ export class PartnershipsController {
   @HttpCode(HttpStatus.OK)
   conclude(@Param('id', uuid('id')) id: string, @Body() body: ReasonDto, @WriteOptions() options: CommandOptions) {
     return this.change(id, { type: 'ConcludePartnership', reason: body.reason ?? null, at: now() }, options);
+  }
+
+  @ApiAnswers('Renew a partnership to a later end (staff); an expired partnership renewed is active again', 200, WriteAnswerView, WRITE_PROBLEMS, { write: true })
+  @Post(':id/renew')
+  @Roles('staff', 'admin')
+  @HttpCode(HttpStatus.OK)
+  renew(@Param('id', uuid('id')) id: string, @Body() body: RenewPartnershipDto, @WriteOptions() options: CommandOptions) {
+    return this.change(id, { type: 'RenewPartnership', endsOn: body.endsOn, at: now() }, options);
+  }
+
+  @ApiAnswers('Correct the term of an active or suspended partnership (staff)', 200, WriteAnswerView, WRITE_PROBLEMS, { write: true })
+  @Patch(':id/term')
+  @Roles('staff', 'admin')
+  @HttpCode(HttpStatus.OK)
+  changeTerm(@Param('id', uuid('id')) id: string, @Body() body: PartnershipTermDto, @WriteOptions() options: CommandOptions) {
+    return this.change(id, { type: 'ChangePartnershipTerm', startsOn: body.startsOn, endsOn: body.endsOn, at: now() }, options);
   }
 
   private async change(id: string, command: PartnershipCommand, options: CommandOptions) {

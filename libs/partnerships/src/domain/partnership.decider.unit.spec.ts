@@ -65,7 +65,49 @@ describe('partnership decider', () => {
 
   it('keeps the proposal, the institution and the status', () => {
     const state = [established, suspended].reduce(partnershipDecider.evolve, partnershipDecider.initialState());
-    expect(state).toEqual({ status: 'suspended', partnershipId: 'pa-1', proposalId: 'p-1', institutionId: 'pi-1' });
+    // Established before terms were recorded: it starts on its approval's date, with no end.
+    expect(state).toEqual({ status: 'suspended', partnershipId: 'pa-1', proposalId: 'p-1', institutionId: 'pi-1', startsOn: '2025-10-01', endsOn: null });
+  });
+
+  describe('terms', () => {
+    const withTerm: PartnershipEvent = { type: 'PartnershipEstablished', data: { ...established.data, startsOn: '2025-10-01', endsOn: '2026-10-01' } as never };
+    const expired: PartnershipEvent = { type: 'PartnershipExpired', data: { partnershipId: T, endsOn: '2026-10-01', expiredAt: '2026-10-02T00:00:00.000Z' } };
+    const expire = (today: string): PartnershipCommand => ({ type: 'ExpirePartnership', today, at: `${today}T00:00:00.000Z` });
+
+    it('establishes with the term it is given', () =>
+      spec([]).when({ ...establish, startsOn: '2025-10-01', endsOn: '2026-10-01' } as PartnershipCommand).then([withTerm]));
+    it('renews to a later end only; a partnership without an end takes any', () => {
+      spec([withTerm]).when({ type: 'RenewPartnership', endsOn: '2027-01-31', at }).then([
+        { type: 'PartnershipRenewed', data: { partnershipId: T, previousEndsOn: '2026-10-01', endsOn: '2027-01-31', renewedAt: at } },
+      ]);
+      spec([withTerm]).when({ type: 'RenewPartnership', endsOn: '2026-10-01', at }).thenRefuses('term_not_extended');
+      spec([established]).when({ type: 'RenewPartnership', endsOn: '2026-01-01', at }).then([
+        { type: 'PartnershipRenewed', data: { partnershipId: T, previousEndsOn: null, endsOn: '2026-01-01', renewedAt: at } },
+      ]);
+      spec([withTerm, concluded]).when({ type: 'RenewPartnership', endsOn: '2027-01-31', at }).thenRefuses('partnership_status');
+    });
+    it('expires once, active or suspended, when the end has passed', () => {
+      spec([withTerm]).when(expire('2026-10-01')).thenNothing();
+      spec([withTerm]).when(expire('2026-10-02')).then([{ ...expired, data: { ...expired.data, expiredAt: '2026-10-02T00:00:00.000Z' } }]);
+      spec([withTerm, suspended]).when(expire('2026-10-02')).then([expired]);
+      spec([withTerm, expired]).when(expire('2026-10-03')).thenNothing();
+      spec([withTerm, concluded]).when(expire('2026-10-03')).thenNothing();
+      spec([established]).when(expire('2099-01-01')).thenNothing();
+    });
+    it('makes an expired partnership active again by a renewal that has not passed', () => {
+      spec([withTerm, expired]).when({ type: 'RenewPartnership', endsOn: '2026-12-31', at: '2027-01-05T00:00:00.000Z' }).thenRefuses('term_not_extended');
+      const renewed: PartnershipEvent = { type: 'PartnershipRenewed', data: { partnershipId: T, previousEndsOn: '2026-10-01', endsOn: '2027-12-31', renewedAt: at } };
+      spec([withTerm, expired]).when({ type: 'RenewPartnership', endsOn: '2027-12-31', at }).then([renewed]);
+      expect([withTerm, suspended, expired, renewed].reduce(partnershipDecider.evolve, partnershipDecider.initialState())).toMatchObject({ status: 'active', endsOn: '2027-12-31' });
+    });
+    it('changes either date, keeping the start before the end, not once expired', () => {
+      spec([withTerm]).when({ type: 'ChangePartnershipTerm', startsOn: '2025-09-01', at }).then([
+        { type: 'PartnershipTermChanged', data: { partnershipId: T, startsOn: '2025-09-01', endsOn: '2026-10-01', changedAt: at } },
+      ]);
+      spec([withTerm]).when({ type: 'ChangePartnershipTerm', endsOn: '2025-10-01', at }).thenRefuses('term_invalid');
+      spec([withTerm]).when({ type: 'ChangePartnershipTerm', endsOn: '2026-10-01', at }).thenNothing();
+      spec([withTerm, expired]).when({ type: 'ChangePartnershipTerm', endsOn: '2027-10-01', at }).thenRefuses('partnership_status');
+    });
   });
 
   it('holds nothing before it is established', () => expect(partnershipDecider.initialState()).toEqual({ status: 'none' }));

@@ -1,15 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { eventsAt, type PointInTime, type StoredEvent } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import type { PartnershipEvent, PartnershipStatus } from '../domain/partnership.events';
+import type { PartnershipEvent } from '../domain/partnership.events';
+import { evolvePartnership, initialPartnershipState, type PartnershipState } from '../domain/partnership.decider';
 import { partnershipStream } from '../application/change-partnership';
 import type { PartnershipView } from './partnership.queries';
-
-const STATUS_AFTER: Partial<Record<PartnershipEvent['type'], PartnershipStatus>> = {
-  PartnershipSuspended: 'suspended',
-  PartnershipResumed: 'active',
-  PartnershipConcluded: 'concluded',
-};
 
 /** A partnership as it was at a point of its past, folded from its stream (never the read model). */
 @Injectable()
@@ -31,8 +26,11 @@ export class PartnershipPastQueries {
 export function partnershipAsItWas(events: readonly StoredEvent<PartnershipEvent>[]): PartnershipView | null {
   const [first] = events;
   if (first?.type !== 'PartnershipEstablished') return null;
-  const { partnershipId, proposalId, institutionId, establishedAt } = first.data;
-  let past: PartnershipView = { id: partnershipId, proposalId, institutionId, status: 'active', establishedAt: new Date(establishedAt).toISOString(), version: first.version };
-  for (const event of events) past = { ...past, status: STATUS_AFTER[event.type] ?? past.status, version: event.version };
-  return past;
+  let state: PartnershipState = initialPartnershipState();
+  // The decider's own fold, so the past has the statuses and terms the decisions saw; an unknown event changes nothing.
+  for (const event of events) state = evolvePartnership(state, event) ?? state;
+  if (state.status === 'none') return null;
+  const { partnershipId, proposalId, institutionId, status, startsOn, endsOn } = state;
+  const establishedAt = new Date(first.data.establishedAt).toISOString();
+  return { id: partnershipId, proposalId, institutionId, status, establishedAt, startsOn, endsOn, version: events[events.length - 1].version };
 }

@@ -7,6 +7,9 @@ export interface PartnershipView {
   institutionId: string;
   status: string;
   establishedAt: string;
+  /** The term, `YYYY-MM-DD`, both days included; `endsOn` null for a partnership established before terms were recorded until staff set one. */
+  startsOn: string | null;
+  endsOn: string | null;
   version: number;
 }
 
@@ -25,7 +28,7 @@ export class PartnershipQueries {
     const binding = { institutionId };
     const after = this.cursors.after(PARTNERSHIPS, cursor, binding);
     const result = await this.pool.query(
-      `SELECT * FROM partnerships WHERE ($1::uuid IS NULL OR institution_id = $1)
+      `SELECT *, starts_on::text AS starts_on_text, ends_on::text AS ends_on_text FROM partnerships WHERE ($1::uuid IS NULL OR institution_id = $1)
          AND ($2::timestamptz IS NULL OR (established_at, id) < ($2::timestamptz, $3::uuid))
        ORDER BY established_at DESC, id DESC LIMIT $4`,
       [institutionId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
@@ -34,7 +37,7 @@ export class PartnershipQueries {
   }
 
   async get(id: string, institutionId: string | null): Promise<PartnershipView | null> {
-    const result = await this.pool.query('SELECT * FROM partnerships WHERE id = $1 AND ($2::uuid IS NULL OR institution_id = $2)', [id, institutionId]);
+    const result = await this.pool.query('SELECT *, starts_on::text AS starts_on_text, ends_on::text AS ends_on_text FROM partnerships WHERE id = $1 AND ($2::uuid IS NULL OR institution_id = $2)', [id, institutionId]);
     return result.rows[0] ? toView(result.rows[0]) : null;
   }
 }
@@ -46,6 +49,8 @@ function toView(row: Record<string, any>): PartnershipView {
     institutionId: row.institution_id,
     status: row.status,
     establishedAt: row.established_at.toISOString(),
+    startsOn: row.starts_on_text ?? null,
+    endsOn: row.ends_on_text ?? null,
     version: row.version,
   };
 }
