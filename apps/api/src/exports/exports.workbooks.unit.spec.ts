@@ -68,8 +68,8 @@ describe('export workbooks', () => {
   it('writes the header row alone when there is nothing to list', async () => {
     const bytes = await bytesOf((output) => writePartnershipsWorkbook([], 'en', output));
     const [sheet] = await readXlsxFile(bytes);
-    expect(sheet).toEqual({ sheet: 'Partnerships', data: [['Partner institution', 'Institution country', 'Proposal', 'Countries', 'Status', 'Established on']] });
-    expect(sheetXml(bytes, 1)).toContain('<autoFilter ref="A1:F1"/>');
+    expect(sheet).toEqual({ sheet: 'Partnerships', data: [['Partner institution', 'Institution country', 'Proposal', 'Countries', 'Status', 'Established on', 'Starts on', 'Ends on']] });
+    expect(sheetXml(bytes, 1)).toContain('<autoFilter ref="A1:H1"/>');
   });
 
   it('writes a summary and a sheet per country, countries in the order of their names in the language', async () => {
