@@ -8,6 +8,7 @@ import { reportEvents } from './support/report-events';
 import { queryRows } from './support/sql';
 import { type Stack, startStack, tokenIn } from './support/stack';
 import { flat, pdfText } from './support/pdf';
+import { asBytes } from './support/bytes';
 
 /** Three countries: country i has i + 2 invited, i + 1 accepting, i present (at the study session). */
 const COUNTRIES = ['BR', 'ID', 'ZM'];
@@ -61,11 +62,7 @@ describe('reports after an erasure, end to end', () => {
           .get(url)
           .set(auth)
           .buffer(true)
-          .parse((res, done) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => done(null, Buffer.concat(chunks)));
-          })
+          .parse(asBytes)
           .expect(200)
       ).body as Buffer;
 

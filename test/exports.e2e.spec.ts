@@ -8,6 +8,7 @@ import { expectProblem } from './support/security';
 import { queryRows } from './support/sql';
 import { type Stack, startStack, tokenIn } from './support/stack';
 import { request as httpRequest } from 'node:http';
+import { asBytes } from './support/bytes';
 
 /**
  * Staff's workbooks (issue 21, item 5): each downloaded over HTTP, read back with an independent reader
@@ -73,11 +74,7 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
       .get(url)
       .set(headers)
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      .parse(asBytes);
     expect({ url, status: answer.status }).toEqual({ url, status: 200 });
     const bytes = answer.body as Buffer;
     const sheets = (await readXlsxFile(bytes)) as Workbook['sheets'];

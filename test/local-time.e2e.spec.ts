@@ -5,6 +5,7 @@ import { countEvents, expectFieldsNamed } from './support/bad-input';
 import { parseCsv } from './support/csv';
 import { flat, pdfText } from './support/pdf';
 import { type Stack, startStack, tokenIn } from './support/stack';
+import { asBytes } from './support/bytes';
 
 /**
  * Times people read are where the workshop happens, the zone named: a Shanghai workshop's session at
@@ -39,11 +40,7 @@ describe('local time of workshops, end to end', () => {
       .get(path)
       .set(auth())
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(asBytes)
       .expect(200);
 
   it('shows a Shanghai session at 09:00 China Standard Time in the e-mail, the RSVP page, the PDF and the CSV', async () => {

@@ -3,6 +3,7 @@ import type { ReceivedMail } from '@passerelle/testing';
 import { parseCsv } from './support/csv';
 import { type Stack, startStack, tokenIn } from './support/stack';
 import { flat, pdfText as pdfTextOf } from './support/pdf';
+import { asBytes } from './support/bytes';
 
 /**
  * Each ministry receives only what it needs: the report's aggregate figures and its own country's
@@ -118,11 +119,7 @@ describe('what each ministry receives of a report, end to end', () => {
     const csv = await stack.http.get(`/api/workshops/${id}/report.csv`).set(auth).expect(200);
     const staffRows = parseCsv(csv.text.replace(/^\uFEFF/, ''));
     expect(staffRows.slice(1).map((r) => r[4]).sort()).toEqual(people.map((p) => p.email).sort());
-    const pdf = await stack.http.get(`/api/workshops/${id}/report.pdf?language=en`).set(auth).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const pdf = await stack.http.get(`/api/workshops/${id}/report.pdf?language=en`).set(auth).buffer(true).parse(asBytes).expect(200);
     const staffText = flat(pdfText(pdf.body as Buffer));
     for (const p of people) expect(staffText).toContain(p.fullName);
   });

@@ -2,6 +2,7 @@ import { waitFor } from '@passerelle/testing';
 import { parseCsv } from './support/csv';
 import { type Stack, startStack, tokenIn } from './support/stack';
 import { flat, pdfText } from './support/pdf';
+import { asBytes } from './support/bytes';
 
 /** Six participating countries: country i has i + 2 invited, i + 1 accepting, i present. */
 const COUNTRIES = ['BR', 'EG', 'ID', 'KZ', 'PK', 'ZM'];
@@ -157,11 +158,7 @@ describe('post-workshop reports, end to end', () => {
       for (const p of people) expect(csv!.content.toString('utf8')).not.toContain(p.email);
     }
 
-    const pdf = await stack.http.get(`/api/workshops/${id}/report.pdf?language=fr`).set(auth).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const pdf = await stack.http.get(`/api/workshops/${id}/report.pdf?language=fr`).set(auth).buffer(true).parse(asBytes).expect(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     // The staff's download keeps everything: every country's page, every participant with their address.
     const staffWords = flat(pdfText(pdf.body as Buffer));
