@@ -96,6 +96,12 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
 
   /** A date cell: a Date, the instant of `iso` to the second (a spreadsheet keeps no finer). */
   const sameInstant = (cell: Cell, iso: string) => cell instanceof Date && Math.abs(cell.getTime() - Date.parse(iso)) < 1000;
+  /**
+   * A date cell of the participants workbook: the wall-clock time in Lusaka (the workshop is in Zambia,
+   * UTC+2 all year) of the instant `iso`, which a spreadsheet reader gives back as those figures.
+   */
+  const LUSAKA = 2 * 3600_000;
+  const lusakaTime = (cell: Cell, iso: string) => cell instanceof Date && Math.abs(cell.getTime() - (Date.parse(iso) + LUSAKA)) < 1000;
 
   const proposalHeaders = (l: Labels) =>
     ['title', 'institution', 'institutionCountry', 'call', 'status', 'round', 'averageScore', 'reviews', 'approvals', 'sectors', 'countries', 'durationMonths', 'budgetAmount', 'budgetCurrency', 'createdAt', 'updatedAt'].map((k) => l[`proposals.${k}`]);
@@ -174,13 +180,25 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
     }
   });
 
-  it.each([['en', EN], ['fr', FR]] as const)("a workshop's participants in %s: a summary, then a sheet per country", async (language, l) => {
+  it.each([['en', EN], ['fr', FR]] as const)("a workshop's participants in %s: a summary, the programme, then a sheet per country, in Lusaka time", async (language, l) => {
     const book = await download(`/api/workshops/${workshop.id}/participants.xlsx?language=${language}`);
     expect(book.disposition).toMatch(new RegExp(`^attachment; filename="participants-${workshop.id}-.*-${language}\\.xlsx"$`));
     const names = new Intl.DisplayNames([l.locale], { type: 'region' });
     const [sn, zm] = [`SN ${names.of('SN')}`, `ZM ${names.of('ZM')}`].sort((a, b) => a.slice(3).localeCompare(b.slice(3), l.locale));
-    expect(book.sheets.map((s) => s.sheet)).toEqual([l['sheet.summary'], sn, zm].map((name) => name));
+    expect(book.sheets.map((s) => s.sheet)).toEqual([l['sheet.summary'], l['sheet.sessions'], sn, zm]);
     expectFrozenAndFiltered(book);
+    const zoned = (key: string) => l[key].replace('{{zone}}', 'Africa/Lusaka');
+
+    // The programme, as the workshop's detail has it, at the venue's local time (no zone given: Zambia's capital's).
+    const detail = (await stack.http.get(`/api/workshops/${workshop.id}`).set(staff).expect(200)).body;
+    expect(detail.timeZone).toBe('Africa/Lusaka');
+    const [programmeHeader, ...programme] = book.sheets[1].data;
+    expect(programmeHeader).toEqual([l['sessions.kind'], l['sessions.title'], zoned('sessions.startsAt'), zoned('sessions.endsAt'), l['sessions.location']]);
+    expect(detail.sessions.length).toBe(2);
+    expect(programme.map((row) => [row[0], row[1], row[4]])).toEqual(detail.sessions.map((s: Record<string, string>) => [l[`kind.${s.kind}`], s.title, s.location ?? null]));
+    expect(programme.map((row, n) => [lusakaTime(row[2], detail.sessions[n].startsAt), lusakaTime(row[3], detail.sessions[n].endsAt)])).toEqual(detail.sessions.map(() => [true, true]));
+    // The study session starts at 09:00 UTC: 11:00 in Lusaka.
+    expect(new Date(Math.round((programme[0][2] as Date).getTime() / 1000) * 1000).toISOString()).toBe('2031-06-02T11:00:00.000Z');
 
     const invitations = (await stack.http.get(`/api/workshops/${workshop.id}/invitations?limit=500`).set(staff).expect(200)).body.items as Record<string, any>[];
     const summary = book.sheets[0].data;
@@ -191,33 +209,38 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
       return [...statuses.map((s) => of.filter((i) => i.status === s).length), of.length];
     };
     expect(summary.slice(1)).toEqual(
-      [...book.sheets.slice(1).map((s) => s.sheet.slice(0, 2))].map((code): Cell[] => [code, names.of(code) ?? null, ...counted(code)]).concat([[null, l['summary.all'], ...counted(null)]]),
+      [...book.sheets.slice(2).map((s) => s.sheet.slice(0, 2))].map((code): Cell[] => [code, names.of(code) ?? null, ...counted(code)]).concat([[null, l['summary.all'], ...counted(null)]]),
     );
 
-    for (const sheet of book.sheets.slice(1)) {
+    for (const sheet of book.sheets.slice(2)) {
       const code = sheet.sheet.slice(0, 2);
       const [header, ...rows] = sheet.data;
-      expect(header).toEqual(['fullName', 'organization', 'position', 'country', 'language', 'status', 'answeredAt', 'sessionsAttended', 'sessions'].map((k) => l[`participants.${k}`]));
+      expect(header).toEqual(
+        ['fullName', 'organization', 'position', 'country', 'language', 'status', 'emailedAt', 'respondedAt', 'sessionsAttended', 'sessions'].map((k) => zoned(`participants.${k}`)),
+      );
       const expected = invitations
         .filter((i) => i.country === code)
-        .map((i) => [i.fullName, i.organization, i.position ?? null, i.country, l[`language.${i.language}`], l[`status.${i.status}`], i.respondedAt, i.attendedSessions.length, i.attendedSessions.length ? 'Foundations' : null]);
-      const answered = (cell: Cell, iso: string | null) => (iso === null ? cell === null : sameInstant(cell, iso));
-      expect(rows.map((row, n) => [...row.slice(0, 6), answered(row[6], expected[n]?.[6] as string | null), ...row.slice(7)])).toEqual(
-        expected.map((row) => [...row.slice(0, 6), true, row[7], row[8]]),
+        .map((i) => [i.fullName, i.organization, i.position ?? null, i.country, l[`language.${i.language}`], l[`status.${i.status}`], i.emailedAt, i.respondedAt, i.attendedSessions.length, i.attendedSessions.length ? 'Foundations' : null]);
+      const local = (cell: Cell, iso: string | null) => (iso === null ? cell === null : lusakaTime(cell, iso));
+      expect(rows.map((row, n) => [...row.slice(0, 6), local(row[6], expected[n]?.[6] as string | null), local(row[7], expected[n]?.[7] as string | null), ...row.slice(8)])).toEqual(
+        expected.map((row) => [...row.slice(0, 6), true, true, row[8], row[9]]),
       );
     }
     // One SN participant attended the study session: a number, not text.
     const senegal = book.sheets.find((s) => s.sheet.startsWith('SN'))!.data.slice(1);
-    expect(senegal.map((row) => row[7]).sort()).toEqual([0, 1]);
-    // She answered: a date cell.
-    expect(senegal.filter((row) => row[6] instanceof Date).map((row) => row[0])).toEqual(['Awa Ndiaye']);
+    expect(senegal.map((row) => row[8]).sort()).toEqual([0, 1]);
+    // Both were e-mailed and she answered: date cells.
+    expect(senegal.filter((row) => row[6] instanceof Date).map((row) => row[0]).sort()).toEqual(['Awa Ndiaye', 'Moussa Diop']);
+    expect(senegal.filter((row) => row[7] instanceof Date).map((row) => row[0])).toEqual(['Awa Ndiaye']);
   });
 
   it('limits the participants to a country; a workshop that does not exist is a 404', async () => {
     const book = await download(`/api/workshops/${workshop.id}/participants.xlsx?country=SN`);
-    expect(book.sheets.map((s) => s.sheet)).toEqual(['Summary', 'SN Senegal']);
+    expect(book.sheets.map((s) => s.sheet)).toEqual(['Summary', 'Sessions', 'SN Senegal']);
     expect(book.sheets[0].data.slice(1).map((row) => row[row.length - 1])).toEqual([2, 2]);
-    expect(book.sheets[1].data.slice(1).map((row) => row[0]).sort()).toEqual(['Awa Ndiaye', 'Moussa Diop']);
+    // The programme is the whole workshop's, whichever delegation is asked for.
+    expect(book.sheets[1].data.slice(1).map((row) => row[1])).toEqual(['Foundations', 'Solutions']);
+    expect(book.sheets[2].data.slice(1).map((row) => row[0]).sort()).toEqual(['Awa Ndiaye', 'Moussa Diop']);
     expectProblem(await stack.http.get('/api/workshops/0b7f3c1e-5a2d-4c8e-9f6a-1d2b3c4e5f60/participants.xlsx').set(staff), 404, 'an unknown workshop');
   });
 
@@ -229,7 +252,7 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
       async () => ((await stack.http.get(`/api/workshops/${workshop.id}/invitations?limit=500`).set(staff)).body.items ?? []).some((i: { fullName: string }) => i.fullName === '[erased]'),
       { timeoutMs: 30_000, what: 'the erasure projected' },
     );
-    const zm = (await download(`/api/workshops/${workshop.id}/participants.xlsx?country=ZM`)).sheets[1].data[1];
+    const zm = (await download(`/api/workshops/${workshop.id}/participants.xlsx?country=ZM`)).sheets[2].data[1];
     expect(zm.slice(0, 4)).toEqual(['[erased]', '[erased]', '[erased]', 'ZM']);
   });
 

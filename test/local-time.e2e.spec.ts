@@ -1,4 +1,5 @@
 import ICAL from 'ical.js';
+import readXlsxFile from 'read-excel-file/node';
 import { Client } from 'pg';
 import { waitFor } from '@passerelle/testing';
 import { countEvents, expectFieldsNamed } from './support/bad-input';
@@ -10,7 +11,7 @@ import { asBytes } from './support/bytes';
 /**
  * Times people read are where the workshop happens, the zone named: a Shanghai workshop's session at
  * 09:00 local time (01:00 UTC) reads 09:00 in the invitation e-mail, on the RSVP page, in the report's
- * PDF and CSV, never 01:00.
+ * PDF and CSV and in the participants workbook, never 01:00.
  */
 describe('local time of workshops, end to end', () => {
   let stack: Stack;
@@ -43,7 +44,7 @@ describe('local time of workshops, end to end', () => {
       .parse(asBytes)
       .expect(200);
 
-  it('shows a Shanghai session at 09:00 China Standard Time in the e-mail, the RSVP page, the PDF and the CSV', async () => {
+  it('shows a Shanghai session at 09:00 China Standard Time in the e-mail, the RSVP page, the PDF, the CSV and the XLSX', async () => {
     const created = await stack.http.post('/api/workshops').set(auth()).send({ ...plan, timeZone: 'Asia/Shanghai' }).expect(201);
     const id = created.body.id as string;
     // 09:00 in Shanghai, given in UTC: what is shown must be the venue's time, not the one written.
@@ -112,6 +113,23 @@ describe('local time of workshops, end to end', () => {
     const row = parseCsv(csv.text.replace(/^\uFEFF/, '')).find((r) => r[3] === 'Siti Rahma')!;
     expect(row[8]).toBe('Foundations of machine learning (23 Oct 2030, 09:00–12:00 China Standard Time)');
     expect(csv.text).not.toContain('01:00');
+
+    // The participants workbook, read back by another reader (read-excel-file): a spreadsheet's date has no
+    // zone, so the cell holds Shanghai's wall-clock figures (09:00), the zone named in the column's header.
+    const sheets = await readXlsxFile((await download(`/api/workshops/${id}/participants.xlsx`)).body as Buffer);
+    const toSecond = (cell: unknown) => (cell instanceof Date ? new Date(Math.round(cell.getTime() / 1000) * 1000).toISOString() : cell);
+    const programme = sheets.find((s) => s.sheet === 'Sessions')!.data.map((r) => r.map(toSecond));
+    expect(programme).toEqual([
+      ['Kind', 'Title', 'Starts (Asia/Shanghai)', 'Ends (Asia/Shanghai)', 'Location'],
+      ['Study', 'Foundations of machine learning', '2030-10-23T09:00:00.000Z', '2030-10-23T12:00:00.000Z', 'Main auditorium'],
+    ]);
+    const indonesia = sheets.find((s) => s.sheet === 'ID Indonesia')!.data;
+    expect(indonesia[0].slice(6, 8)).toEqual(['E-mailed (Asia/Shanghai)', 'Responded (Asia/Shanghai)']);
+    const answered = (await stack.http.get(`/api/workshops/${id}/invitations`).set(auth()).expect(200)).body.items.find((i: { id: string }) => i.id === siti);
+    // Shanghai is UTC+8 all year: her answer's instant, eight hours on (to the second a spreadsheet keeps).
+    expect(Math.abs((indonesia[1][7] as unknown as Date).getTime() - (Date.parse(answered.respondedAt) + 8 * 3600_000))).toBeLessThan(1000);
+    const frenchBook = await readXlsxFile((await download(`/api/workshops/${id}/participants.xlsx?language=fr`)).body as Buffer);
+    expect(frenchBook.find((s) => s.sheet === 'Séances')!.data.map((r) => r.map(toSecond))[1].slice(2, 4)).toEqual(['2030-10-23T09:00:00.000Z', '2030-10-23T12:00:00.000Z']);
   });
 
   it("takes the zone of the country's capital when none is given, and records it in the plan", async () => {

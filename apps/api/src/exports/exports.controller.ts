@@ -42,7 +42,8 @@ const ApiWorkbookAnswer = (summary: string, problems: (400 | 401 | 403 | 404)[])
 /**
  * Staff's workbooks (XLSX) of the proposals, the partnerships and a workshop's participants, built from
  * the read models as they are sent: the first row holds the headers, frozen, with filters on; dates are
- * dates and amounts numbers.
+ * dates and amounts numbers. A workshop's times are its venue's local time, the others UTC, the zone
+ * named in each header.
  */
 @ApiTags('exports')
 @ApiBearerAuth()
@@ -69,7 +70,7 @@ export class ExportsController {
     this.send(response, fileName('partnerships', language, query.country), (output) => writePartnershipsWorkbook(whileOpen(rows, output), language, output));
   }
 
-  @ApiWorkbookAnswer("Download a workshop's participants as a workbook: a summary sheet and a sheet per country", [400, 401, 403, 404])
+  @ApiWorkbookAnswer("Download a workshop's participants as a workbook: a summary sheet, the programme and a sheet per country, times in the venue's zone", [400, 401, 403, 404])
   @Get('workshops/:id/participants.xlsx')
   async participants(@Param('id', uuid('id')) id: string, @Query() query: ParticipantsExportQueryDto, @Res() response: Response): Promise<void> {
     const participants = await this.exports.participants(id, query.country);

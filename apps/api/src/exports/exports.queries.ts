@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { EventStorePool } from '@passerelle/platform';
-import type { ParticipantExportRow, PartnershipExportRow, ProposalExportRow } from './exports.workbooks';
+import { workshopTimeZone } from '@passerelle/workshops';
+import type { ParticipantsExport, PartnershipExportRow, ProposalExportRow } from './exports.workbooks';
 
 /** What the proposals and partnerships workbooks may be limited to. */
 export interface ExportFilter {
@@ -103,33 +104,50 @@ async function* mapRows<T>(rows: AsyncGenerator<Record<string, any>>, map: (row:
 }
 
 /**
- * A workshop's participants (its invitations, in the order they were issued; `country` limits them to
- * one delegation), each with the titles of the sessions they attended in programme order; null when
- * there is no such workshop. A workshop's invitations are few enough (thousands) to be read at once.
- * An erased participant's personal fields read "[erased]" in the invitations read model.
+ * A workshop's programme and participants (its invitations, in the order they were issued; `country`
+ * limits them to one delegation), each participant with the titles of the sessions they attended in
+ * programme order, with the workshop's zone (workshopTimeZone: the one staff named, else its capital's);
+ * null when there is no such workshop. A workshop's invitations are few enough (thousands) to be read at
+ * once. An erased participant's personal fields read "[erased]" in the invitations read model.
  */
-export async function participantExportRows(pool: Pool, workshopId: string, country?: string): Promise<ParticipantExportRow[] | null> {
-  const workshop = await pool.query('SELECT sessions FROM workshops WHERE id = $1', [workshopId]);
+export async function participantExportRows(pool: Pool, workshopId: string, country?: string): Promise<ParticipantsExport | null> {
+  const workshop = await pool.query('SELECT country, time_zone, sessions FROM workshops WHERE id = $1', [workshopId]);
   if (!workshop.rows[0]) return null;
-  const sessions = [...(workshop.rows[0].sessions as { sessionId: string; title: string; startsAt: string }[])].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const { country: workshopCountry, time_zone: timeZone } = workshop.rows[0];
+  const sessions = [...(workshop.rows[0].sessions as StoredSession[])].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   const invitations = await pool.query(
-    `SELECT full_name, organization, position_title, country, language, status, responded_at, attended_sessions
+    `SELECT full_name, organization, position_title, country, language, status, emailed_at, responded_at, attended_sessions
      FROM invitations WHERE workshop_id = $1 AND ($2::text IS NULL OR country = $2) ORDER BY issued_at, id`,
     [workshopId, country ?? null],
   );
-  return invitations.rows.map((row) => {
-    const attended = new Set(row.attended_sessions as string[]);
-    return {
-      fullName: row.full_name,
-      organization: row.organization,
-      position: row.position_title,
-      country: row.country,
-      language: row.language,
-      status: row.status,
-      answeredAt: row.responded_at,
-      sessions: sessions.filter((s) => attended.has(s.sessionId)).map((s) => s.title),
-    };
-  });
+  return {
+    timeZone: workshopTimeZone({ country: workshopCountry, timeZone: timeZone }),
+    sessions: sessions.map((s) => ({ kind: s.kind, title: s.title, startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt), location: s.location ?? null })),
+    participants: invitations.rows.map((row) => {
+      const attended = new Set(row.attended_sessions as string[]);
+      return {
+        fullName: row.full_name,
+        organization: row.organization,
+        position: row.position_title,
+        country: row.country,
+        language: row.language,
+        status: row.status,
+        emailedAt: row.emailed_at,
+        respondedAt: row.responded_at,
+        sessions: sessions.filter((s) => attended.has(s.sessionId)).map((s) => s.title),
+      };
+    }),
+  };
+}
+
+/** A session as the workshops read model keeps it (WorkshopSessionAdded's data). */
+interface StoredSession {
+  sessionId: string;
+  kind: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  location?: string | null;
 }
 
 /** The exports' reads, on the API's pool. */
@@ -145,7 +163,7 @@ export class ExportQueries {
     return partnershipExportRows(this.pool, filter);
   }
 
-  participants(workshopId: string, country?: string): Promise<ParticipantExportRow[] | null> {
+  participants(workshopId: string, country?: string): Promise<ParticipantsExport | null> {
     return participantExportRows(this.pool, workshopId, country);
   }
 }

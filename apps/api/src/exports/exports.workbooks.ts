@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { ReportTexts } from '@passerelle/reporting';
+import { wallClock } from '@passerelle/workshops';
 import { exportTexts } from './exports.texts';
 
 /** A proposal as the proposals workbook lists it (read from the read models by ExportQueries). */
@@ -47,19 +48,49 @@ export interface ParticipantExportRow {
   country: string;
   language: string;
   status: string;
-  answeredAt: Date | null;
+  emailedAt: Date | null;
+  respondedAt: Date | null;
   /** Titles of the sessions attended, in programme order. */
   sessions: string[];
 }
 
+/** A session of the workshop's programme, as its Sessions sheet lists it. */
+export interface SessionExportRow {
+  kind: string;
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  location: string | null;
+}
+
+/** What the participants workbook is made of: the workshop's zone, its programme and its participants. */
+export interface ParticipantsExport {
+  /** The venue's IANA zone: every time in the workbook is its wall-clock time there, the zone named in the headers. */
+  timeZone: string;
+  /** In programme order. */
+  sessions: SessionExportRow[];
+  participants: ParticipantExportRow[];
+}
+
 type Value = string | number | Date | null;
 
-/** A column: its header's label key, its width in characters, and the number format of its cells. */
+/**
+ * How an instant is written in a cell. A spreadsheet's dates have no zone (exceljs writes a Date's UTC
+ * figures), so a time to be read where the workshop happens is given as its wall-clock figures there.
+ */
+type Clock = (instant: Date | null) => Date | null;
+const utc: Clock = (instant) => instant;
+const localTo = (timeZone: string): Clock => (instant) => (instant ? new Date(`${wallClock(instant.toISOString(), timeZone)}Z`) : null);
+
+/**
+ * A column: its header's label key (`{{zone}}` in a label names the zone of its times), its width in
+ * characters, and the number format of its cells.
+ */
 interface Column<Row> {
   header: string;
   width: number;
   format?: string;
-  value(row: Row, t: ReportTexts): Value;
+  value(row: Row, t: ReportTexts, clock: Clock): Value;
 }
 
 const DATE = 'yyyy-mm-dd';
@@ -103,9 +134,18 @@ const PARTICIPANT_COLUMNS: Column<ParticipantExportRow>[] = [
   { header: 'participants.country', width: 9, value: (p) => p.country },
   { header: 'participants.language', width: 11, value: (p, t) => t.labelOr(`language.${p.language}`, p.language) },
   { header: 'participants.status', width: 18, value: (p, t) => t.labelOr(`status.${p.status}`, p.status) },
-  { header: 'participants.answeredAt', width: 17, format: DATE_TIME, value: (p) => p.answeredAt },
+  { header: 'participants.emailedAt', width: 17, format: DATE_TIME, value: (p, _, clock) => clock(p.emailedAt) },
+  { header: 'participants.respondedAt', width: 17, format: DATE_TIME, value: (p, _, clock) => clock(p.respondedAt) },
   { header: 'participants.sessionsAttended', width: 10, format: '0', value: (p) => p.sessions.length },
   { header: 'participants.sessions', width: 50, value: (p) => list(p.sessions) },
+];
+
+const SESSION_COLUMNS: Column<SessionExportRow>[] = [
+  { header: 'sessions.kind', width: 18, value: (s, t) => t.labelOr(`kind.${s.kind}`, s.kind) },
+  { header: 'sessions.title', width: 40, value: (s) => s.title },
+  { header: 'sessions.startsAt', width: 17, format: DATE_TIME, value: (s, _, clock) => clock(s.startsAt) },
+  { header: 'sessions.endsAt', width: 17, format: DATE_TIME, value: (s, _, clock) => clock(s.endsAt) },
+  { header: 'sessions.location', width: 30, value: (s) => s.location },
 ];
 
 /** The invitation statuses a summary counts, in this order. */
@@ -127,12 +167,13 @@ function sheetWith(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, c
   return sheet;
 }
 
-async function writeRows<Row>(sheet: ExcelJS.Worksheet, columns: Column<Row>[], rows: Iterable<Row> | AsyncIterable<Row>, t: ReportTexts): Promise<void> {
-  for await (const row of rows) sheet.addRow(columns.map((c) => c.value(row, t))).commit();
+/** Rows of cells, their times written by `clock` (UTC unless told). */
+async function writeRows<Row>(sheet: ExcelJS.Worksheet, columns: Column<Row>[], rows: Iterable<Row> | AsyncIterable<Row>, t: ReportTexts, clock: Clock = utc): Promise<void> {
+  for await (const row of rows) sheet.addRow(columns.map((c) => c.value(row, t, clock))).commit();
 }
 
-/** Headers in the language of `t`. */
-const labelled = <Row>(columns: Column<Row>[], t: ReportTexts) => columns.map((c) => ({ ...c, header: t.label(c.header) }));
+/** Headers in the language of `t`, the zone of their times named (`{{zone}}`) when given. */
+const labelled = <Row>(columns: Column<Row>[], t: ReportTexts, zone?: string) => columns.map((c) => ({ ...c, header: t.label(c.header, zone ? { zone } : undefined) }));
 
 /** A sheet name Excel accepts: at most 31 characters, none of \ / ? * [ ] :, and not one already taken. */
 export function sheetName(wanted: string, taken: Set<string>): string {
@@ -168,11 +209,14 @@ export async function writePartnershipsWorkbook(rows: Iterable<PartnershipExport
 
 /**
  * A workshop's participants: first a summary sheet (a row per country with its invitations counted by
- * status, then a row for all countries), then a sheet per country named after it in the language, its
- * participants in the order given. Countries in the language's alphabetical order of their names.
+ * status, then a row for all countries), then the programme (a row per session), then a sheet per
+ * country named after it in the language, its participants in the order given. Countries in the
+ * language's alphabetical order of their names. Every time is the venue's local time, its zone named in
+ * the column's header.
  */
-export async function writeParticipantsWorkbook(participants: ParticipantExportRow[], language: string, output: Writable): Promise<void> {
+export async function writeParticipantsWorkbook({ timeZone, sessions, participants }: ParticipantsExport, language: string, output: Writable): Promise<void> {
   const t = exportTexts(language);
+  const clock = localTo(timeZone);
   const byCountry = new Map<string, ParticipantExportRow[]>();
   for (const p of participants) {
     if (!byCountry.has(p.country)) byCountry.set(p.country, []);
@@ -196,10 +240,14 @@ export async function writeParticipantsWorkbook(participants: ParticipantExportR
   total.commit();
   summary.commit();
 
-  const columns = labelled(PARTICIPANT_COLUMNS, t);
+  const programme = sheetWith(workbook, sheetName(t.label('sheet.sessions'), taken), labelled(SESSION_COLUMNS, t, timeZone));
+  await writeRows(programme, SESSION_COLUMNS, sessions, t, clock);
+  programme.commit();
+
+  const columns = labelled(PARTICIPANT_COLUMNS, t, timeZone);
   for (const country of countries) {
     const sheet = sheetWith(workbook, sheetName(`${country} ${t.country(country)}`, taken), columns);
-    await writeRows(sheet, PARTICIPANT_COLUMNS, byCountry.get(country)!, t);
+    await writeRows(sheet, PARTICIPANT_COLUMNS, byCountry.get(country)!, t, clock);
     sheet.commit();
   }
   await workbook.commit();

@@ -25,6 +25,12 @@ async function bytesOf(write: (output: PassThrough) => Promise<void>): Promise<B
   return Buffer.concat(chunks);
 }
 
+/** The sheets read back, each date to the nearest second: a spreadsheet keeps a day as a fraction, which rounds. */
+async function readToTheSecond(bytes: Buffer) {
+  const toSecond = (cell: unknown) => (cell instanceof Date ? new Date(Math.round(cell.getTime() / 1000) * 1000) : cell);
+  return (await readXlsxFile(bytes)).map((sheet) => ({ ...sheet, data: sheet.data.map((row) => row.map(toSecond)) }));
+}
+
 const sheetXml = (bytes: Buffer, n: number) => strFromU8(unzipSync(new Uint8Array(bytes))[`xl/worksheets/sheet${n}.xml`]);
 
 const PROPOSAL: ProposalExportRow = {
@@ -68,11 +74,11 @@ describe('export workbooks', () => {
   it('writes the header row alone when there is nothing to list', async () => {
     const bytes = await bytesOf((output) => writePartnershipsWorkbook([], 'en', output));
     const [sheet] = await readXlsxFile(bytes);
-    expect(sheet).toEqual({ sheet: 'Partnerships', data: [['Partner institution', 'Institution country', 'Proposal', 'Countries', 'Status', 'Established on', 'Starts on', 'Ends on']] });
+    expect(sheet).toEqual({ sheet: 'Partnerships', data: [['Partner institution', 'Institution country', 'Proposal', 'Countries', 'Status', 'Established on (UTC)', 'Starts on', 'Ends on']] });
     expect(sheetXml(bytes, 1)).toContain('<autoFilter ref="A1:H1"/>');
   });
 
-  it('writes a summary and a sheet per country, countries in the order of their names in the language', async () => {
+  it('writes a summary, the programme and a sheet per country, countries in the order of their names in the language', async () => {
     const person = (fullName: string, country: string, status: string): ParticipantExportRow => ({
       fullName,
       organization: 'Ministry',
@@ -80,23 +86,57 @@ describe('export workbooks', () => {
       country,
       language: 'en',
       status,
-      answeredAt: status === 'accepted' ? new Date('2031-05-01T10:00:00Z') : null,
+      emailedAt: status === 'issued' ? null : new Date('2031-04-30T16:30:00Z'),
+      respondedAt: status === 'accepted' ? new Date('2031-05-01T10:00:00Z') : null,
       sessions: status === 'accepted' ? ['Foundations', 'Field visit'] : [],
     });
     const people = [person('A', 'DE', 'accepted'), person('B', 'EG', 'declined'), person('C', 'DE', 'issued'), person('D', 'DE', 'bounced')];
-    const bytes = await bytesOf((output) => writeParticipantsWorkbook(people, 'fr', output));
-    const sheets = await readXlsxFile(bytes);
+    const sessions = [
+      { kind: 'study', title: 'Foundations', startsAt: new Date('2031-05-05T01:00:00Z'), endsAt: new Date('2031-05-05T04:00:00Z'), location: 'Main auditorium' },
+      { kind: 'field_visit', title: 'Field visit', startsAt: new Date('2031-05-05T16:00:00Z'), endsAt: new Date('2031-05-05T18:30:00Z'), location: null },
+    ];
+    const workbook = { timeZone: 'Asia/Shanghai', sessions, participants: people };
+    const bytes = await bytesOf((output) => writeParticipantsWorkbook(workbook, 'fr', output));
+    const sheets = await readToTheSecond(bytes);
     // "Allemagne" before "Égypte" in French (DE, EG); English would say Egypt before Germany.
-    expect(sheets.map((s) => s.sheet)).toEqual(['Synthèse', 'DE Allemagne', 'EG Égypte']);
+    expect(sheets.map((s) => s.sheet)).toEqual(['Synthèse', 'Séances', 'DE Allemagne', 'EG Égypte']);
     expect(sheets[0].data.slice(1)).toEqual([
       ['DE', 'Allemagne', 1, 0, 0, 1, 1, 3],
       ['EG', 'Égypte', 0, 1, 0, 0, 0, 1],
       [null, 'Tous les pays', 1, 1, 0, 1, 1, 4],
     ]);
-    expect(sheets[1].data[1]).toEqual(['A', 'Ministry', null, 'DE', 'Anglais', 'Acceptée', new Date('2031-05-01T10:00:00Z'), 2, 'Foundations; Field visit']);
-    const english = await readXlsxFile(await bytesOf((output) => writeParticipantsWorkbook(people, 'en', output)));
-    expect(english.map((s) => s.sheet)).toEqual(['Summary', 'EG Egypt', 'DE Germany']);
-    for (const n of [1, 2, 3]) expect(sheetXml(bytes, n)).toMatch(/<pane [^>]*ySplit="1"[^>]*state="frozen"/);
+    // Shanghai is UTC+8: the cells hold the venue's wall-clock time (read back as its figures), the zone in the header.
+    expect(sheets[1].data).toEqual([
+      ['Type', 'Titre', 'Début (Asia/Shanghai)', 'Fin (Asia/Shanghai)', 'Lieu'],
+      ['Étude', 'Foundations', new Date('2031-05-05T09:00:00Z'), new Date('2031-05-05T12:00:00Z'), 'Main auditorium'],
+      ['Visite de terrain', 'Field visit', new Date('2031-05-06T00:00:00Z'), new Date('2031-05-06T02:30:00Z'), null],
+    ]);
+    expect(sheets[2].data[0]).toEqual(['Nom complet', 'Organisation', 'Fonction', 'Pays', 'Langue', 'Statut de l’invitation', 'Envoyée le (Asia/Shanghai)', 'Réponse le (Asia/Shanghai)', 'Séances suivies', 'Séances']);
+    expect(sheets[2].data[1]).toEqual(['A', 'Ministry', null, 'DE', 'Anglais', 'Acceptée', new Date('2031-05-01T00:30:00Z'), new Date('2031-05-01T18:00:00Z'), 2, 'Foundations; Field visit']);
+    expect(sheets[2].data[2].slice(5, 8)).toEqual(['Sans réponse', null, null]);
+    const english = await readToTheSecond(await bytesOf((output) => writeParticipantsWorkbook(workbook, 'en', output)));
+    expect(english.map((s) => s.sheet)).toEqual(['Summary', 'Sessions', 'EG Egypt', 'DE Germany']);
+    expect(english[1].data[0]).toEqual(['Kind', 'Title', 'Starts (Asia/Shanghai)', 'Ends (Asia/Shanghai)', 'Location']);
+    expect(english[1].data[1][0]).toBe('Study');
+    expect(english[3].data[0]).toEqual(['Full name', 'Organisation', 'Position', 'Country', 'Language', 'Invitation status', 'E-mailed (Asia/Shanghai)', 'Responded (Asia/Shanghai)', 'Sessions attended', 'Sessions']);
+    for (const n of [1, 2, 3, 4]) expect(sheetXml(bytes, n)).toMatch(/<pane [^>]*ySplit="1"[^>]*state="frozen"/);
+    expect(sheetXml(bytes, 2)).toContain('<autoFilter ref="A1:E1"/>');
+  });
+
+  it('writes a workshop without sessions or participants as headers alone, and summer time where the venue has it', async () => {
+    const paris = { timeZone: 'Europe/Paris', sessions: [
+      { kind: 'roundtable', title: 'Summer', startsAt: new Date('2031-07-01T07:00:00Z'), endsAt: new Date('2031-07-01T08:00:00Z'), location: null },
+      { kind: 'roundtable', title: 'Winter', startsAt: new Date('2031-01-15T07:00:00Z'), endsAt: new Date('2031-01-15T08:00:00Z'), location: null },
+    ], participants: [] };
+    const sheets = await readToTheSecond(await bytesOf((output) => writeParticipantsWorkbook(paris, 'en', output)));
+    expect(sheets.map((s) => s.sheet)).toEqual(['Summary', 'Sessions']);
+    expect(sheets[0].data.slice(1)).toEqual([[null, 'All countries', 0, 0, 0, 0, 0, 0]]);
+    expect(sheets[1].data.slice(1).map((row) => row.slice(1, 3))).toEqual([
+      ['Summer', new Date('2031-07-01T09:00:00Z')],
+      ['Winter', new Date('2031-01-15T08:00:00Z')],
+    ]);
+    const empty = await readXlsxFile(await bytesOf((output) => writeParticipantsWorkbook({ timeZone: 'UTC', sessions: [], participants: [] }, 'en', output)));
+    expect(empty[1]).toEqual({ sheet: 'Sessions', data: [['Kind', 'Title', 'Starts (UTC)', 'Ends (UTC)', 'Location']] });
   });
 
   it('names sheets as Excel allows: 31 characters at most, no forbidden character, each once', () => {

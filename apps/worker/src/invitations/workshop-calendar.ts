@@ -1,6 +1,7 @@
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import type { ProgrammeSession } from '@passerelle/invitations';
+import { wallClock } from '@passerelle/workshops';
 
 export interface WorkshopCalendar {
   workshopId: string;
@@ -54,14 +55,4 @@ export function workshopCalendar(workshop: WorkshopCalendar): Buffer {
     });
   });
   return Buffer.from(calendar.toString(), 'utf8');
-}
-
-/** An instant as the venue's wall-clock time, `YYYY-MM-DDTHH:mm:ss` without an offset. */
-function wallClock(instant: string, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-      .formatToParts(new Date(instant))
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
 }

@@ -21,6 +21,17 @@ export function localTime(instant: string, timeZone: string, language = 'en'): s
   return format(language, timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(instant));
 }
 
+/**
+ * "2025-10-23T09:00:00": the venue's wall-clock time of an instant, without an offset, for files that
+ * carry the zone beside the time (a calendar's TZID, a workbook's column header).
+ */
+export function wallClock(instant: string, timeZone: string): string {
+  const parts = format('en-GB', timeZone, { hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    .formatToParts(new Date(instant));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value;
+  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}:${part('second')}`;
+}
+
 /** "23 Oct 2025" (or "23 October 2025" when `long`): the day in the zone. */
 export function localDay(instant: string, timeZone: string, language = 'en', long = false): string {
   return format(language, timeZone, { day: 'numeric', month: long ? 'long' : 'short', year: 'numeric' }).format(new Date(instant));

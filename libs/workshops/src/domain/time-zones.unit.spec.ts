@@ -1,5 +1,5 @@
 import { isISO31661Alpha2 } from 'class-validator';
-import { localSessionTimes, localTime, zoneLabel } from './local-time';
+import { localSessionTimes, localTime, wallClock, zoneLabel } from './local-time';
 import { CAPITAL_TIME_ZONES, capitalTimeZone, isTimeZone, workshopTimeZone } from './time-zones';
 
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -41,5 +41,15 @@ describe('local times', () => {
     expect(localSessionTimes('2030-10-23T01:00:00Z', '2030-10-23T04:00:00Z', 'Asia/Shanghai', 'en-GB')).toBe('23 October 2030, 09:00–12:00 China Standard Time');
     expect(localSessionTimes('2030-10-23T01:00:00Z', '2030-10-23T04:00:00Z', 'Asia/Shanghai', 'fr')).toBe('23 octobre 2030, 09:00–12:00 heure normale de la Chine');
     expect(zoneLabel('America/Sao_Paulo', 'en', '2030-10-23T12:00:00Z')).toBe('Brasilia Standard Time (America/Sao_Paulo)');
+  });
+
+  it('gives the wall-clock time at the venue, midnight as 00, the day as the venue has it', () => {
+    expect(wallClock('2030-10-23T01:00:00Z', 'Asia/Shanghai')).toBe('2030-10-23T09:00:00');
+    expect(wallClock('2030-10-22T16:00:05.900Z', 'Asia/Shanghai')).toBe('2030-10-23T00:00:05');
+    expect(wallClock('2030-10-23T01:30:00Z', 'America/Sao_Paulo')).toBe('2030-10-22T22:30:00');
+    // Summer time: Paris is UTC+2 in July and UTC+1 in January.
+    expect(wallClock('2030-07-01T10:00:00Z', 'Europe/Paris')).toBe('2030-07-01T12:00:00');
+    expect(wallClock('2030-01-01T10:00:00Z', 'Europe/Paris')).toBe('2030-01-01T11:00:00');
+    expect(wallClock('2030-01-01T10:00:00Z', 'UTC')).toBe('2030-01-01T10:00:00');
   });
 });
