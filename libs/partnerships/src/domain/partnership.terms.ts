@@ -6,9 +6,12 @@ export function utcDate(moment: string | number): CalendarDate {
   return new Date(moment).toISOString().slice(0, 10);
 }
 
-/** True for a real `YYYY-MM-DD` date (not 2031-02-30). */
+/**
+ * True for a real `YYYY-MM-DD` date (not 2031-02-30), from 0001-01-01: JavaScript writes a year 0000,
+ * but PostgreSQL has no year 0, and a term the read model cannot store would stop its projection.
+ */
 export function isCalendarDate(value: unknown): value is CalendarDate {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || value.startsWith('0000')) return false;
   const date = new Date(`${value}T00:00:00.000Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
