@@ -14,10 +14,13 @@ const fields: ProposalFields = {
   workshopId: 'w-1',
   durationMonths: 18,
   budget: { amount: 250000, currency: 'EUR' },
+  callId: null,
 };
+/** A draft that names no call records no callId. */
+const { callId: _noCall, ...draftedFields } = fields;
 const drafted: ProposalEvent = {
   type: 'ProposalDrafted',
-  data: { proposalId: P, institutionId: 'pi-1', authorId: 'u-partner', ...fields, draftedAt: '2025-09-01T08:00:00Z' },
+  data: { proposalId: P, institutionId: 'pi-1', authorId: 'u-partner', ...draftedFields, draftedAt: '2025-09-01T08:00:00Z' },
 };
 const submitted: ProposalEvent = { type: 'ProposalSubmitted', data: { proposalId: P, round: 1, submitterId: 'u-partner', submittedAt: at } };
 const changesRequested = (round: number): ProposalEvent => ({
