@@ -37,7 +37,7 @@ export class CallsController {
     const closesAt = new Date(body.closesAt);
     if (closesAt.getTime() <= opensAt.getTime()) errors.push({ field: 'closesAt', message: 'closesAt must be after opensAt' });
     else if (closesAt.getTime() <= now) errors.push({ field: 'closesAt', message: 'closesAt must be in the future' });
-    if (body.workshopId !== undefined && (await this.store.streamVersion(workshopStream(body.workshopId))) === 0) {
+    if (typeof body.workshopId === 'string' && (await this.store.streamVersion(workshopStream(body.workshopId))) === 0) {
       errors.push({ field: 'workshopId', message: 'is not a workshop' });
     }
     if (errors.length > 0) throw new ValidationProblem(errors);
