@@ -1,5 +1,10 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { CALL_CLOSING_QUEUE, callClosingJobId } from '@passerelle/calls';
+import { MetricsRegistry } from '@passerelle/platform';
 import { waitFor } from '@passerelle/testing';
 import { CallClosingTimer } from '../apps/worker/src/calls/call-closing.timer';
+import { ReconcileTimer } from '../apps/worker/src/reconcile/reconcile.timer';
 import { bearer, type Headers, partnerInstitution } from './support/callers';
 import { type Stack, startStack } from './support/stack';
 
@@ -196,5 +201,23 @@ describe('calls for proposals', () => {
     expect(await audit(firstAnswer.body.id)).toHaveLength(1);
     await stack.http.post('/api/calls').set(first.headers).send(body).expect(403);
     await stack.http.post('/api/calls').send(body).expect(401);
+  });
+
+  it("queues a call's closing job again when Redis lost it", async () => {
+    const opened = await openCall({ opensAt: inSeconds(-5), closesAt: inSeconds(3600) });
+    const { closesAt } = (await stack.http.get(`/api/calls/${opened.id}`).set(staff).set('X-Min-Position', String(opened.position)).expect(200)).body;
+    const queue = stack.worker!.get<Queue>(getQueueToken(CALL_CLOSING_QUEUE), { strict: false });
+    const jobId = callClosingJobId(opened.id, closesAt);
+    const queued = await waitFor(() => queue.getJob(jobId), { timeoutMs: 30_000, what: 'the closing job queued' });
+    expect(await queued.getState()).toBe('delayed');
+    await queued.remove();
+
+    await waitFor(() => stack.worker!.get(ReconcileTimer).runPass(), { what: 'a reconcile pass that ran' });
+    const again = await queue.getJob(jobId);
+    expect({ state: await again?.getState(), data: again?.data }).toEqual({ state: 'delayed', data: { callId: opened.id, closesAt, correlationId: `reconcile:${jobId}` } });
+    // Due at the call's closing time, not before.
+    expect(Math.abs(again!.timestamp + again!.delay - Date.parse(closesAt))).toBeLessThan(5_000);
+    const metric = await stack.worker!.get(MetricsRegistry).getSingleMetricAsString('reconciled_jobs_total');
+    expect(metric).toMatch(/reconciled_jobs_total\{kind="call-closing"\} 1/);
   });
 });
