@@ -219,5 +219,39 @@ describe('calls for proposals', () => {
     expect(Math.abs(again!.timestamp + again!.delay - Date.parse(closesAt))).toBeLessThan(5_000);
     const metric = await stack.worker!.get(MetricsRegistry).getSingleMetricAsString('reconciled_jobs_total');
     expect(metric).toMatch(/reconciled_jobs_total\{kind="call-closing"\} 1/);
+    // The API's metrics count the queue's jobs: this one, delayed.
+    const scraped = await stack.http.get('/metrics').expect(200);
+    expect(scraped.text).toMatch(/queue_jobs\{queue="call-closing",state="delayed"\} [1-9]\d*/);
+  });
+
+  it('is closed at its time by the sweep when its job is lost, still once', async () => {
+    const queue = stack.worker!.get<Queue>(getQueueToken(CALL_CLOSING_QUEUE), { strict: false });
+    // No closing job runs meanwhile, even one the reconciler might queue again: the sweep alone closes it.
+    await queue.pause();
+    try {
+      const opened = await openCall({ opensAt: inSeconds(-5), closesAt: inSeconds(2) });
+      const { closesAt } = (await stack.http.get(`/api/calls/${opened.id}`).set(staff).set('X-Min-Position', String(opened.position)).expect(200)).body;
+      const job = await waitFor(() => queue.getJob(callClosingJobId(opened.id, closesAt)), { timeoutMs: 30_000, what: 'the closing job queued' });
+      await job.remove();
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(closesAt) - Date.now()) + 50));
+
+      // Past its time it reads closed and takes no proposal, though nothing has recorded it yet.
+      expect((await stack.http.get(`/api/calls/${opened.id}`).set(staff).expect(200)).body).toMatchObject({ status: 'closed', closedAt: null, closedBy: null });
+      const late = await draft(first.headers, { callId: opened.id });
+      expect({ status: late.status, code: late.body.code }).toEqual({ status: 409, code: 'call_closed' });
+      expect(await audit(opened.id)).toHaveLength(1);
+
+      const timer = stack.worker!.get(CallClosingTimer);
+      expect(await timer.runPass()).toEqual({ closed: 1 });
+      expect(await timer.runPass()).toEqual({ closed: 0 });
+      const events = await audit(opened.id);
+      expect(events.map((e) => [e.type, e.data.by ?? null, e.metadata.actor])).toEqual([
+        ['CallOpened', null, expect.any(String)],
+        ['CallClosed', 'deadline', 'call-closing'],
+      ]);
+      expect(events[1].data.closedAt).toBe(closesAt);
+    } finally {
+      await queue.resume();
+    }
   });
 });
