@@ -31,6 +31,8 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
   let c: Callers;
   let staff: Record<string, string>;
   let workshop: Awaited<ReturnType<typeof workshopIn>>;
+  /** A call for proposals, one proposal to it, approved into a partnership. */
+  let call: { id: string; title: string };
   const people = [
     { ...PARTICIPANT, fullName: 'Chanda Mwale', email: 'chanda@ministry.zm.test', country: 'ZM', position: 'Director' },
     { ...PARTICIPANT, fullName: 'Awa Ndiaye', email: 'awa@gouv.sn.test', country: 'SN', organization: 'Ministère du Numérique', language: 'fr' },
@@ -48,6 +50,20 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
     await stack.http.post(`/api/proposals/${budgeted}/reviews`).set(c.headers.admin).send({ score: 5, recommendation: 'approve', comment: 'Strong' }).expect(201);
     await c.partnership('active');
     await c.proposal('draft', { title: '=HYPERLINK("http://evil.test","click")' });
+    const hour = 3_600_000;
+    const opened = await stack.http
+      .post('/api/calls')
+      .set(staff)
+      .send({ title: 'Smart farming 2031', summary: 'Sensors for smallholders.', sectors: ['agriculture'], countries: ['ZM'], opensAt: new Date(Date.now() - hour).toISOString(), closesAt: new Date(Date.now() + hour).toISOString() })
+      .expect(201);
+    call = { id: opened.body.id, title: 'Smart farming 2031' };
+    const toCall = await c.proposal('submitted', { title: 'Farm sensors', callId: call.id });
+    await declareNoConflict(stack, toCall, staff);
+    await stack.http.post(`/api/proposals/${toCall}/approve`).set(staff).expect(200);
+    await waitFor(async () => ((await stack.http.get('/api/partnerships?limit=500').set(staff)).body.items ?? []).some((p: { proposalId: string }) => p.proposalId === toCall), {
+      timeoutMs: 30_000,
+      what: 'the partnership of the proposal to the call',
+    });
     workshop = await workshopIn(stack, 'registration_open', {}, people);
     // Awa accepts (an answer with its time), then the workshop starts and she attends the study session.
     await waitFor(() => stack.smtp.to(people[1].email).length >= 1, { timeoutMs: 30_000, what: "Awa's invitation" });
@@ -118,8 +134,10 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
     const list = (await stack.http.get('/api/proposals?limit=500').set(staff).expect(200)).body.items as { id: string }[];
     expect(rows).toHaveLength(list.length);
     const institutions = new Map<string, { name: string; country: string }>();
+    const calls = new Map<string, string>();
     for (const [index, item] of list.entries()) {
       const p = (await stack.http.get(`/api/proposals/${item.id}`).set(staff).expect(200)).body;
+      if (p.callId && !calls.has(p.callId)) calls.set(p.callId, (await stack.http.get(`/api/calls/${p.callId}`).set(staff).expect(200)).body.title);
       if (!institutions.has(p.institutionId)) institutions.set(p.institutionId, (await stack.http.get(`/api/partner-institutions/${p.institutionId}`).set(staff).expect(200)).body);
       const institution = institutions.get(p.institutionId)!;
       const scores = p.reviews.filter((r: { round: number }) => r.round === p.round).map((r: { score: number }) => r.score);
@@ -128,7 +146,7 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
         p.title,
         institution.name,
         institution.country,
-        null,
+        p.callId ? calls.get(p.callId) : null,
         l[`proposal.${p.status}`],
         p.round,
         scores.length ? scores.reduce((a: number, b: number) => a + b, 0) / scores.length : null,
@@ -149,14 +167,21 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
     // A title that a spreadsheet would take for a formula stays text: no cell of the sheet holds a formula.
     expect(rows.map((row) => row[0])).toContain('=HYPERLINK("http://evil.test","click")');
     expect(book.xml['xl/worksheets/sheet1.xml']).not.toMatch(/<f[ >]/);
+    // The proposal to the call has its title in the Call column; the others an empty cell.
+    expect(rows.filter((row) => row[3] !== null).map((row) => [row[0], row[3]])).toEqual([['Farm sensors', call.title]]);
   });
 
-  it('filters the proposals and partnerships by country, and takes a call id (which limits nothing yet)', async () => {
+  it('filters the proposals and partnerships by country and by call', async () => {
     const sn = (await download('/api/exports/proposals.xlsx?country=sn')).sheets[0].data.slice(1);
     expect(sn.map((row) => row[0])).toEqual(['Clinics online']);
-    const all = (await download('/api/exports/proposals.xlsx')).sheets[0].data.length;
-    const withCall = (await download('/api/exports/proposals.xlsx?callId=0b7f3c1e-5a2d-4c8e-9f6a-1d2b3c4e5f60')).sheets[0].data.length;
-    expect(withCall).toBe(all);
+    const toCall = (await download(`/api/exports/proposals.xlsx?callId=${call.id}`)).sheets[0].data.slice(1);
+    expect(toCall.map((row) => [row[0], row[3]])).toEqual([['Farm sensors', call.title]]);
+    expect((await download(`/api/exports/proposals.xlsx?callId=${call.id}&country=SN`)).sheets[0].data).toHaveLength(1);
+    expect((await download('/api/exports/proposals.xlsx?callId=0b7f3c1e-5a2d-4c8e-9f6a-1d2b3c4e5f60')).sheets[0].data).toHaveLength(1);
+    const partnershipsToCall = (await download(`/api/exports/partnerships.xlsx?callId=${call.id}`)).sheets[0].data;
+    expect(partnershipsToCall).toHaveLength(2);
+    expect(partnershipsToCall[1]).toContain('Farm sensors');
+    expect((await download('/api/exports/partnerships.xlsx?callId=0b7f3c1e-5a2d-4c8e-9f6a-1d2b3c4e5f60')).sheets[0].data).toHaveLength(1);
     expect((await download('/api/exports/partnerships.xlsx?country=SN')).sheets[0].data).toHaveLength(1);
     expect((await download('/api/exports/partnerships.xlsx?country=ZM')).sheets[0].data.length).toBeGreaterThan(1);
   });

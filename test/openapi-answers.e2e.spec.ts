@@ -153,4 +153,40 @@ describe('answers as the OpenAPI document describes them', () => {
     await documented('PATCH /api/partnerships/{id}/term', http.patch(`/api/partnerships/${established}/term`).set(admin).send({ startsOn: '2020-01-01', endsOn: '2099-06-30' }), 200);
     await documented('POST /api/partnerships/{id}/conclude', http.post(`/api/partnerships/${established}/conclude`).set(admin).send({}), 200);
   });
+
+  it('calls for proposals, and a proposal to one', async () => {
+    const http = stack.http;
+    const hour = 3_600_000;
+    const call = {
+      title: 'Digital health 2031',
+      summary: 'Proposals on digital health.',
+      sectors: ['health'],
+      countries: ['SN'],
+      opensAt: new Date(Date.now() - hour).toISOString(),
+      closesAt: new Date(Date.now() + hour).toISOString(),
+      budgetCeiling: { amount: 5000, currency: 'EUR' },
+    };
+    await documented('POST /api/calls', http.post('/api/calls').set(admin).send({ ...call, closesAt: call.opensAt }), 400);
+    const opened = await documented('POST /api/calls', http.post('/api/calls').set(admin).send(call), 201);
+    const scheduled = await documented('POST /api/calls', http.post('/api/calls').set(admin).send({ ...call, opensAt: new Date(Date.now() + hour).toISOString(), closesAt: new Date(Date.now() + 2 * hour).toISOString(), budgetCeiling: undefined }), 201);
+    await documented('GET /api/calls', http.get('/api/calls?status=open').set(admin).set(after(scheduled.position)), 200);
+    await documented('GET /api/calls/{id}', http.get(`/api/calls/${opened.id}`).set(admin).set(after(scheduled.position)), 200);
+    await documented('GET /api/calls/{id}', http.get(`/api/calls/${scheduled.id}`).set(admin), 200);
+
+    const contact = { fullName: 'Fatou Sarr', email: 'fatou.docs@ucad.sn.test', language: 'fr' };
+    await http.post('/api/partner-institutions').set(admin).send({ name: 'UCAD Santé', country: 'SN', contact }).expect(201);
+    await http.post('/api/auth/activate').send({ token: activationTokenIn(await mailTo(contact.email)), password: PARTNER_PASSWORD }).expect(200);
+    const login = await http.post('/api/auth/login').send({ email: contact.email, password: PARTNER_PASSWORD }).expect(200);
+    const partner = { Authorization: `Bearer ${login.body.accessToken}` };
+    await documented('GET /api/calls', http.get('/api/calls').set(partner), 200);
+    await documented('GET /api/calls/{id}', http.get(`/api/calls/${scheduled.id}`).set(partner), 404);
+    const fields = { title: 'Rural screening', summary: 'Screening in clinics.', sectors: ['health'], countries: ['SN'], durationMonths: 12, callId: opened.id };
+    await documented('POST /api/proposals', http.post('/api/proposals').set(partner).send({ ...fields, budget: { amount: 9000, currency: 'EUR' } }), 409);
+    const proposal = await documented('POST /api/proposals', http.post('/api/proposals').set(partner).send({ ...fields, budget: { amount: 4000, currency: 'EUR' } }), 201);
+    await documented('GET /api/proposals/{id}', http.get(`/api/proposals/${proposal.id}`).set(partner).set(after(proposal.position)), 200);
+    await documented('GET /api/proposals', http.get(`/api/proposals?callId=${opened.id}`).set(partner), 200);
+    await documented('POST /api/calls/{id}/close', http.post(`/api/calls/${opened.id}/close`).set(admin).send({ reason: 'Budget reallocated' }), 200);
+    await documented('POST /api/calls/{id}/close', http.post(`/api/calls/${opened.id}/close`).set(admin).send({}), 409);
+    await documented('POST /api/proposals/{id}/submit', http.post(`/api/proposals/${proposal.id}/submit`).set(partner), 409);
+  });
 });

@@ -9,6 +9,8 @@ import { AppConfig, PlatformHttpModule, PlatformModule, queueConnection } from '
 import { PartnersModule } from '@passerelle/partners';
 import { PartnershipsModule } from '@passerelle/partnerships';
 import { ProposalsModule } from '@passerelle/proposals';
+import { CallsModule } from '@passerelle/calls';
+import { CallsController } from './calls/calls.controller';
 import { ReportingModule } from '@passerelle/reporting';
 import { AccountsController } from './accounts/accounts.controller';
 import { LoginLocksController } from './accounts/login-locks.controller';
@@ -51,11 +53,12 @@ export class ApiModule {
         InvitationsModule,
         PartnersModule,
         ProposalsModule,
+        CallsModule,
         PartnershipsModule,
         ReportingModule,
         QueueBoardModule,
       ],
-      controllers: [AccountsController, LoginLocksController, WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, PartnershipsController, ActivationController, MinistriesController, ReportsController, PrivacyController, PersonalDataExportController, ExportsController],
+      controllers: [AccountsController, LoginLocksController, WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, CallsController, PartnershipsController, ActivationController, MinistriesController, ReportsController, PrivacyController, PersonalDataExportController, ExportsController],
       providers: [OperationsMetrics, ExportQueries],
     };
   }

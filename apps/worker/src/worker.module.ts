@@ -8,6 +8,7 @@ import { MailModule } from '@passerelle/mail';
 import { PersonalDataModule } from '@passerelle/personal-data';
 import { AppConfig, IdempotencyKeyPurge, IdsOnlyWorker, JobReconciler, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
 import { ActivationMailReconciled, InstitutionReadModelProjection, PartnerAccountsReactor, PartnersModule } from '@passerelle/partners';
+import { CallClosingReactor, CallReadModelProjection, CallsModule } from '@passerelle/calls';
 import { PartnershipExpiry, PartnershipPolicy, PartnershipReadModelProjection, PartnershipsModule } from '@passerelle/partnerships';
 import { DecisionMailReconciled, ProposalNotificationsReactor, ProposalReadModelProjection, ProposalsModule } from '@passerelle/proposals';
 import { MinistryReadModelProjection, ReportingModule, ReportingWorkerModule, ReportReactor } from '@passerelle/reporting';
@@ -21,6 +22,8 @@ import { SmtpStartCheck } from './mail/smtp-start-check';
 import { ReconcileTimer } from './reconcile/reconcile.timer';
 import { IdempotencyKeyPurgeTimer } from './idempotency/idempotency-key-purge.timer';
 import { PartnershipExpiryTimer } from './partnerships/partnership-expiry.timer';
+import { CallClosingProcessor } from './calls/call-closing.processor';
+import { CallClosingTimer } from './calls/call-closing.timer';
 import { PersonalDataRetention } from './privacy/personal-data-retention';
 import { PersonalDataRetentionProcessor, RETENTION_QUEUE } from './privacy/personal-data-retention.processor';
 
@@ -47,6 +50,7 @@ export class WorkerModule {
         AccountsModule,
         InvitationsWorkerModule,
         PartnersModule,
+        CallsModule,
         ReportingWorkerModule,
         SubscriptionsModule.register(
           [
@@ -61,11 +65,13 @@ export class WorkerModule {
             PartnershipPolicy,
             MinistryReadModelProjection,
             ReportReactor,
+            CallReadModelProjection,
+            CallClosingReactor,
           ],
-          [WorkshopsModule, InvitationsWorkerModule, PartnersModule, ProposalsModule, PartnershipsModule, ReportingModule],
+          [WorkshopsModule, InvitationsWorkerModule, PartnersModule, ProposalsModule, PartnershipsModule, ReportingModule, CallsModule],
         ),
       ],
-      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor, MailAttemptsLog, SmtpStartCheck, JobReconciler, ReconcileTimer, IdempotencyKeyPurge, IdempotencyKeyPurgeTimer, ActivationMailReconciled, DecisionMailReconciled, ErasedAccountClosure, PersonalDataRetention, PersonalDataRetentionProcessor, PartnershipExpiry, PartnershipExpiryTimer],
+      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor, MailAttemptsLog, SmtpStartCheck, JobReconciler, ReconcileTimer, IdempotencyKeyPurge, IdempotencyKeyPurgeTimer, ActivationMailReconciled, DecisionMailReconciled, ErasedAccountClosure, PersonalDataRetention, PersonalDataRetentionProcessor, PartnershipExpiry, PartnershipExpiryTimer, CallClosingProcessor, CallClosingTimer],
     };
   }
 }

@@ -49,12 +49,14 @@ export function describeError(err: unknown): string {
 
 /**
  * A decider refused a command: the request was understood but breaks a business rule
- * (HTTP 409). `code` is a stable identifier clients may rely on.
+ * (HTTP 409). `code` is a stable identifier clients may rely on; `errors`, when given, name the fields
+ * the rule refused (a proposal outside its call's terms names each field that is).
  */
 export class DomainError extends Error {
   constructor(
     message: string,
     readonly code = 'domain_rule_violated',
+    readonly errors?: readonly { field: string; message: string }[],
   ) {
     super(message);
     this.name = 'DomainError';

@@ -1,4 +1,5 @@
 import { personalDataRegistry } from '@passerelle/event-store-core';
+import { callPersonalData } from '@passerelle/calls';
 import { invitationPersonalData } from '@passerelle/invitations';
 import { queueActionPersonalData } from '@passerelle/operations';
 import { partnerInstitutionPersonalData } from '@passerelle/partners';
@@ -15,6 +16,7 @@ import { workshopPersonalData } from '@passerelle/workshops';
  * This library sits above the contexts: none of them may import it.
  */
 export const PERSONAL_DATA_REGISTRY = personalDataRegistry({
+  calls: callPersonalData,
   invitations: invitationPersonalData,
   operations: queueActionPersonalData,
   partners: partnerInstitutionPersonalData,

@@ -1,4 +1,5 @@
 import { PERSONAL_DATA_REGISTRY } from './personal-data.registry';
+import { callPersonalData } from '@passerelle/calls';
 import { invitationPersonalData } from '@passerelle/invitations';
 import { queueActionPersonalData } from '@passerelle/operations';
 import { partnerInstitutionPersonalData } from '@passerelle/partners';
@@ -10,6 +11,7 @@ import { workshopPersonalData } from '@passerelle/workshops';
 
 describe('the registry of personal data', () => {
   const declarations = [
+    callPersonalData,
     invitationPersonalData,
     queueActionPersonalData,
     partnerInstitutionPersonalData,

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccountsModule } from '@passerelle/accounts';
+import { CallsModule } from '@passerelle/calls';
 import { NOTIFICATION_MAIL_QUEUE } from '@passerelle/mail';
 import { ChangeProposalHandler } from './application/change-proposal';
 import { ProposalRecipients } from './application/proposal-recipients';
@@ -13,7 +14,7 @@ import { ProposalPastQueries } from './infrastructure/proposal-past.queries';
 const queues = BullModule.registerQueue({ name: NOTIFICATION_MAIL_QUEUE });
 
 @Module({
-  imports: [CqrsModule, AccountsModule, queues],
+  imports: [CqrsModule, AccountsModule, CallsModule, queues],
   providers: [ChangeProposalHandler, ProposalRecipients, ProposalQueries, ProposalPastQueries, ProposalReadModelProjection, ProposalNotificationsReactor],
   exports: [ProposalQueries, ProposalPastQueries, ProposalReadModelProjection, ProposalNotificationsReactor],
 })

@@ -25,7 +25,7 @@ export class ParticipantsExportQueryDto {
 export class ExportQueryDto extends ParticipantsExportQueryDto {
   @ApiPropertyOptional({
     format: 'uuid',
-    description: 'a call for proposals; accepted and checked, but it limits nothing yet: calls for proposals are not recorded yet',
+    description: 'only the proposals to this call for proposals (partnerships: whose proposal answers it)',
   })
   @IsOptional() @IsUUID('all', { message: '$property must be a UUID' })
   callId?: string;
@@ -54,11 +54,11 @@ export class ExportsController {
 
   constructor(private readonly exports: ExportQueries) {}
 
-  @ApiWorkbookAnswer('Download the proposals as a workbook: status, reviews, approvals, sectors, countries, budget', [400, 401, 403])
+  @ApiWorkbookAnswer('Download the proposals as a workbook: call, status, reviews, approvals, sectors, countries, budget', [400, 401, 403])
   @Get('exports/proposals.xlsx')
   async proposals(@Query() query: ExportQueryDto, @Res() response: Response): Promise<void> {
     const language = query.language ?? 'en';
-    const rows = await started(this.exports.proposals({ country: query.country }));
+    const rows = await started(this.exports.proposals({ country: query.country, callId: query.callId }));
     this.send(response, fileName('proposals', language, query.country), (output) => writeProposalsWorkbook(whileOpen(rows, output), language, output));
   }
 
@@ -66,7 +66,7 @@ export class ExportsController {
   @Get('exports/partnerships.xlsx')
   async partnerships(@Query() query: ExportQueryDto, @Res() response: Response): Promise<void> {
     const language = query.language ?? 'en';
-    const rows = await started(this.exports.partnerships({ country: query.country }));
+    const rows = await started(this.exports.partnerships({ country: query.country, callId: query.callId }));
     this.send(response, fileName('partnerships', language, query.country), (output) => writePartnershipsWorkbook(whileOpen(rows, output), language, output));
   }
 

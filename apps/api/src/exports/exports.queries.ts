@@ -8,32 +8,35 @@ import type { ParticipantsExport, PartnershipExportRow, ProposalExportRow } from
 export interface ExportFilter {
   /** Only the proposals (partnerships: whose proposal) naming this country (ISO 3166-1 alpha-2). */
   country?: string;
+  /** Only the proposals to this call (partnerships: whose proposal answers it). */
+  callId?: string;
 }
 
 /** Rows fetched from the cursor at a time: what an export holds in memory at most, whatever its size. */
 const BATCH = 1000;
 
 /**
- * The proposals, newest first, with their institution, the number and mean score of their current
- * round's reviews and their current approvals. Calls for proposals do not exist yet: no call is read.
+ * The proposals, newest first, with their institution, the title of the call they answer, the number and
+ * mean score of their current round's reviews and their current approvals. $1 a country, $2 a call.
  */
 const PROPOSALS_SQL = `SELECT p.id, p.title, p.status, p.round, p.sectors, p.countries, p.duration_months, p.budget, p.created_at, p.updated_at,
-    i.name AS institution, i.country AS institution_country, jsonb_array_length(p.approvals) AS approvals, r.n AS reviews, r.average
+    i.name AS institution, i.country AS institution_country, c.title AS call, jsonb_array_length(p.approvals) AS approvals, r.n AS reviews, r.average
   FROM proposals p
   LEFT JOIN partner_institutions i ON i.id = p.institution_id
+  LEFT JOIN calls c ON c.id = p.call_id
   LEFT JOIN LATERAL (
     SELECT count(*)::int AS n, avg((x->>'score')::numeric)::float8 AS average
     FROM jsonb_array_elements(p.reviews) x WHERE (x->>'round')::int = p.round
   ) r ON true
-  WHERE $1::text IS NULL OR p.countries @> jsonb_build_array($1::text)
+  WHERE ($1::text IS NULL OR p.countries @> jsonb_build_array($1::text)) AND ($2::uuid IS NULL OR p.call_id = $2)
   ORDER BY p.created_at DESC, p.id DESC`;
 
-/** The partnerships, newest first, with their institution and the proposal they came from. */
+/** The partnerships, newest first, with their institution and the proposal they came from; $1 a country, $2 the call of that proposal. */
 const PARTNERSHIPS_SQL = `SELECT s.id, s.status, s.established_at, s.starts_on::text AS starts_on, s.ends_on::text AS ends_on, i.name AS institution, i.country AS institution_country, p.title AS proposal, p.countries
   FROM partnerships s
   LEFT JOIN partner_institutions i ON i.id = s.institution_id
   LEFT JOIN proposals p ON p.id = s.proposal_id
-  WHERE $1::text IS NULL OR p.countries @> jsonb_build_array($1::text)
+  WHERE ($1::text IS NULL OR p.countries @> jsonb_build_array($1::text)) AND ($2::uuid IS NULL OR p.call_id = $2)
   ORDER BY s.established_at DESC, s.id DESC`;
 
 /**
@@ -62,14 +65,14 @@ async function* cursorRows(pool: Pool, sql: string, params: unknown[]): AsyncGen
   }
 }
 
-/** The proposals workbook's rows, read from the read models (proposals, partner_institutions). */
+/** The proposals workbook's rows, read from the read models (proposals, partner_institutions, calls). */
 export function proposalExportRows(pool: Pool, filter: ExportFilter = {}): AsyncGenerator<ProposalExportRow> {
-  return mapRows(cursorRows(pool, PROPOSALS_SQL, [filter.country ?? null]), (row) => ({
+  return mapRows(cursorRows(pool, PROPOSALS_SQL, [filter.country ?? null, filter.callId ?? null]), (row) => ({
     id: row.id,
     title: row.title,
     institution: row.institution,
     institutionCountry: row.institution_country,
-    call: null,
+    call: row.call ?? null,
     status: row.status,
     round: row.round,
     averageScore: row.average,
@@ -86,7 +89,7 @@ export function proposalExportRows(pool: Pool, filter: ExportFilter = {}): Async
 
 /** The partnerships workbook's rows, read from the read models (partnerships, partner_institutions, proposals). */
 export function partnershipExportRows(pool: Pool, filter: ExportFilter = {}): AsyncGenerator<PartnershipExportRow> {
-  return mapRows(cursorRows(pool, PARTNERSHIPS_SQL, [filter.country ?? null]), (row) => ({
+  return mapRows(cursorRows(pool, PARTNERSHIPS_SQL, [filter.country ?? null, filter.callId ?? null]), (row) => ({
     id: row.id,
     institution: row.institution,
     institutionCountry: row.institution_country,

@@ -10,7 +10,7 @@ export interface ProposalExportRow {
   title: string;
   institution: string | null;
   institutionCountry: string | null;
-  /** The call for proposals it answers: always null until calls for proposals exist. */
+  /** The title of the call for proposals it answers; null (an empty cell) for a proposal to no call. */
   call: string | null;
   status: string;
   round: number;

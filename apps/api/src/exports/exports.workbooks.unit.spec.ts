@@ -38,7 +38,7 @@ const PROPOSAL: ProposalExportRow = {
   title: '@SUM(1+1)',
   institution: 'Université de Dakar',
   institutionCountry: 'SN',
-  call: null,
+  call: 'Santé numérique 2031',
   status: 'changes_requested',
   round: 2,
   averageScore: 3.25,
@@ -54,16 +54,18 @@ const PROPOSAL: ProposalExportRow = {
 
 describe('export workbooks', () => {
   it('writes a proposal with numbers as numbers, dates as dates and French headers and statuses', async () => {
-    const bytes = await bytesOf((output) => writeProposalsWorkbook([PROPOSAL, { ...PROPOSAL, id: 'p2', averageScore: null, budget: null, reviews: 0 }], 'fr', output));
+    const bytes = await bytesOf((output) => writeProposalsWorkbook([PROPOSAL, { ...PROPOSAL, id: 'p2', call: null, averageScore: null, budget: null, reviews: 0 }], 'fr', output));
     const [sheet] = await readXlsxFile(bytes);
     expect(sheet.sheet).toBe('Propositions');
     const [header, row, bare] = sheet.data;
     expect(header[0]).toBe('Titre');
+    expect(header[3]).toBe('Appel à propositions');
     expect(header[6]).toBe('Note moyenne des évaluations');
-    expect(row).toEqual(['@SUM(1+1)', 'Université de Dakar', 'SN', null, 'Modifications demandées', 2, 3.25, 4, 0, 'healthcare; education', 'SN; CI', 18, 98765.43, 'XOF', expect.any(Date), expect.any(Date)]);
+    expect(row).toEqual(['@SUM(1+1)', 'Université de Dakar', 'SN', 'Santé numérique 2031', 'Modifications demandées', 2, 3.25, 4, 0, 'healthcare; education', 'SN; CI', 18, 98765.43, 'XOF', expect.any(Date), expect.any(Date)]);
     // A spreadsheet keeps days as a fraction: the instant comes back to the millisecond's rounding.
     expect(Math.abs((row[14] as unknown as Date).getTime() - PROPOSAL.createdAt.getTime())).toBeLessThan(2);
-    expect([bare[6], bare[7], bare[12], bare[13]]).toEqual([null, 0, null, null]);
+    // No call, no score, no budget: empty cells.
+    expect([bare[3], bare[6], bare[7], bare[12], bare[13]]).toEqual([null, null, 0, null, null]);
     const xml = sheetXml(bytes, 1);
     expect(xml).toMatch(/<pane [^>]*ySplit="1"[^>]*state="frozen"/);
     expect(xml).toContain('<autoFilter ref="A1:P1"/>');

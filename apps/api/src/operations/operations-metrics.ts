@@ -6,6 +6,7 @@ import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE } from '@passerelle/i
 import { NOTIFICATION_MAIL_QUEUE } from '@passerelle/mail';
 import { EventStorePool, MetricsRegistry } from '@passerelle/platform';
 import { REPORT_QUEUE } from '@passerelle/reporting';
+import { CALL_CLOSING_QUEUE } from '@passerelle/calls';
 
 /**
  * Queue depth and failures per queue, and how far each subscription (projection or reactor) is behind
@@ -20,8 +21,9 @@ export class OperationsMetrics {
     @InjectQueue(INVITATION_REMINDERS_QUEUE) reminders: Queue,
     @InjectQueue(NOTIFICATION_MAIL_QUEUE) notifications: Queue,
     @InjectQueue(REPORT_QUEUE) reports: Queue,
+    @InjectQueue(CALL_CLOSING_QUEUE) callClosing: Queue,
   ) {
-    const queues = [mail, reminders, notifications, reports];
+    const queues = [mail, reminders, notifications, reports, callClosing];
     new Gauge({
       name: 'queue_jobs',
       help: 'Jobs per queue and state',

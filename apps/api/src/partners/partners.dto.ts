@@ -113,6 +113,14 @@ export class CreateProposalDto {
   @ApiPropertyOptional({ type: BudgetDto })
   @IsOptional() @IsObject() @ValidateNested() @Type(() => BudgetDto)
   budget?: BudgetDto;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'the call for proposals it answers: an unknown call is a 400 naming callId; a call that is not open a 409 `call_closed`; sectors, countries or a budget outside its terms a 409 `call_ineligible` naming the fields',
+  })
+  @IsOptional() @IsUUID()
+  callId?: string;
 }
 
 /** Any of the fields, each one left out or valid: null only clears what may be absent (workshopId, budget). */
@@ -168,6 +176,10 @@ export class ProposalListQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: PROPOSAL_STATUSES })
   @IsOptional() @IsIn(PROPOSAL_STATUSES)
   status?: (typeof PROPOSAL_STATUSES)[number];
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'only the proposals to this call' })
+  @IsOptional() @IsUUID()
+  callId?: string;
 }
 
 export class ActivateDto {

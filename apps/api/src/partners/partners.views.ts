@@ -46,6 +46,7 @@ export class ProposalView {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) workshopId: string | null;
   @ApiProperty() durationMonths: number;
   @ApiProperty({ type: BudgetView, nullable: true }) budget: BudgetView | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the call for proposals it answers' }) callId: string | null;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
   @ApiProperty() version: number;

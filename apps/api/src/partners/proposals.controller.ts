@@ -7,6 +7,7 @@ import { type CommandOptions, type CommandResult } from '@passerelle/event-store
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
 import { ApiAnswers, AppConfig, type AuthUser, CurrentUser, MinPosition, ReadModels, Roles, ValidationProblem, WRITE_PROBLEMS, WriteAnswerView, WriteOptions } from '@passerelle/platform';
 import { workshopStream } from '@passerelle/workshops';
+import { CallTerms } from '@passerelle/calls';
 import { ChangeProposal, type ProposalCommand, proposalIdOf, PROPOSAL_READ_MODEL, ProposalPastQueries, ProposalQueries } from '@passerelle/proposals';
 import { EmptyBody } from '../common/empty-body.pipe';
 import { uuid } from '../common/uuid.pipe';
@@ -26,29 +27,41 @@ export class ProposalsController {
     private readonly readModels: ReadModels,
     private readonly config: AppConfig,
     private readonly store: PostgresEventStore,
+    private readonly calls: CallTerms,
   ) {}
 
-  @ApiAnswers('Draft a proposal (partners)', 201, ProposalWriteView, [400, 401, 403, 412, 422], { write: true, description: 'Status `draft`.' })
+  @ApiAnswers('Draft a proposal (partners)', 201, ProposalWriteView, [400, 401, 403, 409, 412, 422], {
+    write: true,
+    description: 'Status `draft`. With `callId`: 409 `call_closed` when the call is not open, 409 `call_ineligible` (naming the fields) when the proposal is outside its terms.',
+  })
   @Post()
   @Roles('partner')
   async create(@Body() body: CreateProposalDto, @CurrentUser() user: AuthUser, @WriteOptions() options: CommandOptions) {
-    await this.checkWorkshop(body.workshopId);
+    await this.checkReferences(body);
     const proposalId = randomUUID();
-    const fields = { ...body, workshopId: body.workshopId ?? null, budget: body.budget ?? null };
+    const fields = { ...body, workshopId: body.workshopId ?? null, budget: body.budget ?? null, callId: body.callId ?? null };
     // A new id made here: its stream is empty, so it is not read first (a clash would only retry, reading it).
     const result = await this.change(proposalId, { type: 'CreateProposal', proposalId, institutionId: user.institutionId!, authorId: user.id, fields, at: now() }, { ...options, loaded: [] }, user);
     return { ...answer(result), status: 'draft' };
   }
 
-  @ApiAnswers('Edit a proposal in draft or sent back for changes (partners)', 200, ProposalWriteView, WRITE_PROBLEMS, { write: true, description: 'Any of the fields; null clears only workshopId and budget.' })
+  @ApiAnswers('Edit a proposal in draft or sent back for changes (partners)', 200, ProposalWriteView, WRITE_PROBLEMS, {
+    write: true,
+    description:
+      'Any of the fields; null clears only workshopId, budget and callId. Naming a call that is not open is a 409 `call_closed`; leaving the terms of its open call a 409 `call_ineligible` naming the fields.',
+  })
   @Patch(':id')
   @Roles('partner')
   async edit(@Param('id', uuid('id')) id: string, @Body() body: EditProposalDto, @CurrentUser() user: AuthUser, @WriteOptions() options: CommandOptions) {
-    await this.checkWorkshop(body.workshopId);
+    await this.checkReferences(body);
     return answer(await this.change(id, { type: 'EditProposal', changes: body, editorId: user.id, at: now() }, options, user));
   }
 
-  @ApiAnswers('Submit a proposal for review (partners)', 200, ProposalWriteView, WRITE_PROBLEMS, { write: true })
+  @ApiAnswers('Submit a proposal for review (partners)', 200, ProposalWriteView, WRITE_PROBLEMS, {
+    write: true,
+    description:
+      "To a call: 409 `call_closed` unless the call is open now; 409 `call_ineligible` when a sector or country is not the call's, or the budget is over its ceiling, in another currency or missing (its `errors` name `sectors`, `countries`, `budget`, `budget.amount`, `budget.currency`).",
+  })
   @Post(':id/submit')
   @Roles('partner')
   @HttpCode(HttpStatus.OK)
@@ -69,7 +82,7 @@ export class ProposalsController {
   @Roles('partner', 'staff', 'admin')
   async list(@Query() query: ProposalListQueryDto, @CurrentUser() user: AuthUser, @MinPosition() minPosition?: number) {
     await this.readModels.reached([PROPOSAL_READ_MODEL], minPosition);
-    return this.proposals.list(ownInstitution(user), query.status, query.limit ?? 50, query.cursor);
+    return this.proposals.list(ownInstitution(user), query.status, query.limit ?? 50, query.cursor, query.callId);
   }
 
   @ApiAnswers('Read a proposal with its reviews, approvals and history (and, for staff, the declarations of conflicts of interest)', 200, ProposalDetailView, [400, 401, 404, 503], {
@@ -137,12 +150,17 @@ export class ProposalsController {
     return { ...answer(await this.change(id, { type: 'RejectProposal', reviewerId: user.id, reason: body.reason, at: now() }, options, user)), status: 'rejected' };
   }
 
-  /** A proposal may name a workshop: one that exists (its stream, not a read model that may lag). */
-  private async checkWorkshop(workshopId: string | null | undefined): Promise<void> {
-    if (typeof workshopId !== 'string') return;
-    if ((await this.store.streamVersion(workshopStream(workshopId))) === 0) {
-      throw new ValidationProblem([{ field: 'workshopId', message: 'is not a workshop' }]);
+  /**
+   * A proposal may name a workshop and a call: ones that exist (their streams, not a read model that may
+   * lag). An unknown one is bad input, a 400 naming the field, as for any other reference in a body.
+   */
+  private async checkReferences(body: { workshopId?: string | null; callId?: string | null }): Promise<void> {
+    const errors = [];
+    if (typeof body.workshopId === 'string' && (await this.store.streamVersion(workshopStream(body.workshopId))) === 0) {
+      errors.push({ field: 'workshopId', message: 'is not a workshop' });
     }
+    if (typeof body.callId === 'string' && !(await this.calls.exists(body.callId))) errors.push({ field: 'callId', message: 'is not a call for proposals' });
+    if (errors.length > 0) throw new ValidationProblem(errors);
   }
 
   private change(id: string, command: ProposalCommand, options: CommandOptions, user: AuthUser): Promise<CommandResult> {

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { Logger } from 'pino';
 import { InvitationMailReconciled, InvitationReminderReconciled } from '@passerelle/invitations';
 import { ActivationMailReconciled } from '@passerelle/partners';
+import { CallClosingReconciled } from '@passerelle/calls';
 import { DecisionMailReconciled } from '@passerelle/proposals';
 import { ReportCompileReconciled, ReportDeliveryReconciled, ReportRerenderReconciled } from '@passerelle/reporting';
 import { AppConfig, JobReconciler, PROCESS_LOGGER, type ReconciledJobs, type ReconciledScheduler, type ReconcilePass } from '@passerelle/platform';
@@ -34,9 +35,10 @@ export class ReconcileTimer implements OnApplicationBootstrap, OnModuleDestroy {
     reportRerender: ReportRerenderReconciled,
     reminders: InvitationRemindersProcessor,
     retention: PersonalDataRetentionProcessor,
+    callClosing: CallClosingReconciled,
   ) {
     this.logger = logger.child({ context: 'Reconciler' });
-    this.kinds = [invitationMail, invitationReminder, activationMail, decisionMail, reportCompile, reportDelivery, reportRerender];
+    this.kinds = [invitationMail, invitationReminder, activationMail, decisionMail, reportCompile, reportDelivery, reportRerender, callClosing];
     this.schedulers = [reminders, retention];
     this.passes = new PeriodicPass(
       () => this.reconciler.pass(this.kinds, this.schedulers),

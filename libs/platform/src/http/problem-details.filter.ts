@@ -55,6 +55,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = exception.code.endsWith('_not_found') ? 404 : 409;
       const answer = plain(status, exception.message, exception.code.replace(/_/g, '-'));
       answer.body.code = exception.code;
+      if (exception.errors?.length) answer.body.errors = [...exception.errors];
       return answer;
     }
     // The HTTP framework's own refusals of a request (a body too large, say) carry their 4xx status.

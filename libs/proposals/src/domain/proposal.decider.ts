@@ -1,6 +1,6 @@
-import { type Decider, type DomainError, type NotStarted, notFound, refuse, requireNew, requireStatus } from '@passerelle/event-store-core';
-import type { ProposalCommand } from './proposal.commands';
-import type { ProposalEvent, ProposalFields } from './proposal.events';
+import { type Decider, DomainError, type NotStarted, notFound, refuse, requireNew, requireStatus } from '@passerelle/event-store-core';
+import type { ProposalCall, ProposalCommand } from './proposal.commands';
+import type { DraftedFields, ProposalEvent, ProposalFields } from './proposal.events';
 
 /** What a proposal holds in every status once drafted. */
 interface DraftedProposal {
@@ -33,7 +33,7 @@ export type ProposalState =
   /** Decided or withdrawn: no command changes it any more. */
   | (DraftedProposal & { status: 'approved' | 'rejected' | 'withdrawn' });
 
-const FIELD_NAMES: readonly (keyof ProposalFields)[] = ['title', 'summary', 'sectors', 'countries', 'workshopId', 'durationMonths', 'budget'];
+const FIELD_NAMES: readonly (keyof ProposalFields)[] = ['title', 'summary', 'sectors', 'countries', 'workshopId', 'durationMonths', 'budget', 'callId'];
 
 export const initialProposalState = (): ProposalState => ({ status: 'none' });
 
@@ -64,6 +64,10 @@ function sameValue(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
+function withoutUndefined(changes: Partial<ProposalFields>): Partial<ProposalFields> {
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<ProposalFields>;
+}
+
 /** The fields that really change: known names only, leaving out absent values and values already held. */
 function realChanges(changes: Partial<ProposalFields>, current: ProposalFields): Partial<ProposalFields> {
   const kept: Record<string, unknown> = {};
@@ -74,10 +78,54 @@ function realChanges(changes: Partial<ProposalFields>, current: ProposalFields):
   return kept as Partial<ProposalFields>;
 }
 
+/** The call named `callId`, as the command brings it: one that does not exist is `call_not_found` (HTTP 404). */
+function namedCall(callId: string, call: ProposalCall | null | undefined): ProposalCall {
+  if (!call || call.callId !== callId) throw notFound('call');
+  return call;
+}
+
+function requireOpen(call: ProposalCall): void {
+  if (!call.open) refuse('This call for proposals is not open', 'call_closed');
+}
+
+const sameCode = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/**
+ * The fields of a proposal outside its call's terms: each sector and country the call does not name, a
+ * budget over its ceiling or in another currency. `complete` (at submission) also wants a budget when the
+ * call has a ceiling: a draft may leave it for later.
+ */
+export function outsideCall(fields: ProposalFields, call: ProposalCall, complete: boolean): { field: string; message: string }[] {
+  const errors: { field: string; message: string }[] = [];
+  const sectors = fields.sectors.filter((sector) => !call.sectors.some((allowed) => sameCode(allowed, sector)));
+  if (sectors.length > 0) errors.push({ field: 'sectors', message: `not a sector of this call: ${sectors.join(', ')} (the call's: ${call.sectors.join(', ')})` });
+  const countries = fields.countries.filter((country) => !call.countries.some((allowed) => sameCode(allowed, country)));
+  if (countries.length > 0) errors.push({ field: 'countries', message: `not a country of this call: ${countries.join(', ')} (the call's: ${call.countries.join(', ')})` });
+  const ceiling = call.budgetCeiling;
+  if (ceiling && fields.budget) {
+    if (fields.budget.currency !== ceiling.currency) errors.push({ field: 'budget.currency', message: `this call's budgets are in ${ceiling.currency}` });
+    else if (fields.budget.amount > ceiling.amount) errors.push({ field: 'budget.amount', message: `over this call's ceiling of ${ceiling.amount} ${ceiling.currency}` });
+  } else if (ceiling && complete) {
+    errors.push({ field: 'budget', message: `this call caps budgets at ${ceiling.amount} ${ceiling.currency}: give one` });
+  }
+  return errors;
+}
+
+function requireWithinCall(fields: ProposalFields, call: ProposalCall, complete: boolean): void {
+  const errors = outsideCall(fields, call, complete);
+  if (errors.length > 0) throw new DomainError("This proposal is outside its call's terms", 'call_ineligible', errors);
+}
+
 export function decideProposal(command: ProposalCommand, state: ProposalState): ProposalEvent[] {
   switch (command.type) {
-    case 'CreateProposal':
+    case 'CreateProposal': {
       requireNew(state, 'proposal');
+      const { callId, ...fields } = command.fields;
+      if (callId !== null) {
+        const call = namedCall(callId, command.call);
+        requireOpen(call);
+        requireWithinCall(command.fields, call, false);
+      }
       return [
         {
           type: 'ProposalDrafted',
@@ -85,19 +133,36 @@ export function decideProposal(command: ProposalCommand, state: ProposalState): 
             proposalId: command.proposalId,
             institutionId: command.institutionId,
             authorId: command.authorId,
-            ...command.fields,
+            ...fields,
+            ...(callId !== null ? { callId } : {}),
             draftedAt: command.at,
           },
         },
       ];
+    }
     case 'EditProposal': {
       requireStatus(state, ['draft', 'changes_requested'], 'proposal', 'edit');
+      const next = { ...state.fields, ...withoutUndefined(command.changes) };
+      if (typeof command.changes.callId === 'string') {
+        // Naming a call, even the one already named, asks that it be open.
+        const call = namedCall(command.changes.callId, command.call);
+        requireOpen(call);
+        requireWithinCall(next, call, false);
+      } else if (next.callId !== null && command.call?.callId === next.callId && command.call.open) {
+        // Early word that a change leaves the open call's terms; once it is closed, the proposal cannot be submitted anyway.
+        requireWithinCall(next, command.call, false);
+      }
       const changes = realChanges(command.changes, state.fields);
       if (Object.keys(changes).length === 0) return [];
       return [{ type: 'ProposalEdited', data: { proposalId: state.proposalId, changes, editorId: command.editorId, editedAt: command.at } }];
     }
     case 'SubmitProposal': {
       requireStatus(state, ['draft', 'changes_requested'], 'proposal', 'submit');
+      if (state.fields.callId !== null) {
+        const call = namedCall(state.fields.callId, command.call);
+        requireOpen(call);
+        requireWithinCall(state.fields, call, true);
+      }
       const { proposalId } = state;
       if (state.status === 'draft') {
         return [{ type: 'ProposalSubmitted', data: { proposalId, round: 1, submitterId: command.submitterId, submittedAt: command.at } }];
@@ -163,7 +228,7 @@ const drafted = ({ proposalId, institutionId, fields, declarations }: DraftedPro
 export function evolveProposal(state: ProposalState, event: ProposalEvent): ProposalState {
   if (event.type === 'ProposalDrafted') {
     const { proposalId, institutionId, authorId: _author, draftedAt: _at, ...fields } = event.data;
-    return { status: 'draft', proposalId, institutionId, fields, declarations: new Map() };
+    return { status: 'draft', proposalId, institutionId, fields: draftedFields(fields), declarations: new Map() };
   }
   // A proposal's stream starts with its draft: nothing else comes before it.
   if (state.status === 'none') return state;
@@ -191,6 +256,9 @@ export function evolveProposal(state: ProposalState, event: ProposalEvent): Prop
       return { ...state, declarations: new Map(state.declarations).set(event.data.staffId, event.data.conflict) };
   }
 }
+
+/** A draft's fields, `callId` null when it named no call. */
+export const draftedFields = (fields: DraftedFields): ProposalFields => ({ ...fields, callId: fields.callId ?? null });
 
 export const proposalDecider: Decider<ProposalCommand, ProposalState, ProposalEvent> = {
   initialState: initialProposalState,

@@ -1,5 +1,6 @@
 import { deciderSpec } from '@passerelle/testing';
-import type { ProposalCommand } from './proposal.commands';
+import type { DomainError } from '@passerelle/event-store-core';
+import type { ProposalCall, ProposalCommand } from './proposal.commands';
 import { proposalDecider } from './proposal.decider';
 import type { ProposalEvent, ProposalFields } from './proposal.events';
 
@@ -14,10 +15,13 @@ const fields: ProposalFields = {
   workshopId: 'w-1',
   durationMonths: 18,
   budget: { amount: 250000, currency: 'EUR' },
+  callId: null,
 };
+/** A draft that names no call records no callId. */
+const { callId: _noCall, ...draftedFields } = fields;
 const drafted: ProposalEvent = {
   type: 'ProposalDrafted',
-  data: { proposalId: P, institutionId: 'pi-1', authorId: 'u-partner', ...fields, draftedAt: '2025-09-01T08:00:00Z' },
+  data: { proposalId: P, institutionId: 'pi-1', authorId: 'u-partner', ...draftedFields, draftedAt: '2025-09-01T08:00:00Z' },
 };
 const submitted: ProposalEvent = { type: 'ProposalSubmitted', data: { proposalId: P, round: 1, submitterId: 'u-partner', submittedAt: at } };
 const changesRequested = (round: number): ProposalEvent => ({
@@ -231,6 +235,85 @@ describe('proposal decider', () => {
     it.each(laterCommands.map((command) => [command.type, command] as const))('refuses %s', (_type, command) =>
       spec(history).when(command).thenRefuses('proposal_status'));
     it('refuses to create it again', () => spec(history).when(create).thenRefuses('proposal_exists'));
+  });
+
+  describe('a call for proposals', () => {
+    const CALL = 'call-1';
+    const call = (overrides: Partial<ProposalCall> = {}): ProposalCall => ({
+      callId: CALL,
+      open: true,
+      sectors: ['Healthcare', 'education'],
+      countries: ['SN', 'CI', 'ZM'],
+      budgetCeiling: { amount: 300000, currency: 'EUR' },
+      ...overrides,
+    });
+    const toCall = { ...fields, callId: CALL };
+    const { callId: _none, ...draftedToCallFields } = toCall;
+    const draftedToCall: ProposalEvent = { type: 'ProposalDrafted', data: { ...(drafted.data as object), ...draftedToCallFields, callId: CALL } as never };
+    const createToCall = (overrides: Partial<ProposalFields> = {}, given: ProposalCall | null = call()): ProposalCommand => ({ ...create, fields: { ...toCall, ...overrides }, call: given } as ProposalCommand);
+    const submit = (given: ProposalCall | null): ProposalCommand => ({ type: 'SubmitProposal', submitterId: 'u-partner', at, call: given });
+    const refusal = (run: () => unknown) => {
+      try {
+        run();
+      } catch (err) {
+        return { code: (err as DomainError).code, errors: (err as DomainError).errors };
+      }
+      return null;
+    };
+
+    it('drafts a proposal to an open call within its terms (sectors compared without regard to case), recording the call', () => {
+      spec().when(createToCall()).then([draftedToCall]);
+    });
+
+    it('refuses a call that is not open, or that does not exist', () => {
+      spec().when(createToCall({}, call({ open: false }))).thenRefuses('call_closed', 'This call for proposals is not open');
+      spec().when(createToCall({}, null)).thenRefuses('call_not_found');
+      spec().when(createToCall({}, call({ callId: 'call-2' }))).thenRefuses('call_not_found');
+    });
+
+    it('names every field outside the terms: sectors, countries, a budget over the ceiling or in another currency', () => {
+      const decide = (overrides: Partial<ProposalFields>) => () => proposalDecider.decide(createToCall(overrides), proposalDecider.initialState());
+      expect(refusal(decide({ sectors: ['healthcare', 'mining'], countries: ['SN', 'KZ'] }))).toEqual({
+        code: 'call_ineligible',
+        errors: [
+          { field: 'sectors', message: "not a sector of this call: mining (the call's: Healthcare, education)" },
+          { field: 'countries', message: "not a country of this call: KZ (the call's: SN, CI, ZM)" },
+        ],
+      });
+      expect(refusal(decide({ budget: { amount: 300000.01, currency: 'EUR' } }))).toEqual({ code: 'call_ineligible', errors: [{ field: 'budget.amount', message: "over this call's ceiling of 300000 EUR" }] });
+      expect(refusal(decide({ budget: { amount: 1000, currency: 'USD' } }))).toEqual({ code: 'call_ineligible', errors: [{ field: 'budget.currency', message: "this call's budgets are in EUR" }] });
+      expect(refusal(decide({ budget: { amount: 300000, currency: 'EUR' } }))).toBeNull();
+      // A draft may leave its budget for later.
+      expect(refusal(decide({ budget: null }))).toBeNull();
+    });
+
+    it('submits to an open call within its terms only; a budget is required under a ceiling', () => {
+      spec([draftedToCall]).when(submit(call())).then([{ ...submitted }]);
+      spec([draftedToCall]).when(submit(call({ open: false }))).thenRefuses('call_closed');
+      spec([draftedToCall]).when(submit(call({ countries: ['ZM'] }))).thenRefuses('call_ineligible');
+      const withoutBudget: ProposalEvent = { type: 'ProposalEdited', data: { proposalId: P, changes: { budget: null }, editorId: 'u-partner', editedAt: at } };
+      const state = [draftedToCall, withoutBudget].reduce(proposalDecider.evolve, proposalDecider.initialState());
+      expect(refusal(() => proposalDecider.decide(submit(call()), state))).toEqual({ code: 'call_ineligible', errors: [{ field: 'budget', message: 'this call caps budgets at 300000 EUR: give one' }] });
+      expect(refusal(() => proposalDecider.decide(submit(call({ budgetCeiling: null })), state))).toBeNull();
+    });
+
+    it('submits a proposal to no call without asking for one', () => {
+      spec([drafted]).when(submit(null)).then([submitted]);
+    });
+
+    it('checks an edit: naming a call asks that it be open; leaving the terms of the open call is refused; a closed call leaves edits alone', () => {
+      const editWith = (changes: Partial<ProposalFields>, given: ProposalCall | null): ProposalCommand => ({ type: 'EditProposal', changes, editorId: 'u-partner', at, call: given });
+      spec([drafted]).when(editWith({ callId: CALL }, call({ open: false }))).thenRefuses('call_closed');
+      spec([drafted]).when(editWith({ callId: CALL }, call())).then([{ type: 'ProposalEdited', data: { proposalId: P, changes: { callId: CALL }, editorId: 'u-partner', editedAt: at } }]);
+      spec([draftedToCall]).when(editWith({ countries: ['BR'] }, call())).thenRefuses('call_ineligible');
+      spec([draftedToCall]).when(editWith({ countries: ['BR'] }, call({ open: false }))).then([{ type: 'ProposalEdited', data: { proposalId: P, changes: { countries: ['BR'] }, editorId: 'u-partner', editedAt: at } }]);
+      spec([draftedToCall]).when(editWith({ callId: null }, null)).then([{ type: 'ProposalEdited', data: { proposalId: P, changes: { callId: null }, editorId: 'u-partner', editedAt: at } }]);
+    });
+
+    it('holds the call in its state, and none for a draft that named none', () => {
+      expect([draftedToCall].reduce(proposalDecider.evolve, proposalDecider.initialState())).toMatchObject({ fields: { callId: CALL } });
+      expect([drafted].reduce(proposalDecider.evolve, proposalDecider.initialState())).toMatchObject({ fields: { callId: null } });
+    });
   });
 
   describe('state', () => {

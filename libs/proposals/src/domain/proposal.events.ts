@@ -17,10 +17,15 @@ export interface ProposalFields {
   workshopId: string | null;
   durationMonths: number;
   budget: Budget | null;
+  /** The call for proposals it answers, if any. */
+  callId: string | null;
 }
 
+/** What a ProposalDrafted records: the fields, `callId` only when the proposal names a call (drafts before calls existed have none). */
+export type DraftedFields = Omit<ProposalFields, 'callId'> & { callId?: string | null };
+
 export type ProposalEvent =
-  | { type: 'ProposalDrafted'; data: ProposalFields & { proposalId: string; institutionId: string; authorId: string; draftedAt: string } }
+  | { type: 'ProposalDrafted'; data: DraftedFields & { proposalId: string; institutionId: string; authorId: string; draftedAt: string } }
   | { type: 'ProposalEdited'; data: { proposalId: string; changes: Partial<ProposalFields>; editorId: string; editedAt: string } }
   | { type: 'ProposalSubmitted'; data: { proposalId: string; round: number; submitterId: string; submittedAt: string } }
   | { type: 'ProposalResubmitted'; data: { proposalId: string; round: number; submitterId: string; resubmittedAt: string } }

@@ -1,7 +1,7 @@
 import type { PersonalDataDeclaration } from '@passerelle/event-store-core';
 import type { ProposalEvent } from './proposal.events';
 
-const proposalFields = ['title', 'summary', 'sectors[]', 'countries[]', 'workshopId', 'budget.currency'] as const;
+const proposalFields = ['title', 'summary', 'sectors[]', 'countries[]', 'workshopId', 'budget.currency', 'callId'] as const;
 
 /**
  * Which fields of a proposal's events are personal (STYLE.md habit 5): none. A proposal is an institution's

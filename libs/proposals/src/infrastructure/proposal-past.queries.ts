@@ -46,6 +46,7 @@ export function proposalAsItWas(events: readonly StoredEvent<ProposalEvent>[]): 
     id: proposalId,
     institutionId,
     ...fields,
+    callId: fields.callId ?? null,
     status: 'draft',
     round: 0,
     createdAt: first.recordedAt.toISOString(),

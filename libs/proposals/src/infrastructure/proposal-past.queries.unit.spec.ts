@@ -11,6 +11,7 @@ const fields: ProposalFields = {
   workshopId: null,
   durationMonths: 18,
   budget: { amount: 250000, currency: 'EUR' },
+  callId: null,
 };
 const EVENTS: [ProposalEvent, string | null][] = [
   [{ type: 'ProposalDrafted', data: { proposalId: P, institutionId: 'pi-1', authorId: 'u-partner', ...fields, draftedAt: '2030-01-01T10:00:00.000Z' } }, 'u-partner'],

@@ -13,6 +13,7 @@ const COLUMN: Record<string, string> = {
   workshopId: 'workshop_id',
   durationMonths: 'duration_months',
   budget: 'budget',
+  callId: 'call_id',
 };
 const JSON_FIELDS = new Set(['sectors', 'countries', 'budget']);
 
@@ -27,9 +28,9 @@ export class ProposalReadModelProjection extends TypedConsumer<ProposalEvent> {
         ProposalDrafted: async (event, tx) => {
           const d = event.data;
           await tx.query(
-            `INSERT INTO proposals (id, institution_id, title, summary, sectors, countries, workshop_id, duration_months, budget, status, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $10, $11) ON CONFLICT (id) DO NOTHING`,
-            [d.proposalId, d.institutionId, d.title, d.summary, JSON.stringify(d.sectors), JSON.stringify(d.countries), d.workshopId, d.durationMonths, JSON.stringify(d.budget), event.recordedAt, event.version],
+            `INSERT INTO proposals (id, institution_id, title, summary, sectors, countries, workshop_id, duration_months, budget, status, created_at, updated_at, version, call_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $10, $11, $12) ON CONFLICT (id) DO NOTHING`,
+            [d.proposalId, d.institutionId, d.title, d.summary, JSON.stringify(d.sectors), JSON.stringify(d.countries), d.workshopId, d.durationMonths, JSON.stringify(d.budget), event.recordedAt, event.version, d.callId ?? null],
           );
         },
         ProposalEdited: (event, tx) => {

@@ -41,16 +41,19 @@ export class ProposalQueries {
     private readonly cursors: ListCursors,
   ) {}
 
-  /** Newest first; `institutionId` limits the list to one institution's proposals (a partner's view). Cursors are bound to both filters. */
-  async list(institutionId: string | null, status: ProposalStatus | undefined, limit: number, cursor?: string) {
-    const binding = { institutionId, status };
+  /**
+   * Newest first; `institutionId` limits the list to one institution's proposals (a partner's view),
+   * `callId` to the proposals to one call. Cursors are bound to every filter.
+   */
+  async list(institutionId: string | null, status: ProposalStatus | undefined, limit: number, cursor?: string, callId?: string) {
+    const binding = { institutionId, status, ...(callId ? { callId } : {}) };
     const after = this.cursors.after(PROPOSALS, cursor, binding);
     const result = await this.pool.query(
       `SELECT * FROM proposals
-       WHERE ($1::uuid IS NULL OR institution_id = $1) AND ($2::text IS NULL OR status = $2)
+       WHERE ($1::uuid IS NULL OR institution_id = $1) AND ($2::text IS NULL OR status = $2) AND ($6::uuid IS NULL OR call_id = $6)
          AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
        ORDER BY created_at DESC, id DESC LIMIT $5`,
-      [institutionId, status ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+      [institutionId, status ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1, callId ?? null],
     );
     return this.cursors.page(PROPOSALS, result.rows, limit, toView, binding);
   }
@@ -85,6 +88,7 @@ function toView(row: Record<string, any>): ProposalView {
     workshopId: row.workshop_id,
     durationMonths: row.duration_months,
     budget: row.budget,
+    callId: row.call_id ?? null,
     status: row.status,
     round: row.round,
     createdAt: row.created_at.toISOString(),
