@@ -25,7 +25,7 @@ const ministries = {
   EG: { ministryName: 'Ministry of Communications and Information Technology', email: 'refused.ai@mcit.gov.eg', language: 'en' },
   ZM: { ministryName: 'Ministry of Technology and Science', email: 'later.ict@mots.gov.zm', language: 'en' },
 };
-const QUEUES = ['invitation-mail', 'invitation-reminders', 'notification-mail', REPORT_QUEUE];
+const QUEUES = ['invitation-mail', 'invitation-reminders', 'reminders', 'notification-mail', REPORT_QUEUE];
 
 /**
  * What the queues keep in Redis names no one: job data, names and ids carry ids, return values and

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { DUE_INVITATION_MAILS_SQL, INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE, invitationStream } from '@passerelle/invitations';
+import { DUE_INVITATION_MAILS_SQL, INVITATION_MAIL_QUEUE, invitationStream } from '@passerelle/invitations';
+import { REMINDER_SWEEPS_QUEUE } from '@passerelle/reminders';
 import { MetricsRegistry } from '@passerelle/platform';
 import { LogLines, waitFor } from '@passerelle/testing';
 import { ReconcileTimer } from '../apps/worker/src/reconcile/reconcile.timer';
@@ -25,7 +26,7 @@ describe('jobs Redis lost, queued again from the store', () => {
     own = await startStackWithOwnRedis('reconcile', { env: { RECONCILE_INTERVAL_SECONDS: '1', MAIL_RETRY_DELAY_MS: '10000' }, workerLogs: logs });
     ({ redis, stack } = own);
     mail = own.queue(INVITATION_MAIL_QUEUE);
-    schedule = own.queue(INVITATION_REMINDERS_QUEUE);
+    schedule = own.queue(REMINDER_SWEEPS_QUEUE);
   });
 
   afterAll(async () => {
@@ -87,7 +88,7 @@ describe('jobs Redis lost, queued again from the store', () => {
   });
 
   it('creates the reminders job scheduler again within an interval when Redis lost it', async () => {
-    const found = () => logs.of('Reconciler').filter((line) => line.kind === 'invitation-reminders-scheduler').length;
+    const found = () => logs.of('Reconciler').filter((line) => line.kind === 'reminder-sweeps-scheduler').length;
     const before = found();
     expect(await schedule.getJobScheduler('find-due-reminders')).toBeTruthy();
     // A pass may re-create it at any instant after the removal: the finding, logged once it is back, says it was missing.

@@ -1,6 +1,6 @@
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalCalendarMethod } from 'ical-generator';
-import type { ProgrammeSession } from '@passerelle/invitations';
+import type { ProgrammeSession } from './format-dates';
 
 export interface WorkshopCalendar {
   workshopId: string;
