@@ -108,7 +108,7 @@ describe('jobs Redis lost, queued again from the store', () => {
     const pass = await waitFor(() => stack.worker!.get(ReconcileTimer).runPass(), { what: 'a pass that ran' });
     expect(pass).toEqual({
       ran: true,
-      requeued: { 'invitation-mail': 0, 'invitation-reminder': 0, 'account-activation-mail': 0, 'proposal-decision-mail': 0, 'report-compile': 0, 'report-delivery': 0, 'report-rerender': 0 },
+      requeued: { 'invitation-mail': 0, reminder: 0, 'account-activation-mail': 0, 'proposal-decision-mail': 0, 'report-compile': 0, 'report-delivery': 0, 'report-rerender': 0 },
     });
     expect(await stack.worker!.get(MetricsRegistry).getSingleMetricAsString('reconciled_jobs_total')).toBe(before);
     expect(await statuses(workshopId)).toEqual({ issued: 100 });
