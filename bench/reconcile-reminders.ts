@@ -8,7 +8,8 @@
  * reminder's 7 days; the 99,650 others belong to workshops past, not open or not starting soon.
  */
 import { Client } from 'pg';
-import { DUE_REMINDERS_SQL, reminderDay } from '@passerelle/invitations';
+import { DUE_REMINDERS_SQL } from '@passerelle/invitations';
+import { reminderDay } from '@passerelle/reminders';
 import { fmt } from './support';
 
 export const WORKSHOPS = 2000;

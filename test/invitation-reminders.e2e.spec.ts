@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { INVITATION_REMINDERS_QUEUE } from '@passerelle/invitations';
+import { invitationReminderId } from '@passerelle/invitations';
 import { queueConnection } from '@passerelle/platform';
+import { type DueReminder, REMINDER_SWEEPS_QUEUE, reminderJob, REMINDERS_QUEUE } from '@passerelle/reminders';
 import { TEST_REDIS_URL, waitFor } from '@passerelle/testing';
 import { type Stack, startStack } from './support/stack';
 
@@ -11,15 +12,18 @@ const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISO
 describe('invitation reminders', () => {
   let stack: Stack;
   let schedule: Queue;
+  let reminderJobs: Queue<DueReminder>;
 
   beforeAll(async () => {
     stack = await startStack('reminders', { env: { REMINDER_DAYS_BEFORE: '7', REMINDER_CHECK_INTERVAL_SECONDS: '1' } });
     const { connection, prefix } = queueConnection(TEST_REDIS_URL, new URL(stack.db.url).pathname.slice(1));
-    schedule = new Queue(INVITATION_REMINDERS_QUEUE, { connection, prefix });
+    schedule = new Queue(REMINDER_SWEEPS_QUEUE, { connection, prefix });
+    reminderJobs = new Queue(REMINDERS_QUEUE, { connection, prefix });
   });
 
   afterAll(async () => {
     await schedule?.close();
+    await reminderJobs?.close();
     await stack?.close();
   });
 
@@ -71,10 +75,29 @@ describe('invitation reminders', () => {
     expect(stack.smtp.to('silent@ministry.gov.test')[1].parsed.subject).toMatch(/^Rappel : Smart health/);
     expect(stack.smtp.to('answered@ministry.gov.test')).toHaveLength(1);
 
-    await waitFor(async () => {
+    const reminded = await waitFor(async () => {
       const list = await stack.http.get(`/api/workshops/${id}/invitations`).set(auth).expect(200);
-      return list.body.items.filter((i: { remindedAt: string | null }) => i.remindedAt).length === 2;
+      const items = list.body.items as { id: string; email: string; remindedAt: string | null }[];
+      return items.filter((i) => i.remindedAt).length === 2 ? items : null;
     }, { what: 'the reminders to be recorded' });
+    // Sent by the reminder engine: one job each on the one reminders queue, under the engine's id for the invitation.
+    const sentJobs = (await reminderJobs.getJobs(['completed'])).filter((job) => job.name === 'invitation');
+    const remindedIds = reminded.filter((i) => i.email !== 'answered@ministry.gov.test').map((i) => invitationReminderId(i.id));
+    expect(remindedIds.every((jobId) => /^reminder\.invitation\.[0-9a-f-]{36}$/.test(jobId))).toBe(true);
+    expect(sentJobs.map((job) => job.id).sort()).toEqual(remindedIds.sort());
+    expect(sentJobs.map((job) => job.returnvalue)).toEqual(['sent', 'sent']);
+
+    // A reminder job for the invitation answered (queued as the sweep would): no longer due, nothing sent.
+    const answeredId = reminded.find((i) => i.email === 'answered@ministry.gov.test')!.id;
+    const due: DueReminder = { kind: 'invitation', reminderId: invitationReminderId(answeredId), subjectId: answeredId, dueOn: day(0), details: { invitationId: answeredId } };
+    const { name, data, opts } = reminderJob({ MAIL_ATTEMPTS: 3, MAIL_RETRY_DELAY_MS: 100 }, due);
+    await reminderJobs.add(name, data, opts);
+    const ran = await waitFor(async () => {
+      const job = await reminderJobs.getJob(due.reminderId);
+      return job?.finishedOn ? job : null;
+    }, { what: 'the reminder of the answered invitation run' });
+    expect(ran.returnvalue).toBe('no longer due');
+    expect(stack.smtp.to('answered@ministry.gov.test')).toHaveLength(1);
     // Later runs send nobody a second one.
     const recorded = await runs();
     await waitFor(async () => (await runs()) >= recorded + 2, { timeoutMs: 20_000, what: 'two more scheduled runs' });

@@ -25,7 +25,7 @@ const ministries = {
   EG: { ministryName: 'Ministry of Communications and Information Technology', email: 'refused.ai@mcit.gov.eg', language: 'en' },
   ZM: { ministryName: 'Ministry of Technology and Science', email: 'later.ict@mots.gov.zm', language: 'en' },
 };
-const QUEUES = ['invitation-mail', 'invitation-reminders', 'notification-mail', REPORT_QUEUE];
+const QUEUES = ['invitation-mail', 'invitation-reminders', 'reminders', 'notification-mail', REPORT_QUEUE];
 
 /**
  * What the queues keep in Redis names no one: job data, names and ids carry ids, return values and
@@ -63,7 +63,7 @@ describe('what the job queues keep in Redis', () => {
   });
 
   const counts = async (name: string) => queues.get(name)!.getJobCounts('waiting', 'active', 'delayed', 'paused', 'completed', 'failed');
-  /** No job waiting, running or due to run again (the reminders queue always holds its scheduler's next run). */
+  /** No job waiting, running or due to run again (the reminder sweeps' queue always holds its scheduler's next run). */
   const idle = async () => (await Promise.all(QUEUES.filter((q) => q !== 'invitation-reminders').map(counts))).every((c) => c.waiting + c.active + c.delayed + c.paused === 0);
 
   it('names no participant, contact or ministry in any key or value under the queue prefix, and keeps finished jobs as long as before', async () => {

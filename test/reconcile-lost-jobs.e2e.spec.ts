@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { DUE_INVITATION_MAILS_SQL, INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE, invitationStream } from '@passerelle/invitations';
+import { DUE_INVITATION_MAILS_SQL, INVITATION_MAIL_QUEUE, invitationStream } from '@passerelle/invitations';
+import { REMINDER_SWEEPS_QUEUE } from '@passerelle/reminders';
 import { MetricsRegistry } from '@passerelle/platform';
 import { LogLines, waitFor } from '@passerelle/testing';
 import { ReconcileTimer } from '../apps/worker/src/reconcile/reconcile.timer';
@@ -25,7 +26,7 @@ describe('jobs Redis lost, queued again from the store', () => {
     own = await startStackWithOwnRedis('reconcile', { env: { RECONCILE_INTERVAL_SECONDS: '1', MAIL_RETRY_DELAY_MS: '10000' }, workerLogs: logs });
     ({ redis, stack } = own);
     mail = own.queue(INVITATION_MAIL_QUEUE);
-    schedule = own.queue(INVITATION_REMINDERS_QUEUE);
+    schedule = own.queue(REMINDER_SWEEPS_QUEUE);
   });
 
   afterAll(async () => {
@@ -87,7 +88,7 @@ describe('jobs Redis lost, queued again from the store', () => {
   });
 
   it('creates the reminders job scheduler again within an interval when Redis lost it', async () => {
-    const found = () => logs.of('Reconciler').filter((line) => line.kind === 'invitation-reminders-scheduler').length;
+    const found = () => logs.of('Reconciler').filter((line) => line.kind === 'reminder-sweeps-scheduler').length;
     const before = found();
     expect(await schedule.getJobScheduler('find-due-reminders')).toBeTruthy();
     // A pass may re-create it at any instant after the removal: the finding, logged once it is back, says it was missing.
@@ -107,7 +108,7 @@ describe('jobs Redis lost, queued again from the store', () => {
     const pass = await waitFor(() => stack.worker!.get(ReconcileTimer).runPass(), { what: 'a pass that ran' });
     expect(pass).toEqual({
       ran: true,
-      requeued: { 'invitation-mail': 0, 'invitation-reminder': 0, 'account-activation-mail': 0, 'proposal-decision-mail': 0, 'report-compile': 0, 'report-delivery': 0, 'report-rerender': 0, 'call-closing': 0 },
+      requeued: { 'invitation-mail': 0, reminder: 0, 'account-activation-mail': 0, 'proposal-decision-mail': 0, 'report-compile': 0, 'report-delivery': 0, 'report-rerender': 0, 'call-closing': 0 },
     });
     expect(await stack.worker!.get(MetricsRegistry).getSingleMetricAsString('reconciled_jobs_total')).toBe(before);
     expect(await statuses(workshopId)).toEqual({ issued: 100 });

@@ -1,8 +1,8 @@
 import type { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE, reminderDay, reminderJobId } from '@passerelle/invitations';
+import { invitationReminderId } from '@passerelle/invitations';
+import { ReminderEngine, REMINDER_SWEEPS_QUEUE, REMINDERS_QUEUE } from '@passerelle/reminders';
 import { LogLines, waitFor } from '@passerelle/testing';
-import { InvitationRemindersProcessor } from '../apps/worker/src/invitations/invitation-reminders.processor';
 import { ReconcileTimer } from '../apps/worker/src/reconcile/reconcile.timer';
 import type { OwnRedis } from './support/own-redis';
 import { type OwnRedisStack, startStackWithOwnRedis } from './support/own-redis-stack';
@@ -32,8 +32,8 @@ describe('reminder jobs Redis lost, queued again from the store', () => {
       workerLogs: logs,
     });
     ({ redis, stack } = own);
-    mail = own.queue(INVITATION_MAIL_QUEUE);
-    schedule = own.queue(INVITATION_REMINDERS_QUEUE);
+    mail = own.queue(REMINDERS_QUEUE);
+    schedule = own.queue(REMINDER_SWEEPS_QUEUE);
   });
 
   afterAll(async () => {
@@ -60,7 +60,7 @@ describe('reminder jobs Redis lost, queued again from the store', () => {
     await waitFor(async () => (await sql('SELECT 1 FROM invitations WHERE workshop_id = $1 AND status = $2', [id, 'emailed'])).length === 2, { timeoutMs: 30_000, what: 'the invitations e-mailed' });
     await waitFor(async () => (await runs()) >= 1, { what: "the scheduler's first run, at start" });
 
-    // No pass in between (the test holds the reconciler's lock), the mail queue paused: the scheduler's
+    // No pass in between (the test holds the reconciler's lock), the reminders queue paused: the sweep's
     // look queues both reminders, as if invited two days ago, and Redis then loses their jobs.
     const lock = new Client({ connectionString: stack.db.url });
     await lock.connect();
@@ -68,10 +68,10 @@ describe('reminder jobs Redis lost, queued again from the store', () => {
       await lock.query(`SELECT pg_advisory_lock(${RECONCILE_LOCK})`);
       await mail.pause();
       await sql("UPDATE invitations SET issued_at = issued_at - interval '2 days' WHERE workshop_id = $1", [id]);
-      expect(await stack.worker!.get(InvitationRemindersProcessor).queueDueReminders(reminderDay(Date.now()))).toBe(2);
+      expect(await stack.worker!.get(ReminderEngine).sweep()).toEqual({ invitation: 2, 'partnership-end': 0 });
       for (const invitationId of invitationIds) {
-        const job = await mail.getJob(reminderJobId(invitationId));
-        expect(job?.name).toBe('reminder');
+        const job = await mail.getJob(invitationReminderId(invitationId));
+        expect(job?.name).toBe('invitation');
         await job!.remove();
       }
       await mail.resume();
@@ -85,27 +85,27 @@ describe('reminder jobs Redis lost, queued again from the store', () => {
     await waitFor(async () => (await sql('SELECT 1 FROM invitations WHERE workshop_id = $1 AND reminded_at IS NOT NULL', [id])).length === 2, { what: 'the reminders recorded' });
     expect(reminders('silent@ministry.gov.test')[0].parsed.subject).toMatch(/^Rappel : Smart health/);
     // Queued again by the reconciler, each once, said in the log: not by a run of the scheduler.
-    const findings = logs.of('Reconciler').filter((line) => line.kind === 'invitation-reminder');
+    const findings = logs.of('Reconciler').filter((line) => line.kind === 'reminder');
     expect(findings.map((line) => line.id).sort()).toEqual([...invitationIds].sort());
-    expect(findings[0]).toMatchObject({ level: 40, jobId: expect.stringMatching(/^reminder\./), dueSince: expect.any(String) });
+    expect(findings[0]).toMatchObject({ level: 40, jobId: expect.stringMatching(/^reminder\.invitation\./), dueSince: expect.any(String) });
     expect(await runs()).toBe(scheduled);
 
     // Later passes find nothing due: the reminders are recorded.
     const timer = stack.worker!.get(ReconcileTimer);
-    for (let i = 0; i < 2; i++) expect(await waitFor(() => timer.runPass(), { what: 'a pass that ran' })).toMatchObject({ ran: true, requeued: { 'invitation-reminder': 0 } });
+    for (let i = 0; i < 2; i++) expect(await waitFor(() => timer.runPass(), { what: 'a pass that ran' })).toMatchObject({ ran: true, requeued: { reminder: 0 } });
     for (const person of people) expect(reminders(person.email)).toHaveLength(1);
   });
 
   it('sends no second reminder when a later pass queues one again for an invitation already reminded', async () => {
     // The read model behind the store (reminded_at not yet set) and the job gone from Redis: a pass queues it again.
     const [invitationId] = invitationIds;
-    await (await mail.getJob(reminderJobId(invitationId)))!.remove();
+    await (await mail.getJob(invitationReminderId(invitationId)))!.remove();
     await sql('UPDATE invitations SET reminded_at = NULL WHERE id = $1', [invitationId]);
     const job = await waitFor(async () => {
-      const found = await mail.getJob(reminderJobId(invitationId));
+      const found = await mail.getJob(invitationReminderId(invitationId));
       return found?.finishedOn ? found : null;
     }, { timeoutMs: 20_000, what: 'the reminder job queued again and run' });
-    expect(job.returnvalue).toBe('no reminder needed');
+    expect(job.returnvalue).toBe('no longer due');
     for (const person of people) expect(reminders(person.email)).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
-import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE } from '@passerelle/invitations';
+import { INVITATION_MAIL_QUEUE } from '@passerelle/invitations';
+import { REMINDER_SWEEPS_QUEUE } from '@passerelle/reminders';
 import { LogLines, waitFor } from '@passerelle/testing';
 import type { OwnRedis } from './support/own-redis';
 import { type OwnRedisStack, startStackWithOwnRedis } from './support/own-redis-stack';
@@ -27,7 +28,7 @@ describe('jobs Redis partly lost, queued again from the store', () => {
     });
     ({ redis, stack } = own);
     mail = own.queue(INVITATION_MAIL_QUEUE);
-    schedule = own.queue(INVITATION_REMINDERS_QUEUE);
+    schedule = own.queue(REMINDER_SWEEPS_QUEUE);
   });
 
   afterAll(async () => {
@@ -95,7 +96,7 @@ describe('jobs Redis partly lost, queued again from the store', () => {
     const { workshopId } = await invite('remind', 1, day(6));
     await waitFor(() => stack.smtp.to('remind0@ministry.gov.test').length === 1, { timeoutMs: 20_000, what: 'the invitation e-mailed' });
 
-    const schedulerFindings = () => logs.of('Reconciler').filter((line) => line.kind === 'invitation-reminders-scheduler').length;
+    const schedulerFindings = () => logs.of('Reconciler').filter((line) => line.kind === 'reminder-sweeps-scheduler').length;
     const before = schedulerFindings();
     // A pass may re-create it at any instant after the removal: the finding, logged once it is back, says it was missing.
     await schedule.removeJobScheduler('find-due-reminders');

@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
+import type { Clock } from '@passerelle/platform';
 import { createTestDatabase, type LogLines, SmtpSink, type SmtpSinkOptions, testConfig, type TestDatabase } from '@passerelle/testing';
 import { ADMIN, login } from './api';
 
@@ -28,6 +29,8 @@ export interface StackOptions {
   workerLogs?: LogLines;
   /** Where the API's log lines (info and above) go, for the test to read; else it logs nothing. */
   apiLogs?: LogLines;
+  /** The time the worker goes by (reminders, expiry), for tests that move it on; else the system's. */
+  workerClock?: Clock;
 }
 
 /**
@@ -55,7 +58,7 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
     env,
     async startWorker() {
       const logs = options.workerLogs;
-      const worker = await createWorkerApp(testConfig(db.url, logs ? { ...env, LOG_LEVEL: 'info' } : env), { logDestination: logs });
+      const worker = await createWorkerApp(testConfig(db.url, logs ? { ...env, LOG_LEVEL: 'info' } : env), { logDestination: logs, clock: options.workerClock });
       await worker.init();
       stack.worker = worker;
     },

@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { DestinationStream } from 'pino';
 import { LoginModule } from '@passerelle/accounts';
 import { InvitationsModule } from '@passerelle/invitations';
+import { ReminderQueuesModule } from '@passerelle/reminders';
 import { PersonalDataModule } from '@passerelle/personal-data';
 import { AppConfig, PlatformHttpModule, PlatformModule, queueConnection } from '@passerelle/platform';
 import { PartnersModule } from '@passerelle/partners';
@@ -51,6 +52,7 @@ export class ApiModule {
         BullModule.forRoot(queueConnection(config.REDIS_URL, config.QUEUE_PREFIX)),
         WorkshopsModule,
         InvitationsModule,
+        ReminderQueuesModule,
         PartnersModule,
         ProposalsModule,
         CallsModule,

@@ -3,19 +3,21 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { DestinationStream } from 'pino';
 import { AccountsModule, ErasedAccountClosure } from '@passerelle/accounts';
-import { InvitationMailReactor, InvitationReadModelProjection, InvitationsWorkerModule } from '@passerelle/invitations';
+import { InvitationMailReactor, InvitationReadModelProjection, InvitationReminderSource, InvitationsWorkerModule } from '@passerelle/invitations';
 import { MailModule } from '@passerelle/mail';
 import { PersonalDataModule } from '@passerelle/personal-data';
-import { AppConfig, IdempotencyKeyPurge, IdsOnlyWorker, JobReconciler, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
+import { AppConfig, Clock, IdempotencyKeyPurge, IdsOnlyWorker, JobReconciler, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
+import { RemindersModule } from '@passerelle/reminders';
 import { ActivationMailReconciled, InstitutionReadModelProjection, PartnerAccountsReactor, PartnersModule } from '@passerelle/partners';
 import { CallClosingReactor, CallReadModelProjection, CallsModule } from '@passerelle/calls';
-import { PartnershipExpiry, PartnershipPolicy, PartnershipReadModelProjection, PartnershipsModule } from '@passerelle/partnerships';
+import { PartnershipEndReminderSource, PartnershipExpiry, PartnershipPolicy, PartnershipReadModelProjection, PartnershipsModule } from '@passerelle/partnerships';
 import { DecisionMailReconciled, ProposalNotificationsReactor, ProposalReadModelProjection, ProposalsModule } from '@passerelle/proposals';
 import { MinistryReadModelProjection, ReportingModule, ReportingWorkerModule, ReportReactor } from '@passerelle/reporting';
 import { WorkshopReadModelProjection, WorkshopsModule } from '@passerelle/workshops';
 import { NotificationMailProcessor } from './notifications/notification-mail.processor';
 import { InvitationMailProcessor } from './invitations/invitation-mail.processor';
-import { InvitationRemindersProcessor } from './invitations/invitation-reminders.processor';
+import { ReminderSweepsProcessor } from './reminders/reminder-sweeps.processor';
+import { RemindersProcessor } from './reminders/reminders.processor';
 import { ReportProcessor } from './reporting/report.processor';
 import { MailAttemptsLog } from './mail/mail-attempts.log';
 import { SmtpStartCheck } from './mail/smtp-start-check';
@@ -30,6 +32,8 @@ import { PersonalDataRetentionProcessor, RETENTION_QUEUE } from './privacy/perso
 export interface WorkerOptions {
   /** Where the worker's log lines go instead of stdout (tests read them there). */
   logDestination?: DestinationStream;
+  /** The time the worker goes by (reminders, expiry) instead of the system's: tests move it on. */
+  clock?: Clock;
 }
 
 /** The worker: projections and reactors (subscriptions of the event store) and the BullMQ processors. */
@@ -41,7 +45,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        PlatformModule.forRoot(config, { logDestination: options.logDestination }),
+        PlatformModule.forRoot(config, { logDestination: options.logDestination, clock: options.clock }),
         PersonalDataModule,
         CqrsModule.forRoot(),
         BullModule.forRoot(queueConnection(config.REDIS_URL, config.QUEUE_PREFIX)),
@@ -52,6 +56,8 @@ export class WorkerModule {
         PartnersModule,
         CallsModule,
         ReportingWorkerModule,
+        // Every kind of reminder, one engine: a new kind is a new source in this list.
+        RemindersModule.forSources([InvitationReminderSource, PartnershipEndReminderSource], [InvitationsWorkerModule]),
         SubscriptionsModule.register(
           [
             WorkshopReadModelProjection,
@@ -71,7 +77,7 @@ export class WorkerModule {
           [WorkshopsModule, InvitationsWorkerModule, PartnersModule, ProposalsModule, PartnershipsModule, ReportingModule, CallsModule],
         ),
       ],
-      providers: [InvitationMailProcessor, InvitationRemindersProcessor, NotificationMailProcessor, ReportProcessor, MailAttemptsLog, SmtpStartCheck, JobReconciler, ReconcileTimer, IdempotencyKeyPurge, IdempotencyKeyPurgeTimer, ActivationMailReconciled, DecisionMailReconciled, ErasedAccountClosure, PersonalDataRetention, PersonalDataRetentionProcessor, PartnershipExpiry, PartnershipExpiryTimer, CallClosingProcessor, CallClosingTimer],
+      providers: [InvitationMailProcessor, ReminderSweepsProcessor, RemindersProcessor, NotificationMailProcessor, ReportProcessor, MailAttemptsLog, SmtpStartCheck, JobReconciler, ReconcileTimer, IdempotencyKeyPurge, IdempotencyKeyPurgeTimer, ActivationMailReconciled, DecisionMailReconciled, ErasedAccountClosure, PersonalDataRetention, PersonalDataRetentionProcessor, PartnershipExpiry, PartnershipExpiryTimer, CallClosingProcessor, CallClosingTimer],
     };
   }
 }

@@ -10,7 +10,10 @@ export { InvitationReadModelProjection, INVITATION_READ_MODEL } from './infrastr
 export { InvitationMailReactor, INVITATION_MAIL_REACTOR } from './infrastructure/invitation-mail.reactor';
 export * from './infrastructure/invitation-mail.queue';
 export { DUE_INVITATION_MAILS_SQL, InvitationMailReconciled } from './infrastructure/invitation-mail.reconciled';
-export { InvitationReminderReconciled } from './infrastructure/invitation-reminder.reconciled';
+export { InvitationReminderSource, INVITATION_REMINDER, invitationReminderId } from './infrastructure/invitation-reminder.source';
+export { InvitationLetters } from './application/invitation-letters';
+export type { InvitationLetter, InvitationLetterMail } from './application/invitation-letters';
+export { CALENDAR_ATTACHMENT, workshopCalendar } from './application/workshop-calendar';
 export { formatDates, formatProgramme, formatTimeZone, programmeOrder, type ProgrammeSession } from './application/format-dates';
 export { InvitationsModule, InvitationsWorkerModule } from './invitations.module';
 export { invitationPersonalData } from './domain/invitation.personal-data';

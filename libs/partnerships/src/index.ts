@@ -14,3 +14,10 @@ export { addMonths, isCalendarDate, utcDate } from './domain/partnership.terms';
 export type { CalendarDate } from './domain/partnership.terms';
 export { PartnershipExpiry } from './application/partnership-expiry';
 export type { PartnershipExpiryPass } from './application/partnership-expiry';
+export {
+  DUE_PARTNERSHIP_END_REMINDERS_SQL,
+  END_REMINDER_DAYS,
+  PARTNERSHIP_END_REMINDER,
+  PartnershipEndReminderSource,
+  partnershipEndReminderId,
+} from './infrastructure/partnership-end-reminder.source';

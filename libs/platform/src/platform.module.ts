@@ -21,8 +21,8 @@ import { Clock, SystemClock } from './runtime/clock';
 /** What every app shares: configuration, logging, PostgreSQL (TypeORM and the event store), Redis, metrics. */
 @Module({})
 export class PlatformModule {
-  /** `logDestination`: where the log lines go instead of stdout, as JSON (tests read them there). */
-  static forRoot(config: AppConfig, options: { logDestination?: DestinationStream } = {}): DynamicModule {
+  /** `logDestination`: where the log lines go instead of stdout, as JSON (tests read them there); `clock`: the time to go by instead of the system's (tests). */
+  static forRoot(config: AppConfig, options: { logDestination?: DestinationStream; clock?: Clock } = {}): DynamicModule {
     const logger = createLogger(config, options.logDestination ? { pretty: false, destination: options.logDestination } : undefined);
     return {
       module: PlatformModule,
@@ -31,7 +31,7 @@ export class PlatformModule {
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: PROCESS_LOGGER, useValue: logger },
-        { provide: Clock, useClass: SystemClock },
+        options.clock ? { provide: Clock, useValue: options.clock } : { provide: Clock, useClass: SystemClock },
         EventStorePool,
         eventStoreProvider,
         RedisConnection,

@@ -2,9 +2,10 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
-import { INVITATION_MAIL_QUEUE, INVITATION_REMINDERS_QUEUE } from '@passerelle/invitations';
+import { INVITATION_MAIL_QUEUE } from '@passerelle/invitations';
 import { NOTIFICATION_MAIL_QUEUE } from '@passerelle/mail';
 import { EventStorePool, MetricsRegistry } from '@passerelle/platform';
+import { REMINDER_SWEEPS_QUEUE, REMINDERS_QUEUE } from '@passerelle/reminders';
 import { REPORT_QUEUE } from '@passerelle/reporting';
 import { CALL_CLOSING_QUEUE } from '@passerelle/calls';
 
@@ -18,12 +19,13 @@ export class OperationsMetrics {
     metrics: MetricsRegistry,
     pool: EventStorePool,
     @InjectQueue(INVITATION_MAIL_QUEUE) mail: Queue,
-    @InjectQueue(INVITATION_REMINDERS_QUEUE) reminders: Queue,
+    @InjectQueue(REMINDER_SWEEPS_QUEUE) sweeps: Queue,
+    @InjectQueue(REMINDERS_QUEUE) reminders: Queue,
     @InjectQueue(NOTIFICATION_MAIL_QUEUE) notifications: Queue,
     @InjectQueue(REPORT_QUEUE) reports: Queue,
     @InjectQueue(CALL_CLOSING_QUEUE) callClosing: Queue,
   ) {
-    const queues = [mail, reminders, notifications, reports, callClosing];
+    const queues = [mail, sweeps, reminders, notifications, reports, callClosing];
     new Gauge({
       name: 'queue_jobs',
       help: 'Jobs per queue and state',

@@ -94,7 +94,7 @@ export class ExportedRecordsView {
 }
 
 export class ExportedEmailView {
-  @ApiProperty({ example: 'invitation', description: 'invitation, invitation-reminder, report, account-activation or proposal-decision' }) kind: string;
+  @ApiProperty({ example: 'invitation', description: 'invitation, invitation-reminder, partnership-ending, partnership-ending-staff, report, account-activation or proposal-decision' }) kind: string;
   @ApiProperty({ description: "the subject line when the mail ledger keeps it; else the kind" }) subject: string;
   @ApiProperty({ type: String, nullable: true, description: 'when it was handed to the mail server; null when it was not' }) sentAt: string | null;
   @ApiProperty({ enum: ['sent', 'rejected', 'uncertain', 'sending'] }) status: string;

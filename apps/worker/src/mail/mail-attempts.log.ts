@@ -6,10 +6,11 @@ import { mailAttemptFailure } from '@passerelle/mail';
 import { PROCESS_LOGGER } from '@passerelle/platform';
 import { InvitationMailProcessor } from '../invitations/invitation-mail.processor';
 import { NotificationMailProcessor } from '../notifications/notification-mail.processor';
+import { RemindersProcessor } from '../reminders/reminders.processor';
 import { ReportProcessor } from '../reporting/report.processor';
 
 /**
- * One log line per failed attempt of every job that sends e-mail (invitations and reminders, account
+ * One log line per failed attempt of every job that sends e-mail (invitations, reminders of every kind, account
  * activations and proposal decisions, report deliveries): without it a mail server that is down shows
  * only as invitations staying `issued`. Listens on the workers' `failed` event, so the processors stay
  * about their work.
@@ -19,9 +20,15 @@ export class MailAttemptsLog implements OnApplicationBootstrap {
   private readonly logger: Logger;
   private readonly hosts: WorkerHost[];
 
-  constructor(@Inject(PROCESS_LOGGER) logger: Logger, invitations: InvitationMailProcessor, notifications: NotificationMailProcessor, reports: ReportProcessor) {
+  constructor(
+    @Inject(PROCESS_LOGGER) logger: Logger,
+    invitations: InvitationMailProcessor,
+    reminders: RemindersProcessor,
+    notifications: NotificationMailProcessor,
+    reports: ReportProcessor,
+  ) {
     this.logger = logger.child({ context: 'MailAttempts' });
-    this.hosts = [invitations, notifications, reports];
+    this.hosts = [invitations, reminders, notifications, reports];
   }
 
   onApplicationBootstrap(): void {

@@ -1,13 +1,14 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { InvitationMailReconciled, InvitationReminderReconciled } from '@passerelle/invitations';
+import { InvitationMailReconciled } from '@passerelle/invitations';
 import { ActivationMailReconciled } from '@passerelle/partners';
 import { CallClosingReconciled } from '@passerelle/calls';
 import { DecisionMailReconciled } from '@passerelle/proposals';
 import { ReportCompileReconciled, ReportDeliveryReconciled, ReportRerenderReconciled } from '@passerelle/reporting';
 import { AppConfig, JobReconciler, PROCESS_LOGGER, type ReconciledJobs, type ReconciledScheduler, type ReconcilePass } from '@passerelle/platform';
 import { PeriodicPass } from '../common/periodic-pass';
-import { InvitationRemindersProcessor } from '../invitations/invitation-reminders.processor';
+import { RemindersReconciled } from '@passerelle/reminders';
+import { ReminderSweepsProcessor } from '../reminders/reminder-sweeps.processor';
 import { PersonalDataRetentionProcessor } from '../privacy/personal-data-retention.processor';
 
 /**
@@ -27,19 +28,19 @@ export class ReconcileTimer implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly config: AppConfig,
     @Inject(PROCESS_LOGGER) logger: Logger,
     invitationMail: InvitationMailReconciled,
-    invitationReminder: InvitationReminderReconciled,
+    reminder: RemindersReconciled,
     activationMail: ActivationMailReconciled,
     decisionMail: DecisionMailReconciled,
     reportCompile: ReportCompileReconciled,
     reportDelivery: ReportDeliveryReconciled,
     reportRerender: ReportRerenderReconciled,
-    reminders: InvitationRemindersProcessor,
+    reminderSweeps: ReminderSweepsProcessor,
     retention: PersonalDataRetentionProcessor,
     callClosing: CallClosingReconciled,
   ) {
     this.logger = logger.child({ context: 'Reconciler' });
-    this.kinds = [invitationMail, invitationReminder, activationMail, decisionMail, reportCompile, reportDelivery, reportRerender, callClosing];
-    this.schedulers = [reminders, retention];
+    this.kinds = [invitationMail, reminder, activationMail, decisionMail, reportCompile, reportDelivery, reportRerender, callClosing];
+    this.schedulers = [reminderSweeps, retention];
     this.passes = new PeriodicPass(
       () => this.reconciler.pass(this.kinds, this.schedulers),
       this.config.RECONCILE_INTERVAL_SECONDS * 1000,

@@ -9,4 +9,6 @@ export type PartnershipCommand =
   /** A correction of the term (staff): either date or both. */
   | { type: 'ChangePartnershipTerm'; startsOn?: string; endsOn?: string; at: string }
   /** Sent by the worker's expiry pass with today's UTC date (the app's Clock); nothing when not yet due or already expired. */
-  | { type: 'ExpirePartnership'; today: string; at: string };
+  | { type: 'ExpirePartnership'; today: string; at: string }
+  /** Sent by the reminder engine once the reminder `daysBefore` days before `endsOn` went out; nothing when the end has moved or it was recorded. */
+  | { type: 'RecordEndReminderSent'; endsOn: string; daysBefore: number; at: string };

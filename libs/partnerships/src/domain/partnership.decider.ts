@@ -11,6 +11,8 @@ export interface EstablishedPartnership {
   /** The term (`YYYY-MM-DD`, both days included). A partnership established before terms were recorded starts on its approval's date and has no end until staff set one. */
   startsOn: string | null;
   endsOn: string | null;
+  /** The last end-of-term reminder recorded: for which end, and how many days before it (the smallest sent for that end). */
+  endReminder?: { endsOn: string; daysBefore: number };
 }
 
 export type PartnershipState = NotStarted | EstablishedPartnership;
@@ -47,6 +49,12 @@ export function decidePartnership(command: PartnershipCommand, state: Partnershi
       // Already expired, concluded, without an end, or not yet due: nothing to record, so a pass may run twice.
       if ((state.status !== 'active' && state.status !== 'suspended') || state.endsOn === null || state.endsOn >= command.today) return [];
       return [{ type: 'PartnershipExpired', data: { partnershipId: state.partnershipId, endsOn: state.endsOn, expiredAt: command.at } }];
+    case 'RecordEndReminderSent':
+      if (state.status === 'none') refuse('This partnership does not exist', 'partnership_not_found');
+      // The end moved since (renewed, corrected), or this reminder (or a later one) is recorded: nothing to record.
+      if (state.endsOn !== command.endsOn) return [];
+      if (state.endReminder?.endsOn === command.endsOn && state.endReminder.daysBefore <= command.daysBefore) return [];
+      return [{ type: 'PartnershipEndReminderSent', data: { partnershipId: state.partnershipId, endsOn: command.endsOn, daysBefore: command.daysBefore, sentAt: command.at } }];
     case 'SuspendPartnership':
       requireStatus(state, ['active'], 'partnership', 'suspend');
       return [{ type: 'PartnershipSuspended', data: { partnershipId: state.partnershipId, reason: command.reason, suspendedAt: command.at } }];
@@ -79,6 +87,8 @@ export function evolvePartnership(state: PartnershipState, event: PartnershipEve
       return { ...state, startsOn: event.data.startsOn, endsOn: event.data.endsOn };
     case 'PartnershipExpired':
       return { ...state, status: 'expired' };
+    case 'PartnershipEndReminderSent':
+      return { ...state, endReminder: { endsOn: event.data.endsOn, daysBefore: event.data.daysBefore } };
   }
 }
 

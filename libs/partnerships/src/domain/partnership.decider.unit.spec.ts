@@ -108,6 +108,19 @@ describe('partnership decider', () => {
       spec([withTerm]).when({ type: 'ChangePartnershipTerm', endsOn: '2026-10-01', at }).thenNothing();
       spec([withTerm, expired]).when({ type: 'ChangePartnershipTerm', endsOn: '2027-10-01', at }).thenRefuses('partnership_status');
     });
+    it('records each end-of-term reminder once, for the current end only, a later one after an earlier', () => {
+      const remind = (endsOn: string, daysBefore: number): PartnershipCommand => ({ type: 'RecordEndReminderSent', endsOn, daysBefore, at });
+      const sent = (endsOn: string, daysBefore: number): PartnershipEvent => ({ type: 'PartnershipEndReminderSent', data: { partnershipId: T, endsOn, daysBefore, sentAt: at } });
+      spec([withTerm]).when(remind('2026-10-01', 60)).then([sent('2026-10-01', 60)]);
+      spec([withTerm, sent('2026-10-01', 60)]).when(remind('2026-10-01', 60)).thenNothing();
+      spec([withTerm, sent('2026-10-01', 60)]).when(remind('2026-10-01', 30)).then([sent('2026-10-01', 30)]);
+      spec([withTerm, sent('2026-10-01', 7)]).when(remind('2026-10-01', 30)).thenNothing();
+      // The end moved since the reminder was found: nothing to record for the old end; the new end's are its own.
+      const renewed: PartnershipEvent = { type: 'PartnershipRenewed', data: { partnershipId: T, previousEndsOn: '2026-10-01', endsOn: '2027-01-31', renewedAt: at } };
+      spec([withTerm, sent('2026-10-01', 60), renewed]).when(remind('2026-10-01', 30)).thenNothing();
+      spec([withTerm, sent('2026-10-01', 60), renewed]).when(remind('2027-01-31', 60)).then([sent('2027-01-31', 60)]);
+      spec([]).when(remind('2026-10-01', 60)).thenRefuses('partnership_not_found');
+    });
   });
 
   it('holds nothing before it is established', () => expect(partnershipDecider.initialState()).toEqual({ status: 'none' }));

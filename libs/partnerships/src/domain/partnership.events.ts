@@ -18,6 +18,8 @@ export type PartnershipEvent =
   /** Staff corrected the term: both dates as they are after the change. */
   | { type: 'PartnershipTermChanged'; data: { partnershipId: string; startsOn: string | null; endsOn: string | null; changedAt: string } }
   /** The term's end passed: recorded once, by the worker's expiry pass. */
-  | { type: 'PartnershipExpired'; data: { partnershipId: string; endsOn: string; expiredAt: string } };
+  | { type: 'PartnershipExpired'; data: { partnershipId: string; endsOn: string; expiredAt: string } }
+  /** The reminder `daysBefore` (60, 30 or 7) days before the end `endsOn` went out: recorded once, by the reminder engine. */
+  | { type: 'PartnershipEndReminderSent'; data: { partnershipId: string; endsOn: string; daysBefore: number; sentAt: string } };
 
 export type PartnershipEventType = PartnershipEvent['type'];

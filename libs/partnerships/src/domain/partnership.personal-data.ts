@@ -15,4 +15,5 @@ export const partnershipPersonalData: PersonalDataDeclaration<PartnershipEvent> 
   PartnershipRenewed: { personal: [], notPersonal: ['partnershipId', 'previousEndsOn', 'endsOn', 'renewedAt'] },
   PartnershipTermChanged: { personal: [], notPersonal: ['partnershipId', 'startsOn', 'endsOn', 'changedAt'] },
   PartnershipExpired: { personal: [], notPersonal: ['partnershipId', 'endsOn', 'expiredAt'] },
+  PartnershipEndReminderSent: { personal: [], notPersonal: ['partnershipId', 'endsOn', 'sentAt'] },
 };

@@ -32,6 +32,16 @@ export class PartnershipReadModelProjection extends TypedConsumer<PartnershipEve
             [event.data.partnershipId, event.data.endsOn, event.recordedAt, event.version],
           );
         },
+        PartnershipEndReminderSent: async (event, tx) => {
+          // Only the last reminder matters to the sweep: for this end, this many days before it or more are sent.
+          await tx.query('UPDATE partnerships SET end_reminded_for = $2, end_reminded_days = $3, updated_at = $4, version = $5 WHERE id = $1', [
+            event.data.partnershipId,
+            event.data.endsOn,
+            event.data.daysBefore,
+            event.recordedAt,
+            event.version,
+          ]);
+        },
         PartnershipTermChanged: async (event, tx) => {
           await tx.query('UPDATE partnerships SET starts_on = $2, ends_on = $3, updated_at = $4, version = $5 WHERE id = $1', [
             event.data.partnershipId,

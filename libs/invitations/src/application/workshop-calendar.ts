@@ -1,7 +1,7 @@
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalCalendarMethod } from 'ical-generator';
-import type { ProgrammeSession } from '@passerelle/invitations';
 import { wallClock } from '@passerelle/workshops';
+import type { ProgrammeSession } from './format-dates';
 
 export interface WorkshopCalendar {
   workshopId: string;
