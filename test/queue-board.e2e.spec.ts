@@ -6,7 +6,7 @@ import { ADMIN, type ApiUnderTest, login, startApi } from './support/api';
 import { queryRows } from './support/sql';
 
 const BOARD = '/admin/queues/api/queues';
-const ALL_QUEUES = ['invitation-mail', 'invitation-reminders', 'notification-mail', 'reminders', 'report'];
+const ALL_QUEUES = ['call-closing', 'invitation-mail', 'invitation-reminders', 'notification-mail', 'reminders', 'report'];
 
 interface AuditEvent {
   type: string;

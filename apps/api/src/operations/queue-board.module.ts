@@ -6,6 +6,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { CALL_CLOSING_QUEUE } from '@passerelle/calls';
 import { INVITATION_MAIL_QUEUE } from '@passerelle/invitations';
 import { NOTIFICATION_MAIL_QUEUE } from '@passerelle/mail';
 import { REMINDER_SWEEPS_QUEUE, REMINDERS_QUEUE } from '@passerelle/reminders';
@@ -18,7 +19,7 @@ import { boardCookie, boardGate, type BoardUser, QUEUE_BOARD_ROUTE, readOnlyQueu
 export { QUEUE_BOARD_ROUTE } from './queue-board/board-access';
 
 /** The queues the board shows; "pause all" and "resume all" act on each of them. */
-export const BOARD_QUEUES = [INVITATION_MAIL_QUEUE, REMINDER_SWEEPS_QUEUE, REMINDERS_QUEUE, NOTIFICATION_MAIL_QUEUE, REPORT_QUEUE] as const;
+export const BOARD_QUEUES = [INVITATION_MAIL_QUEUE, REMINDER_SWEEPS_QUEUE, REMINDERS_QUEUE, NOTIFICATION_MAIL_QUEUE, REPORT_QUEUE, CALL_CLOSING_QUEUE] as const;
 
 /** The route's pattern under the board (`''` for the board's page, `/api/queues/:queueName/pause`), or null off the board. */
 function boardRoute(request: FastifyRequest): string | null {
