@@ -141,7 +141,7 @@ describe('reminders of partnership ends (the reminder engine, a test clock)', ()
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('sends three reminders, 60, 30 and 7 days before the end, in the contact language and to each approver; renewal plans them anew; expired after the end', async () => {
+  it('sends three reminders, 60, 30 and 7 days before the end, in the contact language and to each approver; renewal plans them anew; expired on its end date', async () => {
     const first = programme.today;
     const end = dateAfter(first, 61);
     const kept = await programme.partnership('Fisheries data', end);
@@ -177,11 +177,11 @@ describe('reminders of partnership ends (the reminder engine, a test clock)', ()
     // Far past a milestone with none sent in between: one reminder, not a burst.
     await programme.moveTo(dateAfter(first, 58), 15);
     expect(programme.endings(CONTACT.email, 'Fisheries data')[2].parsed.text).toContain('dans 3 jours');
-    // The end day itself (0 days left): no reminder, still active (its last day); the renewed one has 30 days left.
-    await programme.moveTo(end, 18);
+    // The day before its end date: still active, no reminder.
+    await programme.moveTo(dateAfter(end, -1), 15);
     expect(await programme.status(kept)).toBe('active');
-    // The day after: expired by itself, and no reminder.
-    await programme.moveTo(dateAfter(end, 1), 18);
+    // Its end date (0 days left): expired by itself, and no reminder; the renewed one has 30 days left.
+    await programme.moveTo(end, 18);
     await waitFor(async () => (await programme.status(kept)) === 'expired', { timeoutMs: 20_000, what: 'the expiry' });
     await programme.moveTo(dateAfter(newEnd, -7), 21);
     await programme.moveTo(dateAfter(newEnd, 1), 21);

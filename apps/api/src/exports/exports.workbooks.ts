@@ -35,7 +35,7 @@ export interface PartnershipExportRow {
   countries: string[];
   status: string;
   establishedAt: Date;
-  /** The term's first and last days (midnight UTC); `endsOn` null for a partnership established before terms were recorded, until staff set one. */
+  /** The term's first day and its end date, from which it reads expired (midnight UTC); `endsOn` null for a partnership established before terms were recorded, until staff set one. */
   startsOn: Date | null;
   endsOn: Date | null;
 }

@@ -203,7 +203,7 @@ const IsCalendarDate = () =>
   });
 
 export class RenewPartnershipDto {
-  @ApiProperty({ example: '2031-06-30', description: 'The new last day of the term, after the current one' })
+  @ApiProperty({ example: '2031-06-30', description: 'The new end date, after the current one: from that day (UTC) the partnership reads expired' })
   @IsCalendarDate()
   endsOn: string;
 }
@@ -215,7 +215,7 @@ export class PartnershipTermDto {
   @IsCalendarDate()
   startsOn?: string;
 
-  @ApiPropertyOptional({ example: '2031-06-30', description: 'The last day of the term' })
+  @ApiPropertyOptional({ example: '2031-06-30', description: 'The end date: from that day (UTC) the partnership reads expired' })
   @ValidateIf((term: PartnershipTermDto) => term.endsOn !== undefined)
   @IsCalendarDate()
   endsOn?: string;

@@ -33,7 +33,7 @@ export class PartnershipExpiry {
     const at = new Date(this.clock.now()).toISOString();
     const today = utcDate(at);
     const due = await this.pool.query(
-      `SELECT id, ends_on::text AS ends_on FROM partnerships WHERE status IN ('active', 'suspended') AND ends_on < $1::date ORDER BY ends_on, id LIMIT $2`,
+      `SELECT id, ends_on::text AS ends_on FROM partnerships WHERE status IN ('active', 'suspended') AND ends_on <= $1::date ORDER BY ends_on, id LIMIT $2`,
       [today, BATCH],
     );
     let expired = 0;

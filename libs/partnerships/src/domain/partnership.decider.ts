@@ -33,7 +33,7 @@ export function decidePartnership(command: PartnershipCommand, state: Partnershi
       requireStatus(state, ['active', 'suspended', 'expired'], 'partnership', 'renew');
       if (state.endsOn !== null && command.endsOn <= state.endsOn) refuse(`A renewal must end after the current end, ${state.endsOn}`, 'term_not_extended');
       // An expired partnership renewed is active again, so its new end must not have passed already.
-      if (state.status === 'expired' && command.endsOn < utcDate(command.at)) refuse('A renewal of an expired partnership must end today or later', 'term_not_extended');
+      if (state.status === 'expired' && command.endsOn <= utcDate(command.at)) refuse('A renewal of an expired partnership must end after today', 'term_not_extended');
       return [{ type: 'PartnershipRenewed', data: { partnershipId: state.partnershipId, previousEndsOn: state.endsOn, endsOn: command.endsOn, renewedAt: command.at } }];
     }
     case 'ChangePartnershipTerm': {
@@ -47,7 +47,7 @@ export function decidePartnership(command: PartnershipCommand, state: Partnershi
     case 'ExpirePartnership':
       if (state.status === 'none') refuse('This partnership does not exist', 'partnership_not_found');
       // Already expired, concluded, without an end, or not yet due: nothing to record, so a pass may run twice.
-      if ((state.status !== 'active' && state.status !== 'suspended') || state.endsOn === null || state.endsOn >= command.today) return [];
+      if ((state.status !== 'active' && state.status !== 'suspended') || state.endsOn === null || state.endsOn > command.today) return [];
       return [{ type: 'PartnershipExpired', data: { partnershipId: state.partnershipId, endsOn: state.endsOn, expiredAt: command.at } }];
     case 'RecordEndReminderSent':
       if (state.status === 'none') refuse('This partnership does not exist', 'partnership_not_found');

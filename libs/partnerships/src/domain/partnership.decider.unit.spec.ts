@@ -86,9 +86,9 @@ describe('partnership decider', () => {
       ]);
       spec([withTerm, concluded]).when({ type: 'RenewPartnership', endsOn: '2027-01-31', at }).thenRefuses('partnership_status');
     });
-    it('expires once, active or suspended, when the end has passed', () => {
-      spec([withTerm]).when(expire('2026-10-01')).thenNothing();
-      spec([withTerm]).when(expire('2026-10-02')).then([{ ...expired, data: { ...expired.data, expiredAt: '2026-10-02T00:00:00.000Z' } }]);
+    it('expires once, active or suspended, on its end date', () => {
+      spec([withTerm]).when(expire('2026-09-30')).thenNothing();
+      spec([withTerm]).when(expire('2026-10-01')).then([{ ...expired, data: { ...expired.data, expiredAt: '2026-10-01T00:00:00.000Z' } }]);
       spec([withTerm, suspended]).when(expire('2026-10-02')).then([expired]);
       spec([withTerm, expired]).when(expire('2026-10-03')).thenNothing();
       spec([withTerm, concluded]).when(expire('2026-10-03')).thenNothing();

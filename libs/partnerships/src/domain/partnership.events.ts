@@ -1,4 +1,4 @@
-/** `expired`: its term's end has passed (the worker notices it by itself; a renewal makes it active again). */
+/** `expired`: its end date has come (the worker notices it by itself; a renewal makes it active again). */
 export type PartnershipStatus = 'active' | 'suspended' | 'concluded' | 'expired';
 
 export type PartnershipEvent =
