@@ -7,7 +7,9 @@
  * and BENCH_INVITATIONS (100,000) invitations dealt among them (half emailed and unanswered, a quarter
  * answered, a quarter already reminded); BENCH_PARTNERSHIPS (10,000) partnerships whose ends are spread
  * over ten years around today (most active, some suspended, concluded or expired; a fifth already
- * reminded for their end). Then times the real engine's findDue (every source, as the sweep and the
+ * reminded for their end); BENCH_CALLS (1,000) calls for proposals closing over two years around today
+ * (a few within the reminders' 7 days, a tenth closed early) with BENCH_PROPOSALS (20,000) proposals
+ * dealt among them (a third still drafts, some sent back for changes). Then times the real engine's findDue (every source, as the sweep and the
  * reconciler run it; median of ROUNDS) and each source's alone, against the baseline of the same
  * queries with index scans disabled (SET enable_indexscan = off, enable_bitmapscan = off: what they
  * would cost without the indexes), and prints both plans (EXPLAIN ANALYZE BUFFERS).
@@ -15,6 +17,7 @@
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import pino from 'pino';
+import { CallDeadlineReminderSource, DUE_CALL_DEADLINE_REMINDERS_SQL } from '@passerelle/calls';
 import { DUE_REMINDERS_SQL, InvitationQueries, InvitationReminderSource } from '@passerelle/invitations';
 import { DUE_PARTNERSHIP_END_REMINDERS_SQL, PartnershipEndReminderSource } from '@passerelle/partnerships';
 import { type AppConfig, type Clock, EventStorePool } from '@passerelle/platform';
@@ -24,6 +27,8 @@ import { fmt, median, printMachine, printTable, runBench, withBenchDatabase } fr
 
 const INVITATIONS = Math.max(1, Number(process.env.BENCH_INVITATIONS ?? 100_000));
 const PARTNERSHIPS = Math.max(1, Number(process.env.BENCH_PARTNERSHIPS ?? 10_000));
+const CALLS = Math.max(1, Number(process.env.BENCH_CALLS ?? 1_000));
+const PROPOSALS = Math.max(1, Number(process.env.BENCH_PROPOSALS ?? 20_000));
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 7));
 const TARGET_MS = 1000;
 const NO_INDEX_SCANS = '-c enable_indexscan=off -c enable_bitmapscan=off';
@@ -50,6 +55,24 @@ async function fill(db: Client): Promise<void> {
        FROM (SELECT n, current_date - 1825 + (n * 3650 / $1::int) AS e FROM generate_series(1, $1::int) n) p`,
     [PARTNERSHIPS],
   );
+  // Closing times one every ~17 hours from a year ago to a year ahead: about ten close within 7 days.
+  await db.query(
+    `INSERT INTO calls (id, title, summary, sectors, countries, opens_at, closes_at, closed_at, created_at, updated_at, version)
+     SELECT gen_random_uuid(), 'Call ' || n, 'Summary', '["health"]', '["ZM"]', c - interval '90 days', c,
+            CASE WHEN n % 10 = 3 OR c < now() THEN LEAST(c, now()) END, c - interval '91 days', now(), 1
+       FROM (SELECT n, now() - interval '365 days' + (n * interval '730 days' / $1::int) AS c FROM generate_series(1, $1::int) n) k`,
+    [CALLS],
+  );
+  await db.query(
+    `INSERT INTO proposals (id, institution_id, title, summary, sectors, countries, duration_months, status, created_at, updated_at, version, call_id)
+     SELECT gen_random_uuid(), gen_random_uuid(), 'Proposal ' || n, 'Summary', '["health"]', '["ZM"]', 12,
+            CASE n % 6 WHEN 0 THEN 'draft' WHEN 1 THEN 'draft' WHEN 2 THEN 'changes_requested' WHEN 3 THEN 'submitted' ELSE 'approved' END,
+            now() - interval '100 days', now(), 1, c.id
+       FROM generate_series(1, $1::int) n JOIN (SELECT id, row_number() OVER (ORDER BY closes_at) - 1 AS k FROM calls) c ON c.k = n % $2::int`,
+    [PROPOSALS, CALLS],
+  );
+  await db.query('VACUUM ANALYZE calls');
+  await db.query('VACUUM ANALYZE proposals');
   await db.query('VACUUM ANALYZE invitations');
   await db.query('VACUUM ANALYZE partnerships');
 }
@@ -60,6 +83,7 @@ function engineOver(pool: EventStorePool, clock: Clock): { engine: ReminderEngin
   const sources: ReminderSource[] = [
     new InvitationReminderSource(new InvitationQueries(pool, null as never, null as never), null as never, null as never, pool, config),
     new PartnershipEndReminderSource(pool, null as never, config),
+    new CallDeadlineReminderSource(pool, null as never, config),
   ];
   const engine = new ReminderEngine(sources, null as never, null as never, null as never, config, clock, pino({ level: 'silent' }));
   return { engine, sources };
@@ -87,7 +111,7 @@ async function main(): Promise<void> {
     db.on('error', () => undefined);
     await db.connect();
     printMachine((await db.query('SHOW server_version')).rows[0].server_version);
-    console.log(`${fmt(INVITATIONS)} invitations among ${WORKSHOP_MIX}; ${fmt(PARTNERSHIPS)} partnerships, ends spread over ten years around today\n`);
+    console.log(`${fmt(INVITATIONS)} invitations among ${WORKSHOP_MIX}; ${fmt(PARTNERSHIPS)} partnerships, ends spread over ten years around today; ${fmt(CALLS)} calls, ${fmt(PROPOSALS)} proposals to them\n`);
     await fill(db);
     const now = Date.now();
     const clock = { now: () => now } as Clock;
@@ -115,7 +139,7 @@ async function main(): Promise<void> {
           }
         }
       }
-      const rows = ['all', 'invitation', 'partnership-end'].map((what) => {
+      const rows = ['all', 'invitation', 'partnership-end', 'call-deadline'].map((what) => {
         const indexed = median(samples.indexes[what]);
         const baseline = median(samples.baseline[what]);
         return [what === 'all' ? 'engine findDue (every source)' : `source ${what}`, fmt(found[what]), fmt(indexed, 1), fmt(baseline, 1), `${fmt(baseline / indexed, 1)}x`];
@@ -123,14 +147,16 @@ async function main(): Promise<void> {
       console.log(`Median of ${ROUNDS} rounds, at ${today}:`);
       printTable(['finding the due reminders', 'due', 'with indexes ms', 'index scans off ms', 'gain'], rows);
       const engineMs = median(samples.indexes.all);
-      console.log(`${engineMs < TARGET_MS ? 'PASS' : 'BELOW TARGET'}  engine findDue over ${fmt(INVITATIONS)} invitations and ${fmt(PARTNERSHIPS)} partnerships: ${fmt(engineMs, 1)} ms (target < ${fmt(TARGET_MS)} ms)\n`);
+      console.log(`${engineMs < TARGET_MS ? 'PASS' : 'BELOW TARGET'}  engine findDue over ${fmt(INVITATIONS)} invitations, ${fmt(PARTNERSHIPS)} partnerships and ${fmt(PROPOSALS)} proposals to calls: ${fmt(engineMs, 1)} ms (target < ${fmt(TARGET_MS)} ms)\n`);
 
       await printPlan(db, 'Plan: invitations due for their reminder (DUE_REMINDERS_SQL), with indexes', DUE_REMINDERS_SQL, [today, REMINDER_DAYS]);
       await printPlan(db, 'Plan: partnership ends due for a reminder (DUE_PARTNERSHIP_END_REMINDERS_SQL), with indexes', DUE_PARTNERSHIP_END_REMINDERS_SQL, [today]);
+      await printPlan(db, 'Plan: call deadlines due for a reminder (DUE_CALL_DEADLINE_REMINDERS_SQL), with indexes', DUE_CALL_DEADLINE_REMINDERS_SQL, [new Date(now).toISOString()]);
       await db.query('SET enable_indexscan = off');
       await db.query('SET enable_bitmapscan = off');
       await printPlan(db, 'Baseline plan: invitations, index scans off', DUE_REMINDERS_SQL, [today, REMINDER_DAYS]);
       await printPlan(db, 'Baseline plan: partnership ends, index scans off', DUE_PARTNERSHIP_END_REMINDERS_SQL, [today]);
+      await printPlan(db, 'Baseline plan: call deadlines, index scans off', DUE_CALL_DEADLINE_REMINDERS_SQL, [new Date(now).toISOString()]);
     } finally {
       await withIndexes.end();
       await withoutIndexes.end();

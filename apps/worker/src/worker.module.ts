@@ -9,7 +9,7 @@ import { PersonalDataModule } from '@passerelle/personal-data';
 import { AppConfig, Clock, IdempotencyKeyPurge, IdsOnlyWorker, JobReconciler, PlatformModule, queueConnection, SubscriptionsModule } from '@passerelle/platform';
 import { RemindersModule } from '@passerelle/reminders';
 import { ActivationMailReconciled, InstitutionReadModelProjection, PartnerAccountsReactor, PartnersModule } from '@passerelle/partners';
-import { CallClosingReactor, CallReadModelProjection, CallsModule } from '@passerelle/calls';
+import { CallClosingReactor, CallDeadlineReminderSource, CallReadModelProjection, CallsModule } from '@passerelle/calls';
 import { PartnershipEndReminderSource, PartnershipExpiry, PartnershipPolicy, PartnershipReadModelProjection, PartnershipsModule } from '@passerelle/partnerships';
 import { DecisionMailReconciled, ProposalNotificationsReactor, ProposalReadModelProjection, ProposalsModule } from '@passerelle/proposals';
 import { MinistryReadModelProjection, ReportingModule, ReportingWorkerModule, ReportReactor } from '@passerelle/reporting';
@@ -57,7 +57,7 @@ export class WorkerModule {
         CallsModule,
         ReportingWorkerModule,
         // Every kind of reminder, one engine: a new kind is a new source in this list.
-        RemindersModule.forSources([InvitationReminderSource, PartnershipEndReminderSource], [InvitationsWorkerModule]),
+        RemindersModule.forSources([InvitationReminderSource, PartnershipEndReminderSource, CallDeadlineReminderSource], [InvitationsWorkerModule]),
         SubscriptionsModule.register(
           [
             WorkshopReadModelProjection,

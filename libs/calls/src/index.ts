@@ -12,3 +12,10 @@ export { CallClosingReactor, CALL_CLOSING_REACTOR } from './infrastructure/call-
 export { CallClosingReconciled } from './infrastructure/call-closing.reconciled';
 export { CALL_CLOSING_QUEUE, callClosingJob, callClosingJobId, type CallClosingJob } from './infrastructure/call-closing.queue';
 export { CallsModule } from './calls.module';
+export {
+  CallDeadlineReminderSource,
+  CALL_DEADLINE_REMINDER,
+  callDeadlineReminderId,
+  DEADLINE_REMINDER_DAYS,
+  DUE_CALL_DEADLINE_REMINDERS_SQL,
+} from './infrastructure/call-deadline-reminder.source';

@@ -3,6 +3,7 @@ export * from './domain/partner-institution.commands';
 export { partnerInstitutionDecider, initialPartnerInstitutionState } from './domain/partner-institution.decider';
 export type { PartnerInstitutionState } from './domain/partner-institution.decider';
 export { ChangeInstitution, institutionIdOf, institutionStream } from './application/change-institution';
+export { institutionToWrite, type InstitutionToWrite } from './application/institution-contacts';
 export { InstitutionQueries } from './infrastructure/institution.queries';
 export type { InstitutionView } from './infrastructure/institution.queries';
 export { InstitutionReadModelProjection, INSTITUTION_READ_MODEL } from './infrastructure/institution-read-model.projection';

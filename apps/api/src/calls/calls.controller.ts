@@ -56,7 +56,7 @@ export class CallsController {
     const at = new Date(now).toISOString();
     // A new id made here: its stream is empty, so it is not read first.
     const result = await this.change(callId, { type: 'OpenCall', callId, fields, at }, { ...options, loaded: [] });
-    const status = callStatusAt({ status: 'opened', callId, fields }, now);
+    const status = callStatusAt({ status: 'opened', fields }, now);
     return { ...answer(result), status };
   }
 

@@ -85,7 +85,7 @@ describe('the call decider', () => {
   });
 
   describe('status at a time', () => {
-    const call: RecordedCall = { status: 'opened', callId: C, fields };
+    const call: RecordedCall = { status: 'opened', callId: C, fields, deadlineReminders: {} };
     const at = (iso: string) => Date.parse(iso);
 
     it('is scheduled before its opening time, open from it, closed from its closing time', () => {
@@ -100,5 +100,35 @@ describe('the call decider', () => {
       expect(state).toEqual({ ...call, status: 'closed' });
       expect(callStatusAt(state as RecordedCall, at('2031-01-01T00:00:00.000Z'))).toBe('closed');
     });
+  });
+});
+
+describe('the call decider: deadline reminders', () => {
+  const remind = (institutionId: string, daysBefore: number, closesAt = fields.closesAt): CallCommand => ({
+    type: 'RecordDeadlineReminderSent',
+    institutionId,
+    closesAt,
+    daysBefore,
+    at: '2031-03-24T18:00:00.000Z',
+  });
+  const sent = (institutionId: string, daysBefore: number): CallEvent => ({
+    type: 'CallDeadlineReminderSent',
+    data: { callId: C, institutionId, closesAt: fields.closesAt, daysBefore, sentAt: '2031-03-24T18:00:00.000Z' },
+  });
+
+  it('records each institution\'s 7-day and 1-day reminders once each, in that order', () => {
+    spec([opened]).when(remind('i-1', 7)).then([sent('i-1', 7)]);
+    spec([opened, sent('i-1', 7)]).when(remind('i-1', 7)).thenNothing();
+    spec([opened, sent('i-1', 7)]).when(remind('i-2', 7)).then([sent('i-2', 7)]);
+    spec([opened, sent('i-1', 7)]).when(remind('i-1', 1)).then([sent('i-1', 1)]);
+    spec([opened, sent('i-1', 1)]).when(remind('i-1', 7)).thenNothing();
+  });
+
+  it('records nothing for a closing time the call does not have', () => {
+    spec([opened]).when(remind('i-1', 7, '2031-04-30T17:00:00.000Z')).thenNothing();
+  });
+
+  it('refuses a call never opened', () => {
+    spec().when(remind('i-1', 7)).thenRefuses('call_not_found');
   });
 });

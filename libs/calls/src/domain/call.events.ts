@@ -29,6 +29,8 @@ export type CallClosedBy = 'staff' | 'deadline';
 export type CallEvent =
   | { type: 'CallOpened'; data: CallFields & { callId: string; openedAt: string } }
   /** Once per call: `closedAt` is the call's closing time when `by` is `deadline`, the time staff closed it otherwise. */
-  | { type: 'CallClosed'; data: { callId: string; by: CallClosedBy; reason: string | null; closedAt: string } };
+  | { type: 'CallClosed'; data: { callId: string; by: CallClosedBy; reason: string | null; closedAt: string } }
+  /** An institution with unsubmitted proposals to the call was reminded, `daysBefore` (7 or 1) days before `closesAt`. */
+  | { type: 'CallDeadlineReminderSent'; data: { callId: string; institutionId: string; closesAt: string; daysBefore: number; sentAt: string } };
 
 export type CallEventType = CallEvent['type'];

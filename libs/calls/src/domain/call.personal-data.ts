@@ -13,4 +13,5 @@ export const callPersonalData: PersonalDataDeclaration<CallEvent> = {
     notPersonal: ['callId', 'title', 'summary', 'sectors[]', 'countries[]', 'opensAt', 'closesAt', 'workshopId', 'budgetCeiling.currency', 'openedAt'],
   },
   CallClosed: { personal: [], notPersonal: ['callId', 'by', 'reason', 'closedAt'] },
+  CallDeadlineReminderSent: { personal: [], notPersonal: ['callId', 'institutionId', 'closesAt', 'sentAt'] },
 };

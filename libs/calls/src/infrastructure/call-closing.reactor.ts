@@ -22,6 +22,7 @@ export class CallClosingReactor extends TypedConsumer<CallEvent> {
         },
         // A call closed early keeps its job: run at the closing time, it finds the call closed and records nothing.
         CallClosed: null,
+      CallDeadlineReminderSent: null,
       },
     });
   }

@@ -31,9 +31,18 @@ export class CallReadModelProjection extends TypedConsumer<CallEvent> {
             event.version,
           ]);
         },
+        // The reminders' sweep finds a reminder no longer once its row is here (CallDeadlineReminderSource).
+        CallDeadlineReminderSent: async (event, tx) => {
+          const d = event.data;
+          await tx.query(
+            `INSERT INTO call_deadline_reminders (call_id, institution_id, closes_at, days_before, sent_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+            [d.callId, d.institutionId, d.closesAt, d.daysBefore, d.sentAt],
+          );
+          await tx.query('UPDATE calls SET updated_at = $2, version = $3 WHERE id = $1', [d.callId, event.recordedAt, event.version]);
+        },
       },
       reset: async (tx) => {
-        await tx.query('TRUNCATE calls');
+        await tx.query('TRUNCATE calls, call_deadline_reminders');
       },
     });
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ERASED, handleCommand } from '@passerelle/event-store-core';
+import { handleCommand } from '@passerelle/event-store-core';
 import { PostgresEventStore } from '@passerelle/event-store-postgres';
-import { institutionStream } from '@passerelle/partners';
+import { institutionToWrite } from '@passerelle/partners';
 import { AppConfig, EventStorePool } from '@passerelle/platform';
 import { type DueReminder, type ReminderMessage, type ReminderSource, reminderDay } from '@passerelle/reminders';
 import { partnershipStream } from '../application/change-partnership';
@@ -78,11 +78,9 @@ export class PartnershipEndReminderSource implements ReminderSource {
     const daysLeft = String(Math.round((Date.parse(`${endsOn}T00:00:00Z`) - Date.parse(`${reminderDay(now)}T00:00:00Z`)) / 86_400_000));
     const base = this.config.APP_BASE_URL.replace(/\/$/, '');
     const shared = { proposalTitle: partnership.title, daysLeft, partnershipUrl: `${base}/api/partnerships/${partnershipId}` };
-    const institution = await this.institution(partnership.institution_id);
+    const institution = await institutionToWrite(this.store, partnership.institution_id);
     const messages: ReminderMessage[] = [];
-    // The contacts as the institution's own stream has them (a contact erased reads `[erased]`: no one to write to).
     for (const contact of institution.contacts) {
-      if (contact.email === ERASED) continue;
       messages.push({
         recipientId: contact.userId,
         to: contact.email,
@@ -121,19 +119,6 @@ export class PartnershipEndReminderSource implements ReminderSource {
       { type: 'RecordEndReminderSent', endsOn: String(reminder.details.endsOn), daysBefore: Number(reminder.details.daysBefore), at: new Date(now).toISOString() },
       { metadata: { actor: 'reminders', correlationId: reminder.reminderId, causationId: null } },
     );
-  }
-
-  /** The institution's name and contacts, from its stream (the read model may lag a contact just added). */
-  private async institution(institutionId: string): Promise<{ name: string; contacts: { userId: string; fullName: string; email: string; language: string }[] }> {
-    const events = await this.store.readStream(institutionStream(institutionId));
-    let name = '';
-    const contacts: { userId: string; fullName: string; email: string; language: string }[] = [];
-    for (const event of events) {
-      const data = event.data as { name?: string; contact?: { userId: string; fullName: string; email: string; language: string } };
-      if (event.type === 'InstitutionRegistered' && data.name) name = data.name;
-      if (data.contact) contacts.push(data.contact);
-    }
-    return { name, contacts };
   }
 }
 
