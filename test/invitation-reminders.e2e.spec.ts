@@ -73,6 +73,9 @@ describe('invitation reminders', () => {
     await waitFor(() => stack.smtp.received.length === 5, { timeoutMs: 20_000, what: 'two reminders, sent on the schedule' });
     expect(stack.smtp.to('quiet@ministry.gov.test').map((m) => m.parsed.subject)).toEqual([expect.stringMatching(/^Invitation: /), expect.stringMatching(/^Reminder: Smart health/)]);
     expect(stack.smtp.to('silent@ministry.gov.test')[1].parsed.subject).toMatch(/^Rappel : Smart health/);
+    // A reminder carries the workshop's calendar file, as the invitation does.
+    const calendar = stack.smtp.to('quiet@ministry.gov.test')[1].parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'));
+    expect(calendar?.content.toString('utf8')).toContain('BEGIN:VCALENDAR');
     expect(stack.smtp.to('answered@ministry.gov.test')).toHaveLength(1);
 
     const reminded = await waitFor(async () => {
