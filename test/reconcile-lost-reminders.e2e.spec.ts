@@ -68,7 +68,7 @@ describe('reminder jobs Redis lost, queued again from the store', () => {
       await lock.query(`SELECT pg_advisory_lock(${RECONCILE_LOCK})`);
       await mail.pause();
       await sql("UPDATE invitations SET issued_at = issued_at - interval '2 days' WHERE workshop_id = $1", [id]);
-      expect(await stack.worker!.get(ReminderEngine).sweep()).toEqual({ invitation: 2, 'partnership-end': 0 });
+      expect(await stack.worker!.get(ReminderEngine).sweep()).toEqual({ invitation: 2, 'partnership-end': 0, 'call-deadline': 0 });
       for (const invitationId of invitationIds) {
         const job = await mail.getJob(invitationReminderId(invitationId));
         expect(job?.name).toBe('invitation');
