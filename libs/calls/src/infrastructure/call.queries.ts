@@ -1,17 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, EventStorePool, type KeysetList, ListCursors } from '@passerelle/platform';
-import type { BudgetCeiling, CallClosedBy, CallStatus } from '../domain/call.events';
+import type { CallClosedBy, CallFields, CallStatus } from '../domain/call.events';
 
-export interface CallView {
+/** A call as staff and partners read it: what staff wrote when opening it, and where it stands. */
+export interface CallView extends CallFields {
   id: string;
-  title: string;
-  summary: string;
-  sectors: string[];
-  countries: string[];
-  opensAt: string;
-  closesAt: string;
-  workshopId: string | null;
-  budgetCeiling: BudgetCeiling | null;
   status: CallStatus;
   /** When it closed (its closing time, or when staff closed it early), who closed it and why: null while not recorded closed. */
   closedAt: string | null;
