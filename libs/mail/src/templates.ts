@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { LANGUAGES } from '@passerelle/platform';
 
 export interface RenderedMail {
   subject: string;
@@ -54,8 +55,14 @@ export class MailTemplates {
     return value;
   }
 
+  /** The languages (of LANGUAGES) that have a file of `kind`. */
   languages(kind: string): string[] {
-    return ['en', 'fr', 'es', 'ar', 'zh', 'ru', 'pt'].filter((language) => this.load(kind, language));
+    return LANGUAGES.filter((language) => this.load(kind, language));
+  }
+
+  /** The language `kind` is written in for a reader of `language`: theirs if it has a file, else English. */
+  languageOf(kind: string, language: string): string {
+    return this.load(kind, language) ? language : 'en';
   }
 
   private load(kind: string, language: string): TemplateFile | null {

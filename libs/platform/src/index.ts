@@ -27,7 +27,7 @@ export type { CursorBinding, CursorKind } from './http/cursor-seal';
 export { queueConnection, eventJobOptions } from './database/queue-connection';
 export { IdsOnlyWorker, withoutAddressesIn } from './database/ids-only-worker';
 export { withoutAddresses } from './privacy/without-addresses';
-export { IsStorable, IsEmailAddress, IsLanguageTag, trim, upper, upperEach } from './http/validators';
+export { IsStorable, IsEmailAddress, IsLanguageTag, IsSupportedLanguage, isLanguage, LANGUAGES, type Language, trim, upper, upperEach } from './http/validators';
 export { Clock, SystemClock } from './runtime/clock';
 export { ApiAnswers, ApiProblems, READ_PROBLEMS, WRITE_PROBLEMS } from './openapi/api-responses';
 export type { ProblemStatus } from './openapi/api-responses';

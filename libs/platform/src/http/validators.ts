@@ -37,3 +37,27 @@ export const upperEach = ({ value }: { value: unknown }) =>
 
 /** A BCP 47 primary language tag: en, fr, es, ar, zh, ru, pt, ... */
 export const IsLanguageTag = () => Matches(/^[a-z]{2,3}$/, { message: '$property must be a primary language tag such as en or fr' });
+
+/**
+ * The languages the product writes in (e-mails, pages, reports, workbooks): the one list that every
+ * `language` a person chooses is checked against, and that template files exist for.
+ */
+export const LANGUAGES = ['ar', 'en', 'es', 'fr', 'pt', 'ru', 'zh'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+/** A language the product writes in (LANGUAGES); any other is refused, naming the field. */
+export const IsSupportedLanguage = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isSupportedLanguage',
+      validator: {
+        validate: (value: unknown) => isLanguage(value),
+        defaultMessage: buildMessage((each) => `${each}$property must be one of ${LANGUAGES.join(', ')}`, options),
+      },
+    },
+    options,
+  );
