@@ -1,4 +1,5 @@
 import { buildMessage, isEmail, Matches, ValidateBy, type ValidationOptions } from 'class-validator';
+import { isLanguage, LANGUAGES } from './languages';
 
 /** Text PostgreSQL can store in an event: jsonb refuses the NUL character and unpaired surrogates (a 500 otherwise). */
 const STORABLE = /^[^\u0000\uD800-\uDFFF]*$/u;
@@ -37,17 +38,6 @@ export const upperEach = ({ value }: { value: unknown }) =>
 
 /** A BCP 47 primary language tag: en, fr, es, ar, zh, ru, pt, ... */
 export const IsLanguageTag = () => Matches(/^[a-z]{2,3}$/, { message: '$property must be a primary language tag such as en or fr' });
-
-/**
- * The languages the product writes in (e-mails, pages, reports, workbooks): the one list that every
- * `language` a person chooses is checked against, and that template files exist for.
- */
-export const LANGUAGES = ['ar', 'en', 'es', 'fr', 'pt', 'ru', 'zh'] as const;
-export type Language = (typeof LANGUAGES)[number];
-
-export function isLanguage(value: unknown): value is Language {
-  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
-}
 
 /** A language the product writes in (LANGUAGES); any other is refused, naming the field. */
 export const IsSupportedLanguage = (options?: ValidationOptions) =>
