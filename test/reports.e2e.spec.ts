@@ -42,12 +42,12 @@ const SHARES: Record<string, Record<string, string>> = {
     ZM: '7 of the 27 participants invited came from Zambia (26%); of these, 5 attended at least one session.',
   },
   fr: {
-    BR: 'Participants invités : 2 sur 27 (7 %) ; présents à au moins une séance : 0.',
-    EG: 'Participants invités : 3 sur 27 (11 %) ; présents à au moins une séance : 1.',
-    ID: 'Participants invités : 4 sur 27 (15 %) ; présents à au moins une séance : 2.',
-    KZ: 'Participants invités : 5 sur 27 (19 %) ; présents à au moins une séance : 3.',
-    PK: 'Participants invités : 6 sur 27 (22 %) ; présents à au moins une séance : 4.',
-    ZM: 'Participants invités : 7 sur 27 (26 %) ; présents à au moins une séance : 5.',
+    BR: 'Brésil — participants invités : 2 sur 27 (7 %) ; présents à au moins une séance : 0.',
+    EG: 'Égypte — participants invités : 3 sur 27 (11 %) ; présents à au moins une séance : 1.',
+    ID: 'Indonésie — participants invités : 4 sur 27 (15 %) ; présents à au moins une séance : 2.',
+    KZ: 'Kazakhstan — participants invités : 5 sur 27 (19 %) ; présents à au moins une séance : 3.',
+    PK: 'Pakistan — participants invités : 6 sur 27 (22 %) ; présents à au moins une séance : 4.',
+    ZM: 'Zambie — participants invités : 7 sur 27 (26 %) ; présents à au moins une séance : 5.',
   },
 };
 const expected = (country: string) => {

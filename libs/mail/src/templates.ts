@@ -62,6 +62,15 @@ export class MailTemplates {
     return fill(this.label(kind, language, name), strings, (v) => v);
   }
 
+  /**
+   * A label as HTML: its words escaped, each value escaped and isolated (<bdi>), so that a Latin name or
+   * an address inside Arabic text keeps its own order.
+   */
+  html(kind: string, language: string, name: string, values: Record<string, string | number> = {}): string {
+    const strings = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, String(value)]));
+    return fill(escapeHtml(this.label(kind, language, name)), strings, (v) => `<bdi>${escapeHtml(v)}</bdi>`);
+  }
+
   languages(kind: string): string[] {
     return LANGUAGES.filter((language) => this.load(kind, language));
   }

@@ -15,6 +15,8 @@ const KIND = 'activation-page';
 interface PageWords {
   language: string;
   say(name: string, values?: Record<string, string>): string;
+  /** A sentence as HTML, its values isolated from the text's direction. */
+  html(name: string, values?: Record<string, string>): string;
 }
 
 /**
@@ -56,8 +58,8 @@ export class ActivationController {
       send(response, 404, words, words.say('invalidTitle'), `<p>${escapeHtml(words.say('invalid'))}</p>`);
       return;
     }
-    const welcome = words.say('welcome', { fullName: pending.fullName, email: pending.email, min: words.number(PASSWORD_MIN_LENGTH) });
-    send(response, 200, words, words.say('title'), `<p>${escapeHtml(welcome)}</p>${passwordForm(token, words)}`);
+    const welcome = words.html('welcome', { fullName: pending.fullName, email: pending.email, min: words.number(PASSWORD_MIN_LENGTH) });
+    send(response, 200, words, words.say('title'), `<p>${welcome}</p>${passwordForm(token, words)}`);
   }
 
   @ApiPage('Choose the password from the page (its form); the token works once', {
@@ -102,6 +104,7 @@ export class ActivationController {
     return {
       language,
       say: (name, values = {}) => this.templates.text(KIND, language, name, values),
+      html: (name, values = {}) => this.templates.html(KIND, language, name, values),
       number: (value) => numbers.format(value),
     };
   }
