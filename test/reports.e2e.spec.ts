@@ -121,7 +121,7 @@ describe('post-workshop reports, end to end', () => {
     expect(report.deliveries.filter((d: { status: string }) => d.status === 'sent')).toHaveLength(5);
     expect(report.deliveries.find((d: { country: string }) => d.country === 'KZ')).toMatchObject({ status: 'failed', reason: 'no ministry contact' });
     for (const d of report.deliveries.filter((x: { status: string }) => x.status === 'sent')) {
-      expect(d).toMatchObject({ ministry: CONTACTS[d.country].ministryName, email: CONTACTS[d.country].email, language: CONTACTS[d.country].language, sentAt: expect.any(String) });
+      expect(d).toMatchObject({ ministry: CONTACTS[d.country].ministryName, email: CONTACTS[d.country].email, language: CONTACTS[d.country].language, languageSent: CONTACTS[d.country].language, sentAt: expect.any(String) });
     }
     expect(report.files.map((f: { kind: string; language: string }) => `${f.kind}/${f.language}`).sort()).toEqual(['csv/en', 'csv/fr', 'pdf/en', 'pdf/fr', 'proposals-csv/en', 'proposals-csv/fr']);
 
@@ -168,7 +168,11 @@ describe('post-workshop reports, end to end', () => {
     const staffRows = parseCsv(csv.text.replace(/^\uFEFF/, ''));
     expect(staffRows).toHaveLength(people.length + 1);
     expect(staffRows.slice(1).map((r) => r[4]).sort()).toEqual(people.map((p) => p.email).sort());
-    await stack.http.get(`/api/workshops/${id}/report.pdf?language=zh`).set(auth).expect(404);
+    // A language with texts that no ministry of the workshop reads: not compiled in it.
+    await stack.http.get(`/api/workshops/${id}/report.pdf?language=ru`).set(auth).expect(404);
+    // A language without texts: the English file, which the answer says.
+    const german = await stack.http.get(`/api/workshops/${id}/report.pdf?language=de`).set(auth).buffer(true).parse(asBytes).expect(200);
+    expect([german.headers['content-language'], german.headers['content-disposition']]).toEqual(['en', `attachment; filename="report-${id}-en.pdf"`]);
 
     await stack.http.put(`/api/ministries/${LATE.country}`).set(auth).send({ ministryName: LATE.ministryName, email: LATE.email, language: LATE.language }).expect(200);
     const resent = await stack.http.post(`/api/workshops/${id}/report/deliveries/resend`).set(auth).expect(200);
