@@ -136,6 +136,17 @@ describe('every reader in their own language', () => {
       .send({ name: 'Universität', country: 'DE', contact: { fullName: 'Jana Weber', email: 'jana@uni.test', language: 'de' } })
       .expect(400);
     expect(institution.body.errors).toEqual([expect.objectContaining({ field: 'contact.language' })]);
+    const registered = await stack.http
+      .post('/api/partner-institutions')
+      .set(auth())
+      .send({ name: 'Université Cheikh Anta Diop', country: 'SN', contact: { fullName: 'Moussa Fall', email: 'moussa@ucad.test', language: 'fr' } })
+      .expect(201);
+    const added = await stack.http
+      .post(`/api/partner-institutions/${registered.body.id}/contacts`)
+      .set(auth())
+      .send({ fullName: 'Jana Weber', email: 'jana@ucad.test', language: 'de' })
+      .expect(400);
+    expect(added.body.errors).toEqual([expect.objectContaining({ field: 'language' })]);
   });
 
   describe.each(LANGUAGES)('in %s', (language) => {
