@@ -261,6 +261,8 @@ describe('every reader in their own language', () => {
       const words = flat(pdfText(pdf.content));
       expect(words).toMatch(REPORT[language]);
       expect(words).toContain(PEOPLE[language].fullName);
+      // Its own country's page, named as the language names it: for Arabic, "مصر" in logical order.
+      expect(words).toContain(new Intl.DisplayNames([language], { type: 'region' }).of(COUNTRY[language]));
       if (language === 'zh') {
         // The Chinese glyphs come from an embedded font, a subset of it ("ABCDEF+Name").
         expect(pdfFonts(pdf.content)).toMatch(/^[A-Z]{6}\+\S+.*\byes\s+yes\b/m);
