@@ -300,11 +300,21 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
     for (const url of urls) {
       expectProblem(await stack.http.get(url).set(c.headers.partnerA), 403, `${url} by a partner`);
       expectProblem(await stack.http.get(url), 401, `${url} without a token`);
-      for (const [query, field] of [['country=ZZ', 'country'], ['country=Zambia', 'country'], ['language=de', 'language'], ['language=', 'language'], ['limit=5', 'limit']]) {
+      for (const [query, field] of [['country=ZZ', 'country'], ['country=Zambia', 'country'], ['language=english', 'language'], ['language=', 'language'], ['limit=5', 'limit']]) {
         const answer = await stack.http.get(`${url}?${query}`).set(staff);
         expectProblem(answer, 400, `${url}?${query}`);
         expect({ query, fields: answer.body.errors?.map((e: { field: string }) => e.field) }).toEqual({ query, fields: [field] });
       }
+    }
+    // A well-formed language without texts is no error: the workbook comes in English, and says so.
+    for (const url of urls) {
+      const answer = await stack.http.get(`${url}?language=de`).set(staff).buffer(true).parse(asBytes);
+      expect({ url, status: answer.status, language: answer.headers['content-language'], name: answer.headers['content-disposition'] }).toEqual({
+        url,
+        status: 200,
+        language: 'en',
+        name: expect.stringMatching(/-en\.xlsx"$/),
+      });
     }
     for (const url of urls.slice(0, 2)) {
       const answer = await stack.http.get(`${url}?callId=call-1`).set(staff);

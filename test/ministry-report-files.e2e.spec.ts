@@ -108,7 +108,7 @@ describe('what each ministry receives of a report, end to end', () => {
       for (const [code, { invited: inv, accepted }] of Object.entries(FIGURES)) {
         expect(mail.pdf).toMatch(new RegExp(`^\\s*${NAMES[lang][code]}\\s+${inv}\\s+${accepted}\\s`, 'm'));
       }
-      expect(flat(mail.pdf)).toContain(lang === 'fr' ? 'Participants invités : 2 sur 9' : `${FIGURES[country].invited} of the 9 participants invited came from ${ministry.name}`);
+      expect(flat(mail.pdf)).toContain(lang === 'fr' ? `${NAMES.fr[country]} — participants invités : 2 sur 9` : `${FIGURES[country].invited} of the 9 participants invited came from ${ministry.name}`);
       // File names say the workshop, the country and the language.
       expect(mail.names.sort()).toEqual([`report-2030-11-12-${country.toLowerCase()}-${lang}-participants.csv`, `report-2030-11-12-${country.toLowerCase()}-${lang}.pdf`]);
     }

@@ -57,7 +57,7 @@ describe('answers as the OpenAPI document describes them', () => {
     await documented('POST /api/workshops', http.post('/api/workshops').set(admin).send({ title: 42 }), 400);
     await documented('GET /api/workshops/{id}', http.get('/api/workshops/0b7f3c1e-5a2d-4c8e-9f6a-1d2b3c4e5f60').set(admin), 404);
     // The workbooks answer XLSX (declared as binary); their problems are JSON, as documented.
-    await documented('GET /api/exports/proposals.xlsx', http.get('/api/exports/proposals.xlsx?language=de').set(admin), 400);
+    await documented('GET /api/exports/proposals.xlsx', http.get('/api/exports/proposals.xlsx?language=english').set(admin), 400);
     await documented('GET /api/exports/partnerships.xlsx', http.get('/api/exports/partnerships.xlsx?country=ZZ').set(admin), 400);
     await documented('GET /api/workshops/{id}/participants.xlsx', http.get('/api/workshops/0b7f3c1e-5a2d-4c8e-9f6a-1d2b3c4e5f60/participants.xlsx').set(admin), 404);
   });

@@ -42,12 +42,12 @@ const SHARES: Record<string, Record<string, string>> = {
     ZM: '7 of the 27 participants invited came from Zambia (26%); of these, 5 attended at least one session.',
   },
   fr: {
-    BR: 'Participants invités : 2 sur 27 (7 %) ; présents à au moins une séance : 0.',
-    EG: 'Participants invités : 3 sur 27 (11 %) ; présents à au moins une séance : 1.',
-    ID: 'Participants invités : 4 sur 27 (15 %) ; présents à au moins une séance : 2.',
-    KZ: 'Participants invités : 5 sur 27 (19 %) ; présents à au moins une séance : 3.',
-    PK: 'Participants invités : 6 sur 27 (22 %) ; présents à au moins une séance : 4.',
-    ZM: 'Participants invités : 7 sur 27 (26 %) ; présents à au moins une séance : 5.',
+    BR: 'Brésil — participants invités : 2 sur 27 (7 %) ; présents à au moins une séance : 0.',
+    EG: 'Égypte — participants invités : 3 sur 27 (11 %) ; présents à au moins une séance : 1.',
+    ID: 'Indonésie — participants invités : 4 sur 27 (15 %) ; présents à au moins une séance : 2.',
+    KZ: 'Kazakhstan — participants invités : 5 sur 27 (19 %) ; présents à au moins une séance : 3.',
+    PK: 'Pakistan — participants invités : 6 sur 27 (22 %) ; présents à au moins une séance : 4.',
+    ZM: 'Zambie — participants invités : 7 sur 27 (26 %) ; présents à au moins une séance : 5.',
   },
 };
 const expected = (country: string) => {
@@ -121,7 +121,7 @@ describe('post-workshop reports, end to end', () => {
     expect(report.deliveries.filter((d: { status: string }) => d.status === 'sent')).toHaveLength(5);
     expect(report.deliveries.find((d: { country: string }) => d.country === 'KZ')).toMatchObject({ status: 'failed', reason: 'no ministry contact' });
     for (const d of report.deliveries.filter((x: { status: string }) => x.status === 'sent')) {
-      expect(d).toMatchObject({ ministry: CONTACTS[d.country].ministryName, email: CONTACTS[d.country].email, language: CONTACTS[d.country].language, sentAt: expect.any(String) });
+      expect(d).toMatchObject({ ministry: CONTACTS[d.country].ministryName, email: CONTACTS[d.country].email, language: CONTACTS[d.country].language, languageSent: CONTACTS[d.country].language, sentAt: expect.any(String) });
     }
     expect(report.files.map((f: { kind: string; language: string }) => `${f.kind}/${f.language}`).sort()).toEqual(['csv/en', 'csv/fr', 'pdf/en', 'pdf/fr', 'proposals-csv/en', 'proposals-csv/fr']);
 
@@ -168,7 +168,11 @@ describe('post-workshop reports, end to end', () => {
     const staffRows = parseCsv(csv.text.replace(/^\uFEFF/, ''));
     expect(staffRows).toHaveLength(people.length + 1);
     expect(staffRows.slice(1).map((r) => r[4]).sort()).toEqual(people.map((p) => p.email).sort());
-    await stack.http.get(`/api/workshops/${id}/report.pdf?language=zh`).set(auth).expect(404);
+    // A language with texts that no ministry of the workshop reads: not compiled in it.
+    await stack.http.get(`/api/workshops/${id}/report.pdf?language=ru`).set(auth).expect(404);
+    // A language without texts: the English file, which the answer says.
+    const german = await stack.http.get(`/api/workshops/${id}/report.pdf?language=de`).set(auth).buffer(true).parse(asBytes).expect(200);
+    expect([german.headers['content-language'], german.headers['content-disposition']]).toEqual(['en', `attachment; filename="report-${id}-en.pdf"`]);
 
     await stack.http.put(`/api/ministries/${LATE.country}`).set(auth).send({ ministryName: LATE.ministryName, email: LATE.email, language: LATE.language }).expect(200);
     const resent = await stack.http.post(`/api/workshops/${id}/report/deliveries/resend`).set(auth).expect(200);

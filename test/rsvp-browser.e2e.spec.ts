@@ -110,7 +110,10 @@ describe('the RSVP page in a real browser', () => {
     const page = await browser!.context.newPage();
     const opened = await page.goto(`${stack!.env.APP_BASE_URL}/rsvp/not-a-token`);
     expect(opened?.status()).toBe(404);
-    expect(await page.locator('main').innerText()).toContain('This link is not valid');
+    // No invitation to take a language from: the browser's (French here), which the page says.
+    expect(opened?.headers()['content-language']).toBe('fr');
+    expect(await page.getAttribute('html', 'lang')).toBe('fr');
+    expect(await page.locator('main').innerText()).toContain("Ce lien n'est pas valide");
     await page.close();
   });
 });

@@ -90,7 +90,7 @@ describe('output for people and spreadsheets: escaped pages, neutralised CSV for
     const page = await stack.http.get(`/activate/${token}`).expect(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expectInert(page.text, 'the activation page');
-    expect(page.text).toContain(`Welcome, ${escaped(contact.fullName)}.`);
+    expect(page.text).toContain(`Bienvenue, <bdi>${escaped(contact.fullName)}</bdi>.`);
     const reflected = await stack.http.get(`/activate/${encodeURIComponent(IMG)}`).expect(404);
     expectInert(reflected.text, 'the activation page of a link carrying markup');
     expect(reflected.text).not.toContain('onerror');

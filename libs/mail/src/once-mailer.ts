@@ -14,6 +14,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+  /** The language the mail is written in (its Content-Language header), as the template rendered it. */
+  language?: string;
   attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
@@ -82,7 +84,7 @@ export class OnceMailer {
     const row = { subjectId, kind: key.split(':')[0], title: mail.subject };
     // A key already in the ledger is found when claiming it below: the message is then aborted before its final ".".
     const messageId = `<${randomUUID()}@${this.options.messageIdDomain ?? 'passerelle.local'}>`;
-    const raw = await composeMail({ from: this.options.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, attachments: mail.attachments, messageId, headers: { 'X-Passerelle-Key': key } });
+    const raw = await composeMail({ from: this.options.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, attachments: mail.attachments, messageId, headers: { 'X-Passerelle-Key': key, ...(mail.language ? { 'Content-Language': mail.language } : {}) } });
     const envelope = { from: addressOf(this.options.from), to: [mail.to] };
 
     let connection;

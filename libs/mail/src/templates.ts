@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { directionOf, LANGUAGES } from '@passerelle/platform';
 
 export interface RenderedMail {
   subject: string;
@@ -41,7 +42,7 @@ export class MailTemplates {
     return {
       subject: fill(template.subject, values, (v) => v.replace(/[\r\n]+/g, ' ')),
       text: fill(template.text, values, (v) => v),
-      html: fill(template.html, values, escapeHtml),
+      html: withLanguage(fill(template.html, values, escapeHtml), chosen),
       language: chosen,
     };
   }
@@ -54,8 +55,29 @@ export class MailTemplates {
     return value;
   }
 
+  /** The languages (of LANGUAGES) that have a file of `kind`. */
+  /** A label with its `{{values}}` filled in, not escaped (the caller escapes it where it goes). */
+  text(kind: string, language: string, name: string, values: Record<string, string | number> = {}): string {
+    const strings = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, String(value)]));
+    return fill(this.label(kind, language, name), strings, (v) => v);
+  }
+
+  /**
+   * A label as HTML: its words escaped, each value escaped and isolated (<bdi>), so that a Latin name or
+   * an address inside Arabic text keeps its own order.
+   */
+  html(kind: string, language: string, name: string, values: Record<string, string | number> = {}): string {
+    const strings = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, String(value)]));
+    return fill(escapeHtml(this.label(kind, language, name)), strings, (v) => `<bdi>${escapeHtml(v)}</bdi>`);
+  }
+
   languages(kind: string): string[] {
-    return ['en', 'fr', 'es', 'ar', 'zh', 'ru', 'pt'].filter((language) => this.load(kind, language));
+    return LANGUAGES.filter((language) => this.load(kind, language));
+  }
+
+  /** The language `kind` is written in for a reader of `language`: theirs if it has a file, else English. */
+  languageOf(kind: string, language: string): string {
+    return this.load(kind, language) ? language : 'en';
   }
 
   private load(kind: string, language: string): TemplateFile | null {
@@ -74,6 +96,14 @@ function fill(template: string, values: Record<string, string>, escape: (value: 
     if (!(name in values)) throw new Error(`Template value ${name} is missing`);
     return escape(values[name]);
   });
+}
+
+/**
+ * A whole document's `<html>` says the language it is written in and its direction (dir="rtl" for
+ * Arabic), whatever the template's file wrote there: a mail client lays it out and reads it aloud by these.
+ */
+function withLanguage(html: string, language: string): string {
+  return html.replace(/^(\s*(?:<!doctype html>)?\s*)<html\b[^>]*>/i, (_, before: string) => `${before}<html lang="${language}" dir="${directionOf(language)}">`);
 }
 
 export function escapeHtml(value: string): string {

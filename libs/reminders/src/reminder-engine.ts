@@ -76,6 +76,7 @@ export class ReminderEngine {
         subject: rendered.subject,
         text: rendered.text,
         html: rendered.html,
+        language: rendered.language,
         attachments: message.attachments,
       });
       if (outcome.status === 'rejected') {

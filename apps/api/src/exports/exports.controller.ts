@@ -2,12 +2,12 @@ import { PassThrough } from 'node:stream';
 import { applyDecorators, Controller, Get, Logger, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsISO31661Alpha2, IsOptional, IsUUID } from 'class-validator';
+import { IsISO31661Alpha2, IsOptional, IsString, IsUUID } from 'class-validator';
 import type { FastifyReply as Response } from 'fastify';
-import { ApiProblems, Roles, upper } from '@passerelle/platform';
+import { ApiProblems, IsLanguageTag, Roles, upper } from '@passerelle/platform';
 import { uuid } from '../common/uuid.pipe';
 import { ExportQueries } from './exports.queries';
-import { EXPORT_LANGUAGES, type ExportLanguage } from './exports.texts';
+import { EXPORT_LANGUAGES, exportTexts } from './exports.texts';
 import { writeParticipantsWorkbook, writePartnershipsWorkbook, writeProposalsWorkbook } from './exports.workbooks';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -17,9 +17,12 @@ export class ParticipantsExportQueryDto {
   @IsOptional() @Transform(upper) @IsISO31661Alpha2({ message: '$property must be an ISO 3166-1 alpha-2 code such as ZM' })
   country?: string;
 
-  @ApiPropertyOptional({ enum: EXPORT_LANGUAGES, description: 'the language of the headers, sheet names and statuses; English by default' })
-  @IsOptional() @IsIn(EXPORT_LANGUAGES)
-  language?: ExportLanguage;
+  @ApiPropertyOptional({
+    example: 'fr',
+    description: `the language of the headers, sheet names and statuses (${EXPORT_LANGUAGES.join(', ')}); English by default and for a language without texts, which Content-Language and the file name say`,
+  })
+  @IsOptional() @IsString() @IsLanguageTag()
+  language?: string;
 }
 
 export class ExportQueryDto extends ParticipantsExportQueryDto {
@@ -57,17 +60,17 @@ export class ExportsController {
   @ApiWorkbookAnswer('Download the proposals as a workbook: call, status, reviews, approvals, sectors, countries, budget', [400, 401, 403])
   @Get('exports/proposals.xlsx')
   async proposals(@Query() query: ExportQueryDto, @Res() response: Response): Promise<void> {
-    const language = query.language ?? 'en';
+    const language = writtenIn(query.language);
     const rows = await started(this.exports.proposals({ country: query.country, callId: query.callId }));
-    this.send(response, fileName('proposals', language, query.country), (output) => writeProposalsWorkbook(whileOpen(rows, output), language, output));
+    this.send(response, fileName('proposals', language, query.country), language, (output) => writeProposalsWorkbook(whileOpen(rows, output), language, output));
   }
 
   @ApiWorkbookAnswer('Download the partnerships as a workbook: institution, proposal, status, establishment date, term', [400, 401, 403])
   @Get('exports/partnerships.xlsx')
   async partnerships(@Query() query: ExportQueryDto, @Res() response: Response): Promise<void> {
-    const language = query.language ?? 'en';
+    const language = writtenIn(query.language);
     const rows = await started(this.exports.partnerships({ country: query.country, callId: query.callId }));
-    this.send(response, fileName('partnerships', language, query.country), (output) => writePartnershipsWorkbook(whileOpen(rows, output), language, output));
+    this.send(response, fileName('partnerships', language, query.country), language, (output) => writePartnershipsWorkbook(whileOpen(rows, output), language, output));
   }
 
   @ApiWorkbookAnswer("Download a workshop's participants as a workbook: a summary sheet, the programme and a sheet per country, times in the venue's zone", [400, 401, 403, 404])
@@ -75,14 +78,14 @@ export class ExportsController {
   async participants(@Param('id', uuid('id')) id: string, @Query() query: ParticipantsExportQueryDto, @Res() response: Response): Promise<void> {
     const participants = await this.exports.participants(id, query.country);
     if (!participants) throw new NotFoundException('No such workshop');
-    const language = query.language ?? 'en';
-    this.send(response, fileName(`participants-${id}`, language, query.country), (output) => writeParticipantsWorkbook(participants, language, output));
+    const language = writtenIn(query.language);
+    this.send(response, fileName(`participants-${id}`, language, query.country), language, (output) => writeParticipantsWorkbook(participants, language, output));
   }
 
-  /** Sends the workbook as `write` builds it; a failure once bytes are sent can only cut the download short. */
-  private send(response: Response, name: string, write: (output: PassThrough) => Promise<void>): void {
+  /** Sends the workbook as `write` builds it, in `language` (its Content-Language); a failure once bytes are sent can only cut the download short. */
+  private send(response: Response, name: string, language: string, write: (output: PassThrough) => Promise<void>): void {
     const output = new PassThrough();
-    response.status(200).header('Content-Type', XLSX).header('Content-Disposition', `attachment; filename="${name}"`).header('Cache-Control', 'no-store').send(output);
+    response.status(200).header('Content-Type', XLSX).header('Content-Language', language).header('Content-Disposition', `attachment; filename="${name}"`).header('Cache-Control', 'no-store').send(output);
     write(output).catch((error: Error) => {
       if (output.destroyed) return; // the download was cancelled: the rows stopped being read
       this.logger.error(`Export ${name} failed: ${error.message}`);
@@ -110,6 +113,11 @@ async function* whileOpen<T>(rows: AsyncGenerator<T>, output: PassThrough): Asyn
     if (output.destroyed) return;
     yield row;
   }
+}
+
+/** The language a workbook asked in `requested` is written in: that one if it has texts, else English. */
+function writtenIn(requested: string | undefined): string {
+  return exportTexts(requested ?? 'en').language;
 }
 
 /** "proposals-2026-12-06-en.xlsx", "proposals-ZM-2026-12-06-fr.xlsx". */

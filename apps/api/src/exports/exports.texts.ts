@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { LANGUAGES } from '@passerelle/platform';
 import { reportTexts, type ReportTexts } from '@passerelle/reporting';
 
-/** The languages a workbook is written in: headers, sheet names and statuses. */
-export const EXPORT_LANGUAGES = ['en', 'fr'] as const;
-export type ExportLanguage = (typeof EXPORT_LANGUAGES)[number];
+/**
+ * The languages a workbook is written in (headers, sheet names and statuses): the product's languages.
+ * Another well-formed tag is answered in English, which the answer's Content-Language and file name say.
+ */
+export const EXPORT_LANGUAGES = LANGUAGES;
 
 /** `templates/exports/` beside the project's package.json, found from this file in the sources and in dist/. */
 export function exportTemplatesDir(): string {

@@ -23,7 +23,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsEmailAddress, IsStorable, trim, upper, upperEach, IsLanguageTag } from '@passerelle/platform';
+import { IsEmailAddress, IsStorable, trim, upper, upperEach, IsSupportedLanguage, LANGUAGES } from '@passerelle/platform';
 import { CONFLICT_REASON_MAX_LENGTH, RECOMMENDATIONS, type Recommendation } from '@passerelle/proposals';
 import { isCalendarDate } from '@passerelle/partnerships';
 import { IsAcceptedPassword } from '@passerelle/accounts';
@@ -52,8 +52,8 @@ export class ContactDto {
   @Transform(trim) @IsEmailAddress() @MaxLength(254)
   email: string;
 
-  @ApiProperty({ example: 'en' })
-  @IsString() @IsLanguageTag()
+  @ApiProperty({ example: 'en', enum: [...LANGUAGES], description: 'the language of their e-mails and pages' })
+  @IsSupportedLanguage()
   language: string;
 }
 

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, MaxLength, isISO31661Alpha2 } from 'class-validator';
 import type { CommandOptions, CommandResult } from '@passerelle/event-store-core';
-import { ApiAnswers, IsEmailAddress, IsStorable, MinPosition, ReadModels, Roles, ValidationProblem, WriteOptions, trim, IsLanguageTag } from '@passerelle/platform';
+import { ApiAnswers, IsEmailAddress, IsStorable, MinPosition, ReadModels, Roles, ValidationProblem, WriteOptions, trim, IsSupportedLanguage, LANGUAGES } from '@passerelle/platform';
 import { MINISTRY_READ_MODEL, MinistryQueries, SetMinistryContact } from '@passerelle/reporting';
 import { ListQueryDto } from '../common/list-query.dto';
 import { MinistryPageView, MinistrySetView } from './reporting.views';
@@ -19,8 +19,8 @@ export class MinistryDto {
   @Transform(trim) @IsEmailAddress() @MaxLength(254)
   email: string;
 
-  @ApiProperty({ example: 'en' })
-  @IsString() @IsLanguageTag()
+  @ApiProperty({ example: 'en', enum: [...LANGUAGES], description: 'the language of their e-mails and pages' })
+  @IsSupportedLanguage()
   language: string;
 }
 

@@ -33,7 +33,9 @@ export class ReportDeliveryView {
   @ApiProperty() country: string;
   @ApiProperty() ministry: string;
   @ApiProperty() email: string;
-  @ApiProperty() language: string;
+  @ApiProperty({ description: "the language asked: the ministry contact's" }) language: string;
+  @ApiPropertyOptional({ example: 'en', description: 'of a sent delivery: the language its e-mail and files were written in (English when the one asked had no texts)' })
+  languageSent?: string;
   @ApiProperty({ enum: ['queued', 'sent', 'failed'] }) status: string;
   @ApiPropertyOptional() sentAt?: string;
   @ApiPropertyOptional({ description: 'why a delivery failed' }) reason?: string;

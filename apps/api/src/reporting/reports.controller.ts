@@ -5,14 +5,17 @@ import { IsIn, IsOptional, IsString } from 'class-validator';
 import type { FastifyReply as Response } from 'fastify';
 import type { CommandOptions } from '@passerelle/event-store-core';
 import { ApiAnswers, ApiProblems, IsLanguageTag, MinPosition, READ_PROBLEMS, ReadModels, Roles, WRITE_PROBLEMS, WriteOptions } from '@passerelle/platform';
-import { ReportQueries, ResendReportDeliveries, type ResendResult } from '@passerelle/reporting';
+import { ReportQueries, reportTexts, ResendReportDeliveries, type ResendResult } from '@passerelle/reporting';
 import { WORKSHOP_READ_MODEL, WorkshopQueries } from '@passerelle/workshops';
 import { EmptyBody } from '../common/empty-body.pipe';
 import { uuid } from '../common/uuid.pipe';
 import { DeliveriesResentView, ReportView } from './reporting.views';
 
 export class ReportFileQueryDto {
-  @ApiPropertyOptional({ example: 'fr', description: 'the language of the file; English by default' })
+  @ApiPropertyOptional({
+    example: 'fr',
+    description: 'the language of the file; English by default and for a language without texts, which Content-Language and the file name say',
+  })
   @IsOptional() @IsString() @IsLanguageTag()
   language?: string;
 
@@ -75,13 +78,16 @@ export class ReportsController {
     if (!(await this.workshops.get(id))) throw new NotFoundException('No such workshop');
   }
 
-  private async serve(id: string, kind: string, language: string, response: Response): Promise<void> {
+  /** The file in `requested`, or in English when that language has no texts: Content-Language and the name say which. */
+  private async serve(id: string, kind: string, requested: string, response: Response): Promise<void> {
+    const language = reportTexts(requested).language;
     const file = await this.reports.file(id, kind, language);
     if (!file) throw new NotFoundException(`No ${kind === 'pdf' ? 'PDF' : 'CSV'} report in ${language} for this workshop (yet)`);
     const name = `report-${id}-${kind === 'proposals-csv' ? 'proposals-' : ''}${language}.${kind === 'pdf' ? 'pdf' : 'csv'}`;
     response
       .status(200)
       .header('Content-Type', file.contentType)
+      .header('Content-Language', language)
       .header('Content-Disposition', `attachment; filename="${name}"`)
       .header('ETag', `"${file.checksum}"`)
       .send(file.content);

@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Header, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, Headers, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response } from 'fastify';
 import { type CommandOptions, DomainError } from '@passerelle/event-store-core';
 import { formatDates, formatProgramme, formatTimeZone, INVITATION_READ_MODEL, InvitationQueries, RespondToInvitation, RsvpTokens, type RsvpView } from '@passerelle/invitations';
 import { escapeHtml, MailTemplates } from '@passerelle/mail';
-import { ApiAnswers, ApiPage, ApiProblems, cspNonce, Public, ReadModels, WriteOptions } from '@passerelle/platform';
+import { ApiAnswers, ApiPage, ApiProblems, cspNonce, directionOf, preferredLanguage, Public, ReadModels, WriteOptions } from '@passerelle/platform';
 import { RsvpDto } from './workshops.dto';
 import { RsvpAnswerView, RsvpInvitationView } from './workshops.views';
 
@@ -54,14 +54,25 @@ export class RsvpController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @Header('Referrer-Policy', 'no-referrer')
-  async page(@Param('token') token: string, @Query('after') after: string | undefined, @Res() response: Response) {
+  async page(
+    @Param('token') token: string,
+    @Query('after') after: string | undefined,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res() response: Response,
+  ) {
     if (after && /^\d{1,16}$/.test(after)) await this.readModels.reached([INVITATION_READ_MODEL], Number(after)).catch(() => undefined);
     const view = TOKEN.test(token) ? await this.invitations.rsvp(RsvpTokens.hash(token)) : null;
     if (!view) {
-      response.status(404).send(this.layout(cspNonce(response), 'en', this.templates.label('rsvp-page', 'en', 'notFound'), ''));
+      // No invitation to take a language from: the browser's, else English.
+      const language = preferredLanguage(acceptLanguage, this.templates.languages('rsvp-page')) ?? 'en';
+      response
+        .status(404)
+        .header('Content-Language', language)
+        .send(this.layout(cspNonce(response), language, this.templates.label('rsvp-page', language, 'notFound'), ''));
       return;
     }
-    response.send(this.render(cspNonce(response), token, view));
+    const { language, html } = this.render(cspNonce(response), token, view);
+    response.header('Content-Language', language).send(html);
   }
 
   @ApiPage('Accept or decline from the page (its form)', { 303: 'back to the page, which shows the answer (`?after=<position>`)' })
@@ -93,7 +104,8 @@ export class RsvpController {
     return view;
   }
 
-  private render(nonce: string, token: string, view: RsvpView): string {
+  /** The page in the invitation's language (English when that has no texts), and which it is written in. */
+  private render(nonce: string, token: string, view: RsvpView): { language: string; html: string } {
     const language = this.templates.languages('rsvp-page').includes(view.language) ? view.language : 'en';
     const label = (name: string) => this.templates.label('rsvp-page', language, name);
     const open = view.workshop.status === 'planned' || view.workshop.status === 'registration_open';
@@ -115,29 +127,32 @@ export class RsvpController {
              <button type="submit" name="response" value="decline" id="decline" class="secondary">${escapeHtml(label('decline'))}</button>
            </form>`
         : '';
-    return this.layout(nonce, language, view.workshop.title, `${html}${buttons}`, open ? view.status : 'closed');
+    return { language, html: this.layout(nonce, language, view.workshop.title, `${html}${buttons}`, open ? view.status : 'closed') };
   }
 
   /**
    * The page around `body`; `title` is its heading too, so a page without a body (the wrong link) still
-   * says what happened. Its style carries the answer's nonce, which the Content-Security-Policy allows.
+   * says what happened. It is written in `language` and its direction (dir="rtl" for Arabic); its style
+   * uses logical properties (inline start and end, block start and end), so the status's bar and the
+   * buttons sit on the reading side in either direction. The style carries the answer's nonce, which the
+   * Content-Security-Policy allows.
    */
   private layout(nonce: string, language: string, title: string, body: string, state = ''): string {
     return `<!doctype html>
-<html lang="${escapeHtml(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${escapeHtml(language)}" dir="${directionOf(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style nonce="${nonce}">
-body{font-family:system-ui,Arial,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
-h1{font-size:1.5rem;line-height:1.3;margin:0 0 1.5rem;color:#0b3d73}
-.status{font-weight:600;margin:1.5rem 0;padding:.75rem 1rem;border-left:4px solid #0b5cad;background:#eef4fb;border-radius:0 4px 4px 0}
+body{font-family:system-ui,Arial,"Noto Sans Arabic","Noto Sans SC",sans-serif;max-inline-size:40rem;margin-block:3rem;margin-inline:auto;padding-inline:1rem;line-height:1.5;color:#1a1a1a;text-align:start}
+h1{font-size:1.5rem;line-height:1.3;margin-block:0 1.5rem;margin-inline:0;color:#0b3d73}
+.status{font-weight:600;margin-block:1.5rem;margin-inline:0;padding-block:.75rem;padding-inline:1rem;border-inline-start:4px solid #0b5cad;background:#eef4fb;border-start-end-radius:4px;border-end-end-radius:4px}
 .accepted .status{border-color:#1e7b34;background:#e8f5ec}
 .declined .status{border-color:#6b7280;background:#f1f2f4}
 .closed .status,.bounced .status{border-color:#b45309;background:#fdf3e7}
 .programme{white-space:pre-line}
-h2{font-size:1.1rem;margin:1.5rem 0 .25rem;color:#0b3d73}
-.zone{margin:0 0 .5rem;color:#4b5563;font-size:.95rem}
+h2{font-size:1.1rem;margin-block:1.5rem .25rem;margin-inline:0;color:#0b3d73}
+.zone{margin-block:0 .5rem;margin-inline:0;color:#4b5563;font-size:.95rem}
 .answers{display:flex;flex-wrap:wrap;gap:.8rem}
-.answers button{font-size:1rem;padding:.6rem 1.4rem;border:0;border-radius:4px;background:#0b5cad;color:#fff;cursor:pointer}
+.answers button{font-size:1rem;padding-block:.6rem;padding-inline:1.4rem;border:0;border-radius:4px;background:#0b5cad;color:#fff;cursor:pointer}
 .answers button.secondary{background:#e4e7eb;color:#1a1a1a}
 </style></head>
 <body><main${state ? ` class="${escapeHtml(state)}"` : ''}><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;

@@ -17,7 +17,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsEmailAddress, IsStorable, trim, upper, IsLanguageTag } from '@passerelle/platform';
+import { IsEmailAddress, IsStorable, trim, upper, IsSupportedLanguage, LANGUAGES } from '@passerelle/platform';
 import { isTimeZone, SESSION_KINDS, type SessionKind } from '@passerelle/workshops';
 import { ListQueryDto } from '../common/list-query.dto';
 
@@ -112,8 +112,8 @@ export class ParticipantDto {
   @IsOptional() @Transform(trim) @IsString() @IsStorable() @MaxLength(200)
   position?: string;
 
-  @ApiProperty({ example: 'en', description: 'BCP 47 primary language tag' })
-  @IsString() @IsLanguageTag()
+  @ApiProperty({ example: 'en', enum: [...LANGUAGES], description: 'the language of their e-mails and pages' })
+  @IsSupportedLanguage()
   language: string;
 }
 

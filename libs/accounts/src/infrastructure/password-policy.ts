@@ -25,13 +25,29 @@ function commonPasswords(): Set<string> {
  * configured first admin. Common passwords are compared without regard to case or surrounding spaces.
  */
 export function passwordWeakness(password: string): string | null {
-  if (password.length > PASSWORD_MAX_LENGTH) return `must be at most ${PASSWORD_MAX_LENGTH} characters long`;
-  if (password.trim() === '') return 'must not be only spaces';
+  const kind = passwordWeaknessKind(password);
+  return kind ? WEAKNESS_WORDS[kind] : null;
+}
+
+/** Why a password is refused, as a key: the pages say it in their reader's language. */
+export type PasswordWeakness = 'tooLong' | 'onlySpaces' | 'repeated' | 'common' | 'tooShort';
+
+const WEAKNESS_WORDS: Record<PasswordWeakness, string> = {
+  tooLong: `must be at most ${PASSWORD_MAX_LENGTH} characters long`,
+  onlySpaces: 'must not be only spaces',
+  repeated: 'must not be one character repeated',
+  common: 'is one of the most common passwords: choose another',
+  tooShort: `must be at least ${PASSWORD_MIN_LENGTH} characters long`,
+};
+
+export function passwordWeaknessKind(password: string): PasswordWeakness | null {
+  if (password.length > PASSWORD_MAX_LENGTH) return 'tooLong';
+  if (password.trim() === '') return 'onlySpaces';
   const lower = password.toLowerCase();
-  if (new Set(lower).size === 1) return 'must not be one character repeated';
+  if (new Set(lower).size === 1) return 'repeated';
   // Before the length: "password" is better told common than short, or the next try is "password1234".
-  if (commonPasswords().has(lower.trim())) return 'is one of the most common passwords: choose another';
-  if (password.length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters long`;
+  if (commonPasswords().has(lower.trim())) return 'common';
+  if (password.length < PASSWORD_MIN_LENGTH) return 'tooShort';
   return null;
 }
 

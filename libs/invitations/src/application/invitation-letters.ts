@@ -60,7 +60,8 @@ export class InvitationLetters {
     const timeZone = workshopTimeZone(workshop);
     const sessions = await this.sessions(issued.workshopId);
     const rsvpUrl = `${this.config.APP_BASE_URL.replace(/\/$/, '')}/rsvp/${this.tokens.tokenFor(invitationId)}`;
-    const language = issued.language;
+    // Dates written as the e-mail's language writes them: the participant's, or English when it has no texts.
+    const language = this.templates.languageOf(template, issued.language);
     const values = {
       fullName: issued.fullName,
       workshopTitle: workshop.title,

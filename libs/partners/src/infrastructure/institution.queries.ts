@@ -36,6 +36,15 @@ export class InstitutionQueries {
     return this.cursors.page(INSTITUTIONS, result.rows, limit, toView);
   }
 
+  /** The language a partner contact chose, by their account; null for an account that is no partner contact. */
+  async contactLanguage(userId: string): Promise<string | null> {
+    const result = await this.pool.query(
+      `SELECT c->>'language' AS language FROM partner_institutions, jsonb_array_elements(contacts) c WHERE c->>'userId' = $1 LIMIT 1`,
+      [userId],
+    );
+    return result.rows[0]?.language ?? null;
+  }
+
   async get(id: string): Promise<InstitutionView | null> {
     const result = await this.pool.query('SELECT * FROM partner_institutions WHERE id = $1', [id]);
     return result.rows[0] ? toView(result.rows[0]) : null;

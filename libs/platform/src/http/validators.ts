@@ -1,4 +1,5 @@
 import { buildMessage, isEmail, Matches, ValidateBy, type ValidationOptions } from 'class-validator';
+import { isLanguage, LANGUAGES } from './languages';
 
 /** Text PostgreSQL can store in an event: jsonb refuses the NUL character and unpaired surrogates (a 500 otherwise). */
 const STORABLE = /^[^\u0000\uD800-\uDFFF]*$/u;
@@ -37,3 +38,16 @@ export const upperEach = ({ value }: { value: unknown }) =>
 
 /** A BCP 47 primary language tag: en, fr, es, ar, zh, ru, pt, ... */
 export const IsLanguageTag = () => Matches(/^[a-z]{2,3}$/, { message: '$property must be a primary language tag such as en or fr' });
+
+/** A language the product writes in (LANGUAGES); any other is refused, naming the field. */
+export const IsSupportedLanguage = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isSupportedLanguage',
+      validator: {
+        validate: (value: unknown) => isLanguage(value),
+        defaultMessage: buildMessage((each) => `${each}$property must be one of ${LANGUAGES.join(', ')}`, options),
+      },
+    },
+    options,
+  );

@@ -12,6 +12,7 @@ import { reportDecider, type ReportState, reportStream } from '../domain/report.
 import { checksummed, storeReportFiles, storeReportModel } from '../infrastructure/report-files.store';
 import { impersonalReportModel, loadReportModel } from '../report/report.loader';
 import { renderReportFiles } from '../report/report.render';
+import { reportTexts } from '../report/report.texts';
 import { ministryStream } from './set-ministry-contact';
 
 /** The read models a report is loaded from. */
@@ -51,7 +52,8 @@ export class CompileReportHandler {
     const languages = new Set<string>();
     for (const country of countries) {
       const { state } = await loadAggregate(this.store, ministryStream(country), ministryDecider);
-      languages.add(state.status === 'set' ? state.contact.language : 'en');
+      // Files are kept under the language they are written in: English for a language without texts.
+      languages.add(reportTexts(state.status === 'set' ? state.contact.language : 'en').language);
     }
     // Rendering is CPU work (about a second for a large workshop): done in a worker thread.
     const rendered = await renderReportFiles(model, [...languages].sort(), concludedAt);

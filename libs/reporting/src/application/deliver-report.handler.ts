@@ -52,12 +52,14 @@ export class DeliverReportHandler {
     const { country, language } = delivery;
     const figures = model.countries.find((c) => c.country === country);
     const texts = reportTexts(language);
-    const rendered = this.templates.render('report-delivery', language, {
+    // The e-mail is written in the language its files are (English when the ministry's has no texts):
+    // the dates and the country's name as that language writes them.
+    const rendered = this.templates.render('report-delivery', texts.language, {
       ministry: delivery.ministry,
       workshopTitle: model.workshop.title,
       city: model.workshop.city,
-      startsOn: model.workshop.startsOn,
-      endsOn: model.workshop.endsOn,
+      startsOn: texts.dates(model.workshop.startsOn, model.workshop.startsOn),
+      endsOn: texts.dates(model.workshop.endsOn, model.workshop.endsOn),
       country: texts.country(country),
       invited: String(figures?.invited ?? 0),
       accepted: String(figures?.accepted ?? 0),
@@ -70,6 +72,7 @@ export class DeliverReportHandler {
       subject: rendered.subject,
       text: rendered.text,
       html: rendered.html,
+      language: rendered.language,
       attachments: [
         { filename: `${name}.pdf`, content: edition.pdf, contentType: 'application/pdf' },
         { filename: `${name}-participants.csv`, content: edition.csv, contentType: 'text/csv; charset=utf-8' },
@@ -82,7 +85,7 @@ export class DeliverReportHandler {
       await handleCommand(this.store, reportStream(workshopId), reportDecider, { type: 'RecordDeliveryFailed', recipient, reason: outcome.reason, at }, { metadata });
       return false;
     }
-    await handleCommand(this.store, reportStream(workshopId), reportDecider, { type: 'RecordDeliverySent', recipient, messageId: outcome.messageId, at }, { metadata });
+    await handleCommand(this.store, reportStream(workshopId), reportDecider, { type: 'RecordDeliverySent', recipient, messageId: outcome.messageId, at, languageSent: texts.language }, { metadata });
     return outcome.status === 'sent';
   }
 }

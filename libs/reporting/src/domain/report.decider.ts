@@ -2,8 +2,9 @@ import { type Decider, DomainError, type NotStarted, refuse, streamKind } from '
 import type { ReportCommand } from './report.commands';
 import type { ReportEvent, ReportFile, ReportRecipient } from './report.events';
 
-/** A country's delivery: queued, sent (and when), or failed (and why). */
-export type ReportDelivery = ReportRecipient & ({ status: 'queued' } | { status: 'sent'; sentAt: string } | { status: 'failed'; reason: string });
+/** A country's delivery: queued, sent (when, and in which language), or failed (and why). */
+export type ReportDelivery = ReportRecipient &
+  ({ status: 'queued' } | { status: 'sent'; sentAt: string; languageSent: string } | { status: 'failed'; reason: string });
 
 export type DeliveryStatus = ReportDelivery['status'];
 
@@ -56,7 +57,7 @@ export const reportDecider: Decider<ReportCommand, ReportState, ReportEvent> = {
         return [{ type: 'ReportDeliveryQueued', data: { ...recipient, queuedAt: command.at } }];
       case 'RecordDeliverySent':
         if (current?.status === 'sent') return [];
-        return [{ type: 'ReportDeliverySent', data: { ...recipient, sentAt: command.at, messageId: command.messageId } }];
+        return [{ type: 'ReportDeliverySent', data: { ...recipient, sentAt: command.at, messageId: command.messageId, languageSent: command.languageSent } }];
       case 'RecordDeliveryFailed':
         if (current?.status === 'sent' || (current?.status === 'failed' && current.reason === command.reason)) return [];
         return [{ type: 'ReportDeliveryFailed', data: { ...recipient, failedAt: command.at, reason: command.reason } }];
@@ -78,7 +79,7 @@ export const reportDecider: Decider<ReportCommand, ReportState, ReportEvent> = {
       event.type === 'ReportDeliveryQueued'
         ? { ...recipient, status: 'queued' }
         : event.type === 'ReportDeliverySent'
-          ? { ...recipient, status: 'sent', sentAt: event.data.sentAt }
+          ? { ...recipient, status: 'sent', sentAt: event.data.sentAt, languageSent: event.data.languageSent ?? language }
           : { ...recipient, status: 'failed', reason: event.data.reason };
     return { ...state, deliveries: { ...state.deliveries, [country]: delivery } };
   },

@@ -12,7 +12,7 @@ const compiled: ReportEvent = { type: 'ReportCompiled', data: { workshopId: W, c
 const zm = { country: 'ZM', ministry: 'Ministry of Technology and Science', email: 'ict@mots.gov.zm', language: 'en' };
 const at = '2030-10-25T18:01:00.000Z';
 const queued: ReportEvent = { type: 'ReportDeliveryQueued', data: { ...zm, queuedAt: at } };
-const sent: ReportEvent = { type: 'ReportDeliverySent', data: { ...zm, sentAt: at, messageId: '<m@x>' } };
+const sent: ReportEvent = { type: 'ReportDeliverySent', data: { ...zm, sentAt: at, messageId: '<m@x>', languageSent: 'en' } };
 const failed: ReportEvent = { type: 'ReportDeliveryFailed', data: { ...zm, email: '', ministry: '', failedAt: at, reason: 'no ministry contact' } };
 
 describe('report decider', () => {
@@ -29,8 +29,8 @@ describe('report decider', () => {
   it('queues, then records a delivery sent once', () => {
     spec([compiled]).when({ type: 'QueueDelivery', recipient: zm, at }).then([queued]);
     spec([compiled, queued]).when({ type: 'QueueDelivery', recipient: zm, at }).thenNothing();
-    spec([compiled, queued]).when({ type: 'RecordDeliverySent', recipient: zm, messageId: '<m@x>', at }).then([sent]);
-    spec([compiled, queued, sent]).when({ type: 'RecordDeliverySent', recipient: zm, messageId: '<m@x>', at }).thenNothing();
+    spec([compiled, queued]).when({ type: 'RecordDeliverySent', recipient: zm, messageId: '<m@x>', at, languageSent: 'en' }).then([sent]);
+    spec([compiled, queued, sent]).when({ type: 'RecordDeliverySent', recipient: zm, messageId: '<m@x>', at, languageSent: 'en' }).thenNothing();
     spec([compiled, queued, sent]).when({ type: 'QueueDelivery', recipient: zm, at }).thenNothing();
     spec([compiled, queued, sent]).when({ type: 'RecordDeliveryFailed', recipient: zm, reason: 'x', at }).thenNothing();
   });
@@ -76,6 +76,12 @@ describe('report decider', () => {
       deliveries: { ZM: { country: 'ZM', ministry: '', email: '', language: 'en', status: 'failed', reason: 'no ministry contact' } },
     });
     expect(stateAfter([compiled, failed, queued])).toEqual({ ...report, deliveries: { ZM: { ...ministry, status: 'queued' } } });
-    expect(stateAfter([compiled, failed, queued, sent])).toEqual({ ...report, deliveries: { ZM: { ...ministry, status: 'sent', sentAt: '2030-10-25T18:01:00.000Z' } } });
+    expect(stateAfter([compiled, failed, queued, sent])).toEqual({ ...report, deliveries: { ZM: { ...ministry, status: 'sent', sentAt: '2030-10-25T18:01:00.000Z', languageSent: 'en' } } });
+    // Asked in German, sent in English: both kept. A delivery recorded before the language sent was kept was sent in the one asked.
+    const inGerman = { ...ministry, language: 'de' };
+    const sentInEnglish: ReportEvent = { type: 'ReportDeliverySent', data: { ...inGerman, sentAt: at, messageId: '<m@x>', languageSent: 'en' } };
+    expect(stateAfter([compiled, sentInEnglish])).toMatchObject({ deliveries: { ZM: { ...inGerman, status: 'sent', sentAt: at, languageSent: 'en' } } });
+    const older: ReportEvent = { type: 'ReportDeliverySent', data: { ...ministry, language: 'fr', sentAt: at, messageId: '<m@x>' } };
+    expect(stateAfter([compiled, older])).toMatchObject({ deliveries: { ZM: { ...ministry, language: 'fr', status: 'sent', sentAt: at, languageSent: 'fr' } } });
   });
 });

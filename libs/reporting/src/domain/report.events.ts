@@ -16,7 +16,11 @@ export interface ReportRecipient {
 export type ReportEvent =
   | { type: 'ReportCompiled'; data: { workshopId: string; compiledAt: string; files: ReportFile[]; countries: string[] } }
   | { type: 'ReportDeliveryQueued'; data: ReportRecipient & { queuedAt: string } }
-  | { type: 'ReportDeliverySent'; data: ReportRecipient & { sentAt: string; messageId: string } }
+  /**
+   * `languageSent` is the language the e-mail and its files were written in: the recipient's `language`
+   * when it has texts, else English (absent from deliveries recorded before it was kept: then `language`).
+   */
+  | { type: 'ReportDeliverySent'; data: ReportRecipient & { sentAt: string; messageId: string; languageSent?: string } }
   | { type: 'ReportDeliveryFailed'; data: ReportRecipient & { failedAt: string; reason: string } }
   /**
    * The report's files rendered again after a participant's erasure (PersonalDataErased of `subjectId`):

@@ -41,7 +41,7 @@ export const reportingPersonalData: PersonalDataDeclaration<MinistryEvent | Repo
   },
   ReportDeliverySent: {
     personal: [{ path: 'email', subject: ministryContact }],
-    notPersonal: [...recipient, 'sentAt', 'messageId'],
+    notPersonal: [...recipient, 'sentAt', 'messageId', 'languageSent'],
   },
   ReportDeliveryFailed: {
     personal: [

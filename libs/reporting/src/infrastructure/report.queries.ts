@@ -18,7 +18,8 @@ export interface ReportView {
   compiledAt: string | null;
   files: { kind: string; language: string; url: string }[];
   /** `personalDataErased` when the ministry contact it went to was erased: `email` (and `reason`) read `[erased]`. */
-  deliveries: { country: string; ministry: string; email: string; language: string; status: string; sentAt?: string; reason?: string; personalDataErased?: true }[];
+  /** `language` is the one asked (the ministry's), `languageSent` the one a sent delivery was written in (English when that had no texts). */
+  deliveries: { country: string; ministry: string; email: string; language: string; languageSent?: string; status: string; sentAt?: string; reason?: string; personalDataErased?: true }[];
 }
 
 /**
@@ -47,6 +48,7 @@ export class ReportQueries {
         ministry: d.ministry,
         email: d.email,
         language: d.language,
+        ...(d.status === 'sent' ? { languageSent: d.languageSent } : {}),
         status: d.status,
         ...(d.status === 'sent' && d.sentAt ? { sentAt: d.sentAt } : {}),
         ...(d.status === 'failed' && d.reason ? { reason: d.reason } : {}),

@@ -31,7 +31,7 @@ const WRITTEN: Record<string, {
     countries: { BR: 'Brésil', CI: 'Côte d’Ivoire', EG: 'Égypte', ID: 'Indonésie', KE: 'Kenya', MA: 'Maroc', SN: 'Sénégal', VN: 'Viêt Nam' },
     topics: { agriculture: 'Agriculture', education: 'Éducation', energy: 'Énergie', 'green development': 'Développement vert', healthcare: 'Santé', 'public administration': 'Administration publique' },
     labels: { participantsChart: 'Invités, acceptés et présents, par pays', proposalsChart: 'Soumises, approuvées et rejetées, par secteur', kicker: 'Section par pays', invited: 'participants invités', total: 'Total' },
-    share: (f) => `Participants invités : ${f.invited} sur ${f.total} (${f.share}) ; présents à au moins une séance : ${f.attended}.`,
+    share: (f) => `${f.country} — participants invités : ${f.invited} sur ${f.total} (${f.share}) ; présents à au moins une séance : ${f.attended}.`,
     percent: ' %',
   },
 };
