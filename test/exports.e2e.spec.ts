@@ -209,6 +209,11 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
     const book = await download(`/api/workshops/${workshop.id}/participants.xlsx?language=${language}`);
     expect(book.disposition).toMatch(new RegExp(`^attachment; filename="participants-${workshop.id}-.*-${language}\\.xlsx"$`));
     const names = new Intl.DisplayNames([l.locale], { type: 'region' });
+    // Languages named by the runtime's Unicode data in the workbook's language, capitalised as a cell starts.
+    const languageName = (code: string) => {
+      const name = new Intl.DisplayNames([l.locale], { type: 'language' }).of(code) ?? code;
+      return name.charAt(0).toLocaleUpperCase(l.locale) + name.slice(1);
+    };
     const [sn, zm] = [`SN ${names.of('SN')}`, `ZM ${names.of('ZM')}`].sort((a, b) => a.slice(3).localeCompare(b.slice(3), l.locale));
     expect(book.sheets.map((s) => s.sheet)).toEqual([l['sheet.summary'], l['sheet.sessions'], sn, zm]);
     expectFrozenAndFiltered(book);
@@ -245,7 +250,7 @@ describe('exports: proposals, partnerships and participants as workbooks', () =>
       );
       const expected = invitations
         .filter((i) => i.country === code)
-        .map((i) => [i.fullName, i.organization, i.position ?? null, i.country, l[`language.${i.language}`], l[`status.${i.status}`], i.emailedAt, i.respondedAt, i.attendedSessions.length, i.attendedSessions.length ? 'Foundations' : null]);
+        .map((i) => [i.fullName, i.organization, i.position ?? null, i.country, languageName(i.language), l[`status.${i.status}`], i.emailedAt, i.respondedAt, i.attendedSessions.length, i.attendedSessions.length ? 'Foundations' : null]);
       const local = (cell: Cell, iso: string | null) => (iso === null ? cell === null : lusakaTime(cell, iso));
       expect(rows.map((row, n) => [...row.slice(0, 6), local(row[6], expected[n]?.[6] as string | null), local(row[7], expected[n]?.[7] as string | null), ...row.slice(8)])).toEqual(
         expected.map((row) => [...row.slice(0, 6), true, true, row[8], row[9]]),

@@ -18,6 +18,8 @@ export interface ReportTexts {
   /** A sector or theme as recorded ("green development"), named in the language if its file names it. */
   topic(value: string): string;
   country(code: string): string;
+  /** A language named in this one (`ar` -> "Arabic", "arabe"), from the runtime's Unicode data; the code when it has no name. */
+  languageName(code: string): string;
   /** Compares two names as the language sorts them (ties broken by code units, so the order is total). */
   compare(a: string, b: string): number;
   number(value: number): string;
@@ -72,6 +74,7 @@ export function reportTexts(requested: string, dir: string = reportTemplatesDir(
   const shortDate = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
   const collator = new Intl.Collator(locale, { sensitivity: 'variant', numeric: true });
   const regions = new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' });
+  const languageNames = new Intl.DisplayNames([locale], { type: 'language', fallback: 'code' });
   const utcDay = (isoDate: string) => new Date(`${isoDate.slice(0, 10)}T00:00:00Z`);
 
   const label = (key: string, values: Record<string, string | number> = {}) => {
@@ -92,6 +95,15 @@ export function reportTexts(requested: string, dir: string = reportTemplatesDir(
     country: (code) => {
       try {
         return regions.of(code.toUpperCase()) ?? code;
+      } catch {
+        return code;
+      }
+    },
+    languageName: (code) => {
+      try {
+        const name = languageNames.of(code) ?? code;
+        // Capitalised as a cell or label starts ("anglais" -> "Anglais"); scripts without case are unchanged.
+        return name.charAt(0).toLocaleUpperCase(locale) + name.slice(1);
       } catch {
         return code;
       }
