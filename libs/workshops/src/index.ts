@@ -11,4 +11,4 @@ export { WorkshopReadModelProjection, WORKSHOP_READ_MODEL } from './infrastructu
 export { WorkshopsModule } from './workshops.module';
 export { workshopPersonalData } from './domain/workshop.personal-data';
 export { CAPITAL_TIME_ZONES, capitalTimeZone, isTimeZone, workshopTimeZone } from './domain/time-zones';
-export { localDay, localSessionTimes, localTime, wallClock, zoneLabel, zoneName } from './domain/local-time';
+export { dateRange, localDay, localSessionTimes, localTime, wallClock, zoneLabel, zoneName } from './domain/local-time';

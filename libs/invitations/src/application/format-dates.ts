@@ -1,4 +1,4 @@
-import { localSessionTimes, zoneLabel } from '@passerelle/workshops';
+import { dateRange, localSessionTimes, zoneLabel } from '@passerelle/workshops';
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 /** Formatting a range costs tens of microseconds, and a workshop's thousands of e-mails ask for the same few. */
@@ -24,7 +24,7 @@ function formatUncached(startsOn: string, endsOn: string, language: string): str
   }
   const start = new Date(`${startsOn}T00:00:00Z`);
   const end = new Date(`${endsOn}T00:00:00Z`);
-  return startsOn === endsOn ? format.format(start) : format.formatRange(start, end);
+  return startsOn === endsOn ? format.format(start) : dateRange(format, start, end);
 }
 
 /** A session as participants are told of it. */

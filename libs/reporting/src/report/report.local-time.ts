@@ -36,3 +36,14 @@ export function zoneLabel(timeZone: string, locale: string, instant?: string): s
   const name = zoneName(timeZone, locale, instant);
   return name !== timeZone ? `${name} (${timeZone})` : timeZone;
 }
+
+/**
+ * Two days as `format` writes a range, both in full when the runtime's range pattern drops a worded part
+ * of the single date (Chinese "2026/3/3 – 2026/3/5" for "2026年3月3日"): the twin of dateRange in
+ * @passerelle/workshops, which this thread does not load (see above).
+ */
+export function dateRange(format: Intl.DateTimeFormat, start: Date, end: Date): string {
+  const range = format.formatRange(start, end);
+  const worded = format.formatToParts(start).filter((part) => part.type === 'literal' && /\p{L}/u.test(part.value));
+  return worded.every((part) => range.includes(part.value.trim())) ? range : `${format.format(start)} – ${format.format(end)}`;
+}

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { localDay, localTime, zoneLabel, zoneName } from './report.local-time';
+import { dateRange, localDay, localTime, zoneLabel, zoneName } from './report.local-time';
 
 /**
  * The words of a report in one language, as data: `templates/report/<language>.json`, a flat object of
@@ -111,7 +111,7 @@ export function reportTexts(requested: string, dir: string = reportTemplatesDir(
     compare: (a, b) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0),
     number: (value) => numbers.format(value),
     percent: (part, whole) => (whole > 0 ? percents.format(part / whole) : '–'),
-    dates: (startsOn, endsOn) => (startsOn === endsOn ? longDate.format(utcDay(startsOn)) : longDate.formatRange(utcDay(startsOn), utcDay(endsOn))),
+    dates: (startsOn, endsOn) => (startsOn === endsOn ? longDate.format(utcDay(startsOn)) : dateRange(longDate, utcDay(startsOn), utcDay(endsOn))),
     day: (iso, timeZone) => (timeZone ? localDay(iso, timeZone, locale) : shortDate.format(utcDay(iso))),
     time: (iso, timeZone) => (timeZone ? localTime(iso, timeZone, locale) : iso.slice(11, 16)),
     zone: (timeZone, at) => zoneLabel(timeZone, locale, at),

@@ -55,3 +55,15 @@ export function localSessionTimes(startsAt: string, endsAt: string, timeZone: st
   const end = sameDay ? localTime(endsAt, timeZone, language) : `${localDay(endsAt, timeZone, language, true)}, ${localTime(endsAt, timeZone, language)}`;
   return `${localDay(startsAt, timeZone, language, true)}, ${localTime(startsAt, timeZone, language)}–${end} ${zoneName(timeZone, language, startsAt)}`;
 }
+
+/**
+ * Two days as `format` writes a range ("23–25 October 2025", "3–5 марта 2026 г."). Some languages' range
+ * patterns in the runtime's Unicode data drop what the single date writes in words (Chinese writes
+ * "2026/3/3 – 2026/3/5" where one date reads "2026年3月3日"): when the range lacks a worded part of the
+ * single date, both dates are written in full, joined by an en dash.
+ */
+export function dateRange(format: Intl.DateTimeFormat, start: Date, end: Date): string {
+  const range = format.formatRange(start, end);
+  const worded = format.formatToParts(start).filter((part) => part.type === 'literal' && /\p{L}/u.test(part.value));
+  return worded.every((part) => range.includes(part.value.trim())) ? range : `${format.format(start)} – ${format.format(end)}`;
+}

@@ -1,5 +1,5 @@
 import { isISO31661Alpha2 } from 'class-validator';
-import { localSessionTimes, localTime, wallClock, zoneLabel } from './local-time';
+import { dateRange, localSessionTimes, localTime, wallClock, zoneLabel } from './local-time';
 import { CAPITAL_TIME_ZONES, capitalTimeZone, isTimeZone, workshopTimeZone } from './time-zones';
 
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -51,5 +51,19 @@ describe('local times', () => {
     expect(wallClock('2030-07-01T10:00:00Z', 'Europe/Paris')).toBe('2030-07-01T12:00:00');
     expect(wallClock('2030-01-01T10:00:00Z', 'Europe/Paris')).toBe('2030-01-01T11:00:00');
     expect(wallClock('2030-01-01T10:00:00Z', 'UTC')).toBe('2030-01-01T10:00:00');
+  });
+});
+
+describe('a range of days', () => {
+  const long = (language: string) => new Intl.DateTimeFormat(language, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const range = (language: string, from: string, to: string) => dateRange(long(language), new Date(`${from}T00:00:00Z`), new Date(`${to}T00:00:00Z`));
+
+  it('is the language\'s own compact range where it keeps the words of a date', () => {
+    expect(range('fr', '2026-03-03', '2026-03-05')).toBe('3–5 mars 2026');
+    expect(range('ru', '2026-03-30', '2026-04-02').replace(/\s/g, ' ')).toBe('30 марта – 2 апреля 2026 г.');
+  });
+
+  it('writes both days in full where the range pattern would drop them (Chinese)', () => {
+    expect(range('zh', '2026-03-03', '2026-03-05')).toBe('2026年3月3日 – 2026年3月5日');
   });
 });
