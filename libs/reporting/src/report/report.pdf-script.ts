@@ -19,6 +19,8 @@ export const FONT_NAMES: Record<Script, Record<FontRole, string>> = {
  * letters and marks fit in 1.5 em.
  */
 const ASCENT: Record<Script, number> = { latin: 0.928, arabic: 1.0, cjk: 0.98 };
+/** Amiri's letters are small for their size beside DejaVu's: drawn a little larger, so that the two match on a line. */
+const SCALE: Record<Script, number> = { latin: 1, arabic: 1.15, cjk: 1 };
 const DESCENT: Record<Script, number> = { latin: 0.236, arabic: 0.5, cjk: 0.3 };
 
 const ARABIC = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefe]/;
@@ -109,8 +111,9 @@ export class Typesetter {
       let cx = align === 'right' ? x + width - line.width : align === 'center' ? x + (width - line.width) / 2 : x;
       const baseline = top + line.ascent;
       for (const piece of line.pieces) {
-        doc.font(piece.font).fontSize(size);
-        const drop = baseline - ((doc as unknown as { _font: PdfkitFont })._font.ascender / 1000) * size;
+        const scaled = size * SCALE[scriptOfFont(piece.font)];
+        doc.font(piece.font).fontSize(scaled);
+        const drop = baseline - ((doc as unknown as { _font: PdfkitFont })._font.ascender / 1000) * scaled;
         if (piece.oneByOne) {
           let px = cx;
           for (const char of piece.text) {
@@ -212,7 +215,8 @@ export class Typesetter {
       const before = text[i - 1];
       const here = text[i];
       const afterSpace = /\s/.test(before) && !/\s/.test(here);
-      const cjk = (CJK.test(before) || CJK.test(here)) && !/\s/.test(here) && !NO_BREAK_BEFORE.test(here) && !NO_BREAK_AFTER.test(before) && !isLowSurrogate(text, i);
+      // Not between a figure and the character after or before it either ("2025年10月21日" stays whole).
+      const cjk = (CJK.test(before) || CJK.test(here)) && !/\s/.test(here) && !NO_BREAK_BEFORE.test(here) && !NO_BREAK_AFTER.test(before) && !/\d/.test(before) && !/\d/.test(here) && !isLowSurrogate(text, i);
       if (afterSpace || cjk) {
         units.push([from, i]);
         from = i;
@@ -308,7 +312,7 @@ export class Typesetter {
     const key = `${font}\u0000${text}`;
     let perPoint = this.widths.get(key);
     if (perPoint === undefined) {
-      perPoint = this.withFont(font, (f) => f.widthOfString(text, 1));
+      perPoint = this.withFont(font, (f) => f.widthOfString(text, 1)) * SCALE[scriptOfFont(font)];
       this.widths.set(key, perPoint);
     }
     return perPoint * size;
