@@ -141,7 +141,20 @@ export class Typesetter {
     doc.y = top - (lines.length ? gap : 0);
   }
 
+  /** Lines already laid out, by text and box: a table cell is measured for its row's height, then drawn. */
+  private readonly laidOut = new Map<string, ReturnType<Typesetter['layout']>>();
+
   private lines(text: string, role: FontRole, size: number, options: SetOptions) {
+    const key = `${role}\u0000${size}\u0000${options.width}\u0000${options.lineBreak}\u0000${options.height}\u0000${options.ellipsis}\u0000${options.lineGap}\u0000${text}`;
+    let lines = this.laidOut.get(key);
+    if (!lines) {
+      lines = this.fit(text, role, size, options);
+      this.laidOut.set(key, lines);
+    }
+    return lines;
+  }
+
+  private fit(text: string, role: FontRole, size: number, options: SetOptions) {
     const limit = options.lineBreak === false ? Infinity : (options.width ?? Infinity);
     let laid = this.layout(text, role, size, limit);
     const maxLines = options.lineBreak === false ? 1 : options.height !== undefined && options.ellipsis ? Math.max(1, Math.floor((options.height + (options.lineGap ?? 0)) / (laid[0]?.height || size))) : Infinity;
@@ -173,7 +186,8 @@ export class Typesetter {
   }
 
   private analyse(text: string, role: FontRole) {
-    const rtlText = this.rtl || /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe]/.test(text);
+    // Text without a right-to-left character reads left to right, in any document: no reordering to do.
+    const rtlText = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe]/.test(text);
     let levels: BidiLevels | undefined;
     let mirrored: Map<number, string> | undefined;
     if (rtlText) {
