@@ -11,7 +11,7 @@ import { renderReportPdf } from './report.pdf';
 
 // The report in Arabic (right to left, shaped, mixed with Latin names and figures), Chinese (a subset of a
 // CJK font, lines broken between characters) and Cyrillic. The expected words are written here, not taken
-// from templates/report/. Spanish and Portuguese texts are written elsewhere: not checked here.
+// from templates/report/ (for Russian, Spanish and Portuguese: country names, which come from Intl).
 
 const ARABIC_TITLE = 'ورشة العمل حول الذكاء الاصطناعي في الصحة العامة';
 const CHINESE_TITLE = '人工智能赋能公共卫生、教育与农业发展高级别国际研讨会暨部长级政策对话与合作伙伴关系建设专题会议';
@@ -120,6 +120,18 @@ describe('report PDF in Arabic, Chinese and Cyrillic', () => {
     const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' });
     expect(fonts).toMatch(/DejaVuSans/);
     expect(fonts).not.toMatch(/Amiri|NotoSansSC/);
+  });
+
+  it.each([
+    ['ru', ['Кения', 'Египет', 'Бразилия']],
+    ['es', ['Kenia', 'Egipto', 'Brasil']],
+    ['pt', ['Quênia', 'Egito', 'Brasil']],
+  ])('writes the %s report in its own words with the Latin and Cyrillic fonts alone', async (language, countries) => {
+    const file = await render(RUSSIAN_TITLE, language);
+    const all = text(file).replace(/\s+/g, ' ');
+    expect(all).toContain(RUSSIAN_TITLE);
+    for (const country of countries) expect(all).toContain(country);
+    expect(execFileSync('pdffonts', [file], { encoding: 'utf8' })).not.toMatch(/Amiri|NotoSansSC/);
   });
 
   it('writes the Arabic CSV with Arabic headers, its columns in logical order', () => {
