@@ -181,8 +181,11 @@ export class Layout {
     const { doc } = this;
     const labelWidth = 120;
     for (const [label, value] of pairs) {
+      // A row is as tall as its value or its label, whichever takes more lines ("Принимающая организация" takes two).
+      this.font('bold', 9);
+      const labelHeight = this.heightOf(label, { width: labelWidth - 10 });
       this.font('body', 9.5);
-      const height = this.heightOf(value, { width: this.width - labelWidth });
+      const height = Math.max(labelHeight, this.heightOf(value, { width: this.width - labelWidth }));
       this.ensure(height + 6);
       const y = doc.y;
       this.font('bold', 9).fillColor(COLORS.muted);
