@@ -122,6 +122,17 @@ describe('report PDF in Arabic, Chinese and Cyrillic', () => {
     expect(fonts).not.toMatch(/Amiri|NotoSansSC/);
   });
 
+  it('writes an Arabic or Chinese name in an English report with its own font, shaped and in order', async () => {
+    const arabic = await render(ARABIC_TITLE, 'en');
+    expect(text(arabic, 1).replace(/\s+/g, ' ')).toContain(ARABIC_TITLE);
+    expect(execFileSync('pdffonts', [arabic], { encoding: 'utf8' })).toMatch(/[A-Z]{6}\+Amiri-Bold/);
+    const page = words(arabic, 1);
+    const about = find(page, 'حول');
+    expect(find(page, 'العمل', about).xMin).toBeGreaterThan(about.xMax);
+    const chinese = await render(CHINESE_TITLE, 'en');
+    expect(text(chinese, 1).replace(/\s+/g, '')).toContain(CHINESE_TITLE);
+  });
+
   it.each([
     ['ru', ['Кения', 'Египет', 'Бразилия']],
     ['es', ['Kenia', 'Egipto', 'Brasil']],
