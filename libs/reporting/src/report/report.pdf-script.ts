@@ -204,7 +204,8 @@ export class Typesetter {
     for (let i = 0; i < text.length; i++) {
       if (text[i] === '\n') previous = null;
       previous = own[i] ?? previous;
-      scripts[i] = own[i] ?? previous;
+      // An opening bracket or quote goes with what it opens: "(Asia/Shanghai)" in an Arabic line is all DejaVu.
+      scripts[i] = own[i] ?? (/[\p{Ps}\p{Pi}]/u.test(text[i]) ? null : previous);
     }
     const fonts: string[] = new Array(text.length);
     let next: Script = 'latin';
