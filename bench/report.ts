@@ -9,8 +9,9 @@
  * snapshot, no model building and no rendering). Prints a table, the ratio, peak memory and the PDFs'
  * page counts and sizes, then times a ministry's edition as the worker renders it at delivery (and all
  * 50 countries' once), then renders the report in each of the seven languages, each in a process of its
- * own (so that its peak memory is its own: the process's maxRSS), and drops the database (also on failure
- * or Ctrl-C). Exits 0 whatever the figures: it is a measurement, not a test.
+ * own (so that its peak memory is its own: the process's maxRSS; limits 3 s and 300 MB), and all seven
+ * through renderReportFiles as the worker does (one render thread per language), and drops the database
+ * (also on failure or Ctrl-C). Exits 0 whatever the figures: it is a measurement, not a test.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
