@@ -8,14 +8,20 @@
  * ministry lookups are left out), and the loader's queries alone (same SQL, same repeatable-read
  * snapshot, no model building and no rendering). Prints a table, the ratio, peak memory and the PDFs'
  * page counts and sizes, then times a ministry's edition as the worker renders it at delivery (and all
- * 50 countries' once), and drops the database (also on failure or Ctrl-C). Exits 0 whatever the
- * figures: it is a measurement, not a test.
+ * 50 countries' once), then renders the report in each of the seven languages, each in a process of its
+ * own (so that its peak memory is its own: the process's maxRSS; limits 3 s and 300 MB), and all seven
+ * through renderReportFiles as the worker does (one render thread per language), and drops the database
+ * (also on failure or Ctrl-C). Exits 0 whatever the figures: it is a measurement, not a test.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Pool } from 'pg';
-import { loadReportModel, ministryEdition, renderParticipantsCsv, renderProposalsCsv, renderReportPdf } from '@passerelle/reporting';
+import { loadReportModel, ministryEdition, renderParticipantsCsv, renderProposalsCsv, renderReportFiles, renderReportPdf, reportTexts, type ReportModel } from '@passerelle/reporting';
 import { fmt, loadAverage, median, printMachine, printTable, runBench, withBenchDatabase } from './support';
 
 const PARTICIPANTS = 1000;
@@ -27,6 +33,11 @@ const ROUNDS = 7; // each round: one read, one compile (the order alternates fro
 const READS_PER_ROUND = 5; // reads are short: several per round, each timed on its own
 const SAMPLE_MS = 10;
 const LANGUAGES = ['en', 'fr'];
+/** Every language a reader may choose; one without texts yet is rendered in English (and said so). */
+const ALL_LANGUAGES = ['ar', 'zh', 'en', 'fr', 'ru', 'es', 'pt'];
+const LIMIT_MS = 3000;
+const LIMIT_RSS = 300 * 2 ** 20;
+const WARM_RENDERS = 3;
 const CREATED_AT = new Date('2026-03-20T08:00:00Z');
 
 const uuid = (prefix: string, n: number) => `${prefix}0000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -254,6 +265,88 @@ async function ministryEditions(pool: Pool): Promise<void> {
     ` all ${model.countries.length} countries' editions once: ${fmt(all, 0)} ms (what rendering them at compile time would add, per language)`);
 }
 
+interface OneLanguage { language: string; writtenIn: string; coldMs: number; warmMs: number[]; pdfBytes: number; pages: number; csvBytes: number; maxRss: number; maxRssWarm: number }
+interface AllInThread { ms: number; files: number; maxRss: number; rssBefore: number }
+
+/**
+ * In a child process (`--one-language <model.json> <language>`): the report's files in one language, as the
+ * worker's render thread makes them (PDF, participants CSV, proposals CSV), first in a fresh process (pdfkit
+ * and the fonts loaded then, as in each render thread: its time and the process's peak memory then are the
+ * language's figures), then WARM_RENDERS more times; prints the figures as JSON.
+ */
+async function oneLanguage(modelFile: string, language: string): Promise<void> {
+  const model = JSON.parse(readFileSync(modelFile, 'utf8')) as ReportModel;
+  const render = async () => {
+    const start = performance.now();
+    const pdf = await renderReportPdf(model, language, { createdAt: CREATED_AT });
+    const csv = Buffer.byteLength(renderParticipantsCsv(model, language)) + Buffer.byteLength(renderProposalsCsv(model, language));
+    return { ms: performance.now() - start, pdf, csv };
+  };
+  const cold = await render();
+  const maxRss = process.resourceUsage().maxRSS * 1024;
+  const warmMs: number[] = [];
+  for (let i = 0; i < WARM_RENDERS; i++) warmMs.push((await render()).ms);
+  const result: OneLanguage = {
+    language,
+    writtenIn: reportTexts(language).language,
+    coldMs: cold.ms,
+    warmMs,
+    pdfBytes: cold.pdf.length,
+    pages: pageCount(cold.pdf),
+    csvBytes: cold.csv,
+    maxRss,
+    maxRssWarm: process.resourceUsage().maxRSS * 1024,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** In a child process (`--all-in-thread <model.json>`): the seven languages' files through renderReportFiles, as the worker compiles them. */
+async function allInThread(modelFile: string): Promise<void> {
+  const model = JSON.parse(readFileSync(modelFile, 'utf8')) as ReportModel;
+  const rssBefore = process.memoryUsage().rss;
+  const start = performance.now();
+  const files = await renderReportFiles(model, ALL_LANGUAGES, CREATED_AT);
+  const result: AllInThread = { ms: performance.now() - start, files: files.length, maxRss: process.resourceUsage().maxRSS * 1024, rssBefore };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** The 1,000-participant report in each language, each in its own process; a table beside the limits. */
+async function everyLanguage(pool: Pool): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-report-'));
+  const child = <T>(...args: string[]): T => {
+    const out = execFileSync(process.execPath, ['-r', '@swc-node/register', __filename, ...args], { encoding: 'utf8', maxBuffer: 2 ** 20 });
+    return JSON.parse(out.trim().split('\n').pop()!) as T;
+  };
+  try {
+    const modelFile = path.join(dir, 'model.json');
+    writeFileSync(modelFile, JSON.stringify(await loadReportModel(pool, WORKSHOP_ID)));
+    const results = ALL_LANGUAGES.map((language) => child<OneLanguage>('--one-language', modelFile, language));
+    console.log(`\nevery language: the report's PDF and both CSVs, each language first rendered in a fresh process (pdfkit and the fonts loaded, as in a render thread), ` +
+      `then ${WARM_RENDERS} more times in it; limits ${fmt(LIMIT_MS, 0)} ms and ${mb(LIMIT_RSS)} peak RSS. Peak RSS is the process's maxRSS, ` +
+      `the library's index and @swc-node/register included (about 205 MiB before any render)`);
+    printTable(
+      ['language', 'texts', 'ms', 'then ms (median)', 'peak RSS', 'after 3 more', 'PDF', 'pages', 'CSVs', 'within limits'],
+      results.map((r) => [
+        r.language,
+        r.writtenIn === r.language ? r.language : `${r.writtenIn} (fallback)`,
+        fmt(r.coldMs, 0),
+        fmt(median(r.warmMs), 0),
+        mb(r.maxRss),
+        mb(r.maxRssWarm),
+        `${(r.pdfBytes / 1024).toFixed(1)} KiB`,
+        String(r.pages),
+        `${(r.csvBytes / 1024).toFixed(1)} KiB`,
+        r.coldMs < LIMIT_MS && r.maxRss < LIMIT_RSS ? 'yes' : 'NO',
+      ]),
+    );
+    const all = child<AllInThread>('--all-in-thread', modelFile);
+    console.log(`all seven through renderReportFiles (as the worker compiles): ${all.files} files in ${fmt(all.ms, 0)} ms; ` +
+      `RSS ${mb(all.rssBefore)} before, process maxRSS ${mb(all.maxRss)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function bench(url: string): Promise<void> {
   const pool = new Pool({ connectionString: url, max: 2, application_name: 'bench' }).on('error', () => undefined);
   try {
@@ -329,10 +422,15 @@ async function bench(url: string): Promise<void> {
     const same = compiles.every((c) => Object.entries(c.files).every(([name, content]) => content.equals(files[name])));
     console.log(`  byte-identical across the ${compiles.length} timed compiles: ${same ? 'yes' : 'NO'}`);
     await ministryEditions(pool);
+    await everyLanguage(pool);
     console.log(`\nload average ${loadAverage()} at the end`);
   } finally {
     await pool.end();
   }
 }
 
-runBench(() => withBenchDatabase('bench_report', bench));
+const one = process.argv.indexOf('--one-language');
+const all = process.argv.indexOf('--all-in-thread');
+if (one > 0) void oneLanguage(process.argv[one + 1], process.argv[one + 2]);
+else if (all > 0) void allInThread(process.argv[all + 1]);
+else runBench(() => withBenchDatabase('bench_report', bench));

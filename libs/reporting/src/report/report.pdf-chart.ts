@@ -1,4 +1,4 @@
-import { COLORS, FONTS, type Layout } from './report.pdf-layout';
+import { COLORS, type Layout } from './report.pdf-layout';
 
 /** The series' colours: participants in blues, light to dark; proposals grey, green and red. */
 export const SERIES = {
@@ -64,22 +64,24 @@ function drawChart(layout: Layout, categories: string[], series: ChartSeries[], 
 
   // Legend.
   let x = plotX;
-  doc.font(FONTS.body).fontSize(8);
+  layout.font('body', 8);
   for (const s of series) {
-    doc.rect(x, y + 1, 8, 8).fillColor(s.color).fill();
-    doc.fillColor(COLORS.ink).text(s.label, x + 12, y, { lineBreak: false });
-    x += 12 + doc.widthOfString(s.label) + 16;
+    layout.rect(x, y + 1, 8, 8).fillColor(s.color).fill();
+    doc.fillColor(COLORS.ink);
+    layout.text(s.label, x + 12, y, { lineBreak: false });
+    x += 12 + layout.widthOf(s.label) + 16;
   }
   y += 18;
   const plotTop = y;
   const plotBottom = plotTop + categories.length * group;
 
   // Gridlines and scale.
-  doc.font(FONTS.body).fontSize(7);
+  layout.font('body', 7);
   for (let value = 0; value <= scale.max; value += scale.step) {
     const gx = xOf(value);
-    doc.moveTo(gx, plotTop).lineTo(gx, plotBottom).lineWidth(value === 0 ? 0.8 : 0.4).strokeColor(value === 0 ? COLORS.muted : COLORS.rule).stroke();
-    doc.fillColor(COLORS.muted).text(format(value), gx - 20, plotBottom + 4, { width: 40, align: 'center', lineBreak: false });
+    layout.line(gx, plotTop, gx, plotBottom).lineWidth(value === 0 ? 0.8 : 0.4).strokeColor(value === 0 ? COLORS.muted : COLORS.rule).stroke();
+    doc.fillColor(COLORS.muted);
+    layout.text(format(value), gx - 20, plotBottom + 4, { width: 40, align: 'center', lineBreak: false });
   }
 
   // Bars, each group's label beside its middle.
@@ -88,13 +90,16 @@ function drawChart(layout: Layout, categories: string[], series: ChartSeries[], 
   categories.forEach((category, c) => {
     const top = plotTop + c * group + Math.max(3, bar) / 2;
     const middle = top + (series.length * (bar + 1)) / 2;
-    doc.font(FONTS.body).fontSize(labelSize).fillColor(COLORS.ink);
-    doc.text(category, layout.left, middle - labelSize * 0.6, { width: labelWidth, align: 'right', lineBreak: false, height: labelSize * 1.3, ellipsis: true });
+    layout.font('body', labelSize).fillColor(COLORS.ink);
+    layout.text(category, layout.left, middle - labelSize * 0.6, { width: labelWidth, align: 'right', lineBreak: false, height: labelSize * 1.3, ellipsis: true });
     series.forEach((s, i) => {
       const value = s.values[c] ?? 0;
       const by = top + i * (bar + 1);
-      if (value > 0) doc.rect(plotX, by, xOf(value) - plotX, bar).fillColor(s.color).fill();
-      if (bar >= 4) doc.font(FONTS.body).fontSize(valueSize).fillColor(COLORS.muted).text(format(value), xOf(value) + 3, by + bar / 2 - valueSize * 0.6, { lineBreak: false });
+      if (value > 0) layout.rect(plotX, by, xOf(value) - plotX, bar).fillColor(s.color).fill();
+      if (bar >= 4) {
+        layout.font('body', valueSize).fillColor(COLORS.muted);
+        layout.text(format(value), xOf(value) + 3, by + bar / 2 - valueSize * 0.6, { lineBreak: false });
+      }
     });
   });
   doc.x = layout.left;

@@ -1,4 +1,5 @@
 import type PDFDocument from 'pdfkit';
+import { FONT_NAMES, type FontRole, isComplex, type SetOptions, Typesetter } from './report.pdf-script';
 
 type Doc = InstanceType<typeof PDFDocument>;
 
@@ -12,7 +13,11 @@ export const COLORS = {
   header: '#e4edf7',
 };
 
-export const FONTS = { body: 'Body', bold: 'Bold', heading: 'Heading' };
+export const FONTS = FONT_NAMES.latin;
+
+export interface TextOptions extends SetOptions {
+  characterSpacing?: number;
+}
 
 export interface Column {
   label: string;
@@ -35,9 +40,82 @@ export interface TableOptions {
 const CELL_PAD = 4;
 const BODY_SIZE = 8.5;
 
-/** Flowing layout over a pdfkit document: headings, paragraphs, tables and figure boxes that never overflow a page. */
+/**
+ * Flowing layout over a pdfkit document: headings, paragraphs, tables and figure boxes that never overflow a page.
+ *
+ * Everything is placed in left-to-right coordinates; in a right-to-left document (Arabic) `text`, `rect`
+ * and `line` mirror each box about the page's middle, and text aligned left is aligned right: tables
+ * start with their first column on the right, charts' bars grow leftwards from labels on the right,
+ * a figure box's accent bar is on its right. Text in Latin or Cyrillic letters alone goes to pdfkit as
+ * it is; text with Arabic or Chinese, or any text of a right-to-left document, to the Typesetter.
+ */
 export class Layout {
-  constructor(readonly doc: Doc) {}
+  private role: FontRole = 'body';
+  private size = 12;
+  private readonly setter: Typesetter;
+
+  constructor(
+    readonly doc: Doc,
+    readonly rtl = false,
+  ) {
+    this.setter = new Typesetter(doc, rtl);
+  }
+
+  /** Sets the font (by role: the script's own font is chosen per character) and its size; returns the document for colours. */
+  font(role: FontRole, size: number): Doc {
+    this.role = role;
+    this.size = size;
+    return this.doc.font(FONTS[role]).fontSize(size);
+  }
+
+  /** x of a box `width` wide at `x`, as drawn: mirrored in a right-to-left document. */
+  x(x: number, width = 0): number {
+    return this.rtl ? this.doc.page.width - x - width : x;
+  }
+
+  rect(x: number, y: number, width: number, height: number): Doc {
+    return this.doc.rect(this.x(x, width), y, width, height);
+  }
+
+  roundedRect(x: number, y: number, width: number, height: number, radius: number): Doc {
+    return this.doc.roundedRect(this.x(x, width), y, width, height, radius);
+  }
+
+  line(x1: number, y1: number, x2: number, y2: number): Doc {
+    return this.doc.moveTo(this.x(x1), y1).lineTo(this.x(x2), y2);
+  }
+
+  /**
+   * Text in the box at (x, y), `width` wide (the text's own width without one), in the current font;
+   * leaves doc.y below it.
+   */
+  text(text: string, x: number, y: number, options: TextOptions = {}): void {
+    const width = options.width ?? this.widthOf(text);
+    const align = this.rtl ? ({ left: 'right', right: 'left', center: 'center' } as const)[options.align ?? 'left'] : options.align;
+    if (!this.rtl && !isComplex(text)) {
+      this.doc.text(text, x, y, options);
+      return;
+    }
+    if (this.rtl && !isComplex(text) && options.lineBreak === false && !options.ellipsis) {
+      this.doc.text(text, this.x(x, width), y, { ...options, width, align });
+      this.doc.x = x;
+      return;
+    }
+    // Without a width the box is the text's own: one line.
+    const lineBreak = options.width === undefined ? false : options.lineBreak;
+    this.setter.draw(text, this.x(x, width), y, this.role, this.size, { ...options, width, align, lineBreak });
+    this.doc.x = x;
+  }
+
+  heightOf(text: string, options: TextOptions = {}): number {
+    if (!isComplex(text) && !this.rtl) return this.doc.heightOfString(text, options);
+    return this.setter.height(text, this.role, this.size, options);
+  }
+
+  widthOf(text: string): number {
+    if (!isComplex(text)) return this.doc.widthOfString(text);
+    return this.setter.width(text, this.role, this.size);
+  }
 
   get left(): number {
     return this.doc.page.margins.left;
@@ -67,24 +145,30 @@ export class Layout {
 
   sectionTitle(text: string, kicker?: string): void {
     const { doc } = this;
-    if (kicker) doc.font(FONTS.bold).fontSize(8.5).fillColor(COLORS.accent).text(kicker.toLocaleUpperCase(), this.left, doc.y, { characterSpacing: 0.8 });
-    doc.font(FONTS.heading).fontSize(19).fillColor(COLORS.accentDark).text(text, this.left, doc.y, { width: this.width });
+    if (kicker) {
+      this.font('bold', 8.5).fillColor(COLORS.accent);
+      this.text(kicker.toLocaleUpperCase(), this.left, doc.y, { characterSpacing: 0.8 });
+    }
+    this.font('heading', 19).fillColor(COLORS.accentDark);
+      this.text(text, this.left, doc.y, { width: this.width });
     const y = doc.y + 4;
-    doc.moveTo(this.left, y).lineTo(this.left + this.width, y).lineWidth(1.2).strokeColor(COLORS.accent).stroke();
+    this.line(this.left, y, this.left + this.width, y).lineWidth(1.2).strokeColor(COLORS.accent).stroke();
     doc.y = y + 14;
   }
 
   subheading(text: string): void {
     this.ensure(60);
-    this.doc.font(FONTS.heading).fontSize(11.5).fillColor(COLORS.ink).text(text, this.left, this.doc.y, { width: this.width });
+    this.font('heading', 11.5).fillColor(COLORS.ink);
+      this.text(text, this.left, this.doc.y, { width: this.width });
     this.gap(5);
   }
 
   paragraph(text: string, size = 9.5, color = COLORS.ink): void {
     const { doc } = this;
-    doc.font(FONTS.body).fontSize(size);
-    this.ensure(doc.heightOfString(text, { width: this.width }));
-    doc.fillColor(color).text(text, this.left, doc.y, { width: this.width, lineGap: 1.5 });
+    this.font('body', size);
+    this.ensure(this.heightOf(text, { width: this.width }));
+    doc.fillColor(color);
+    this.text(text, this.left, doc.y, { width: this.width, lineGap: 1.5 });
     this.gap(6);
   }
 
@@ -97,12 +181,17 @@ export class Layout {
     const { doc } = this;
     const labelWidth = 120;
     for (const [label, value] of pairs) {
-      doc.font(FONTS.body).fontSize(9.5);
-      const height = doc.heightOfString(value, { width: this.width - labelWidth });
+      // A row is as tall as its value or its label, whichever takes more lines ("Принимающая организация" takes two).
+      this.font('bold', 9);
+      const labelHeight = this.heightOf(label, { width: labelWidth - 10 });
+      this.font('body', 9.5);
+      const height = Math.max(labelHeight, this.heightOf(value, { width: this.width - labelWidth }));
       this.ensure(height + 6);
       const y = doc.y;
-      doc.font(FONTS.bold).fontSize(9).fillColor(COLORS.muted).text(label, this.left, y + 0.5, { width: labelWidth - 10 });
-      doc.font(FONTS.body).fontSize(9.5).fillColor(COLORS.ink).text(value, this.left + labelWidth, y, { width: this.width - labelWidth });
+      this.font('bold', 9).fillColor(COLORS.muted);
+      this.text(label, this.left, y + 0.5, { width: labelWidth - 10 });
+      this.font('body', 9.5).fillColor(COLORS.ink);
+      this.text(value, this.left + labelWidth, y, { width: this.width - labelWidth });
       doc.y = y + height + 6;
     }
     this.gap(8);
@@ -119,10 +208,12 @@ export class Layout {
       const y = doc.y;
       items.slice(i, i + perRow).forEach((item, j) => {
         const x = this.left + j * (boxWidth + gutter);
-        doc.roundedRect(x, y, boxWidth, boxHeight, 3).fillColor(COLORS.zebra).fill();
-        doc.rect(x, y, 3, boxHeight).fillColor(COLORS.accent).fill();
-        doc.font(FONTS.heading).fontSize(18).fillColor(COLORS.accentDark).text(item.value, x + 10, y + 8, { width: boxWidth - 16, lineBreak: false });
-        doc.font(FONTS.body).fontSize(8).fillColor(COLORS.muted).text(item.label, x + 10, y + 32, { width: boxWidth - 16, height: 18, ellipsis: true });
+        this.roundedRect(x, y, boxWidth, boxHeight, 3).fillColor(COLORS.zebra).fill();
+        this.rect(x, y, 3, boxHeight).fillColor(COLORS.accent).fill();
+        this.font('heading', 18).fillColor(COLORS.accentDark);
+      this.text(item.value, x + 10, y + 8, { width: boxWidth - 16, lineBreak: false });
+        this.font('body', 8).fillColor(COLORS.muted);
+      this.text(item.label, x + 10, y + 32, { width: boxWidth - 16, height: 18, ellipsis: true });
       });
       doc.y = y + boxHeight + gutter;
     }
@@ -154,14 +245,15 @@ export class Layout {
       this.row(options.total, widths, columns, 'total');
     }
     if (drawn < rows.length && options.more) {
-      doc.font(FONTS.body).fontSize(7.5).fillColor(COLORS.muted).text(options.more(rows.length - drawn), this.left + CELL_PAD, doc.y + 3, { width: this.width });
+      this.font('body', 7.5).fillColor(COLORS.muted);
+      this.text(options.more(rows.length - drawn), this.left + CELL_PAD, doc.y + 3, { width: this.width });
     }
     this.gap(10);
   }
 
   private rowHeight(cells: string[], widths: number[], bold: boolean): number {
-    this.doc.font(bold ? FONTS.bold : FONTS.body).fontSize(BODY_SIZE);
-    const heights = cells.map((text, i) => this.doc.heightOfString(text || ' ', { width: widths[i] - 2 * CELL_PAD }));
+    this.font(bold ? 'bold' : 'body', BODY_SIZE);
+    const heights = cells.map((text, i) => this.heightOf(text || ' ', { width: widths[i] - 2 * CELL_PAD }));
     return Math.max(...heights) + 2 * CELL_PAD;
   }
 
@@ -170,18 +262,18 @@ export class Layout {
     const bold = style === 'header' || style === 'total';
     const height = this.rowHeight(cells, widths, bold);
     const y = doc.y;
-    if (style === 'header' || style === 'zebra') doc.rect(this.left, y, this.width, height).fillColor(style === 'header' ? COLORS.header : COLORS.zebra).fill();
-    if (style === 'total') doc.moveTo(this.left, y).lineTo(this.left + this.width, y).lineWidth(0.8).strokeColor(COLORS.accentDark).stroke();
+    if (style === 'header' || style === 'zebra') this.rect(this.left, y, this.width, height).fillColor(style === 'header' ? COLORS.header : COLORS.zebra).fill();
+    if (style === 'total') this.line(this.left, y, this.left + this.width, y).lineWidth(0.8).strokeColor(COLORS.accentDark).stroke();
     let x = this.left;
     cells.forEach((text, i) => {
-      doc.font(bold ? FONTS.bold : FONTS.body).fontSize(BODY_SIZE).fillColor(style === 'header' ? COLORS.accentDark : COLORS.ink);
+      this.font(bold ? 'bold' : 'body', BODY_SIZE).fillColor(style === 'header' ? COLORS.accentDark : COLORS.ink);
       const options = { width: widths[i] - 2 * CELL_PAD, align: columns[i].align ?? 'left' };
       // Headers sit on the rule below them, whatever the number of lines of their neighbours.
-      const drop = style === 'header' ? height - 2 * CELL_PAD - doc.heightOfString(text || ' ', options) : 0;
-      doc.text(text, x + CELL_PAD, y + CELL_PAD + drop, options);
+      const drop = style === 'header' ? height - 2 * CELL_PAD - this.heightOf(text || ' ', options) : 0;
+      this.text(text, x + CELL_PAD, y + CELL_PAD + drop, options);
       x += widths[i];
     });
     doc.y = y + height;
-    if (style === 'header') doc.moveTo(this.left, doc.y).lineTo(this.left + this.width, doc.y).lineWidth(0.6).strokeColor(COLORS.rule).stroke();
+    if (style === 'header') this.line(this.left, doc.y, this.left + this.width, doc.y).lineWidth(0.6).strokeColor(COLORS.rule).stroke();
   }
 }

@@ -1,5 +1,5 @@
 import type { ReportModel } from './report.model';
-import { COLORS, FONTS, type Layout } from './report.pdf-layout';
+import { COLORS, type Layout } from './report.pdf-layout';
 import type { ReportTexts } from './report.texts';
 
 export interface ContentsEntry {
@@ -14,23 +14,29 @@ export function titlePage(layout: Layout, model: ReportModel, t: ReportTexts): n
   const { doc } = layout;
   const w = model.workshop;
   const band = 190;
-  doc.rect(0, 0, doc.page.width, band).fillColor(COLORS.accentDark).fill();
-  doc.rect(0, band, doc.page.width, 5).fillColor(COLORS.accent).fill();
-  doc.font(FONTS.bold).fontSize(9.5).fillColor('#cfe0f3').text(t.label('programme').toLocaleUpperCase(t.language), layout.left, 70, { width: layout.width, characterSpacing: 1.2 });
-  doc.font(FONTS.heading).fontSize(30).fillColor('#ffffff').text(t.label('reportTitle'), layout.left, 92, { width: layout.width });
+  layout.rect(0, 0, doc.page.width, band).fillColor(COLORS.accentDark).fill();
+  layout.rect(0, band, doc.page.width, 5).fillColor(COLORS.accent).fill();
+  layout.font('bold', 9.5).fillColor('#cfe0f3');
+  layout.text(t.label('programme').toLocaleUpperCase(t.language), layout.left, 70, { width: layout.width, characterSpacing: 1.2 });
+  layout.font('heading', 30).fillColor('#ffffff');
+  layout.text(t.label('reportTitle'), layout.left, 92, { width: layout.width });
 
   doc.y = band + 40;
-  doc.font(FONTS.heading).fontSize(21).fillColor(COLORS.accentDark).text(w.title, layout.left, doc.y, { width: layout.width, lineGap: 2 });
+  layout.font('heading', 21).fillColor(COLORS.accentDark);
+  layout.text(w.title, layout.left, doc.y, { width: layout.width, lineGap: 2 });
   layout.gap(10);
-  doc.font(FONTS.body).fontSize(12.5).fillColor(COLORS.ink).text(t.dates(w.startsOn, w.endsOn), { width: layout.width });
+  layout.font('body', 12.5).fillColor(COLORS.ink);
+  layout.text(t.dates(w.startsOn, w.endsOn), layout.left, doc.y, { width: layout.width });
   layout.gap(2);
-  doc.text(t.label('place', { city: w.city, country: t.country(w.country) }), { width: layout.width });
+  layout.text(t.label('place', { city: w.city, country: t.country(w.country) }), layout.left, doc.y, { width: layout.width });
   layout.gap(2);
-  doc.fontSize(10.5).fillColor(COLORS.muted).text(t.label('hostedBy', { host: w.hostInstitution }), { width: layout.width });
-  if (w.themes.length) doc.text(t.label('themesLine', { themes: w.themes.map(t.topic).join(' · ') }), { width: layout.width });
+  layout.font('body', 10.5).fillColor(COLORS.muted);
+  layout.text(t.label('hostedBy', { host: w.hostInstitution }), layout.left, doc.y, { width: layout.width });
+  if (w.themes.length) layout.text(t.label('themesLine', { themes: w.themes.map(t.topic).join(' · ') }), layout.left, doc.y, { width: layout.width });
   layout.gap(22);
 
-  doc.font(FONTS.heading).fontSize(11.5).fillColor(COLORS.ink).text(t.label('keyFigures'), layout.left, doc.y);
+  layout.font('heading', 11.5).fillColor(COLORS.ink);
+  layout.text(t.label('keyFigures'), layout.left, doc.y);
   layout.gap(6);
   layout.keyFigures(
     [
@@ -52,16 +58,18 @@ export function titlePage(layout: Layout, model: ReportModel, t: ReportTexts): n
 /** The contents, written on the title page once every section's page is known. */
 export function writeContents(layout: Layout, top: number, entries: ContentsEntry[], t: ReportTexts): void {
   const { doc } = layout;
-  doc.font(FONTS.heading).fontSize(11.5).fillColor(COLORS.ink).text(t.label('contents'), layout.left, top);
+  layout.font('heading', 11.5).fillColor(COLORS.ink);
+  layout.text(t.label('contents'), layout.left, top);
   let y = doc.y + 6;
   const line = (text: string, page: number, x: number, width: number, size: number, bold: boolean) => {
-    doc.font(bold ? FONTS.bold : FONTS.body).fontSize(size).fillColor(COLORS.ink);
-    const number = String(page + 1);
-    const numberWidth = doc.widthOfString(number);
-    doc.text(text, x, y, { width: width - numberWidth - 16, lineBreak: false, height: size * 1.3, ellipsis: true });
-    const textEnd = x + Math.min(doc.widthOfString(text), width - numberWidth - 16) + 4;
-    doc.moveTo(textEnd, y + size * 0.95).lineTo(x + width - numberWidth - 4, y + size * 0.95).dash(0.8, { space: 2 }).lineWidth(0.5).strokeColor(COLORS.rule).stroke().undash();
-    doc.fillColor(COLORS.muted).text(number, x + width - numberWidth, y, { lineBreak: false });
+    layout.font(bold ? 'bold' : 'body', size).fillColor(COLORS.ink);
+    const number = t.number(page + 1);
+    const numberWidth = layout.widthOf(number);
+    layout.text(text, x, y, { width: width - numberWidth - 16, lineBreak: false, height: size * 1.3, ellipsis: true });
+    const textEnd = x + Math.min(layout.widthOf(text), width - numberWidth - 16) + 4;
+    layout.line(textEnd, y + size * 0.95, x + width - numberWidth - 4, y + size * 0.95).dash(0.8, { space: 2 }).lineWidth(0.5).strokeColor(COLORS.rule).stroke().undash();
+    doc.fillColor(COLORS.muted);
+    layout.text(number, x + width - numberWidth, y, { lineBreak: false });
   };
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
@@ -98,12 +106,12 @@ export function writeFooters(layout: Layout, model: ReportModel, t: ReportTexts)
     const bottomMargin = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     const y = doc.page.height - bottomMargin + 18;
-    doc.moveTo(layout.left, y - 6).lineTo(layout.left + layout.width, y - 6).lineWidth(0.5).strokeColor(COLORS.rule).stroke();
+    layout.line(layout.left, y - 6, layout.left + layout.width, y - 6).lineWidth(0.5).strokeColor(COLORS.rule).stroke();
     const page = t.label('page', { page: i + 1, pages: range.count });
-    doc.font(FONTS.body).fontSize(7.5).fillColor(COLORS.muted);
-    const pageWidth = doc.widthOfString(page);
-    doc.text(t.label('footer', { title: model.workshop.title }), layout.left, y, { width: layout.width - pageWidth - 20, lineBreak: false, height: 10, ellipsis: true });
-    doc.text(page, layout.left + layout.width - pageWidth, y, { lineBreak: false });
+    layout.font('body', 7.5).fillColor(COLORS.muted);
+    const pageWidth = layout.widthOf(page);
+    layout.text(t.label('footer', { title: model.workshop.title }), layout.left, y, { width: layout.width - pageWidth - 20, lineBreak: false, height: 10, ellipsis: true });
+    layout.text(page, layout.left + layout.width - pageWidth, y, { lineBreak: false });
     doc.page.margins.bottom = bottomMargin;
   }
 }

@@ -3,7 +3,8 @@ import type PDFDocumentClass from 'pdfkit';
 import type { ReportModel } from './report.model';
 import { barChart, SERIES } from './report.pdf-chart';
 import { countryPage } from './report.pdf-country';
-import { FONTS, Layout } from './report.pdf-layout';
+import { Layout } from './report.pdf-layout';
+import { FONT_NAMES } from './report.pdf-script';
 import { titlePage, writeContents, writeFooters, type ContentsEntry } from './report.pdf-title';
 import { reportTexts, type ReportTexts } from './report.texts';
 
@@ -19,11 +20,24 @@ export interface RenderReportOptions {
 /** pdfkit is loaded on the first render, not when the library is imported (it takes a fifth of a second). */
 let PDFDocument: typeof PDFDocumentClass | undefined;
 
+/**
+ * Latin, Cyrillic and Greek in DejaVu; Arabic in Amiri (a naskh face whose glyph-to-character map gives
+ * every letter back when the text is copied or extracted, which Noto's Arabic faces did not); Chinese in
+ * Noto Sans SC. pdfkit reads a font only when the document first uses it and embeds the glyphs used
+ * alone (a subset), so an English report carries no Arabic or Chinese font.
+ */
 const FONT_FILES = {
-  [FONTS.body]: 'dejavu-fonts-ttf/ttf/DejaVuSansCondensed.ttf',
-  [FONTS.bold]: 'dejavu-fonts-ttf/ttf/DejaVuSansCondensed-Bold.ttf',
-  [FONTS.heading]: 'dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf',
+  [FONT_NAMES.latin.body]: 'dejavu-fonts-ttf/ttf/DejaVuSansCondensed.ttf',
+  [FONT_NAMES.latin.bold]: 'dejavu-fonts-ttf/ttf/DejaVuSansCondensed-Bold.ttf',
+  [FONT_NAMES.latin.heading]: 'dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf',
+  [FONT_NAMES.arabic.body]: '@expo-google-fonts/amiri/400Regular/Amiri_400Regular.ttf',
+  [FONT_NAMES.arabic.bold]: '@expo-google-fonts/amiri/700Bold/Amiri_700Bold.ttf',
+  [FONT_NAMES.cjk.body]: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
+  [FONT_NAMES.cjk.bold]: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf',
 };
+
+/** Languages written right to left: their reports are laid out mirrored. */
+const RIGHT_TO_LEFT = new Set(['ar', 'fa', 'he', 'ur']);
 
 /**
  * The report as a PDF in one language: a title page with key figures and contents, the workshop and its
@@ -65,7 +79,7 @@ export async function renderReportPdf(model: ReportModel, language: string, opti
     doc.on('error', reject);
   });
 
-  const layout = new Layout(doc);
+  const layout = new Layout(doc, RIGHT_TO_LEFT.has(t.language));
   const contentsTop = titlePage(layout, model, t);
   const byName = <T>(items: T[], name: (item: T) => string) => [...items].sort((a, b) => t.compare(name(a), name(b)));
   const entries: ContentsEntry[] = [];
