@@ -75,7 +75,7 @@ export function countryPage(layout: Layout, model: ReportModel, figures: Country
         { label: t.label('col.sector'), weight: 1.8 },
         { label: t.label('col.status'), weight: 2.2 },
       ],
-      proposals.map((p) => [p.title, p.institution, p.sectors.map(t.topic).join(', '), proposalState(p, t)]),
+      proposals.map((p) => [p.title, p.institution, t.list(p.sectors.map(t.topic)), proposalState(p, t)]),
       { fit: true, more },
     );
   }

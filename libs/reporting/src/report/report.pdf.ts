@@ -130,7 +130,7 @@ function workshopSection(layout: Layout, model: ReportModel, t: ReportTexts): vo
     [t.label('workshop.timeZone'), t.zone(zone, model.sessions[0]?.startsAt ?? `${w.startsOn}T12:00:00Z`)],
     [t.label('workshop.place'), t.label('place', { city: w.city, country: t.country(w.country) })],
     [t.label('workshop.host'), w.hostInstitution],
-    [t.label('workshop.themes'), w.themes.map(t.topic).join(', ') || '–'],
+    [t.label('workshop.themes'), t.list(w.themes.map(t.topic)) || '–'],
   ]);
   layout.subheading(t.label('sessionsByKind'));
   if (!model.sessions.length) return layout.paragraph(t.label('none'));

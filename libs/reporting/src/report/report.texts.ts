@@ -18,6 +18,8 @@ export interface ReportTexts {
   /** A sector or theme as recorded ("green development"), named in the language if its file names it. */
   topic(value: string): string;
   country(code: string): string;
+  /** Items one after another as the language lists them ("health, education"; Chinese "卫生、教育"). */
+  list(items: string[]): string;
   /** A language named in this one (`ar` -> "Arabic", "arabe"), from the runtime's Unicode data; the code when it has no name. */
   languageName(code: string): string;
   /** Compares two names as the language sorts them (ties broken by code units, so the order is total). */
@@ -99,6 +101,7 @@ export function reportTexts(requested: string, dir: string = reportTemplatesDir(
         return code;
       }
     },
+    list: (items) => items.join(labels.listSeparator),
     languageName: (code) => {
       try {
         const name = languageNames.of(code) ?? code;

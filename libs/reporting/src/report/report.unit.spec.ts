@@ -97,6 +97,10 @@ describe('report CSV', () => {
 describe('report texts', () => {
   it('falls back to English for a language without a file, and label by label', () => {
     expect(reportTexts('sw').language).toBe('en');
+    // Lists as each language writes them.
+    expect(reportTexts('zh').list(['卫生', '教育'])).toBe('卫生、教育');
+    expect(reportTexts('ar').list(['الصحة', 'التعليم'])).toBe('الصحة، التعليم');
+    expect(reportTexts('en').list(['health', 'education'])).toBe('health, education');
     expect(reportTexts('fr-CA').label('contents')).toBe('Sommaire');
     const dir = mkdtempSync(path.join(tmpdir(), 'report-texts-'));
     writeFileSync(path.join(dir, 'en.json'), JSON.stringify({ contents: 'Contents', total: 'Total' }));
