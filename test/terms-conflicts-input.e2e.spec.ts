@@ -234,8 +234,9 @@ describe('bad input to partnership terms, the workbooks and reads of the past', 
       junk.map(param('country', 'either')),
     );
     const language = fc.oneof(
-      fc.constantFrom('en', 'fr').map(param('language', 'valid')),
-      fc.constantFrom('', 'de', 'EN', 'english', 'en-GB', 'fr_FR', "fr'--", 'en\u0000').map(param('language', 'invalid')),
+      // The seven with texts, and well-formed tags without texts (answered in English, Content-Language saying so).
+      fc.constantFrom('en', 'fr', 'ar', 'zh', 'ru', 'es', 'pt', 'de', 'sw').map(param('language', 'valid')),
+      fc.constantFrom('', 'EN', 'english', 'en-GB', 'fr_FR', "fr'--", 'en\u0000').map(param('language', 'invalid')),
       junk.map(param('language', 'either')),
     );
     /** Any UUID is taken; what it limits is the workbook's business, not this test's. */
@@ -244,10 +245,13 @@ describe('bad input to partnership terms, the workbooks and reads of the past', 
       fc.constantFrom('', 'call-1', '123', `${UNKNOWN_ID}0`, UNKNOWN_ID.replace(/-/g, ''), `{${UNKNOWN_ID}}`).map(param('callId', 'invalid')),
       junk.map(param('callId', 'either')),
     );
-    const workbook = (response: Response) => {
+    const workbook = (response: Response, params: Param[]) => {
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toBe(XLSX);
       expect((response.body as Buffer).subarray(0, 2).toString('latin1')).toBe('PK');
+      // Written in the language asked when it has texts, else in English, and the answer says which.
+      const asked = params.filter((p) => p.key === 'language');
+      if (asked.length === 1) expect(response.headers['content-language']).toBe(['de', 'sw'].includes(asked[0].value) ? 'en' : asked[0].value);
     };
 
     it.each(['/api/exports/proposals.xlsx', '/api/exports/partnerships.xlsx'])('GET %s: country, language, callId', async (path) => {
