@@ -60,10 +60,17 @@ describe('bad input to the call endpoints', () => {
     await db.connect();
     staff = bearer(stack.token);
     partner = (await partnerInstitution(stack, 'University of Zambia', { fullName: 'Lindiwe Banda', email: 'l.banda@unza.test' })).headers;
-    const open = async () => (await stack.http.post('/api/calls').set(staff).send(CALL).expect(201)).body.id as string;
+    let position = 0;
+    const open = async () => {
+      const opened = (await stack.http.post('/api/calls').set(staff).send(CALL).expect(201)).body as { id: string; position: number };
+      position = opened.position;
+      return opened.id;
+    };
     calls = { close: await open(), random: await open(), named: await open() };
     draft = (await stack.http.post('/api/proposals').set(partner).send(PROPOSAL).expect(201)).body.id;
-    // The worker has queued the closing jobs; stopped, it appends nothing behind the tests' backs.
+    // The calls projected (the lists below page through them); then the worker stops, so that it
+    // appends nothing behind the tests' backs.
+    await stack.http.get('/api/calls').set(staff).set('X-Min-Position', String(position)).expect(200);
     await stack.stopWorker();
   });
 
