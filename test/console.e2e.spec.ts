@@ -1,0 +1,319 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { waitFor } from '@passerelle/testing';
+import { launchChromiumForContexts } from './support/browser';
+import { activationToken, bearer, type Headers } from './support/callers';
+import { type Stack, startStack } from './support/stack';
+
+/**
+ * The console in a real browser: a partner and staff members, each in a browser context of their own,
+ * take proposals through their life with pages and clicks only; the API is read only to check the end.
+ */
+const ARTIFACTS = path.join(__dirname, 'artifacts');
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const PASSWORD = 'console-password-Hq7!vR3x';
+const STAFF_A = { email: 'amina.staff@institute.test', fullName: 'Amina Diallo', password: PASSWORD };
+const STAFF_B = { email: 'bruno.staff@institute.test', fullName: 'Bruno Costa', password: PASSWORD };
+const PARTNER = { email: 'lea.partner@univ-lusaka.test', fullName: 'Léa Mwansa' };
+const OTHER = { email: 'ken.partner@other.test', fullName: 'Ken Other' };
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+describe('the console in a real browser', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let admin: Headers;
+  let partnerHeaders: Headers;
+  let otherHeaders: Headers;
+  const contexts: BrowserContext[] = [];
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchChromiumForContexts();
+    stack = await startStack('console', { env: { APPROVALS_REQUIRED: '2' } });
+    admin = bearer(stack.token);
+    for (const staff of [STAFF_A, STAFF_B]) {
+      const created = await stack.http.post('/api/staff').set(admin).send(staff).expect(201);
+      ids[staff.email] = created.body.id;
+    }
+    partnerHeaders = await partner('Université de Lusaka', PARTNER);
+    otherHeaders = await partner('Other Institute', OTHER);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  /** Setting up the people (not part of what is tested): a partner institution whose contact activates their account with PASSWORD. */
+  async function partner(name: string, contact: { email: string; fullName: string }): Promise<Headers> {
+    await stack.http.post('/api/partner-institutions').set(admin).send({ name, country: 'ZM', contact: { ...contact, language: 'en' } }).expect(201);
+    const token = await activationToken(stack, contact.email);
+    await stack.http.post('/api/auth/activate').send({ token, password: PASSWORD }).expect(200);
+    const login = await stack.http.post('/api/auth/login').send({ email: contact.email, password: PASSWORD }).expect(200);
+    ids[contact.email] = login.body.user.id;
+    return bearer(login.body.accessToken);
+  }
+
+  const url = (address: string) => `${stack.env.APP_BASE_URL}${address}`;
+
+  async function person(email: string, language = 'en'): Promise<Page> {
+    const context = await browser.newContext({ locale: language, viewport: { width: 1100, height: 900 } });
+    context.setDefaultTimeout(15_000);
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('dialog', () => {
+      throw new Error('A dialog opened: a script ran');
+    });
+    await page.goto(url(`/console/sign-in?lang=${language}`));
+    await page.fill('#email', email);
+    await page.fill('#password', PASSWORD);
+    await submit(page, 'form.sign-in button[type=submit]');
+    expect(new URL(page.url()).pathname).toBe('/console');
+    return page;
+  }
+
+  /** Clicks a form's button and waits for the page the answer leads to. */
+  async function submit(page: Page, selector: string): Promise<void> {
+    await Promise.all([page.waitForEvent('load'), page.click(selector)]);
+  }
+
+  async function open(page: Page, address: string): Promise<number> {
+    const answer = await page.goto(url(address));
+    return answer?.status() ?? 0;
+  }
+
+  const statusOf = (page: Page) => page.locator('#status').innerText();
+
+  /** axe-core in the page: its serious and critical violations. */
+  async function accessibilityProblems(page: Page): Promise<string[]> {
+    await page.evaluate(AXE);
+    const violations = (await page.evaluate(
+      `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ' ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`,
+    )) as string[];
+    return violations;
+  }
+
+  async function events(proposalId: string, after = 0): Promise<{ type: string; actor: string | null }[]> {
+    const answer = await stack.http.get(`/api/proposals/${proposalId}`).set(admin).set('X-Min-Position', String(after)).expect(200);
+    return answer.body.history;
+  }
+
+  it('takes a proposal from draft to partnership with pages and clicks only', async () => {
+    const lea = await person(PARTNER.email);
+    const amina = await person(STAFF_A.email);
+    const bruno = await person(STAFF_B.email);
+
+    // The partner drafts and submits.
+    await open(lea, '/console/proposals/new');
+    await lea.fill('#title', 'Telemedicine for rural clinics');
+    await lea.fill('#summary', 'Remote consultations for twelve district clinics.');
+    await lea.fill('#sectors', 'healthcare');
+    await lea.fill('#countries', 'zm, mw');
+    await lea.fill('#durationMonths', '18');
+    await lea.fill('#amount', '250000');
+    await lea.fill('#currency', 'USD');
+    await submit(lea, 'form.edit button[type=submit]');
+    const found = new RegExp(`/console/proposals/(${UUID})`).exec(lea.url());
+    expect(found).not.toBeNull();
+    const id = found![1];
+    expect(await statusOf(lea)).toBe('Draft');
+    await submit(lea, '#form-submit button');
+    expect(await statusOf(lea)).toBe('Submitted');
+
+    // Staff A declares no conflict and sends it back.
+    await open(amina, `/console/proposals/${id}`);
+    expect(await amina.locator('#form-approve').count()).toBe(0);
+    await amina.check('#conflict-no');
+    await submit(amina, '#form-conflict button');
+    await amina.fill('#changes-comment', 'Add the clinics’ connectivity plan.');
+    await submit(amina, '#form-request-changes button');
+    expect(await statusOf(amina)).toBe('Changes requested');
+
+    // The partner edits (a bad duration first: the API's message beside the field) and resubmits.
+    await open(lea, `/console/proposals/${id}`);
+    await Promise.all([lea.waitForEvent('load'), lea.click('#edit')]);
+    await lea.fill('#summary', 'Remote consultations for twelve district clinics, with a connectivity plan.');
+    await lea.fill('#durationMonths', '500');
+    await submit(lea, 'form.edit button[type=submit]');
+    expect(await lea.locator('#durationMonths-error').innerText()).toMatch(/durationMonths must not be greater than 120/);
+    expect(await lea.getAttribute('#durationMonths', 'aria-invalid')).toBe('true');
+    await lea.fill('#durationMonths', '24');
+    await submit(lea, 'form.edit button[type=submit]');
+    expect(await statusOf(lea)).toBe('Changes requested');
+    await submit(lea, '#form-submit button');
+    expect(await statusOf(lea)).toBe('Submitted');
+
+    // Staff A approves (one of two), then staff B declares and approves.
+    await open(amina, `/console/proposals/${id}`);
+    await submit(amina, '#form-approve button');
+    expect(await statusOf(amina)).toBe('Submitted');
+    await open(bruno, `/console/proposals/${id}`);
+    await bruno.check('#conflict-no');
+    await submit(bruno, '#form-conflict button');
+    await submit(bruno, '#form-approve button');
+    expect(await statusOf(bruno)).toBe('Approved');
+    const timeline = await bruno.locator('ol.timeline').innerText();
+    expect(timeline).toContain(`Approved by ${STAFF_B.fullName}`);
+    expect(timeline).toContain(`Changes requested by ${STAFF_A.fullName}`);
+
+    // The partner sees the partnership on their home page (established by the API's reactor, a moment later).
+    await waitFor(
+      async () => {
+        await open(lea, '/console');
+        return (await lea.locator(`a[href="/console/proposals/${id}"]`).count()) >= 2;
+      },
+      { timeoutMs: 20_000, what: 'the partnership on the partner home page' },
+    );
+
+    // The end state, through the API: approved, each step an event with its person as the actor.
+    const detail = await stack.http.get(`/api/proposals/${id}`).set(admin).expect(200);
+    expect(detail.body.status).toBe('approved');
+    expect(detail.body.history.map((e: { type: string; actor: string }) => [e.type, e.actor])).toEqual([
+      ['ProposalDrafted', ids[PARTNER.email]],
+      ['ProposalSubmitted', ids[PARTNER.email]],
+      ['ConflictOfInterestDeclared', ids[STAFF_A.email]],
+      ['ProposalChangesRequested', ids[STAFF_A.email]],
+      ['ProposalEdited', ids[PARTNER.email]],
+      ['ProposalResubmitted', ids[PARTNER.email]],
+      ['ProposalApprovalRecorded', ids[STAFF_A.email]],
+      ['ConflictOfInterestDeclared', ids[STAFF_B.email]],
+      ['ProposalApprovalRecorded', ids[STAFF_B.email]],
+      ['ProposalApproved', ids[STAFF_B.email]],
+    ]);
+    const partnerships = await stack.http.get('/api/partnerships').set(partnerHeaders).expect(200);
+    expect(partnerships.body.items.map((p: { proposalId: string }) => p.proposalId)).toContain(id);
+  });
+
+  /** A submitted proposal of the partner's, set up through the API, both staff having declared no conflict. */
+  async function submittedProposal(title: string, as: Headers = partnerHeaders): Promise<string> {
+    const created = await stack.http.post('/api/proposals').set(as).send({ title, summary: 'A summary', sectors: ['education'], countries: ['ZM'], durationMonths: 6 }).expect(201);
+    const submitted = await stack.http.post(`/api/proposals/${created.body.id}/submit`).set(as).expect(200);
+    // The pages read the read model: wait until it shows the submission.
+    await stack.http.get(`/api/proposals/${created.body.id}`).set(as).set('X-Min-Position', String(submitted.body.position)).expect(200);
+    return created.body.id;
+  }
+
+  it('does not apply an action to a proposal that changed since its page was read, and shows the new state', async () => {
+    const id = await submittedProposal('Solar-powered school servers');
+    const amina = await person(STAFF_A.email);
+    const bruno = await person(STAFF_B.email);
+    for (const staff of [amina, bruno]) {
+      await open(staff, `/console/proposals/${id}`);
+      await staff.check('#conflict-no');
+      await submit(staff, '#form-conflict button');
+    }
+    // Both read it now; the first sends it back, the second approves what they read.
+    await open(amina, `/console/proposals/${id}`);
+    await open(bruno, `/console/proposals/${id}`);
+    await amina.fill('#changes-comment', 'Say who maintains the servers.');
+    await submit(amina, '#form-request-changes button');
+    const before = await events(id);
+    const [answer] = await Promise.all([bruno.waitForResponse((r) => r.request().method() === 'POST'), bruno.click('#form-approve button')]);
+    await bruno.waitForLoadState();
+    expect(answer.status()).toBe(409);
+    expect(await bruno.locator('.notice').innerText()).toMatch(/changed while you were reading it/);
+    expect(await statusOf(bruno)).toBe('Changes requested');
+    expect(await bruno.locator('#form-approve').count()).toBe(0);
+    expect(await events(id)).toEqual(before);
+  });
+
+  it('refuses forms without their CSRF token, keeps partners to their own proposals and out of staff pages, escapes every value, and ends sessions', async () => {
+    const lea = await person(PARTNER.email);
+    const drafted = await stack.http.post('/api/proposals').set(partnerHeaders).send({ title: 'Draft for forms', summary: 'x', sectors: ['education'], countries: ['ZM'], durationMonths: 6 }).expect(201);
+    const id = drafted.body.id as string;
+    const before = await events(id, drafted.body.position);
+    expect(before).toHaveLength(1);
+    for (const form of [{ version: '1' }, { version: '1', csrf: 'not-the-token' }] as Record<string, string>[]) {
+      const answer = await lea.request.post(url(`/console/proposals/${id}/submit`), { form, maxRedirects: 0 });
+      expect(answer.status()).toBe(403);
+    }
+    const signOutWithout = await lea.request.post(url('/console/sign-out'), { form: {}, maxRedirects: 0 });
+    expect(signOutWithout.status()).toBe(403);
+    expect(await events(id)).toEqual(before);
+
+    // Another institution's proposal is not there; staff pages are not for partners.
+    const theirs = await submittedProposal('Not yours', otherHeaders);
+    expect(await open(lea, `/console/proposals/${theirs}`)).toBe(404);
+    expect(await open(lea, '/console/workshops')).toBe(403);
+    expect(await open(lea, '/console/workshops/00000000-0000-4000-8000-000000000000')).toBe(403);
+
+    // A title that is a script is shown as text (the page's dialog handler fails the test if it runs).
+    await open(lea, '/console/proposals/new');
+    await lea.fill('#title', '<script>alert(1)</script>');
+    await lea.fill('#summary', '<img src=x onerror=alert(2)>');
+    await lea.fill('#sectors', 'education');
+    await lea.fill('#countries', 'ZM');
+    await lea.fill('#durationMonths', '6');
+    await submit(lea, 'form.edit button[type=submit]');
+    expect(await lea.locator('h1').innerText()).toBe('<script>alert(1)</script>');
+    expect(await lea.locator('main script, main img').count()).toBe(0);
+    await open(lea, '/console/proposals');
+    expect(await lea.locator('main table').innerText()).toContain('<script>alert(1)</script>');
+
+    // The session cookie's flags; signing out ends the session, even for a copy of the cookie.
+    const cookie = (await lea.context().cookies()).find((c) => c.name === 'passerelle_console')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/console', secure: false });
+    await submit(lea, 'form[action="/console/sign-out"] button');
+    expect(new URL(lea.url()).pathname).toBe('/console/sign-in');
+    expect(await open(lea, '/console')).toBe(200);
+    expect(new URL(lea.url()).pathname).toBe('/console/sign-in');
+    const replayed = await stack.http.get('/console').set('Cookie', `passerelle_console=${cookie.value}`);
+    expect(replayed.status).toBe(303);
+    expect(replayed.headers.location).toBe('/console/sign-in');
+    // A wrong password is refused on the page, as the API refuses it.
+    await lea.fill('#email', PARTNER.email);
+    await lea.fill('#password', 'wrong-password');
+    await submit(lea, 'form.sign-in button[type=submit]');
+    expect(await lea.locator('.notice.error').innerText()).toBe('Wrong e-mail address or password.');
+  });
+
+  it('renders every page in English, French and Arabic, without serious accessibility problems', async () => {
+    const workshop = await stack.http
+      .post('/api/workshops')
+      .set(admin)
+      .send({ title: 'Digital health', hostInstitution: 'Institute', city: 'Lusaka', country: 'ZM', startsOn: '2031-06-02', endsOn: '2031-06-04', themes: ['health'] })
+      .expect(201);
+    const id = await submittedProposal('Mobile clinics scheduling');
+    const problems: string[] = [];
+    for (const language of ['en', 'fr', 'ar']) {
+      const anonymous = await browser.newContext({ locale: language });
+      contexts.push(anonymous);
+      const signInPage = await anonymous.newPage();
+      const pages: [string, Page, string][] = [['sign-in', signInPage, `/console/sign-in?lang=${language}`]];
+      const staff = await person(STAFF_A.email, language);
+      const lea = await person(PARTNER.email, language);
+      pages.push(
+        ['staff-home', staff, '/console'],
+        ['staff-proposals', staff, '/console/proposals'],
+        ['staff-proposal', staff, `/console/proposals/${id}`],
+        ['workshops', staff, '/console/workshops'],
+        ['workshop', staff, `/console/workshops/${workshop.body.id}`],
+        ['partner-home', lea, '/console'],
+        ['partner-proposals', lea, '/console/proposals'],
+        ['partner-proposal', lea, `/console/proposals/${id}`],
+        ['partner-new-proposal', lea, '/console/proposals/new'],
+        ['partner-forbidden', lea, '/console/workshops'],
+      );
+      for (const [name, page, address] of pages) {
+        await open(page, address);
+        const written = await page.getAttribute('html', 'lang');
+        // A language without texts is written in English, and the page says so.
+        expect(written === language || written === 'en').toBe(true);
+        expect(await page.getAttribute('html', 'dir')).toBe(written === 'ar' ? 'rtl' : 'ltr');
+        for (const p of await accessibilityProblems(page)) problems.push(`${language} ${name}: ${p}`);
+        await page.screenshot({ path: path.join(ARTIFACTS, `console-${name}-${language}.png`), fullPage: true });
+      }
+      if (language === 'fr') {
+        await open(lea, '/console/proposals/new');
+        await submit(lea, 'form.edit button[type=submit]');
+        expect(await lea.locator('h1').innerText()).toBe('Rédiger une proposition');
+        expect(await lea.locator('#title-error').innerText()).toMatch(/title/);
+        for (const p of await accessibilityProblems(lea)) problems.push(`fr partner-new-proposal-errors: ${p}`);
+        await lea.screenshot({ path: path.join(ARTIFACTS, 'console-partner-new-proposal-errors-fr.png'), fullPage: true });
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
