@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { waitFor } from '@passerelle/testing';
 import { launchChromiumForContexts } from './support/browser';
 import { activationToken, bearer, type Headers } from './support/callers';
+import { ADMIN } from './support/api';
 import { type Stack, startStack } from './support/stack';
 
 /**
@@ -233,6 +234,7 @@ describe('the console in a real browser', () => {
     expect(await bruno.locator('.notice').innerText()).toMatch(/changed while you were reading it/);
     expect(await statusOf(bruno)).toBe('Changes requested');
     expect(await bruno.locator('#form-approve').count()).toBe(0);
+    expect(await bruno.getAttribute('.languages a[lang=fr]', 'href')).toBe(`/console/proposals/${id}?lang=fr`);
     expect(await events(id)).toEqual(before);
   });
 
@@ -284,6 +286,44 @@ describe('the console in a real browser', () => {
     await lea.fill('#password', 'wrong-password');
     await submit(lea, 'form.sign-in button[type=submit]');
     expect(await lea.locator('.notice.error').innerText()).toBe('Wrong e-mail address or password.');
+
+    // An account closed while signed in is signed out at its next page.
+    const ken = await person(OTHER.email);
+    expect(await open(ken, '/console/proposals')).toBe(200);
+    expect(new URL(ken.url()).pathname).toBe('/console/proposals');
+    await stack.http.post(`/api/accounts/${ids[OTHER.email]}/close`).set(admin).expect(200);
+    await open(ken, '/console/proposals');
+    expect(new URL(ken.url()).pathname).toBe('/console/sign-in');
+  });
+
+  /** Presses Tab until the element `selector` finds has the focus (the keyboard is all that is used). */
+  async function tabTo(page: Page, selector: string): Promise<void> {
+    for (let presses = 0; presses < 80; presses++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate(`document.activeElement === document.querySelector(${JSON.stringify(selector)})`)) as boolean) return;
+    }
+    throw new Error(`Tab never reached ${selector}`);
+  }
+
+  it('lets staff declare and review with the keyboard alone', async () => {
+    const id = await submittedProposal('Keyboard-reviewed proposal');
+    const bruno = await person(STAFF_B.email);
+    await open(bruno, `/console/proposals/${id}`);
+    await tabTo(bruno, '#conflict-no');
+    await bruno.keyboard.press('Space');
+    await tabTo(bruno, '#form-conflict button');
+    await Promise.all([bruno.waitForEvent('load'), bruno.keyboard.press('Enter')]);
+    await tabTo(bruno, '#review-score');
+    await bruno.keyboard.type('4');
+    await tabTo(bruno, '#review-recommendation');
+    await bruno.keyboard.press('ArrowDown');
+    await tabTo(bruno, '#review-comment');
+    await bruno.keyboard.type('Clear plan; costs need detail.');
+    await tabTo(bruno, '#form-review button');
+    await Promise.all([bruno.waitForEvent('load'), bruno.keyboard.press('Enter')]);
+    const detail = await stack.http.get(`/api/proposals/${id}`).set(admin).expect(200);
+    expect(detail.body.reviews).toEqual([expect.objectContaining({ reviewerId: ids[STAFF_B.email], score: 4, recommendation: 'revise', comment: 'Clear plan; costs need detail.' })]);
+    expect(await bruno.locator('#form-review').count()).toBe(0);
   });
 
   it('has every text in every language', () => {
@@ -340,5 +380,27 @@ describe('the console in a real browser', () => {
     }
     expect(problems).toEqual([]);
     expect(leftovers).toEqual([]);
+  });
+});
+
+describe('the console served over https', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack('console_https', { env: { APP_BASE_URL: 'https://passerelle.example.org' }, worker: false });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('marks its session cookie Secure, HttpOnly and SameSite=Lax, and refuses a sign-in without the form\'s token', async () => {
+    const form = await stack.http.get('/console/sign-in').expect(200);
+    const csrfCookie = ([] as string[]).concat(form.headers['set-cookie'] ?? []).find((c) => c.startsWith('passerelle_console_csrf='))!;
+    expect(csrfCookie).toMatch(/; HttpOnly; SameSite=Lax; Secure$/);
+    const token = /name="csrf" value="([^"]+)"/.exec(form.text)![1];
+    const cookie = csrfCookie.split(';')[0];
+    await stack.http.post('/console/sign-in').set('Cookie', cookie).type('form').send({ email: ADMIN.email, password: ADMIN.password }).expect(403);
+    const signedIn = await stack.http.post('/console/sign-in').set('Cookie', cookie).type('form').send({ csrf: token, email: ADMIN.email, password: ADMIN.password }).expect(303);
+    const session = ([] as string[]).concat(signedIn.headers['set-cookie'] ?? []).find((c) => c.startsWith('passerelle_console='))!;
+    expect(session).toMatch(/^passerelle_console=[A-Za-z0-9_-]{43}; Path=\/console; HttpOnly; SameSite=Lax; Max-Age=43200; Secure$/);
   });
 });

@@ -364,7 +364,7 @@ export class ConsoleController {
     // A language chosen with ?lang= stays chosen for the next pages of the session.
     if (typeof lang === 'string' && language === lang) await this.sessions.setLanguage(session, language);
     const texts = new Texts(language);
-    return { session, user: session.user, texts, frame: { texts, user: session.user, csrfToken: session.csrfToken, path: request.url, section } };
+    return { session, user: session.user, texts, frame: { texts, user: session.user, csrfToken: session.csrfToken, path: request.method === 'GET' ? request.url : '/console', section } };
   }
 
   private send(reply: FastifyReply, status: number, html: string): void {
@@ -443,13 +443,13 @@ export class ConsoleController {
     const actorIds = [...new Set([...proposal.history.map((h) => h.actor), ...proposal.reviews.map((r) => r.reviewerId), ...proposal.approvals.map((a) => a.approverId), ...(proposal.conflictDeclarations ?? []).map((c) => c.staffId)].filter((a): a is string => typeof a === 'string' && UUID.test(a)))];
     const people = new Map((actorIds.length ? await this.users.findByIds(actorIds) : []).map((u) => [u.id, u.fullName || u.email]));
     const call = proposal.callId ? await this.calls.get(proposal.callId, false) : null;
-    this.send(reply, status, page(visit.frame, proposal.title, proposalPage(visit.texts, visit.user, visit.session.csrfToken, proposal, people, call?.title ?? null, state)));
+    this.send(reply, status, page({ ...visit.frame, path: `/console/proposals/${proposal.id}` }, proposal.title, proposalPage(visit.texts, visit.user, visit.session.csrfToken, proposal, people, call?.title ?? null, state)));
   }
 
   private async sendProposalForm(reply: FastifyReply, visit: Visit, proposal: ProposalDetail | null, values: Form, errors: FieldErrors, status: number): Promise<void> {
     const calls = await this.calls.list(true, 'open', 100);
     const title = visit.texts.t(proposal ? 'proposal.editTitle' : 'proposal.newTitle');
-    this.send(reply, status, page(visit.frame, title, proposalForm(visit.texts, visit.session.csrfToken, proposal, values, errors, calls.items)));
+    this.send(reply, status, page({ ...visit.frame, path: proposal ? `/console/proposals/${proposal.id}/edit` : '/console/proposals/new' }, title, proposalForm(visit.texts, visit.session.csrfToken, proposal, values, errors, calls.items)));
   }
 
   private async validate(metatype: new () => object, value: Form): Promise<{ value?: object; errors?: FieldErrors }> {
