@@ -184,6 +184,8 @@ describe('the console in a real browser', () => {
       },
       { timeoutMs: 20_000, what: 'the partnership on the partner home page' },
     );
+    const partnershipRow = lea.locator('h2:has-text("Our partnerships") + table tbody tr');
+    expect(await partnershipRow.innerText()).toMatch(/^Telemedicine for rural clinics\s+Active/);
 
     // The end state, through the API: approved, each step an event with its person as the actor.
     const detail = await stack.http.get(`/api/proposals/${id}`).set(admin).expect(200);

@@ -121,6 +121,10 @@ export class ConsoleController {
         this.calls.list(true, 'open', 20),
         this.partnerships.list(ownInstitution(user), 20),
       ]);
+      // A partnership is named by the proposal it came from.
+      const titles = new Map(mine.items.map((p) => [p.id, p.title]));
+      const unnamed = partnerships.items.filter((p) => !titles.has(p.proposalId));
+      for (const p of await Promise.all(unnamed.map((u) => this.proposals.get(u.proposalId, ownInstitution(user))))) if (p) titles.set(p.id, p.title);
       const body = [
         `<h2>${texts.t('home.myProposals')}</h2>`,
         table(texts, [texts.t('col.title'), texts.t('col.status'), texts.t('col.updated')], mine.items.map((p) => [proposalLink(p), statusBadge(texts, p.status), texts.date(p.updatedAt)])),
@@ -131,7 +135,7 @@ export class ConsoleController {
         table(
           texts,
           [texts.t('col.proposal'), texts.t('col.status'), texts.t('col.term')],
-          partnerships.items.map((p) => [`<a href="/console/proposals/${escapeHtml(p.proposalId)}">${escapeHtml(p.proposalId.slice(0, 8))}</a>`, statusBadge(texts, p.status), `${texts.date(p.startsOn)} – ${texts.date(p.endsOn)}`]),
+          partnerships.items.map((p) => [proposalLink({ id: p.proposalId, title: titles.get(p.proposalId) ?? p.proposalId }), statusBadge(texts, p.status), `${texts.date(p.startsOn)} – ${texts.date(p.endsOn)}`]),
         ),
       ].join('\n');
       return this.send(reply, 200, page(visit.frame, texts.t('home.partner'), body));
