@@ -405,4 +405,24 @@ describe('the console served over https', () => {
     const session = ([] as string[]).concat(signedIn.headers['set-cookie'] ?? []).find((c) => c.startsWith('passerelle_console='))!;
     expect(session).toMatch(/^passerelle_console=[A-Za-z0-9_-]{43}; Path=\/console; HttpOnly; SameSite=Lax; Max-Age=43200; Secure$/);
   });
+
+  it('holds back a sign-in that failed too often, as the API login does (one throttle for both)', async () => {
+    const staff = { email: 'throttled.staff@institute.test', fullName: 'Throttled Staff', password: 'staff-password-Mn4$kP9w' };
+    await stack.http.post('/api/staff').set(bearer(stack.token)).send(staff).expect(201);
+    const form = await stack.http.get('/console/sign-in?lang=fr').expect(200);
+    const cookie = ([] as string[]).concat(form.headers['set-cookie'] ?? []).find((c) => c.startsWith('passerelle_console_csrf='))!.split(';')[0];
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form.text)![1];
+    const attempt = (password: string) => stack.http.post('/console/sign-in').set('Cookie', cookie).type('form').send({ csrf, lang: 'fr', email: staff.email, password });
+    for (let failures = 0; failures < 5; failures++) {
+      const answer = await attempt('not-the-password');
+      expect(answer.status).toBe(401);
+      expect(answer.text).toContain('Adresse e-mail ou mot de passe incorrect.');
+    }
+    const held = await attempt(staff.password);
+    expect(held.status).toBe(429);
+    expect(Number(held.headers['retry-after'])).toBeGreaterThan(0);
+    expect(held.text).toContain('Trop de tentatives échouées.');
+    expect(held.headers['set-cookie']?.toString() ?? '').not.toMatch(/passerelle_console=[A-Za-z0-9_-]{43}/);
+    await stack.http.post('/api/auth/login').send({ email: staff.email, password: staff.password }).expect(429);
+  });
 });
