@@ -298,6 +298,36 @@ describe('the console in a real browser', () => {
     expect(new URL(ken.url()).pathname).toBe('/console/sign-in');
   });
 
+  it('lets a partner withdraw and staff reject, a missing reason shown beside its field', async () => {
+    const withdrawn = await submittedProposal('To be withdrawn');
+    const rejected = await submittedProposal('To be rejected');
+    const lea = await person(PARTNER.email);
+    await open(lea, `/console/proposals/${withdrawn}`);
+    await lea.fill('#withdraw-reason', 'Funding found elsewhere.');
+    await submit(lea, '#form-withdraw button');
+    expect(await statusOf(lea)).toBe('Withdrawn');
+    expect(await lea.locator('#form-withdraw, #form-submit').count()).toBe(0);
+
+    const amina = await person(STAFF_A.email);
+    await open(amina, `/console/proposals/${rejected}`);
+    await amina.check('#conflict-no');
+    await submit(amina, '#form-conflict button');
+    const before = await events(rejected);
+    await submit(amina, '#form-reject button');
+    expect(await amina.locator('#reject-reason-error').innerText()).toBe('reason should not be empty');
+    expect(await amina.getAttribute('#reject-reason', 'aria-invalid')).toBe('true');
+    expect(await events(rejected)).toEqual(before);
+    await amina.fill('#reject-reason', 'Outside the programme’s sectors.');
+    await submit(amina, '#form-reject button');
+    expect(await statusOf(amina)).toBe('Rejected');
+
+    const ends = await Promise.all([withdrawn, rejected].map((id) => stack.http.get(`/api/proposals/${id}`).set(admin).expect(200)));
+    expect(ends.map((answer) => [answer.body.status, answer.body.history.at(-1).actor])).toEqual([
+      ['withdrawn', ids[PARTNER.email]],
+      ['rejected', ids[STAFF_A.email]],
+    ]);
+  });
+
   /** Presses Tab until the element `selector` finds has the focus (the keyboard is all that is used). */
   async function tabTo(page: Page, selector: string): Promise<void> {
     for (let presses = 0; presses < 80; presses++) {
