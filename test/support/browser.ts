@@ -67,3 +67,12 @@ export async function cspViolations(page: Page): Promise<() => Promise<string[]>
   });
   return async () => [...console, ...((await page.evaluate('window.__cspViolations || []')) as string[])];
 }
+
+/**
+ * Headless chromium whose contexts are separate people (cookies of their own): what a test of two or
+ * more signed-in people at once needs. Fails, not skips, without the browser.
+ */
+export async function launchChromiumForContexts(): Promise<import('playwright-core').Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package`);
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+}

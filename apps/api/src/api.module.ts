@@ -31,6 +31,8 @@ import { PersonalDataExportController } from './privacy/personal-data-export.con
 import { RsvpController } from './workshops/rsvp.controller';
 import { WorkshopsController } from './workshops/workshops.controller';
 import { PrivacyController } from './privacy/privacy.controller';
+import { ConsoleController } from './console/console.controller';
+import { ConsoleSessions } from './console/console-sessions';
 
 export interface ApiOptions {
   /** Where the API's log lines go instead of stdout (tests read them there). */
@@ -60,8 +62,8 @@ export class ApiModule {
         ReportingModule,
         QueueBoardModule,
       ],
-      controllers: [AccountsController, LoginLocksController, WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, CallsController, PartnershipsController, ActivationController, MinistriesController, ReportsController, PrivacyController, PersonalDataExportController, ExportsController],
-      providers: [OperationsMetrics, ExportQueries],
+      controllers: [AccountsController, LoginLocksController, WorkshopsController, RsvpController, AuditController, PartnersController, ProposalsController, CallsController, PartnershipsController, ActivationController, MinistriesController, ReportsController, PrivacyController, PersonalDataExportController, ExportsController, ConsoleController],
+      providers: [OperationsMetrics, ExportQueries, ConsoleSessions],
     };
   }
 }

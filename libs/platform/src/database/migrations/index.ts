@@ -24,11 +24,12 @@ import { Calls1764547200025 } from './1764547200025-calls';
 import { ProposalCalls1764547200026 } from './1764547200026-proposal-calls';
 import { ReminderSweeps1764547200027 } from './1764547200027-reminder-sweeps';
 import { CallDeadlineReminders1764547200028 } from './1764547200028-call-deadline-reminders';
+import { ConsoleSessions1764547200032 } from './1764547200032-console-sessions';
 
 export type { SubjectOfAddress };
 
 /** Every migration, in order. Listed by hand so that builds, tests and scripts apply the same set. */
-export const MIGRATIONS = [EventStore1764547200000, Users1764547200001, MailLedger1764547200002, WorkshopReadModels1764547200003, PartnersProposals1764547200004, Ministries1764547200005, Reports1764547200006, SubscriptionCategories1764547200007, InvitationsIssuedIndex1764547200008, ReportProgressIndex1764547200009, NotificationLookBackIndexes1764547200011, AccountStanding1764547200012, IdempotencyKeyExpiry1764547200013, SubjectStreams1764547200014, ErasableReadModels1764547200015, MailLedgerSubjects1764547200016, ReportRerendering1764547200017, PersonalDataEncryption1764547200019, ErasedSubjects1764547200020, ConflictDeclarations1764547200021, WorkshopTimeZones1764547200023, PartnershipTerms1764547200024, Calls1764547200025, ProposalCalls1764547200026, ReminderSweeps1764547200027, CallDeadlineReminders1764547200028];
+export const MIGRATIONS = [EventStore1764547200000, Users1764547200001, MailLedger1764547200002, WorkshopReadModels1764547200003, PartnersProposals1764547200004, Ministries1764547200005, Reports1764547200006, SubscriptionCategories1764547200007, InvitationsIssuedIndex1764547200008, ReportProgressIndex1764547200009, NotificationLookBackIndexes1764547200011, AccountStanding1764547200012, IdempotencyKeyExpiry1764547200013, SubjectStreams1764547200014, ErasableReadModels1764547200015, MailLedgerSubjects1764547200016, ReportRerendering1764547200017, PersonalDataEncryption1764547200019, ErasedSubjects1764547200020, ConflictDeclarations1764547200021, WorkshopTimeZones1764547200023, PartnershipTerms1764547200024, Calls1764547200025, ProposalCalls1764547200026, ReminderSweeps1764547200027, CallDeadlineReminders1764547200028, ConsoleSessions1764547200032];
 
 /**
  * Every migration, the mail ledger's (1764547200016) able to give the addresses of rows written before it
