@@ -7,6 +7,7 @@ import { parseCsv } from './support/csv';
 import { flat, pdfText } from './support/pdf';
 import { type Stack, startStack, tokenIn } from './support/stack';
 import { asBytes } from './support/bytes';
+import { ADMIN } from './support/api';
 
 /**
  * Times people read are where the workshop happens, the zone named: a Shanghai workshop's session at
@@ -130,6 +131,17 @@ describe('local time of workshops, end to end', () => {
     expect(Math.abs((indonesia[1][7] as unknown as Date).getTime() - (Date.parse(answered.respondedAt) + 8 * 3600_000))).toBeLessThan(1000);
     const frenchBook = await readXlsxFile((await download(`/api/workshops/${id}/participants.xlsx?language=fr`)).body as Buffer);
     expect(frenchBook.find((s) => s.sheet === 'Séances')!.data.map((r) => r.map(toSecond))[1].slice(2, 4)).toEqual(['2030-10-23T09:00:00.000Z', '2030-10-23T12:00:00.000Z']);
+
+    // The console's workshop page, signed in through its form.
+    const cookiesOf = (response: { headers: Record<string, unknown> }) => ((response.headers['set-cookie'] as string[] | undefined) ?? []).map((c) => c.split(';')[0]).join('; ');
+    const form = await stack.http.get('/console/sign-in').expect(200);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form.text)![1];
+    const signedIn = await stack.http.post('/console/sign-in').set('Cookie', cookiesOf(form)).type('form').send({ email: ADMIN.email, password: ADMIN.password, csrf });
+    expect(signedIn.status).toBeGreaterThanOrEqual(300);
+    const consolePage = await stack.http.get(`/console/workshops/${id}`).set('Cookie', cookiesOf(signedIn)).expect(200);
+    expect(consolePage.text).toContain('09:00–12:00');
+    expect(consolePage.text).toContain('China Standard Time');
+    expect(consolePage.text).not.toContain('01:00');
   });
 
   it("takes the zone of the country's capital when none is given, and records it in the plan", async () => {

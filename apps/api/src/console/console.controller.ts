@@ -10,7 +10,7 @@ import { AppConfig, type AuthUser, ProblemException, Public, ReadModels, validat
 import { ChangeProposal, type ProposalCommand, type ProposalDetail, PROPOSAL_READ_MODEL, ProposalQueries, type ProposalStatus } from '@passerelle/proposals';
 import { PartnershipQueries } from '@passerelle/partnerships';
 import { ReportQueries } from '@passerelle/reporting';
-import { WorkshopQueries } from '@passerelle/workshops';
+import { localSessionTimes, WorkshopQueries } from '@passerelle/workshops';
 import { CommentDto, ConflictDeclarationDto, CreateProposalDto, EditProposalDto, PROPOSAL_STATUSES, ReasonDto, RequiredReasonDto, ReviewDto } from '../partners/partners.dto';
 import { ownInstitution } from '../partners/proposals.controller';
 import { CONSOLE_CSS } from './console.css';
@@ -344,7 +344,8 @@ export class ConsoleController {
     const sessions = table(
       texts,
       [texts.t('col.title'), texts.t('col.dates')],
-      workshop.sessions.map((s) => [escapeHtml(s.title), `${texts.date(s.startsAt)} – ${texts.date(s.endsAt)}`]),
+      // Sessions in the venue's local time, the zone named, as e-mails, the RSVP page and the report give them.
+      workshop.sessions.map((s) => [escapeHtml(s.title), escapeHtml(localSessionTimes(s.startsAt, s.endsAt, workshop.timeZone, texts.written))]),
     );
     const counts = (['issued', 'emailed', 'bounced', 'accepted', 'declined', 'total'] as const).map((k) => [texts.t(`invitations.${k}`), String(workshop.invitations[k] ?? 0)]);
     this.send(
