@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Headers, HttpStatus, Ip, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AuthService, UsersService } from '@passerelle/accounts';
 import { CallQueries, CallTerms } from '@passerelle/calls';
 import { type CommandOptions, DomainError, PreconditionFailedError } from '@passerelle/event-store-core';
-import { AppConfig, type AuthUser, ProblemException, Public, ReadModels, validationPipe } from '@passerelle/platform';
+import { ApiPage, AppConfig, type AuthUser, ProblemException, Public, ReadModels, validationPipe } from '@passerelle/platform';
 import { ChangeProposal, type ProposalCommand, type ProposalDetail, PROPOSAL_READ_MODEL, ProposalQueries, type ProposalStatus } from '@passerelle/proposals';
 import { PartnershipQueries } from '@passerelle/partnerships';
 import { ReportQueries } from '@passerelle/reporting';
@@ -37,7 +37,7 @@ interface Visit {
  * as the actor) and read models as the JSON API. A session cookie instead of a bearer token, so the
  * API's guard lets these routes through (@Public) and each handler checks the session itself.
  */
-@ApiExcludeController()
+@ApiTags('console')
 @Public()
 @Controller('console')
 export class ConsoleController {
@@ -56,11 +56,14 @@ export class ConsoleController {
     private readonly config: AppConfig,
   ) {}
 
+  // A static asset, not an operation: left out of the OpenAPI document as the documentation UI's are.
+  @ApiExcludeEndpoint()
   @Get('assets/console.css')
   stylesheet(@Res() reply: FastifyReply) {
     reply.header('Content-Type', 'text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(CONSOLE_CSS);
   }
 
+  @ApiPage('The sign-in page: e-mail, password and the form\'s CSRF token', { 200: 'the form, in the browser\'s language or `?lang=`' })
   @Get('sign-in')
   async signInPage(@Req() request: FastifyRequest, @Query('lang') lang: unknown, @Headers('accept-language') acceptLanguage: string | undefined, @Res() reply: FastifyReply) {
     if (await this.sessions.current(request)) return reply.redirect('/console', 303);
@@ -68,6 +71,7 @@ export class ConsoleController {
     this.signInForm(request, reply, texts, HttpStatus.OK);
   }
 
+  @ApiPage('Sign in from the form (the API\'s login and its throttling)', { 303: 'the home page of the role, with the session cookie', 401: 'the form again: the e-mail or password is wrong', 403: 'no or a wrong CSRF token', 429: 'the form again: too many failed sign-ins' })
   @Post('sign-in')
   async signIn(
     @Req() request: FastifyRequest,
@@ -100,6 +104,7 @@ export class ConsoleController {
     reply.redirect('/console', 303);
   }
 
+  @ApiPage('Sign out: the session ends', { 303: 'the sign-in page', 403: 'no or a wrong CSRF token' })
   @Post('sign-out')
   async signOut(@Req() request: FastifyRequest, @Body() body: Form, @Headers('accept-language') acceptLanguage: string | undefined, @Res() reply: FastifyReply) {
     const session = await this.sessions.current(request);
@@ -110,6 +115,7 @@ export class ConsoleController {
     reply.redirect(`/console/sign-in?signed-out=1${session.language ? `&lang=${session.language}` : ''}`, 303);
   }
 
+  @ApiPage('The home page of the signed-in role', { 200: 'the page', 303: 'the sign-in page, when not signed in' })
   @Get()
   async home(@Req() request: FastifyRequest, @Query('lang') lang: unknown, @Headers('accept-language') acceptLanguage: string | undefined, @Res() reply: FastifyReply) {
     const visit = await this.visit(request, reply, lang, acceptLanguage, 'home');
@@ -159,6 +165,7 @@ export class ConsoleController {
     this.send(reply, 200, page(visit.frame, texts.t('home.staff'), body));
   }
 
+  @ApiPage('Proposals: all for staff, the institution\'s own for a partner; `?status=`, `?callId=`', { 200: 'the page', 303: 'the sign-in page, when not signed in' })
   @Get('proposals')
   async proposalList(@Req() request: FastifyRequest, @Query() query: Record<string, unknown>, @Headers('accept-language') acceptLanguage: string | undefined, @Res() reply: FastifyReply) {
     const visit = await this.visit(request, reply, query.lang, acceptLanguage, 'proposals');
@@ -188,6 +195,7 @@ export class ConsoleController {
     this.send(reply, 200, page(visit.frame, texts.t('proposals.title'), `${create}${filters}${table(texts, [texts.t('col.title'), texts.t('col.status'), texts.t('col.updated')], rows)}${next}`));
   }
 
+  @ApiPage('A partner\'s form for a new proposal', { 200: 'the form', 303: 'the sign-in page, when not signed in', 403: 'not a partner' })
   @Get('proposals/new')
   async newProposal(@Req() request: FastifyRequest, @Query('lang') lang: unknown, @Headers('accept-language') acceptLanguage: string | undefined, @Res() reply: FastifyReply) {
     const visit = await this.visit(request, reply, lang, acceptLanguage, 'proposals');
@@ -196,6 +204,7 @@ export class ConsoleController {
     await this.sendProposalForm(reply, visit, null, {}, new Map(), 200);
   }
 
+  @ApiPage('Draft a proposal from the form', { 303: 'the new proposal\'s page', 400: 'the form again, each error beside its field', 403: 'not a partner, or no or a wrong CSRF token', 409: 'the form again: refused (a call not open, outside its terms)' })
   @Post('proposals/new')
   async createProposal(@Req() request: FastifyRequest, @Body() body: Form, @Headers('accept-language') acceptLanguage: string | undefined, @Res() reply: FastifyReply) {
     const visit = await this.visit(request, reply, undefined, acceptLanguage, 'proposals');
@@ -220,6 +229,7 @@ export class ConsoleController {
     }
   }
 
+  @ApiPage('One proposal: its fields, timeline, reviews, approvals, and the actions its state allows', { 200: 'the page', 303: 'the sign-in page, when not signed in', 404: 'no such proposal, or another institution\'s' })
   @Get('proposals/:id')
   async proposal(@Req() request: FastifyRequest, @Param('id') id: string, @Query() query: Record<string, unknown>, @Headers('accept-language') acceptLanguage: string | undefined, @Res() reply: FastifyReply) {
     const visit = await this.visit(request, reply, query.lang, acceptLanguage, 'proposals');
@@ -231,6 +241,7 @@ export class ConsoleController {
     await this.sendProposal(reply, visit, proposal, 200);
   }
 
+  @ApiPage('A partner\'s form to edit a proposal in draft or sent back', { 200: 'the form', 303: 'the sign-in page, when not signed in', 404: 'no such proposal, or another institution\'s' })
   @Get('proposals/:id/edit')
   async editPage(@Req() request: FastifyRequest, @Param('id') id: string, @Query('lang') lang: unknown, @Headers('accept-language') acceptLanguage: string | undefined, @Res() reply: FastifyReply) {
     const visit = await this.visit(request, reply, lang, acceptLanguage, 'proposals');
@@ -241,6 +252,7 @@ export class ConsoleController {
     await this.sendProposalForm(reply, visit, proposal, formOf(proposal), new Map(), 200);
   }
 
+  @ApiPage('Edit a proposal from the form, at the version it was read at', { 303: 'the proposal\'s page', 400: 'the form again, each error beside its field', 403: 'no or a wrong CSRF token', 404: 'no such proposal, or another institution\'s', 409: 'changed meanwhile: its page shows the new state' })
   @Post('proposals/:id/edit')
   async edit(@Req() request: FastifyRequest, @Param('id') id: string, @Body() body: Form, @Headers('accept-language') acceptLanguage: string | undefined, @Res() reply: FastifyReply) {
     const visit = await this.visit(request, reply, undefined, acceptLanguage, 'proposals');
@@ -257,6 +269,7 @@ export class ConsoleController {
     await this.apply(request, reply, visit, proposal, body, { type: 'EditProposal', changes, editorId: visit.user.id, at: now() }, 'edit');
   }
 
+  @ApiPage('An action on a proposal (submit, withdraw, declare a conflict, review, request changes, approve, reject), at the version it was read at', { 303: 'the proposal\'s page', 400: 'the page again, each error beside its field', 403: 'no or a wrong CSRF token, or not this role\'s action', 404: 'no such proposal, or another institution\'s', 409: 'changed meanwhile, or refused in its state: the page shows the new state' })
   @Post('proposals/:id/:action')
   async act(
     @Req() request: FastifyRequest,
@@ -321,6 +334,7 @@ export class ConsoleController {
     await this.apply(request, reply, visit, proposal, body, command, action);
   }
 
+  @ApiPage('Workshops (staff)', { 200: 'the page', 303: 'the sign-in page, when not signed in', 403: 'a partner' })
   @Get('workshops')
   async workshopList(@Req() request: FastifyRequest, @Query('lang') lang: unknown, @Headers('accept-language') acceptLanguage: string | undefined, @Res() reply: FastifyReply) {
     const visit = await this.visit(request, reply, lang, acceptLanguage, 'workshops');
@@ -332,6 +346,7 @@ export class ConsoleController {
     this.send(reply, 200, page(visit.frame, texts.t('workshops.title'), table(texts, [texts.t('col.title'), texts.t('col.dates'), texts.t('col.city'), texts.t('col.status')], rows)));
   }
 
+  @ApiPage('One workshop: sessions in its local time, invitations by status (staff)', { 200: 'the page', 303: 'the sign-in page, when not signed in', 403: 'a partner', 404: 'no such workshop' })
   @Get('workshops/:id')
   async workshop(@Req() request: FastifyRequest, @Param('id') id: string, @Query('lang') lang: unknown, @Headers('accept-language') acceptLanguage: string | undefined, @Res() reply: FastifyReply) {
     const visit = await this.visit(request, reply, lang, acceptLanguage, 'workshops');
