@@ -18,7 +18,7 @@ import { Pool } from 'pg';
 import { csvField } from '@passerelle/reporting';
 import { partnershipExportRows, proposalExportRows } from '../apps/api/src/exports/exports.queries';
 import { writePartnershipsWorkbook, writeProposalsWorkbook } from '../apps/api/src/exports/exports.workbooks';
-import { fmt, loadAverage, median, printMachine, printTable, runBench, withBenchDatabase } from './support';
+import { fmt, loadAverage, median, printMachine, printTable, runBench, withBenchDatabase, seededRandom } from './support';
 
 const PROPOSALS = 10_000;
 const PARTNERSHIPS = 10_000;
@@ -31,17 +31,7 @@ const TARGET_MB = 300;
 
 const uuid = (prefix: string, n: number) => `${prefix}0000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
-/** Deterministic pseudo-random numbers (mulberry32), so that every run fills the same data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = random(20261206);
+const rnd = seededRandom(20261206);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
 const COUNTRIES = ['KE', 'SN', 'VN', 'ID', 'CI', 'BR', 'EG', 'MA', 'NG', 'ET', 'GH', 'TZ', 'UG', 'RW', 'CM', 'ZM', 'ZA', 'PK', 'BD', 'MX'];
 const SECTORS = ['healthcare', 'education', 'green development', 'agriculture', 'public administration', 'transport', 'energy', 'finance'];

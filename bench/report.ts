@@ -22,7 +22,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Pool } from 'pg';
 import { loadReportModel, ministryEdition, renderParticipantsCsv, renderProposalsCsv, renderReportFiles, renderReportPdf, reportTexts, type ReportModel } from '@passerelle/reporting';
-import { fmt, loadAverage, median, printMachine, printTable, runBench, withBenchDatabase } from './support';
+import { fmt, loadAverage, median, printMachine, printTable, runBench, withBenchDatabase, seededRandom } from './support';
 
 const PARTICIPANTS = 1000;
 const COUNTRIES = 50;
@@ -43,17 +43,7 @@ const CREATED_AT = new Date('2026-03-20T08:00:00Z');
 const uuid = (prefix: string, n: number) => `${prefix}0000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const WORKSHOP_ID = uuid('a', 1);
 
-/** Deterministic pseudo-random numbers (mulberry32), so that both runs fill the same data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = random(20260320);
+const rnd = seededRandom(20260320);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
 /** Index drawn with probability proportional to `weights`. */
 function weighted(weights: readonly number[]): number {

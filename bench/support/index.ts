@@ -3,3 +3,4 @@ export { cpuMs, cpuTicks, postgresCpu, processUsage, loadAverage, printMachine, 
 export { fmt, printTable, tableAsMeasured } from './table';
 export { withBenchDatabase, runBench } from './database';
 export { balancedRatios, printGain, GAIN_THAT_PAYS } from './gain';
+export { seededRandom } from './random';
